@@ -1,0 +1,376 @@
+/*
+ * h2codec/hpack.h -- HPACK (RFC 7541) header compression for HTTP/2.
+ *
+ * One header for the whole HPACK area: a streaming decoder, an encoder, and
+ * the error vocabulary they share.  The library does no I/O and keeps no
+ * global state; every allocation goes through the allocator given in the
+ * options (libc malloc/free when none is given).
+ *
+ * Conventions
+ *   - Every function that can fail returns an int status: 0 or a positive
+ *     event on success, a negative H2C_HPACK_E_* on failure.  Status values
+ *     are stable across releases; new ones are only ever added.
+ *   - Strings are views: a pointer and a length, never NUL-terminated.
+ *   - Options structs are filled with defaults by *_options_init() first, so
+ *     that new fields can be added without breaking callers.
+ *   - Errors are sticky.  Once a decoder or encoder has failed with a
+ *     decoding or state error, every later call returns that same error until
+ *     *_reset() is called.  "Buffer too small" (encoder) is not sticky.
+ *
+ * Decoding a header block, fragment by fragment:
+ *
+ *     h2c_hpack_field f;
+ *     for (each fragment (HEADERS / CONTINUATION payload) of the block) {
+ *         size_t off = 0, used;
+ *         for (;;) {
+ *             int rc = h2c_hpack_decoder_push(dec, frag + off, len - off, &used, &f);
+ *             off += used;
+ *             if (rc == H2C_HPACK_FIELD) { use(f); continue; }
+ *             if (rc == H2C_HPACK_OK) break;         // fragment consumed
+ *             fail(h2c_hpack_h2_error(rc));          // COMPRESSION_ERROR, ...
+ *         }
+ *     }
+ *     rc = h2c_hpack_decoder_finish(dec);            // block must end cleanly
+ */
+#ifndef H2CODEC_HPACK_H
+#define H2CODEC_HPACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define H2C_HPACK_API __attribute__((visibility("default")))
+#else
+#define H2C_HPACK_API
+#endif
+
+/* ------------------------------------------------------------------------
+ * Status codes
+ * ---------------------------------------------------------------------- */
+
+/** Results of every HPACK call.  Values are part of the ABI. */
+typedef enum h2c_hpack_status {
+    H2C_HPACK_OK = 0,    /**< success; push: the input was consumed, no field pending */
+    H2C_HPACK_FIELD = 1, /**< push: one field was decoded into *field */
+
+    /* Decoding errors: the peer sent a bad block (COMPRESSION_ERROR). */
+    H2C_HPACK_E_INDEX_ZERO = -1,        /**< index 0 in an indexed representation */
+    H2C_HPACK_E_INDEX_RANGE = -2,       /**< index past the static + dynamic table */
+    H2C_HPACK_E_INTEGER_OVERFLOW = -3,  /**< integer does not fit, or has too many octets */
+    H2C_HPACK_E_HUFFMAN_EOS = -4,       /**< Huffman string contains the EOS symbol */
+    H2C_HPACK_E_HUFFMAN_PADDING = -5,   /**< Huffman padding longer than 7 bits */
+    H2C_HPACK_E_HUFFMAN_BAD_PAD = -6,   /**< Huffman padding is not a prefix of EOS (all ones) */
+    H2C_HPACK_E_TABLE_UPDATE_SIZE = -7, /**< size update above the acknowledged maximum */
+    H2C_HPACK_E_TABLE_UPDATE_LATE = -8, /**< size update after the first field of a block */
+    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< block after a lowered maximum lacks the update */
+    H2C_HPACK_E_TRUNCATED = -10,        /**< block ended inside a representation */
+    H2C_HPACK_E_LIST_SIZE = -11,        /**< decoded header list exceeds max_list_size */
+    H2C_HPACK_E_STRING_LENGTH = -12,    /**< a string is longer than max_string_len */
+    H2C_HPACK_E_FIELD_COUNT = -13,      /**< more than max_fields fields in one block */
+
+    /* Local failures. */
+    H2C_HPACK_E_NOMEM = -20,            /**< the allocator failed (INTERNAL_ERROR) */
+    H2C_HPACK_E_BUFFER_TOO_SMALL = -21, /**< encoder output does not fit; nothing changed */
+    H2C_HPACK_E_INVALID_ARGUMENT = -22, /**< NULL pointer, bad option value, ... */
+    H2C_HPACK_E_STATE = -23             /**< call not allowed in the current state */
+} h2c_hpack_status;
+
+/** Human-readable reason for a status, e.g. "Huffman padding longer than 7 bits". Never NULL. */
+H2C_HPACK_API const char *h2c_hpack_strerror(int status);
+/** Symbolic name of a status, e.g. "H2C_HPACK_E_HUFFMAN_PADDING". Never NULL. */
+H2C_HPACK_API const char *h2c_hpack_status_name(int status);
+/**
+ * The HTTP/2 error code (RFC 9113 section 7) the caller must send for a
+ * status: 0x9 COMPRESSION_ERROR for every decoding error, 0x2 INTERNAL_ERROR
+ * for allocation failure, 0x0 NO_ERROR for success and for local, non-protocol
+ * failures (buffer too small, invalid argument).
+ */
+H2C_HPACK_API uint32_t h2c_hpack_h2_error(int status);
+/** Name of h2c_hpack_h2_error(status), e.g. "COMPRESSION_ERROR". Never NULL. */
+H2C_HPACK_API const char *h2c_hpack_h2_error_name(int status);
+/** Library version string, "MAJOR.MINOR.PATCH". */
+H2C_HPACK_API const char *h2c_hpack_version(void);
+
+/* ------------------------------------------------------------------------
+ * Allocator hooks
+ * ---------------------------------------------------------------------- */
+
+/**
+ * Per-context allocator.  alloc returns NULL on failure; free accepts NULL.
+ * The struct is copied at *_new(), so it need not outlive that call; the
+ * opaque pointer must outlive the context.
+ */
+typedef struct h2c_hpack_allocator {
+    void *(*alloc)(void *opaque, size_t size);
+    void (*free)(void *opaque, void *ptr);
+    void *opaque;
+} h2c_hpack_allocator;
+
+/* ------------------------------------------------------------------------
+ * Fields
+ * ---------------------------------------------------------------------- */
+
+/** How a field is (decoder) or should be (encoder) represented. */
+typedef enum h2c_hpack_indexing {
+    H2C_HPACK_INDEX_DEFAULT = 0, /**< encoder: let the indexing policy decide */
+    H2C_HPACK_INDEX_YES = 1,     /**< indexed field, or literal with incremental indexing */
+    H2C_HPACK_INDEX_NO = 2,      /**< literal without indexing */
+    H2C_HPACK_INDEX_NEVER = 3    /**< literal never indexed: sensitive, keep it so when re-encoding */
+} h2c_hpack_indexing;
+
+/* Field flags (h2c_hpack_field.flags). */
+#define H2C_HPACK_F_INDEXED      0x01u /**< decoder: came from an indexed field representation */
+#define H2C_HPACK_F_NAME_HUFFMAN 0x02u /**< decoder: the name literal was Huffman-coded */
+#define H2C_HPACK_F_VALUE_HUFFMAN 0x04u /**< decoder: the value literal was Huffman-coded */
+#define H2C_HPACK_F_UNKNOWN      0x08u /**< decoder, tolerant mode: referenced entry was unknown;
+                                            the text is a placeholder "<unknown index N>" */
+#define H2C_HPACK_F_PLAIN        0x10u /**< encoder: never Huffman-code this field's strings */
+#define H2C_HPACK_F_HUFFMAN      0x20u /**< encoder: always Huffman-code this field's strings */
+
+/**
+ * One header field.  The decoder fills it; the encoder reads an array of them.
+ *
+ * Decoder lifetime rule: name and value point into the input passed to the
+ * push call that returned the field, into the static or dynamic table, or into
+ * the decoder's own scratch buffer.  They stay valid until the next call that
+ * takes this decoder non-const (push, finish, reset, set_max_table_size, free)
+ * and, where they point into the input, while that input stays valid.
+ */
+typedef struct h2c_hpack_field {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+    uint8_t indexing;  /**< h2c_hpack_indexing */
+    uint8_t flags;     /**< H2C_HPACK_F_* */
+    uint16_t reserved; /**< zero */
+    uint32_t index;    /**< decoder: table index of the field or its name, 0 for a new name */
+} h2c_hpack_field;
+
+/* ------------------------------------------------------------------------
+ * Decoder
+ * ---------------------------------------------------------------------- */
+
+/** Leniency flags (h2c_hpack_decoder_options.lenient); all off by default. */
+#define H2C_HPACK_LENIENT_UNKNOWN_INDEX 0x01u /**< an index past the table yields a placeholder
+                                                   field flagged H2C_HPACK_F_UNKNOWN instead of
+                                                   failing: for captures that start mid-connection */
+
+/** Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust. */
+typedef struct h2c_hpack_decoder_options {
+    uint32_t max_table_size; /**< SETTINGS_HEADER_TABLE_SIZE the peer has acknowledged; 4096 */
+    size_t max_list_size;    /**< sum of name+value+32 per block; 65536 */
+    size_t max_string_len;   /**< longest decoded name or value; 65536 */
+    uint32_t max_fields;     /**< fields per block; 1024 */
+    uint32_t lenient;        /**< H2C_HPACK_LENIENT_* */
+    const h2c_hpack_allocator *allocator; /**< NULL: libc */
+} h2c_hpack_decoder_options;
+
+/**
+ * The decoder's position in the input, for diagnostics (h2c_hpack_decoder_state).
+ *
+ *        finish()                      push(): first octet of a representation
+ *   +--> BLOCK_START --------------------------------> REP_PREFIX
+ *   |                                                     |
+ *   |         +----------------------+--------------------+------------------+
+ *   |         | indexed / name index | literal, new name  | size update      |
+ *   |         v                      v                    v                  |
+ *   |      INDEX_INT          NAME_LEN -> NAME_DATA      UPDATE_INT          |
+ *   |         | literal, indexed name       |               |                |
+ *   |         |          +----------------- +               |                |
+ *   |         |          v                                  |                |
+ *   |         |      VALUE_LEN -> VALUE_DATA                |                |
+ *   |         v                      v                      v                |
+ *   +----- FIELD_DONE <--------------+        (back to REP_PREFIX) <---------+
+ *
+ *   Any state --(bad input or failed allocation)--> ERROR (sticky until reset)
+ */
+typedef enum h2c_hpack_decoder_state {
+    H2C_HPACK_DS_BLOCK_START = 0, /**< between blocks: size updates and fields allowed */
+    H2C_HPACK_DS_REP_PREFIX,      /**< inside a block, between representations */
+    H2C_HPACK_DS_INDEX_INT,       /**< reading the index of an indexed field or name */
+    H2C_HPACK_DS_UPDATE_INT,      /**< reading a dynamic table size update */
+    H2C_HPACK_DS_NAME_LEN,        /**< reading the H bit and length of a literal name */
+    H2C_HPACK_DS_NAME_DATA,       /**< reading the octets of a literal name */
+    H2C_HPACK_DS_VALUE_LEN,       /**< reading the H bit and length of the value */
+    H2C_HPACK_DS_VALUE_DATA,      /**< reading the octets of the value */
+    H2C_HPACK_DS_ERROR            /**< failed; every call returns the sticky error */
+} h2c_hpack_decoder_state;
+
+typedef struct h2c_hpack_decoder h2c_hpack_decoder;
+
+/** Fill *opt with the secure defaults listed in h2c_hpack_decoder_options. */
+H2C_HPACK_API void h2c_hpack_decoder_options_init(h2c_hpack_decoder_options *opt);
+
+/**
+ * Create a decoder.  opt may be NULL for defaults.  On success *out is set and
+ * H2C_HPACK_OK returned; on failure *out is NULL.
+ */
+H2C_HPACK_API int h2c_hpack_decoder_new(h2c_hpack_decoder **out,
+                                        const h2c_hpack_decoder_options *opt);
+
+/** Free a decoder and everything it holds.  NULL is allowed. */
+H2C_HPACK_API void h2c_hpack_decoder_free(h2c_hpack_decoder *dec);
+
+/**
+ * Return to the state right after h2c_hpack_decoder_new(): empty dynamic
+ * table, no block open, sticky error cleared.  Keeps allocated memory.
+ */
+H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
+
+/**
+ * Apply a SETTINGS_HEADER_TABLE_SIZE value that the peer has acknowledged.
+ * Allowed only between blocks (else H2C_HPACK_E_STATE).  When the new value
+ * is lower than the table size the peer may currently use, the next block
+ * must begin with a size update no larger than it (RFC 7541 section 4.2).
+ */
+H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
+                                                       uint32_t acked);
+
+/**
+ * Decode bytes of the current header block.
+ *
+ * Reads from in[0..len) until one field is complete, then stops and returns
+ * H2C_HPACK_FIELD with the field in *field; or consumes everything and returns
+ * H2C_HPACK_OK; or fails with a negative status.  *consumed is always set to
+ * the number of octets taken.  A fragment may end anywhere, even inside an
+ * integer or a Huffman code; the next push resumes there.  Work is linear in
+ * the input however it is split.
+ */
+H2C_HPACK_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in,
+                                         size_t len, size_t *consumed,
+                                         h2c_hpack_field *field);
+
+/**
+ * End the current header block.  Fails with H2C_HPACK_E_TRUNCATED if the block
+ * ended inside a representation, and with H2C_HPACK_E_TABLE_UPDATE_MISSING if
+ * a required size update never came (an empty block still needs it).
+ */
+H2C_HPACK_API int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec);
+
+/** Current state (see the diagram above). */
+H2C_HPACK_API h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec);
+
+/** The sticky error, or H2C_HPACK_OK if none. */
+H2C_HPACK_API int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec);
+
+/**
+ * Offset, counted from the start of the current header block, of the octet
+ * at which the sticky error was detected.  Meaningful only after an error.
+ */
+H2C_HPACK_API size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec);
+
+/** Dynamic table size in octets (RFC 7541 section 4.1: sum of name+value+32). */
+H2C_HPACK_API size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec);
+/** Number of entries in the dynamic table. */
+H2C_HPACK_API size_t h2c_hpack_decoder_table_count(const h2c_hpack_decoder *dec);
+/** Current dynamic table maximum (last size update, or the acknowledged setting). */
+H2C_HPACK_API size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec);
+/**
+ * Read dynamic table entry i, 1 = newest (HPACK index 61 + i).  Returns
+ * H2C_HPACK_E_INDEX_RANGE if there is no such entry.  Pointers follow the
+ * field lifetime rule above.
+ */
+H2C_HPACK_API int h2c_hpack_decoder_table_get(const h2c_hpack_decoder *dec, size_t i,
+                                              h2c_hpack_field *out);
+
+/* ------------------------------------------------------------------------
+ * Encoder
+ * ---------------------------------------------------------------------- */
+
+/** Facts the indexing policy sees about a field and the table. */
+typedef struct h2c_hpack_policy_input {
+    const h2c_hpack_field *field; /**< the field being encoded */
+    uint32_t name_index;          /**< best table index with this name, 0 if none */
+    size_t table_max;             /**< current dynamic table maximum in octets */
+    size_t table_size;            /**< octets currently in use */
+} h2c_hpack_policy_input;
+
+/**
+ * Indexing policy: decide how to encode a field that the caller left at
+ * H2C_HPACK_INDEX_DEFAULT and that has no exact match in either table.
+ * Returns H2C_HPACK_INDEX_YES, _NO or _NEVER.
+ */
+typedef int (*h2c_hpack_policy_fn)(void *user, const h2c_hpack_policy_input *in);
+
+/** Built-in policies (h2c_hpack_encoder_options.policy_kind). */
+typedef enum h2c_hpack_policy_kind {
+    H2C_HPACK_POLICY_ADAPTIVE = 0, /**< default: learns which values repeat; never indexes
+                                        authorization, short cookies (< 20 octets), or
+                                        fields over 3/4 of the table */
+    H2C_HPACK_POLICY_ALWAYS = 1,   /**< index every field that fits (RFC 7541 Appendix C style) */
+    H2C_HPACK_POLICY_NEVER = 2,    /**< index nothing; literal without indexing */
+    H2C_HPACK_POLICY_CUSTOM = 3    /**< call policy_fn */
+} h2c_hpack_policy_kind;
+
+/** Encoder behaviour flags (h2c_hpack_encoder_options.flags). */
+#define H2C_HPACK_ENC_NO_HUFFMAN 0x01u /**< never Huffman-code (unless a field says F_HUFFMAN) */
+
+/** Encoder settings.  Fill with h2c_hpack_encoder_options_init(), then adjust. */
+typedef struct h2c_hpack_encoder_options {
+    uint32_t max_table_size; /**< most table memory we will use, whatever the peer allows; 4096 */
+    uint32_t flags;          /**< H2C_HPACK_ENC_* */
+    int policy_kind;         /**< h2c_hpack_policy_kind */
+    h2c_hpack_policy_fn policy_fn; /**< with H2C_HPACK_POLICY_CUSTOM */
+    void *policy_user;
+    const h2c_hpack_allocator *allocator; /**< NULL: libc */
+} h2c_hpack_encoder_options;
+
+typedef struct h2c_hpack_encoder h2c_hpack_encoder;
+
+/** Fill *opt with defaults. */
+H2C_HPACK_API void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt);
+
+/** Create an encoder; opt may be NULL.  The peer's table size starts at 4096. */
+H2C_HPACK_API int h2c_hpack_encoder_new(h2c_hpack_encoder **out,
+                                        const h2c_hpack_encoder_options *opt);
+
+/** Free an encoder.  NULL is allowed. */
+H2C_HPACK_API void h2c_hpack_encoder_free(h2c_hpack_encoder *enc);
+
+/** Return to the freshly created state: empty table, no pending update. */
+H2C_HPACK_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
+
+/**
+ * Apply the peer's SETTINGS_HEADER_TABLE_SIZE.  The encoder uses
+ * min(peer, options.max_table_size).  The next block begins with the size
+ * updates this requires: the smallest size reached since the last block
+ * first, then the final size if it differs.
+ */
+H2C_HPACK_API int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc,
+                                                       uint32_t peer_setting);
+
+/**
+ * Worst-case number of octets h2c_hpack_encoder_encode() can write for these
+ * fields, including pending size updates.  Never less than the real size.
+ */
+H2C_HPACK_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
+                                             const h2c_hpack_field *fields, size_t n);
+
+/**
+ * Encode one header block of n fields into out[0..cap).  On success writes
+ * *written and returns H2C_HPACK_OK.  If the block does not fit, returns
+ * H2C_HPACK_E_BUFFER_TOO_SMALL and leaves the encoder exactly as it was
+ * (no table insertion or eviction, pending updates still pending); a buffer of
+ * h2c_hpack_encoder_bound() octets always fits.
+ */
+H2C_HPACK_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
+                                           const h2c_hpack_field *fields, size_t n,
+                                           uint8_t *out, size_t cap, size_t *written);
+
+/** Dynamic table size in octets. */
+H2C_HPACK_API size_t h2c_hpack_encoder_table_size(const h2c_hpack_encoder *enc);
+/** Number of entries in the encoder's dynamic table. */
+H2C_HPACK_API size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc);
+/** Read encoder table entry i, 1 = newest. */
+H2C_HPACK_API int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i,
+                                              h2c_hpack_field *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* H2CODEC_HPACK_H */

@@ -1,0 +1,2 @@
+/* placeholder: implementation pending */
+typedef int h2c_placeholder_static_table;
