@@ -1,0 +1,120 @@
+/*
+ * h2codec/fields.h -- HTTP/2 field validation (RFC 9113 sections 8.2 and 8.3).
+ *
+ * An opt-in layer over decoded header fields: feed each field of a header
+ * block in order, then finish.  A violation is a malformed message, which
+ * RFC 9113 section 8.1.1 makes a stream error of type PROTOCOL_ERROR, not a
+ * connection error: the stack resets the stream and the connection goes on.
+ *
+ * Part of libh2codec-frame, but independent of both codecs: it only sees
+ * name and value views, so fields may come from HPACK, QPACK or a test.
+ *
+ *     h2c_fields_validator v;
+ *     h2c_fields_validator_init(&v, H2C_FIELDS_REQUEST, 0);
+ *     for (each decoded field f)
+ *         if ((rc = h2c_fields_validator_push(&v, f.name, f.name_len,
+ *                                             f.value, f.value_len)) < 0)
+ *             reset_stream(PROTOCOL_ERROR);          // h2c_fields_strerror(rc)
+ *     if ((rc = h2c_fields_validator_finish(&v)) < 0)
+ *         reset_stream(PROTOCOL_ERROR);
+ *
+ * The validator is a plain struct owned by the caller: no allocation.
+ */
+#ifndef H2CODEC_FIELDS_H
+#define H2CODEC_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define H2C_FIELDS_API __attribute__((visibility("default")))
+#else
+#define H2C_FIELDS_API
+#endif
+
+/** What kind of header block is being checked. */
+typedef enum h2c_fields_kind {
+    H2C_FIELDS_REQUEST = 0,  /**< request headers: :method, :scheme, :path, :authority, :protocol */
+    H2C_FIELDS_RESPONSE = 1, /**< response headers (also 1xx): :status */
+    H2C_FIELDS_TRAILERS = 2, /**< trailers: no pseudo-header at all */
+    H2C_FIELDS_AUTO = 3      /**< request or response, decided by the first pseudo-header;
+                                  a block without any is taken as trailers */
+} h2c_fields_kind;
+
+/** Results.  Values are stable; every error is a stream PROTOCOL_ERROR. */
+typedef enum h2c_fields_status {
+    H2C_FIELDS_OK = 0,
+    H2C_FIELDS_E_NAME_EMPTY = -1,          /**< zero-length field name */
+    H2C_FIELDS_E_NAME_UPPERCASE = -2,      /**< name has an uppercase letter (8.2.1) */
+    H2C_FIELDS_E_NAME_CHAR = -3,           /**< name has a byte that is not a token character,
+                                                e.g. CR, LF, NUL, space, ':' past the start */
+    H2C_FIELDS_E_VALUE_CHAR = -4,          /**< value has CR, LF or NUL (8.2.1) */
+    H2C_FIELDS_E_VALUE_WHITESPACE = -5,    /**< value starts or ends with SP or HTAB (8.2.1) */
+    H2C_FIELDS_E_PSEUDO_UNKNOWN = -6,      /**< pseudo-header not defined for this kind (8.3) */
+    H2C_FIELDS_E_PSEUDO_DUPLICATE = -7,    /**< the same pseudo-header twice (8.3.1, 8.3.2) */
+    H2C_FIELDS_E_PSEUDO_AFTER_REGULAR = -8, /**< pseudo-header after a regular field (8.3) */
+    H2C_FIELDS_E_PSEUDO_MIXED = -9,        /**< request and response pseudo-headers together */
+    H2C_FIELDS_E_PSEUDO_MISSING = -10,     /**< a required pseudo-header is absent (8.3.1, 8.3.2) */
+    H2C_FIELDS_E_PSEUDO_IN_TRAILERS = -11, /**< trailers carry a pseudo-header (8.1) */
+    H2C_FIELDS_E_CONNECTION_SPECIFIC = -12, /**< connection, keep-alive, proxy-connection,
+                                                 transfer-encoding or upgrade (8.2.2) */
+    H2C_FIELDS_E_TE = -13,                 /**< te with a value other than "trailers" (8.2.2) */
+    H2C_FIELDS_E_PATH_EMPTY = -14,         /**< empty :path for an http or https URI (8.3.1) */
+    H2C_FIELDS_E_CONNECT = -15,            /**< CONNECT with :scheme or :path, or without
+                                                :authority (8.5); :protocol without CONNECT */
+    H2C_FIELDS_E_STATUS = -16,             /**< :status is not three digits (8.3.2) */
+    H2C_FIELDS_E_STATE = -17               /**< push after finish, or a NULL argument */
+} h2c_fields_status;
+
+/* Leniency flags: each relaxes exactly one rule, all off by default. */
+#define H2C_FIELDS_LENIENT_VALUE_WHITESPACE 0x01u /**< allow leading/trailing SP and HTAB */
+#define H2C_FIELDS_LENIENT_NAME_UPPERCASE   0x02u /**< allow uppercase letters in names */
+#define H2C_FIELDS_LENIENT_CONNECTION       0x04u /**< allow connection-specific fields */
+#define H2C_FIELDS_LENIENT_TE               0x08u /**< allow any te value */
+
+/** Validator state.  Treat the members as private; they may change. */
+typedef struct h2c_fields_validator {
+    uint8_t kind;      /**< h2c_fields_kind, AUTO resolved on the first pseudo-header */
+    uint8_t done;      /**< finish() was called */
+    uint8_t regular;   /**< a regular field has been seen */
+    uint8_t method;    /**< 0 none, 1 CONNECT, 2 other */
+    uint16_t seen;     /**< bit set of pseudo-headers seen */
+    uint16_t pad;
+    uint32_t lenient;  /**< H2C_FIELDS_LENIENT_* */
+    uint32_t count;    /**< fields pushed so far */
+    uint8_t path_empty;   /**< :path was present and empty */
+    uint8_t scheme_http;  /**< :scheme is http or https */
+    uint8_t reserved[2];
+} h2c_fields_validator;
+
+/** Prepare v for one header block of the given kind. */
+H2C_FIELDS_API void h2c_fields_validator_init(h2c_fields_validator *v, h2c_fields_kind kind,
+                                              uint32_t lenient);
+
+/**
+ * Check one field, in wire order.  Returns H2C_FIELDS_OK or the first rule
+ * it breaks.  Errors are not sticky: the caller resets the stream anyway.
+ */
+H2C_FIELDS_API int h2c_fields_validator_push(h2c_fields_validator *v, const char *name,
+                                             size_t name_len, const char *value,
+                                             size_t value_len);
+
+/** End of the block: checks the required pseudo-headers are present. */
+H2C_FIELDS_API int h2c_fields_validator_finish(h2c_fields_validator *v);
+
+/** The kind in force (AUTO resolves on the first pseudo-header). */
+H2C_FIELDS_API h2c_fields_kind h2c_fields_validator_kind(const h2c_fields_validator *v);
+
+/** Reason for a status, e.g. "uppercase letter in field name". Never NULL. */
+H2C_FIELDS_API const char *h2c_fields_strerror(int status);
+/** Symbolic name of a status, e.g. "H2C_FIELDS_E_NAME_UPPERCASE". Never NULL. */
+H2C_FIELDS_API const char *h2c_fields_status_name(int status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* H2CODEC_FIELDS_H */
