@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
     {"decode", cmd_decode, "decode HPACK header blocks (story JSON, hex lines, binary)"},
     {"encode", cmd_encode, "encode a story's header lists, adding \"wire\" to every case"},
+    {"bench", cmd_bench, "benchmark against nghttp2 in the same process"},
 };
 
 static int usage(FILE *f)

@@ -1,0 +1,31 @@
+/* Shared pieces of `h2codec bench` (cmd_bench.c, bench_stream.c). */
+#ifndef H2C_CLI_BENCH_H
+#define H2C_CLI_BENCH_H
+
+#include <stddef.h>
+
+#include <h2codec/hpack.h>
+
+double bench_now_ns(void);
+/* Median of v[0..n); sorts v. */
+double bench_median(double *v, size_t n);
+
+/* Allocation counter behind the allocator hooks. */
+typedef struct bench_alloc_count {
+    int armed;            /* count allocations now: the context is past warm-up */
+    unsigned long steady; /* allocations counted */
+} bench_alloc_count;
+
+h2c_hpack_allocator bench_allocator(bench_alloc_count *c);
+
+typedef struct bench_stream_result {
+    double ours_ns_per_frame, nghttp2_ns_per_frame; /* captured-stream decode */
+    size_t frames;
+    double parse_gb_per_s; /* frame parsing alone on a DATA-heavy stream */
+    size_t parse_bytes;
+} bench_stream_result;
+
+/* Captured-stream and frame-parse workloads; 0 on success. */
+int bench_stream(size_t rounds, bench_stream_result *r);
+
+#endif

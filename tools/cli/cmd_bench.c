@@ -1,0 +1,490 @@
+/*
+ * h2codec bench [--json] [--corpus DIR] [--rounds N]
+ *
+ * Runs h2codec and nghttp2 (Debian's libnghttp2, linked into the CLI only)
+ * in the same process, interleaved A B A B, and reports medians over the
+ * rounds.  Workloads:
+ *   hpack_decode   every block of DIR/nghttp2/ stories (ns per header field)
+ *   hpack_encode   every header list of DIR/raw-data/ (ns per field, ratios)
+ *   huffman        encode and decode every raw-data string (MB/s, ours only:
+ *                  nghttp2 exports no Huffman API)
+ *   stream_decode  and frame_parse come from bench_stream.c
+ * Allocations made after a context's creation are counted through the
+ * allocator hooks and reported per field.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <h2codec/hpack.h>
+#include <nghttp2/nghttp2.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "huffman.h"
+#include "story.h"
+
+#ifndef H2C_DEFAULT_CORPUS
+#define H2C_DEFAULT_CORPUS "build/corpus/hpack-test-case"
+#endif
+
+double bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double bench_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Counting allocator: allocations after 'armed' is set count as steady state. */
+static void *count_alloc(void *opaque, size_t n)
+{
+    bench_alloc_count *c = opaque;
+    if (c->armed)
+        c->steady++;
+    return malloc(n);
+}
+
+static void count_free(void *opaque, void *p)
+{
+    (void)opaque;
+    free(p);
+}
+
+h2c_hpack_allocator bench_allocator(bench_alloc_count *c)
+{
+    h2c_hpack_allocator a = {count_alloc, count_free, c};
+    return a;
+}
+
+/* ---------------------------------------------------------------- corpus */
+
+typedef struct corpus {
+    story *stories;
+    size_t n;
+    size_t fields, blocks, plain;  /* totals over all stories */
+    nghttp2_nv **nva;              /* per story, per case: nghttp2's view of the headers */
+} corpus;
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int corpus_load(corpus *c, const char *dir)
+{
+    memset(c, 0, sizeof *c);
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "h2codec bench: cannot open %s\n", dir);
+        return -1;
+    }
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256)
+        if (cli_has_suffix(e->d_name, ".json"))
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_name);
+    c->stories = calloc(n ? n : 1, sizeof *c->stories);
+    c->nva = calloc(n ? n : 1, sizeof *c->nva);
+    int rc = c->stories && c->nva ? 0 : -1;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        free(names[i]);
+        if (rc == 0 && story_load(&c->stories[c->n], path) == 0)
+            c->n++;
+        else
+            rc = -1;
+    }
+    for (size_t s = 0; rc == 0 && s < c->n; s++) {
+        story *st = &c->stories[s];
+        size_t total = 0;
+        for (size_t k = 0; k < st->n_cases; k++)
+            total += st->cases[k].n_headers;
+        c->nva[s] = calloc(total ? total : 1, sizeof **c->nva);
+        if (!c->nva[s])
+            return -1;
+        size_t at = 0;
+        for (size_t k = 0; k < st->n_cases; k++) {
+            story_case *sc = &st->cases[k];
+            c->blocks++;
+            for (size_t h = 0; h < sc->n_headers; h++, at++) {
+                h2c_hpack_field *f = &sc->headers[h];
+                nghttp2_nv *nv = &c->nva[s][at];
+                nv->name = (uint8_t *)(uintptr_t)f->name;
+                nv->namelen = f->name_len;
+                nv->value = (uint8_t *)(uintptr_t)f->value;
+                nv->valuelen = f->value_len;
+                nv->flags = NGHTTP2_NV_FLAG_NONE;
+                c->fields++;
+                c->plain += f->name_len + f->value_len;
+            }
+        }
+    }
+    return rc;
+}
+
+static void corpus_free(corpus *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        story_free(&c->stories[i]);
+        free(c->nva[i]);
+    }
+    free(c->stories);
+    free(c->nva);
+}
+
+/* ---------------------------------------------------------------- decode */
+
+/* One pass of our decoder over every story; returns fields decoded or 0. */
+static size_t ours_decode(const corpus *c, bench_alloc_count *ac)
+{
+    h2c_hpack_allocator a = bench_allocator(ac);
+    h2c_hpack_decoder_options opt;
+    h2c_hpack_decoder_options_init(&opt);
+    opt.allocator = &a;
+    size_t fields = 0;
+    for (size_t s = 0; s < c->n; s++) {
+        h2c_hpack_decoder *dec;
+        ac->armed = 0;
+        if (h2c_hpack_decoder_new(&dec, &opt) != H2C_HPACK_OK)
+            return 0;
+        const story *st = &c->stories[s];
+        for (size_t k = 0; k < st->n_cases; k++) {
+            const story_case *sc = &st->cases[k];
+            /* The first block of a story warms the context up. */
+            ac->armed = k > 0;
+            if (sc->table_size >= 0)
+                h2c_hpack_decoder_set_max_table_size(dec, (uint32_t)sc->table_size);
+            size_t off = 0, used;
+            h2c_hpack_field f;
+            int rc;
+            while ((rc = h2c_hpack_decoder_push(dec, sc->wire + off, sc->wire_len - off, &used,
+                                                &f)) == H2C_HPACK_FIELD) {
+                off += used;
+                fields++;
+            }
+            if (rc != H2C_HPACK_OK || h2c_hpack_decoder_finish(dec) != H2C_HPACK_OK) {
+                h2c_hpack_decoder_free(dec);
+                return 0;
+            }
+        }
+        h2c_hpack_decoder_free(dec);
+    }
+    ac->armed = 0;
+    return fields;
+}
+
+static size_t nghttp2_decode(const corpus *c)
+{
+    size_t fields = 0;
+    for (size_t s = 0; s < c->n; s++) {
+        nghttp2_hd_inflater *inf;
+        if (nghttp2_hd_inflate_new(&inf) != 0)
+            return 0;
+        const story *st = &c->stories[s];
+        for (size_t k = 0; k < st->n_cases; k++) {
+            const story_case *sc = &st->cases[k];
+            if (sc->table_size >= 0)
+                nghttp2_hd_inflate_change_table_size(inf, (size_t)sc->table_size);
+            const uint8_t *in = sc->wire;
+            size_t left = sc->wire_len;
+            for (;;) {
+                nghttp2_nv nv;
+                int flags = 0;
+                ssize_t r = nghttp2_hd_inflate_hd2(inf, &nv, &flags, in, left, 1);
+                if (r < 0) {
+                    nghttp2_hd_inflate_del(inf);
+                    return 0;
+                }
+                in += r;
+                left -= (size_t)r;
+                if (flags & NGHTTP2_HD_INFLATE_EMIT)
+                    fields++;
+                if (flags & NGHTTP2_HD_INFLATE_FINAL) {
+                    nghttp2_hd_inflate_end_headers(inf);
+                    break;
+                }
+                if (r == 0 && !(flags & NGHTTP2_HD_INFLATE_EMIT))
+                    break;
+            }
+        }
+        nghttp2_hd_inflate_del(inf);
+    }
+    return fields;
+}
+
+/* ---------------------------------------------------------------- encode */
+
+typedef struct enc_result {
+    size_t fields, wire;
+} enc_result;
+
+static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_alloc_count *ac)
+{
+    enc_result r = {0, 0};
+    h2c_hpack_allocator a = bench_allocator(ac);
+    h2c_hpack_encoder_options opt;
+    h2c_hpack_encoder_options_init(&opt);
+    opt.allocator = &a;
+    for (size_t s = 0; s < c->n; s++) {
+        h2c_hpack_encoder *enc;
+        ac->armed = 0;
+        if (h2c_hpack_encoder_new(&enc, &opt) != H2C_HPACK_OK)
+            return (enc_result){0, 0};
+        const story *st = &c->stories[s];
+        for (size_t k = 0; k < st->n_cases; k++) {
+            const story_case *sc = &st->cases[k];
+            ac->armed = k > 0;
+            if (sc->table_size >= 0)
+                h2c_hpack_encoder_set_max_table_size(enc, (uint32_t)sc->table_size);
+            size_t n;
+            if (h2c_hpack_encoder_encode(enc, sc->headers, sc->n_headers, buf, cap, &n) !=
+                H2C_HPACK_OK) {
+                h2c_hpack_encoder_free(enc);
+                return (enc_result){0, 0};
+            }
+            r.fields += sc->n_headers;
+            r.wire += n;
+        }
+        h2c_hpack_encoder_free(enc);
+    }
+    ac->armed = 0;
+    return r;
+}
+
+static enc_result nghttp2_encode(const corpus *c, uint8_t *buf, size_t cap)
+{
+    enc_result r = {0, 0};
+    for (size_t s = 0; s < c->n; s++) {
+        nghttp2_hd_deflater *def;
+        if (nghttp2_hd_deflate_new(&def, 4096) != 0)
+            return (enc_result){0, 0};
+        const story *st = &c->stories[s];
+        size_t at = 0;
+        for (size_t k = 0; k < st->n_cases; k++) {
+            const story_case *sc = &st->cases[k];
+            if (sc->table_size >= 0)
+                nghttp2_hd_deflate_change_table_size(def, (size_t)sc->table_size);
+            ssize_t n = nghttp2_hd_deflate_hd(def, buf, cap, c->nva[s] + at, sc->n_headers);
+            at += sc->n_headers;
+            if (n < 0) {
+                nghttp2_hd_deflate_del(def);
+                return (enc_result){0, 0};
+            }
+            r.fields += sc->n_headers;
+            r.wire += (size_t)n;
+        }
+        nghttp2_hd_deflate_del(def);
+    }
+    return r;
+}
+
+/* --------------------------------------------------------------- huffman */
+
+typedef struct huff_bench {
+    double enc_mbps, dec_mbps;
+} huff_bench;
+
+/* Encode then decode every name and value of raw-data; MB/s of plain text. */
+static int huffman_round(const corpus *c, uint8_t *buf, uint8_t *out, huff_bench *hb)
+{
+    double t0 = bench_now_ns();
+    size_t enc_total = 0;
+    for (size_t s = 0; s < c->n; s++)
+        for (size_t k = 0; k < c->stories[s].n_cases; k++) {
+            const story_case *sc = &c->stories[s].cases[k];
+            for (size_t h = 0; h < sc->n_headers; h++) {
+                const h2c_hpack_field *f = &sc->headers[h];
+                enc_total += h2c_huff_encode(buf + enc_total, (const uint8_t *)f->name, f->name_len);
+                enc_total +=
+                    h2c_huff_encode(buf + enc_total, (const uint8_t *)f->value, f->value_len);
+            }
+        }
+    double t1 = bench_now_ns();
+    size_t at = 0, dec_total = 0;
+    for (size_t s = 0; s < c->n; s++)
+        for (size_t k = 0; k < c->stories[s].n_cases; k++) {
+            const story_case *sc = &c->stories[s].cases[k];
+            for (size_t h = 0; h < sc->n_headers; h++) {
+                const h2c_hpack_field *f = &sc->headers[h];
+                size_t lens[2] = {f->name_len, f->value_len};
+                for (int j = 0; j < 2; j++) {
+                    size_t elen = h2c_huff_encoded_len(
+                        (const uint8_t *)(j ? f->value : f->name), lens[j]);
+                    h2c_huff_dec st;
+                    h2c_huff_dec_init(&st);
+                    ptrdiff_t n = h2c_huff_decode(&st, out, buf + at, elen);
+                    if (n < 0 || (size_t)n != lens[j] || h2c_huff_dec_finish(&st) != 0)
+                        return -1;
+                    at += elen;
+                    dec_total += (size_t)n;
+                }
+            }
+        }
+    double t2 = bench_now_ns();
+    hb->enc_mbps = (double)dec_total / ((t1 - t0) / 1e3);
+    hb->dec_mbps = (double)dec_total / ((t2 - t1) / 1e3);
+    return at == enc_total ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int usage(FILE *f)
+{
+    fputs("usage: h2codec bench [--json] [--corpus DIR] [--rounds N]\n"
+          "  --corpus  hpack-test-case directory (default: the copy unpacked from corpus/)\n"
+          "  --rounds  rounds per workload, median reported (default 11)\n"
+          "  --json    one JSON object instead of a table\n",
+          f);
+    return f == stdout ? CLI_OK : CLI_USAGE;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"corpus", required_argument, NULL, 'c'},
+                                             {"rounds", required_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int json = 0, opt;
+    size_t rounds = 11;
+    const char *dir = H2C_DEFAULT_CORPUS;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'j': json = 1; break;
+        case 'c': dir = optarg; break;
+        case 'r': rounds = (size_t)cli_parse_uint("--rounds", optarg, 1000); break;
+        case 'h': return usage(stdout);
+        default: return usage(stderr);
+        }
+    }
+    if (optind != argc || rounds == 0)
+        return usage(stderr);
+
+    char path[4096];
+    corpus dcorp, ecorp;
+    snprintf(path, sizeof path, "%s/nghttp2", dir);
+    if (corpus_load(&dcorp, path) != 0)
+        return CLI_USAGE;
+    snprintf(path, sizeof path, "%s/raw-data", dir);
+    if (corpus_load(&ecorp, path) != 0) {
+        corpus_free(&dcorp);
+        return CLI_USAGE;
+    }
+
+    double *t[6];
+    for (int i = 0; i < 6; i++)
+        t[i] = calloc(rounds, sizeof(double));
+    size_t cap = 1 << 20;
+    uint8_t *buf = malloc(cap), *huf = malloc(ecorp.plain * 4 + 16), *out = malloc(1 << 16);
+    bench_alloc_count dec_ac = {0, 0}, enc_ac = {0, 0};
+    enc_result er_ours = {0, 0}, er_ng = {0, 0};
+    int status = CLI_OK;
+    huff_bench hb = {0, 0};
+    double *he = calloc(rounds, sizeof(double)), *hd = calloc(rounds, sizeof(double));
+    for (size_t r = 0; r < rounds && status == CLI_OK; r++) {
+        double t0 = bench_now_ns();
+        size_t a = ours_decode(&dcorp, &dec_ac);
+        double t1 = bench_now_ns();
+        size_t b = nghttp2_decode(&dcorp);
+        double t2 = bench_now_ns();
+        er_ours = ours_encode(&ecorp, buf, cap, &enc_ac);
+        double t3 = bench_now_ns();
+        er_ng = nghttp2_encode(&ecorp, buf, cap);
+        double t4 = bench_now_ns();
+        if (a != dcorp.fields || b != dcorp.fields || er_ours.fields != ecorp.fields ||
+            er_ng.fields != ecorp.fields || huffman_round(&ecorp, huf, out, &hb) != 0) {
+            fprintf(stderr, "h2codec bench: a workload failed (decoded %zu and %zu of %zu)\n", a,
+                    b, dcorp.fields);
+            status = CLI_FAIL;
+        }
+        t[0][r] = (t1 - t0) / (double)dcorp.fields;
+        t[1][r] = (t2 - t1) / (double)dcorp.fields;
+        t[2][r] = (t3 - t2) / (double)ecorp.fields;
+        t[3][r] = (t4 - t3) / (double)ecorp.fields;
+        he[r] = hb.enc_mbps;
+        hd[r] = hb.dec_mbps;
+    }
+    bench_stream_result sr = {0};
+    if (status == CLI_OK && bench_stream(rounds, &sr) != 0)
+        status = CLI_FAIL;
+    if (status == CLI_OK) {
+        double dec_o = bench_median(t[0], rounds), dec_n = bench_median(t[1], rounds);
+        double enc_o = bench_median(t[2], rounds), enc_n = bench_median(t[3], rounds);
+        double ratio_o = (double)er_ours.wire / (double)ecorp.plain;
+        double ratio_n = (double)er_ng.wire / (double)ecorp.plain;
+        double hme = bench_median(he, rounds), hmd = bench_median(hd, rounds);
+        double dec_allocs = (double)dec_ac.steady / (double)rounds / (double)dcorp.fields;
+        double enc_allocs = (double)enc_ac.steady / (double)rounds / (double)ecorp.fields;
+        if (json) {
+            json_t *o = json_pack(
+                "{s:{s:f,s:f,s:f,s:I,s:f},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:{s:f,s:f},"
+                "s:{s:f,s:f,s:f,s:I},s:{s:f,s:I},s:I,s:s}",
+                "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header", dec_n,
+                "ratio", dec_o / dec_n, "headers", (json_int_t)dcorp.fields,
+                "h2codec_allocs_per_header", dec_allocs,
+                "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header", enc_n,
+                "time_ratio", enc_o / enc_n, "h2codec_ratio", ratio_o, "nghttp2_ratio", ratio_n,
+                "h2codec_allocs_per_header", enc_allocs,
+                "huffman", "encode_mb_per_s", hme, "decode_mb_per_s", hmd,
+                "stream_decode", "h2codec_ns_per_frame", sr.ours_ns_per_frame,
+                "nghttp2_ns_per_frame", sr.nghttp2_ns_per_frame,
+                "ratio", sr.nghttp2_ns_per_frame > 0 ? sr.ours_ns_per_frame / sr.nghttp2_ns_per_frame : 0.0,
+                "frames", (json_int_t)sr.frames,
+                "frame_parse", "gb_per_s", sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes,
+                "rounds", (json_int_t)rounds, "nghttp2_version", NGHTTP2_VERSION);
+            json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            fputc('\n', stdout);
+            json_decref(o);
+        } else {
+            printf("h2codec bench: median of %zu rounds, nghttp2 %s in the same process\n",
+                   rounds, NGHTTP2_VERSION);
+            printf("%-15s %14s %14s %8s\n", "workload", "h2codec", "nghttp2", "ratio");
+            printf("%-15s %11.1f ns %11.1f ns %8.3f  per header, %zu headers\n", "hpack_decode",
+                   dec_o, dec_n, dec_o / dec_n, dcorp.fields);
+            printf("%-15s %11.1f ns %11.1f ns %8.3f  per header, %zu headers\n", "hpack_encode",
+                   enc_o, enc_n, enc_o / enc_n, ecorp.fields);
+            printf("%-15s %14.4f %14.4f           wire / plain octets\n", "compression", ratio_o,
+                   ratio_n);
+            printf("%-15s %9.1f MB/s encode, %.1f MB/s decode\n", "huffman", hme, hmd);
+            if (sr.frames)
+                printf("%-15s %11.1f ns %11.1f ns %8.3f  per frame, %zu frames\n",
+                       "stream_decode", sr.ours_ns_per_frame, sr.nghttp2_ns_per_frame,
+                       sr.ours_ns_per_frame / sr.nghttp2_ns_per_frame, sr.frames);
+            if (sr.parse_bytes)
+                printf("%-15s %11.2f GB/s  frame parsing alone, DATA-heavy stream\n",
+                       "frame_parse", sr.parse_gb_per_s);
+            printf("%-15s %.4f decode, %.4f encode  heap allocations per header, steady state\n",
+                   "allocations", dec_allocs, enc_allocs);
+        }
+    }
+    for (int i = 0; i < 6; i++)
+        free(t[i]);
+    free(he);
+    free(hd);
+    free(buf);
+    free(huf);
+    free(out);
+    corpus_free(&dcorp);
+    corpus_free(&ecorp);
+    return status;
+}
