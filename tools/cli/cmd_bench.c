@@ -154,7 +154,8 @@ static void corpus_free(corpus *c)
 /* ---------------------------------------------------------------- decode */
 
 /* One pass of our decoder over every story; returns fields decoded or 0. */
-static size_t ours_decode(const corpus *c, bench_alloc_count *ac)
+/* noinline: tools/callgrind counts instructions inside this function. */
+__attribute__((noinline)) static size_t ours_decode(const corpus *c, bench_alloc_count *ac)
 {
     h2c_hpack_allocator a = bench_allocator(ac);
     h2c_hpack_decoder_options opt;
@@ -192,7 +193,8 @@ static size_t ours_decode(const corpus *c, bench_alloc_count *ac)
     return fields;
 }
 
-static size_t nghttp2_decode(const corpus *c)
+/* noinline: tools/callgrind counts instructions inside this function. */
+__attribute__((noinline)) static size_t nghttp2_decode(const corpus *c)
 {
     size_t fields = 0;
     for (size_t s = 0; s < c->n; s++) {
@@ -237,7 +239,8 @@ typedef struct enc_result {
     size_t fields, wire;
 } enc_result;
 
-static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_alloc_count *ac)
+/* noinline: tools/callgrind counts instructions inside this function. */
+__attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_alloc_count *ac)
 {
     enc_result r = {0, 0};
     h2c_hpack_allocator a = bench_allocator(ac);
@@ -270,7 +273,8 @@ static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_a
     return r;
 }
 
-static enc_result nghttp2_encode(const corpus *c, uint8_t *buf, size_t cap)
+/* noinline: tools/callgrind counts instructions inside this function. */
+__attribute__((noinline)) static enc_result nghttp2_encode(const corpus *c, uint8_t *buf, size_t cap)
 {
     enc_result r = {0, 0};
     for (size_t s = 0; s < c->n; s++) {
