@@ -441,14 +441,14 @@ int cmd_bench(int argc, char **argv)
         double enc_allocs = (double)enc_ac.steady / (double)rounds / (double)ecorp.fields;
         if (json) {
             json_t *o = json_pack(
-                "{s:{s:f,s:f,s:f,s:I,s:f},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:{s:f,s:f},"
+                "{s:{s:f,s:f,s:f,s:I,s:f},s:{s:f,s:f,s:f,s:f,s:f,s:f,s:I},s:{s:f,s:f},"
                 "s:{s:f,s:f,s:f,s:I},s:{s:f,s:I},s:I,s:s}",
                 "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header", dec_n,
                 "ratio", dec_o / dec_n, "headers", (json_int_t)dcorp.fields,
                 "h2codec_allocs_per_header", dec_allocs,
                 "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header", enc_n,
                 "time_ratio", enc_o / enc_n, "h2codec_ratio", ratio_o, "nghttp2_ratio", ratio_n,
-                "h2codec_allocs_per_header", enc_allocs,
+                "h2codec_allocs_per_header", enc_allocs, "headers", (json_int_t)ecorp.fields,
                 "huffman", "encode_mb_per_s", hme, "decode_mb_per_s", hmd,
                 "stream_decode", "h2codec_ns_per_frame", sr.ours_ns_per_frame,
                 "nghttp2_ns_per_frame", sr.nghttp2_ns_per_frame,
