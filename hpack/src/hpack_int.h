@@ -35,7 +35,8 @@ typedef struct h2c_int_dec {
 int h2c_int_decode_start(h2c_int_dec *st, uint8_t first, unsigned prefix_bits);
 
 /*
- * Consume continuation octets from *p (advancing it, never past end).
+ * Consume continuation octets from *p (advancing it, never past end; on
+ * error *p is left at the offending octet).
  * Returns 1 when the integer is complete, 0 when input ran out, or
  * H2C_HPACK_E_INTEGER_OVERFLOW.
  */
