@@ -1,2 +1,830 @@
-/* placeholder: implementation pending */
-typedef int h2c_placeholder_decoder;
+/*
+ * Streaming HPACK decoder (RFC 7541 sections 3, 4, 6).
+ *
+ * A push-style state machine: h2c_hpack_decoder_push() walks the input one
+ * representation at a time and stops as soon as a field is complete.  Every
+ * partial item (integer, string, Huffman code) resumes where it stopped, so a
+ * block may be cut anywhere.
+ *
+ * Where decoded strings live (the zero-copy rule):
+ *   - indexed names and values point into the static or dynamic table;
+ *   - a plain literal lying wholly inside the current push's input points
+ *     into that input;
+ *   - everything else (Huffman output, strings straddling pushes, a name
+ *     whose value arrives in a later push) is in one scratch buffer:
+ *     the name at [0, name_len), the value right after it.  The scratch
+ *     grows on demand up to 2 * max_string_len + 1 octets and is then reused,
+ *     so steady-state decoding allocates nothing.
+ *   - after a literal with incremental indexing, both point into the new
+ *     table entry.
+ * Limits are checked as soon as a length is known, before any octet of the
+ * string is copied, and again exactly when the field is complete.
+ */
+#include <h2codec/hpack.h>
+
+#include <string.h>
+
+#include "dyn_table.h"
+#include "hpack_alloc.h"
+#include "hpack_int.h"
+#include "huffman.h"
+#include "static_table.h"
+
+/* Internal states.  Each public h2c_hpack_decoder_state covers one or more. */
+enum dec_state {
+    ST_START,           /* no octet of the current block read yet */
+    ST_REP,             /* inside a block, at the first octet of a representation */
+    ST_INDEX_MORE,      /* continuation octets of an indexed field's index */
+    ST_NAME_INDEX_MORE, /* continuation octets of a literal's name index */
+    ST_UPDATE_MORE,     /* continuation octets of a table size update */
+    ST_NAME_LEN,        /* first octet (H bit) of a literal name's length */
+    ST_NAME_LEN_MORE,   /* continuation octets of the name length */
+    ST_NAME_DATA,       /* octets of the name */
+    ST_VALUE_LEN,       /* first octet (H bit) of the value length */
+    ST_VALUE_LEN_MORE,  /* continuation octets of the value length */
+    ST_VALUE_DATA,      /* octets of the value */
+    ST_ERROR            /* sticky error: see dec->error */
+};
+
+/* Where the current field's name is. */
+enum name_src {
+    NAME_TABLE, /* static/dynamic table or placeholder: name_ptr, stable for the field */
+    NAME_INPUT, /* the current push's input: name_ptr, spilled to scratch at push end */
+    NAME_SCRATCH /* scratch[0, name_len) */
+};
+
+/* Room for "<unknown index 4294967295>". */
+#define PLACEHOLDER_CAP 32
+
+struct h2c_hpack_decoder {
+    h2c_hpack_allocator alloc;
+    size_t max_list_size;
+    size_t max_string_len;
+    uint32_t max_fields;
+    uint32_t lenient;
+    uint32_t initial_max; /* options.max_table_size, restored by reset() */
+
+    h2c_dyn_table table;
+    uint32_t acked;       /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
+    uint32_t update_le;   /* a size update <= this is due at block start ... */
+    uint8_t need_update;  /* ... when this is set */
+
+    uint8_t state;        /* enum dec_state */
+    int error;            /* sticky error, 0 if none */
+    size_t error_off;
+
+    /* Current block. */
+    size_t block_off;     /* octets of the block consumed before this push */
+    const uint8_t *in;    /* this push's input, for error offsets */
+    uint8_t fields_seen;  /* a field representation began: no more updates */
+    uint32_t field_count;
+    size_t list_size;
+
+    /* Current representation. */
+    uint8_t indexing;     /* h2c_hpack_indexing of the literal */
+    uint8_t flags;        /* H2C_HPACK_F_* gathered so far */
+    uint8_t name_src;     /* enum name_src */
+    uint32_t index;       /* table index of the field or its name, 0 for a new name */
+    h2c_int_dec ival;
+    const uint8_t *name_ptr;
+    size_t name_len;
+    size_t value_base;    /* scratch offset of the value */
+
+    /* Current string literal. */
+    uint8_t str_huff;
+    uint32_t str_len;     /* encoded length */
+    uint32_t str_got;     /* encoded octets read */
+    size_t str_out;       /* decoded octets stored in scratch */
+    size_t str_cap;       /* scratch room reserved for this string */
+    const uint8_t *str_ptr; /* set when the string was taken from the input whole */
+    h2c_huff_dec huff;
+
+    uint8_t *scratch;
+    size_t scratch_cap;
+    size_t scratch_keep;  /* octets of scratch that hold live data */
+
+    char placeholder[PLACEHOLDER_CAP];
+    size_t placeholder_len;
+};
+
+/* ------------------------------------------------------------------------
+ * Options, lifetime
+ * ---------------------------------------------------------------------- */
+
+void h2c_hpack_decoder_options_init(h2c_hpack_decoder_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->max_table_size = 4096;
+    opt->max_list_size = 65536;
+    opt->max_string_len = 65536;
+    opt->max_fields = 1024;
+}
+
+static void begin_block(h2c_hpack_decoder *dec)
+{
+    dec->state = ST_START;
+    dec->block_off = 0;
+    dec->fields_seen = 0;
+    dec->field_count = 0;
+    dec->list_size = 0;
+    dec->scratch_keep = 0;
+}
+
+int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_options *opt)
+{
+    if (!out)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    *out = NULL;
+    h2c_hpack_decoder_options def;
+    if (!opt) {
+        h2c_hpack_decoder_options_init(&def);
+        opt = &def;
+    }
+    if (opt->max_list_size == 0 || opt->max_string_len == 0 || opt->max_fields == 0)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    h2c_hpack_allocator a;
+    h2c_alloc_init(&a, opt->allocator);
+    h2c_hpack_decoder *dec = h2c_alloc(&a, sizeof *dec);
+    if (!dec)
+        return H2C_HPACK_E_NOMEM;
+    memset(dec, 0, sizeof *dec);
+    dec->alloc = a;
+    dec->max_list_size = opt->max_list_size;
+    /* String lengths are 32-bit integers on the wire: a larger limit is moot,
+     * and clamping keeps the scratch arithmetic from overflowing. */
+    dec->max_string_len = opt->max_string_len < UINT32_MAX ? opt->max_string_len : UINT32_MAX;
+    dec->max_fields = opt->max_fields;
+    dec->lenient = opt->lenient;
+    dec->initial_max = opt->max_table_size;
+    dec->acked = opt->max_table_size;
+    h2c_dyn_init(&dec->table, opt->max_table_size);
+    begin_block(dec);
+    *out = dec;
+    return H2C_HPACK_OK;
+}
+
+void h2c_hpack_decoder_free(h2c_hpack_decoder *dec)
+{
+    if (!dec)
+        return;
+    h2c_hpack_allocator a = dec->alloc;
+    h2c_dyn_free(&dec->table, &a);
+    h2c_free(&a, dec->scratch);
+    h2c_free(&a, dec);
+}
+
+void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec)
+{
+    if (!dec)
+        return;
+    h2c_dyn_clear(&dec->table);
+    h2c_dyn_set_max(&dec->table, dec->initial_max);
+    dec->acked = dec->initial_max;
+    dec->need_update = 0;
+    dec->update_le = 0;
+    dec->error = 0;
+    dec->error_off = 0;
+    begin_block(dec);
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------- */
+
+/* Enter the sticky error state; off is the block offset of the bad octet. */
+static int fail(h2c_hpack_decoder *dec, int err, size_t off)
+{
+    dec->state = ST_ERROR;
+    dec->error = err;
+    dec->error_off = off;
+    return err;
+}
+
+/* Block offset of an octet of the current push's input. */
+static size_t off_of(const h2c_hpack_decoder *dec, const uint8_t *p)
+{
+    return dec->block_off + (size_t)(p - dec->in);
+}
+
+/* Make scratch hold at least need octets, keeping its first scratch_keep. */
+static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
+{
+    if (dec->scratch_cap >= need)
+        return 0;
+    /* Double to keep growth amortised, but never past what the limits can
+     * ever require: a name and a value of max_string_len, plus one octet the
+     * Huffman decoder may store past its output. */
+    size_t ceiling = 2 * dec->max_string_len + 1;
+    size_t cap = dec->scratch_cap * 2;
+    if (cap > ceiling)
+        cap = ceiling;
+    if (cap < need)
+        cap = need;
+    if (cap < 64)
+        cap = 64;
+    uint8_t *p = h2c_alloc(&dec->alloc, cap);
+    if (!p)
+        return H2C_HPACK_E_NOMEM;
+    if (dec->scratch_keep)
+        memcpy(p, dec->scratch, dec->scratch_keep);
+    h2c_free(&dec->alloc, dec->scratch);
+    dec->scratch = p;
+    dec->scratch_cap = cap;
+    return 0;
+}
+
+/* Fewest octets a Huffman string of len octets can decode to (codes are at
+ * most 30 bits, padding at most 7). */
+static size_t huff_min_decoded(size_t len)
+{
+    return len ? (8 * len - 7 + 29) / 30 : 0;
+}
+
+/* Format "<unknown index N>" into dec->placeholder. */
+static void make_placeholder(h2c_hpack_decoder *dec, uint32_t index)
+{
+    static const char head[] = "<unknown index ";
+    char digits[10];
+    size_t nd = 0, n = sizeof head - 1;
+    do {
+        digits[nd++] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    memcpy(dec->placeholder, head, n);
+    while (nd)
+        dec->placeholder[n++] = digits[--nd];
+    dec->placeholder[n++] = '>';
+    dec->placeholder_len = n;
+}
+
+/*
+ * Look up table index idx (>= 1).  Returns 0 with the name and value set, or
+ * H2C_HPACK_E_INDEX_RANGE; in lenient mode an unknown index gives the
+ * placeholder text for both and 1.
+ */
+static int lookup(h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name, size_t *name_len,
+                  const uint8_t **value, size_t *value_len)
+{
+    if (idx <= H2C_STATIC_COUNT) {
+        const h2c_static_entry *e = &h2c_static_table[idx - 1];
+        *name = (const uint8_t *)e->name;
+        *name_len = e->name_len;
+        *value = (const uint8_t *)e->value;
+        *value_len = e->value_len;
+        return 0;
+    }
+    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
+    if (e) {
+        *name = h2c_dyn_name(&dec->table, e);
+        *name_len = e->name_len;
+        *value = h2c_dyn_value(&dec->table, e);
+        *value_len = e->value_len;
+        return 0;
+    }
+    if (!(dec->lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX))
+        return H2C_HPACK_E_INDEX_RANGE;
+    make_placeholder(dec, idx);
+    *name = *value = (const uint8_t *)dec->placeholder;
+    *name_len = *value_len = dec->placeholder_len;
+    return 1;
+}
+
+/* Would a field of these lengths overflow the header list limit? */
+static int over_list(const h2c_hpack_decoder *dec, size_t name_len, size_t value_len)
+{
+    size_t room = dec->max_list_size - dec->list_size; /* list_size <= max always */
+    return room < H2C_ENTRY_OVERHEAD || name_len > room - H2C_ENTRY_OVERHEAD ||
+           value_len > room - H2C_ENTRY_OVERHEAD - name_len;
+}
+
+static void emit(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
+                 size_t name_len, const uint8_t *value, size_t value_len)
+{
+    f->name = (const char *)name;
+    f->name_len = name_len;
+    f->value = (const char *)value;
+    f->value_len = value_len;
+    f->indexing = dec->indexing;
+    f->flags = dec->flags;
+    f->reserved = 0;
+    f->index = dec->index;
+    dec->list_size += name_len + value_len + H2C_ENTRY_OVERHEAD;
+    dec->state = ST_REP;
+    dec->scratch_keep = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Representations
+ * ---------------------------------------------------------------------- */
+
+/* Checks common to the first octet of every field representation. */
+static int field_start(h2c_hpack_decoder *dec, const uint8_t *p)
+{
+    if (dec->need_update)
+        return fail(dec, H2C_HPACK_E_TABLE_UPDATE_MISSING, off_of(dec, p));
+    if (dec->field_count >= dec->max_fields)
+        return fail(dec, H2C_HPACK_E_FIELD_COUNT, off_of(dec, p));
+    dec->fields_seen = 1;
+    dec->field_count++;
+    dec->flags = 0;
+    dec->scratch_keep = 0;
+    return 0;
+}
+
+/* Indexed field, index complete; at = its last octet. */
+static int indexed_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field *f)
+{
+    uint32_t idx = dec->ival.value;
+    const uint8_t *name, *value;
+    size_t nlen, vlen;
+    if (idx == 0)
+        return fail(dec, H2C_HPACK_E_INDEX_ZERO, off_of(dec, at));
+    int r = lookup(dec, idx, &name, &nlen, &value, &vlen);
+    if (r < 0)
+        return fail(dec, r, off_of(dec, at));
+    /* Checked before anything is produced: an HPACK bomb stops here. */
+    if (over_list(dec, nlen, vlen))
+        return fail(dec, H2C_HPACK_E_LIST_SIZE, off_of(dec, at));
+    dec->indexing = H2C_HPACK_INDEX_YES;
+    dec->flags = H2C_HPACK_F_INDEXED | (r ? H2C_HPACK_F_UNKNOWN : 0);
+    dec->index = idx;
+    emit(dec, f, name, nlen, value, vlen);
+    return H2C_HPACK_FIELD;
+}
+
+/* Literal with an indexed name, index complete; at = its last octet. */
+static int name_index_done(h2c_hpack_decoder *dec, const uint8_t *at)
+{
+    uint32_t idx = dec->ival.value;
+    const uint8_t *value;
+    size_t vlen;
+    int r = lookup(dec, idx, &dec->name_ptr, &dec->name_len, &value, &vlen);
+    if (r < 0)
+        return fail(dec, r, off_of(dec, at));
+    if (over_list(dec, dec->name_len, 0))
+        return fail(dec, H2C_HPACK_E_LIST_SIZE, off_of(dec, at));
+    if (r)
+        dec->flags |= H2C_HPACK_F_UNKNOWN;
+    dec->index = idx;
+    dec->name_src = NAME_TABLE;
+    dec->value_base = 0;
+    dec->state = ST_VALUE_LEN;
+    return 0;
+}
+
+/* Dynamic table size update complete; at = its last octet. */
+static int update_done(h2c_hpack_decoder *dec, const uint8_t *at)
+{
+    uint32_t v = dec->ival.value;
+    if (v > dec->acked)
+        return fail(dec, H2C_HPACK_E_TABLE_UPDATE_SIZE, off_of(dec, at));
+    h2c_dyn_set_max(&dec->table, v);
+    if (dec->need_update && v <= dec->update_le)
+        dec->need_update = 0;
+    dec->state = ST_REP;
+    return 0;
+}
+
+/* A string's length is known; at = its last octet. */
+static int string_start(h2c_hpack_decoder *dec, const uint8_t *at, int is_name)
+{
+    size_t len = dec->ival.value;
+    size_t min = dec->str_huff ? huff_min_decoded(len) : len;
+    if (min > dec->max_string_len)
+        return fail(dec, H2C_HPACK_E_STRING_LENGTH, off_of(dec, at));
+    if (is_name ? over_list(dec, min, 0) : over_list(dec, dec->name_len, min))
+        return fail(dec, H2C_HPACK_E_LIST_SIZE, off_of(dec, at));
+    dec->str_len = (uint32_t)len;
+    dec->str_got = 0;
+    dec->str_out = 0;
+    dec->str_cap = 0;
+    dec->str_ptr = NULL;
+    h2c_huff_dec_init(&dec->huff);
+    dec->state = is_name ? ST_NAME_DATA : ST_VALUE_DATA;
+    return 0;
+}
+
+/*
+ * Huffman-decode n octets from p into scratch at base + str_out, never
+ * letting the output pass max_string_len.  The room reserved for the string
+ * is min(8 * len / 5, max_string_len) + 1; pieces are sized so that the
+ * decoder's worst case (2 symbols per octet, one stray store) fits.
+ */
+static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        size_t room = dec->str_cap - dec->str_out;
+        size_t chunk = (room - 1) / 2;
+        ptrdiff_t w;
+        if (chunk == 0) {
+            /* Nearly full: one octet through a small buffer, then check. */
+            uint8_t tmp[3];
+            w = h2c_huff_decode(&dec->huff, tmp, p, 1);
+            if (w < 0)
+                return fail(dec, (int)w, off_of(dec, p));
+            if (dec->str_out + (size_t)w > dec->max_string_len)
+                return fail(dec, H2C_HPACK_E_STRING_LENGTH, off_of(dec, p));
+            memcpy(dec->scratch + base + dec->str_out, tmp, (size_t)w);
+            chunk = 1;
+        } else {
+            if (chunk > n)
+                chunk = n;
+            w = h2c_huff_decode(&dec->huff, dec->scratch + base + dec->str_out, p, chunk);
+            if (w < 0)
+                return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
+        }
+        dec->str_out += (size_t)w;
+        p += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+/*
+ * Read string octets.  Returns 1 when the string is complete, 0 when the
+ * input ran out, or a negative status.
+ */
+static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                       size_t base)
+{
+    const uint8_t *p = *pp;
+    size_t avail = (size_t)(end - p);
+    size_t need = dec->str_len - dec->str_got;
+    if (!dec->str_huff && dec->str_got == 0 && avail >= need) {
+        dec->str_ptr = p; /* zero-copy: wholly inside this push */
+        dec->str_got = dec->str_len;
+        dec->str_out = dec->str_len;
+        *pp = p + need;
+        return 1;
+    }
+    if (dec->str_cap == 0) {
+        size_t cap = dec->str_len;
+        if (dec->str_huff) {
+            cap = h2c_huff_decoded_max(dec->str_len);
+            if (cap > dec->max_string_len)
+                cap = dec->max_string_len;
+            cap += 1;
+        }
+        if (scratch_reserve(dec, base + cap) < 0)
+            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+        dec->str_cap = cap;
+    }
+    size_t n = avail < need ? avail : need;
+    if (dec->str_huff) {
+        int r = huff_piece(dec, base, p, n);
+        if (r < 0)
+            return r;
+    } else if (n) {
+        memcpy(dec->scratch + base + dec->str_out, p, n);
+        dec->str_out += n;
+    }
+    dec->str_got += (uint32_t)n;
+    dec->scratch_keep = base + dec->str_out;
+    *pp = p + n;
+    if (dec->str_got < dec->str_len)
+        return 0;
+    if (dec->str_huff) {
+        int r = h2c_huff_dec_finish(&dec->huff);
+        if (r < 0)
+            return fail(dec, r, off_of(dec, p + n - 1));
+    }
+    return 1;
+}
+
+static const uint8_t *string_result(const h2c_hpack_decoder *dec, size_t base)
+{
+    return dec->str_ptr ? dec->str_ptr : dec->scratch + base;
+}
+
+/* The value is complete; at = one past its last octet. */
+static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field *f)
+{
+    const uint8_t *name = dec->name_src == NAME_SCRATCH ? dec->scratch : dec->name_ptr;
+    const uint8_t *value = string_result(dec, dec->value_base);
+    size_t vlen = dec->str_out;
+    size_t at_off = off_of(dec, at);
+    if (over_list(dec, dec->name_len, vlen))
+        return fail(dec, H2C_HPACK_E_LIST_SIZE, at_off ? at_off - 1 : 0);
+    if (dec->indexing == H2C_HPACK_INDEX_YES &&
+        h2c_dyn_insert(&dec->table, name, dec->name_len, value, vlen)) {
+        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
+        name = h2c_dyn_name(&dec->table, e);
+        value = h2c_dyn_value(&dec->table, e);
+    }
+    emit(dec, f, name, dec->name_len, value, vlen);
+    return H2C_HPACK_FIELD;
+}
+
+/* First octet of a representation. */
+static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field *f)
+{
+    const uint8_t *p = *pp;
+    uint8_t b = *p;
+    int r;
+    if ((b & 0xe0) == 0x20) { /* 001xxxxx: dynamic table size update */
+        if (dec->fields_seen)
+            return fail(dec, H2C_HPACK_E_TABLE_UPDATE_LATE, off_of(dec, p));
+        *pp = p + 1;
+        if (!h2c_int_decode_start(&dec->ival, b, 5)) {
+            dec->state = ST_UPDATE_MORE;
+            return 0;
+        }
+        return update_done(dec, p);
+    }
+    if ((r = field_start(dec, p)) < 0)
+        return r;
+    *pp = p + 1;
+    if (b & 0x80) { /* 1xxxxxxx: indexed field */
+        if (!h2c_int_decode_start(&dec->ival, b, 7)) {
+            dec->state = ST_INDEX_MORE;
+            return 0;
+        }
+        return indexed_done(dec, p, f);
+    }
+    unsigned prefix;
+    if (b & 0x40) { /* 01xxxxxx: literal with incremental indexing */
+        dec->indexing = H2C_HPACK_INDEX_YES;
+        prefix = 6;
+        /* Allocate now, before any pointer into the table is taken. */
+        if (h2c_dyn_reserve(&dec->table, &dec->alloc) < 0)
+            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+    } else {          /* 0001xxxx never indexed, 0000xxxx without indexing */
+        dec->indexing = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
+        prefix = 4;
+    }
+    if ((b & ((1u << prefix) - 1)) == 0) { /* new name */
+        dec->index = 0;
+        dec->state = ST_NAME_LEN;
+        return 0;
+    }
+    if (!h2c_int_decode_start(&dec->ival, b, prefix)) {
+        dec->state = ST_NAME_INDEX_MORE;
+        return 0;
+    }
+    return name_index_done(dec, p);
+}
+
+/* First octet of a string length: the H bit and a 7-bit prefix. */
+static int length_start(h2c_hpack_decoder *dec, const uint8_t **pp, int is_name)
+{
+    const uint8_t *p = *pp;
+    dec->str_huff = (*p & 0x80) != 0;
+    if (dec->str_huff)
+        dec->flags |= is_name ? H2C_HPACK_F_NAME_HUFFMAN : H2C_HPACK_F_VALUE_HUFFMAN;
+    *pp = p + 1;
+    if (!h2c_int_decode_start(&dec->ival, *p, 7)) {
+        dec->state = is_name ? ST_NAME_LEN_MORE : ST_VALUE_LEN_MORE;
+        return 0;
+    }
+    return string_start(dec, p, is_name);
+}
+
+/* Continuation octets of an integer.  Returns 1 when complete (*last set to
+ * its final octet), 0 when the input ran out, or a negative status. */
+static int int_more(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                    const uint8_t **last)
+{
+    int r = h2c_int_decode_more(&dec->ival, pp, end);
+    if (r < 0)
+        return fail(dec, r, off_of(dec, *pp));
+    *last = *pp - 1;
+    return r;
+}
+
+/* Run the state machine over [*pp, end). */
+static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+               h2c_hpack_field *f)
+{
+    const uint8_t *last;
+    int r;
+    for (;;) {
+        switch (dec->state) {
+        case ST_START:
+        case ST_REP:
+            if (*pp == end)
+                return H2C_HPACK_OK;
+            dec->state = ST_REP;
+            r = rep_start(dec, pp, f);
+            break;
+        case ST_INDEX_MORE:
+            if ((r = int_more(dec, pp, end, &last)) == 1)
+                r = indexed_done(dec, last, f);
+            else if (r == 0)
+                return H2C_HPACK_OK;
+            break;
+        case ST_NAME_INDEX_MORE:
+            if ((r = int_more(dec, pp, end, &last)) == 1)
+                r = name_index_done(dec, last);
+            else if (r == 0)
+                return H2C_HPACK_OK;
+            break;
+        case ST_UPDATE_MORE:
+            if ((r = int_more(dec, pp, end, &last)) == 1)
+                r = update_done(dec, last);
+            else if (r == 0)
+                return H2C_HPACK_OK;
+            break;
+        case ST_NAME_LEN:
+            if (*pp == end)
+                return H2C_HPACK_OK;
+            r = length_start(dec, pp, 1);
+            break;
+        case ST_NAME_LEN_MORE:
+        case ST_VALUE_LEN_MORE:
+            if ((r = int_more(dec, pp, end, &last)) == 1)
+                r = string_start(dec, last, dec->state == ST_NAME_LEN_MORE);
+            else if (r == 0)
+                return H2C_HPACK_OK;
+            break;
+        case ST_NAME_DATA:
+            r = string_data(dec, pp, end, 0);
+            if (r == 1) {
+                dec->name_len = dec->str_out;
+                if (dec->str_ptr) {
+                    dec->name_src = NAME_INPUT;
+                    dec->name_ptr = dec->str_ptr;
+                } else {
+                    dec->name_src = NAME_SCRATCH;
+                }
+                /* The value goes after the name's place in scratch, so a
+                 * name still in the input can be spilled there later. */
+                dec->value_base = dec->name_len;
+                dec->state = ST_VALUE_LEN;
+                r = 0;
+            } else if (r == 0) {
+                return H2C_HPACK_OK;
+            }
+            break;
+        case ST_VALUE_LEN:
+            if (*pp == end)
+                return H2C_HPACK_OK;
+            r = length_start(dec, pp, 0);
+            break;
+        case ST_VALUE_DATA:
+            r = string_data(dec, pp, end, dec->value_base);
+            if (r == 1)
+                r = field_done(dec, *pp, f);
+            else if (r == 0)
+                return H2C_HPACK_OK;
+            break;
+        default:
+            return dec->error;
+        }
+        if (r != 0)
+            return r;
+    }
+}
+
+/* The input is about to go away: copy a name that still points into it. */
+static int spill_name(h2c_hpack_decoder *dec)
+{
+    if (dec->name_src != NAME_INPUT)
+        return 0;
+    switch (dec->state) {
+    case ST_VALUE_LEN:
+    case ST_VALUE_LEN_MORE:
+    case ST_VALUE_DATA:
+        break;
+    default:
+        return 0;
+    }
+    /* [0, name_len) is free: value_base == name_len keeps it so. */
+    size_t keep = dec->state == ST_VALUE_DATA && dec->str_cap ? dec->scratch_keep : 0;
+    dec->scratch_keep = keep;
+    if (scratch_reserve(dec, dec->name_len) < 0)
+        return H2C_HPACK_E_NOMEM;
+    if (dec->name_len)
+        memcpy(dec->scratch, dec->name_ptr, dec->name_len);
+    dec->name_src = NAME_SCRATCH;
+    if (dec->scratch_keep < dec->name_len)
+        dec->scratch_keep = dec->name_len;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Public calls
+ * ---------------------------------------------------------------------- */
+
+int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                           size_t *consumed, h2c_hpack_field *field)
+{
+    if (consumed)
+        *consumed = 0;
+    if (!dec || !consumed || !field || (!in && len))
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    if (dec->state == ST_ERROR)
+        return dec->error;
+    if (len == 0)
+        return H2C_HPACK_OK;
+    const uint8_t *p = in;
+    dec->in = in;
+    int r = run(dec, &p, in + len, field);
+    *consumed = (size_t)(p - in);
+    if (r == H2C_HPACK_OK && spill_name(dec) < 0)
+        r = fail(dec, H2C_HPACK_E_NOMEM, dec->block_off + *consumed);
+    dec->block_off += *consumed;
+    dec->in = NULL;
+    return r;
+}
+
+int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
+{
+    if (!dec)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    if (dec->state == ST_ERROR)
+        return dec->error;
+    if (dec->state != ST_START && dec->state != ST_REP)
+        return fail(dec, H2C_HPACK_E_TRUNCATED, dec->block_off);
+    if (dec->need_update)
+        return fail(dec, H2C_HPACK_E_TABLE_UPDATE_MISSING, dec->block_off);
+    begin_block(dec);
+    return H2C_HPACK_OK;
+}
+
+int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec, uint32_t acked)
+{
+    if (!dec)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    if (dec->state == ST_ERROR)
+        return dec->error;
+    if (dec->state != ST_START || dec->block_off != 0)
+        return fail(dec, H2C_HPACK_E_STATE, dec->block_off);
+    if (acked < dec->table.max) {
+        /* The peer may be using more than it is now allowed: the next block
+         * must start by shrinking to at most the lowest value set since. */
+        if (!dec->need_update || acked < dec->update_le)
+            dec->update_le = acked;
+        dec->need_update = 1;
+    }
+    /* A larger table than the encoder's own is harmless (it never refers to
+     * entries it evicted), so the new limit applies at once. */
+    dec->acked = acked;
+    h2c_dyn_set_max(&dec->table, acked);
+    return H2C_HPACK_OK;
+}
+
+h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec)
+{
+    static const uint8_t map[] = {
+        [ST_START] = H2C_HPACK_DS_BLOCK_START,
+        [ST_REP] = H2C_HPACK_DS_REP_PREFIX,
+        [ST_INDEX_MORE] = H2C_HPACK_DS_INDEX_INT,
+        [ST_NAME_INDEX_MORE] = H2C_HPACK_DS_INDEX_INT,
+        [ST_UPDATE_MORE] = H2C_HPACK_DS_UPDATE_INT,
+        [ST_NAME_LEN] = H2C_HPACK_DS_NAME_LEN,
+        [ST_NAME_LEN_MORE] = H2C_HPACK_DS_NAME_LEN,
+        [ST_NAME_DATA] = H2C_HPACK_DS_NAME_DATA,
+        [ST_VALUE_LEN] = H2C_HPACK_DS_VALUE_LEN,
+        [ST_VALUE_LEN_MORE] = H2C_HPACK_DS_VALUE_LEN,
+        [ST_VALUE_DATA] = H2C_HPACK_DS_VALUE_DATA,
+        [ST_ERROR] = H2C_HPACK_DS_ERROR,
+    };
+    if (!dec)
+        return H2C_HPACK_DS_ERROR;
+    return (h2c_hpack_decoder_state)map[dec->state];
+}
+
+int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec)
+{
+    return dec ? dec->error : H2C_HPACK_E_INVALID_ARGUMENT;
+}
+
+size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec)
+{
+    return dec ? dec->error_off : 0;
+}
+
+size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec)
+{
+    return dec ? dec->table.size : 0;
+}
+
+size_t h2c_hpack_decoder_table_count(const h2c_hpack_decoder *dec)
+{
+    return dec ? dec->table.count : 0;
+}
+
+size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec)
+{
+    return dec ? dec->table.max : 0;
+}
+
+int h2c_hpack_decoder_table_get(const h2c_hpack_decoder *dec, size_t i, h2c_hpack_field *out)
+{
+    if (!dec || !out)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, i);
+    if (!e)
+        return H2C_HPACK_E_INDEX_RANGE;
+    out->name = (const char *)h2c_dyn_name(&dec->table, e);
+    out->name_len = e->name_len;
+    out->value = (const char *)h2c_dyn_value(&dec->table, e);
+    out->value_len = e->value_len;
+    out->indexing = H2C_HPACK_INDEX_YES;
+    out->flags = 0;
+    out->reserved = 0;
+    out->index = (uint32_t)(H2C_STATIC_COUNT + i);
+    return H2C_HPACK_OK;
+}

@@ -1,2 +1,139 @@
-/* placeholder: implementation pending */
-typedef int h2c_placeholder_dyn_table;
+/* Decoder dynamic table: a never-moving ring of contiguous entries. */
+#include "dyn_table.h"
+
+#include <string.h>
+
+#include "hpack_alloc.h"
+
+void h2c_dyn_init(h2c_dyn_table *t, size_t max)
+{
+    memset(t, 0, sizeof *t);
+    t->max = max;
+}
+
+void h2c_dyn_free(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+{
+    h2c_free(a, t->arena);
+    h2c_free(a, t->ring);
+    t->arena = NULL;
+    t->ring = NULL;
+    t->arena_cap = t->ring_cap = 0;
+    h2c_dyn_clear(t);
+}
+
+void h2c_dyn_clear(h2c_dyn_table *t)
+{
+    t->first = 0;
+    t->count = 0;
+    t->size = 0;
+}
+
+static size_t entry_size(const h2c_dyn_entry *e)
+{
+    return (size_t)e->name_len + e->value_len + H2C_ENTRY_OVERHEAD;
+}
+
+static void evict_to(h2c_dyn_table *t, size_t limit)
+{
+    while (t->size > limit) {
+        t->size -= entry_size(&t->ring[t->first]);
+        if (++t->first == t->ring_cap)
+            t->first = 0;
+        t->count--;
+    }
+    if (t->count == 0)
+        t->first = 0;
+}
+
+void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
+{
+    t->max = max;
+    evict_to(t, max);
+}
+
+int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+{
+    if (t->max < H2C_ENTRY_OVERHEAD) /* no entry can ever be added */
+        return 0;
+    if (t->max > SIZE_MAX / 2)
+        return H2C_HPACK_E_NOMEM;
+    size_t arena_need = 2 * t->max;
+    size_t ring_need = t->max / H2C_ENTRY_OVERHEAD;
+    if (t->arena_cap >= arena_need && t->ring_cap >= ring_need)
+        return 0;
+    if (arena_need < t->arena_cap)
+        arena_need = t->arena_cap;
+    if (ring_need < t->ring_cap)
+        ring_need = t->ring_cap;
+    if (ring_need > SIZE_MAX / sizeof(h2c_dyn_entry))
+        return H2C_HPACK_E_NOMEM;
+    uint8_t *arena = h2c_alloc(a, arena_need);
+    h2c_dyn_entry *ring = h2c_alloc(a, ring_need * sizeof *ring);
+    if (!arena || !ring) {
+        h2c_free(a, arena);
+        h2c_free(a, ring);
+        return H2C_HPACK_E_NOMEM;
+    }
+    /* Growing happens only when the maximum rises: compact the live
+     * entries, oldest first, into the new memory. */
+    size_t off = 0;
+    for (size_t i = t->count; i >= 1; i--) {
+        const h2c_dyn_entry *e = h2c_dyn_get(t, i);
+        size_t n = (size_t)e->name_len + e->value_len;
+        h2c_dyn_entry *d = &ring[t->count - i];
+        if (n)
+            memcpy(arena + off, t->arena + e->off, n);
+        d->off = off;
+        d->name_len = e->name_len;
+        d->value_len = e->value_len;
+        off += n;
+    }
+    h2c_free(a, t->arena);
+    h2c_free(a, t->ring);
+    t->arena = arena;
+    t->arena_cap = arena_need;
+    t->ring = ring;
+    t->ring_cap = ring_need;
+    t->first = 0;
+    return 0;
+}
+
+int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                   const uint8_t *value, size_t value_len)
+{
+    if (t->max < H2C_ENTRY_OVERHEAD || name_len > t->max - H2C_ENTRY_OVERHEAD ||
+        value_len > t->max - H2C_ENTRY_OVERHEAD - name_len) {
+        h2c_dyn_clear(t);
+        return 0;
+    }
+    size_t len = name_len + value_len;
+    evict_to(t, t->max - len - H2C_ENTRY_OVERHEAD);
+
+    size_t pos = 0;
+    if (t->count > 0) {
+        const h2c_dyn_entry *newest = h2c_dyn_get(t, 1);
+        const h2c_dyn_entry *oldest = &t->ring[t->first];
+        size_t head = newest->off + newest->name_len + newest->value_len;
+        /* Not wrapped: continue at head, or restart at 0 when the entry
+         * would cross the end.  Wrapped: head always has room (see the
+         * proof in dyn_table.h). */
+        if (newest->off < oldest->off || head + len <= t->arena_cap)
+            pos = head;
+    }
+    /* name may lie in an entry just evicted and overlap the new place;
+     * value never comes from the table. */
+    if (name_len)
+        memmove(t->arena + pos, name, name_len);
+    if (value_len)
+        memcpy(t->arena + pos + name_len, value, value_len);
+
+    size_t slot = t->first + t->count;
+    if (slot >= t->ring_cap)
+        slot -= t->ring_cap;
+    t->ring[slot].off = pos;
+    t->ring[slot].name_len = (uint32_t)name_len;
+    t->ring[slot].value_len = (uint32_t)value_len;
+    t->count++;
+    t->size += len + H2C_ENTRY_OVERHEAD;
+    return 1;
+}

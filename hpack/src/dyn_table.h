@@ -1,0 +1,93 @@
+/*
+ * Internal: the decoder's dynamic table (RFC 7541 sections 2.3.2, 4).
+ *
+ * Entries are stored name-then-value, contiguous, in a byte arena used as a
+ * ring: a new entry goes right after the newest one, or at offset 0 when it
+ * would run past the end of the arena.  Nothing is ever moved, so a field
+ * can point straight into its entry.  A ring of descriptors gives O(1)
+ * access by index.
+ *
+ * Why an arena of 2 * max octets always has room after the RFC evictions:
+ * let B be the live content octets and L the new entry's, with B + L < max
+ * (every entry also costs 32 octets of overhead).
+ *   - Live data not wrapped, occupying [o, head): if head + L > 2max then
+ *     o = head - B > 2max - B - L > max > L, so [0, L) is free.
+ *   - Live data wrapped: old entries in [o, end), a gap [end, 2max) shorter
+ *     than the entry at offset 0 (which is live and part of B), new entries
+ *     in [0, head).  Free space o - head = 2max - gap - B > 2max - 2B > L.
+ * The descriptor ring needs max / 32 slots, since every entry costs >= 32.
+ */
+#ifndef H2C_HPACK_DYN_TABLE_H
+#define H2C_HPACK_DYN_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <h2codec/hpack.h>
+
+#define H2C_ENTRY_OVERHEAD 32u
+
+typedef struct h2c_dyn_entry {
+    size_t off;         /* arena offset of the name; the value follows */
+    uint32_t name_len;
+    uint32_t value_len;
+} h2c_dyn_entry;
+
+typedef struct h2c_dyn_table {
+    uint8_t *arena;
+    size_t arena_cap;   /* octets; >= 2 * max once reserved */
+    h2c_dyn_entry *ring;
+    size_t ring_cap;    /* slots; >= max / 32 once reserved */
+    size_t first;       /* ring slot of the oldest entry */
+    size_t count;       /* live entries */
+    size_t size;        /* RFC size: sum of name + value + 32 */
+    size_t max;         /* current maximum size */
+} h2c_dyn_table;
+
+/* Empty table with maximum max; allocates nothing. */
+void h2c_dyn_init(h2c_dyn_table *t, size_t max);
+void h2c_dyn_free(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+/* Drop every entry, keep the memory. */
+void h2c_dyn_clear(h2c_dyn_table *t);
+
+/* Change the maximum, evicting the oldest entries until size <= max. */
+void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
+
+/*
+ * Make sure an insertion under the current maximum needs no allocation.
+ * Live entries move if the memory grows, so call it before taking pointers
+ * into the table.  Returns 0 or H2C_HPACK_E_NOMEM (table unchanged).
+ */
+int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+
+/*
+ * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
+ * change).  name may point into the table itself, even into an entry this
+ * insertion evicts.  An entry larger than the maximum empties the table and
+ * is not added (RFC 7541 section 4.4); returns 1 if added, 0 if not.
+ */
+int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                   const uint8_t *value, size_t value_len);
+
+/* Entry i, 1 = newest; NULL if i is 0 or past the end. */
+static inline const h2c_dyn_entry *h2c_dyn_get(const h2c_dyn_table *t, size_t i)
+{
+    if (i == 0 || i > t->count)
+        return NULL;
+    size_t slot = t->first + (t->count - i); /* < 2 * ring_cap */
+    if (slot >= t->ring_cap)
+        slot -= t->ring_cap;
+    return &t->ring[slot];
+}
+
+static inline const uint8_t *h2c_dyn_name(const h2c_dyn_table *t, const h2c_dyn_entry *e)
+{
+    return t->arena + e->off;
+}
+
+static inline const uint8_t *h2c_dyn_value(const h2c_dyn_table *t, const h2c_dyn_entry *e)
+{
+    return t->arena + e->off + e->name_len;
+}
+
+#endif

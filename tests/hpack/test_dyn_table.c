@@ -1,0 +1,222 @@
+/* Decoder dynamic table: RFC eviction and the never-moving arena, checked
+ * against a naive model. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dyn_table.h"
+#include "hpack_alloc.h"
+#include "testutil.h"
+
+/* Naive model: newest first, evicting from the end. */
+typedef struct {
+    char name[600], value[600];
+    size_t nl, vl;
+} m_entry;
+
+typedef struct {
+    m_entry e[512];
+    size_t n, size, max;
+} model;
+
+static void m_evict(model *m, size_t limit)
+{
+    while (m->size > limit) {
+        m->n--;
+        m->size -= m->e[m->n].nl + m->e[m->n].vl + 32;
+    }
+}
+
+static void m_insert(model *m, const char *n, size_t nl, const char *v, size_t vl)
+{
+    if (nl + vl + 32 > m->max) {
+        m->n = 0;
+        m->size = 0;
+        return;
+    }
+    m_evict(m, m->max - nl - vl - 32);
+    memmove(&m->e[1], &m->e[0], m->n * sizeof m->e[0]);
+    memcpy(m->e[0].name, n, nl);
+    memcpy(m->e[0].value, v, vl);
+    m->e[0].nl = nl;
+    m->e[0].vl = vl;
+    m->n++;
+    m->size += nl + vl + 32;
+}
+
+static void check_same(const h2c_dyn_table *t, const model *m)
+{
+    ck_assert_uint_eq(t->count, m->n);
+    ck_assert_uint_eq(t->size, m->size);
+    ck_assert_uint_le(t->size, t->max);
+    for (size_t i = 1; i <= m->n; i++) {
+        const h2c_dyn_entry *e = h2c_dyn_get(t, i);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_uint_eq(e->name_len, m->e[i - 1].nl);
+        ck_assert_uint_eq(e->value_len, m->e[i - 1].vl);
+        ck_assert_uint_le(e->off + e->name_len + e->value_len, t->arena_cap);
+        ck_assert_mem_eq(h2c_dyn_name(t, e), m->e[i - 1].name, e->name_len);
+        ck_assert_mem_eq(h2c_dyn_value(t, e), m->e[i - 1].value, e->value_len);
+    }
+    ck_assert_ptr_null(h2c_dyn_get(t, 0));
+    ck_assert_ptr_null(h2c_dyn_get(t, m->n + 1));
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static h2c_hpack_allocator fa_allocator(h2t_failalloc *fa)
+{
+    h2c_hpack_allocator a = { h2t_fa_alloc, h2t_fa_free, fa };
+    return a;
+}
+
+/* Random inserts of varied sizes (including empty and too-large entries),
+ * occasional maximum changes, names taken from live or evicted entries. */
+START_TEST(random_against_model)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = fa_allocator(&fa);
+    static model m;
+    memset(&m, 0, sizeof m);
+    h2c_dyn_table t;
+    uint32_t seed = (uint32_t)_i * 7919u + 1;
+    size_t maxes[] = { 256, 4096, 1000, 33, 0, 64, 700 };
+    m.max = 256;
+    h2c_dyn_init(&t, m.max);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    char name[600], value[600];
+    for (int iter = 0; iter < 4000; iter++) {
+        if (rnd(&seed) % 300 == 0) {
+            m.max = maxes[rnd(&seed) % (sizeof maxes / sizeof maxes[0])];
+            h2c_dyn_set_max(&t, m.max);
+            m_evict(&m, m.max);
+            ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+            check_same(&t, &m);
+            continue;
+        }
+        uint32_t r = rnd(&seed);
+        size_t nl = r % 4 == 0 ? 0 : rnd(&seed) % (r % 7 == 0 ? 500 : 40);
+        size_t vl = rnd(&seed) % (r % 5 == 0 ? 500 : 60);
+        for (size_t i = 0; i < vl; i++)
+            value[i] = (char)('a' + (iter + i) % 26);
+        const uint8_t *np = (const uint8_t *)name;
+        if (t.count && r % 3 == 0) {
+            /* Name of an existing entry, often the oldest (evicted by this
+             * very insertion when the table is full). */
+            size_t k = r % 2 ? t.count : 1 + rnd(&seed) % t.count;
+            const h2c_dyn_entry *e = h2c_dyn_get(&t, k);
+            np = h2c_dyn_name(&t, e);
+            nl = e->name_len;
+            memcpy(name, np, nl);
+        } else {
+            for (size_t i = 0; i < nl; i++)
+                name[i] = (char)('A' + (iter * 3 + i) % 26);
+        }
+        int added = h2c_dyn_insert(&t, np, nl, (const uint8_t *)value, vl);
+        ck_assert_int_eq(added, nl + vl + 32 <= m.max);
+        m_insert(&m, name, nl, value, vl);
+        check_same(&t, &m);
+    }
+    /* Memory stays at 2 * max plus the descriptor ring. */
+    ck_assert_uint_le(t.arena_cap, 2 * 4096);
+    h2c_dyn_free(&t, &a);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+START_TEST(too_large_entry_empties)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_dyn_table t;
+    h2c_dyn_init(&t, 100);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"a", 1, (const uint8_t *)"b", 1), 1);
+    ck_assert_uint_eq(t.size, 34);
+    char big[80];
+    memset(big, 'x', sizeof big);
+    /* 1 + 68 + 32 = 101 > 100. */
+    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"n", 1, (const uint8_t *)big, 68), 0);
+    ck_assert_uint_eq(t.count, 0);
+    ck_assert_uint_eq(t.size, 0);
+    /* Exactly 100 fits. */
+    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"n", 1, (const uint8_t *)big, 67), 1);
+    ck_assert_uint_eq(t.size, 100);
+    h2c_dyn_free(&t, &a);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+START_TEST(grow_keeps_entries)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_dyn_table t;
+    h2c_dyn_init(&t, 200);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    for (int i = 0; i < 10; i++) {
+        char v[8] = { (char)('0' + i) };
+        h2c_dyn_insert(&t, (const uint8_t *)"key", 3, (const uint8_t *)v, 1);
+    }
+    ck_assert_uint_eq(t.count, 5); /* 5 * 36 = 180 */
+    h2c_dyn_set_max(&t, 5000);
+    fa.fail_at = fa.calls + 1;
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), H2C_HPACK_E_NOMEM);
+    ck_assert_uint_eq(t.count, 5); /* failed growth changed nothing */
+    fa.fail_at = 0;
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    ck_assert_uint_ge(t.arena_cap, 10000);
+    for (size_t i = 1; i <= 5; i++) {
+        const h2c_dyn_entry *e = h2c_dyn_get(&t, i);
+        ck_assert_mem_eq(h2c_dyn_name(&t, e), "key", 3);
+        ck_assert_int_eq(h2c_dyn_value(&t, e)[0], '0' + 10 - (int)i);
+    }
+    /* Shrinking keeps the memory, so reserving again allocates nothing. */
+    unsigned long calls = fa.calls;
+    h2c_dyn_set_max(&t, 100);
+    ck_assert_uint_eq(t.count, 2);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    ck_assert_uint_eq(fa.calls, calls);
+    h2c_dyn_free(&t, &a);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+START_TEST(zero_max_allocates_nothing)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_dyn_table t;
+    h2c_dyn_init(&t, 0);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    ck_assert_uint_eq(fa.calls, 0);
+    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"", 0, (const uint8_t *)"", 0), 0);
+    ck_assert_uint_eq(t.count, 0);
+    h2c_dyn_free(&t, &a);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("hpack_dyn_table");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, random_against_model, 0, 8);
+    tcase_add_test(tc, too_large_entry_empties);
+    tcase_add_test(tc, grow_keeps_entries);
+    tcase_add_test(tc, zero_max_allocates_nothing);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
