@@ -1,2 +1,455 @@
-/* placeholder: implementation pending */
-typedef int h2c_placeholder_encoder;
+/*
+ * HPACK encoder (RFC 7541): table lookups through hashes, the indexing
+ * policy, size updates, and all-or-nothing output into a caller buffer.
+ *
+ * All-or-nothing: h2c_hpack_encoder_encode() first computes the bound of the
+ * block.  When the caller's buffer is at least that large the block cannot
+ * fail, so the table is changed in place.  Otherwise the mutable state (table
+ * storage, table and policy structs, pending updates) is copied into a
+ * snapshot allocated with the encoder, and copied back if a representation
+ * does not fit.  Either way a failed call leaves no trace, and no call
+ * allocates.
+ */
+#include <string.h>
+
+#include <h2codec/hpack.h>
+
+#include "enc_table.h"
+#include "hpack_alloc.h"
+#include "hpack_int.h"
+#include "huffman.h"
+#include "policy.h"
+#include "static_table.h"
+
+#define PROTOCOL_DEFAULT_TABLE 4096u /* SETTINGS_HEADER_TABLE_SIZE before any SETTINGS */
+
+/* State that one encode call may change; restored as a whole on failure. */
+typedef struct enc_state {
+    h2c_etab table;
+    uint32_t pending; /* the next block starts with size updates */
+    uint32_t min_max; /* smallest table maximum set since the last block */
+    h2c_policy policy;
+} enc_state;
+
+struct h2c_hpack_encoder {
+    h2c_hpack_allocator alloc;
+    uint32_t opt_max; /* options.max_table_size */
+    uint32_t flags;   /* H2C_HPACK_ENC_* */
+    enc_state st;
+    enc_state saved;  /* snapshot of st while a call with a short buffer runs */
+    void *storage;    /* table storage (h2c_etab_storage_size(opt_max)) */
+    void *saved_storage;
+    size_t storage_size;
+};
+
+void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->max_table_size = PROTOCOL_DEFAULT_TABLE;
+    opt->policy_kind = H2C_HPACK_POLICY_ADAPTIVE;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_options *opt)
+{
+    if (!out)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    *out = NULL;
+    h2c_hpack_encoder_options o;
+    h2c_hpack_encoder_options_init(&o);
+    if (opt)
+        o = *opt;
+    if (o.max_table_size > H2C_ETAB_LIMIT_MAX || (o.flags & ~(uint32_t)H2C_HPACK_ENC_NO_HUFFMAN) ||
+        o.policy_kind < H2C_HPACK_POLICY_ADAPTIVE || o.policy_kind > H2C_HPACK_POLICY_CUSTOM ||
+        (o.policy_kind == H2C_HPACK_POLICY_CUSTOM && !o.policy_fn))
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    h2c_hpack_allocator a;
+    h2c_alloc_init(&a, o.allocator);
+    h2c_hpack_encoder *enc = h2c_alloc(&a, sizeof *enc);
+    if (!enc)
+        return H2C_HPACK_E_NOMEM;
+    memset(enc, 0, sizeof *enc);
+    enc->alloc = a;
+    enc->opt_max = o.max_table_size;
+    enc->flags = o.flags;
+    enc->storage_size = h2c_etab_storage_size(o.max_table_size);
+    enc->storage = h2c_alloc(&a, enc->storage_size);
+    enc->saved_storage = enc->storage ? h2c_alloc(&a, enc->storage_size) : NULL;
+    if (!enc->saved_storage) {
+        h2c_hpack_encoder_free(enc);
+        return H2C_HPACK_E_NOMEM;
+    }
+    h2c_etab_init(&enc->st.table, enc->storage, o.max_table_size);
+    h2c_policy_init(&enc->st.policy, o.policy_kind, o.policy_fn, o.policy_user);
+    h2c_hpack_encoder_reset(enc);
+    *out = enc;
+    return H2C_HPACK_OK;
+}
+
+void h2c_hpack_encoder_free(h2c_hpack_encoder *enc)
+{
+    if (!enc)
+        return;
+    h2c_hpack_allocator a = enc->alloc;
+    h2c_free(&a, enc->storage);
+    h2c_free(&a, enc->saved_storage);
+    h2c_free(&a, enc);
+}
+
+void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc)
+{
+    if (!enc)
+        return;
+    /* The peer's decoder starts at the protocol default; using less without
+     * saying so is allowed, since indexes count from the newest entry. */
+    h2c_etab_clear(&enc->st.table);
+    enc->st.table.max = min_u32(PROTOCOL_DEFAULT_TABLE, enc->opt_max);
+    enc->st.pending = 0;
+    enc->st.min_max = enc->st.table.max;
+    h2c_policy_reset(&enc->st.policy);
+}
+
+/* Evict until 'need' more octets fit (RFC 7541 section 4.4). */
+static void make_room(enc_state *st, uint32_t need)
+{
+    h2c_etab *t = &st->table;
+    while (t->count && t->size + (uint64_t)need > t->max) {
+        h2c_policy_evicted(&st->policy, h2c_etab_oldest(t));
+        h2c_etab_evict(t);
+    }
+}
+
+int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc, uint32_t peer_setting)
+{
+    if (!enc)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    enc_state *st = &enc->st;
+    uint32_t m = min_u32(peer_setting, enc->opt_max);
+    /* Like nghttp2's deflater, signal after every new setting, even an
+     * unchanged one: some decoders expect an update after each SETTINGS. */
+    if (!st->pending || m < st->min_max)
+        st->min_max = m;
+    st->pending = 1;
+    st->table.max = m;
+    make_room(st, 0);
+    return H2C_HPACK_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sizes */
+
+#define STR_AUTO 0
+#define STR_PLAIN 1
+#define STR_HUFF 2
+
+static unsigned str_mode(const h2c_hpack_encoder *enc, const h2c_hpack_field *f)
+{
+    if (f->flags & H2C_HPACK_F_PLAIN)
+        return STR_PLAIN;
+    if (f->flags & H2C_HPACK_F_HUFFMAN)
+        return STR_HUFF;
+    return (enc->flags & H2C_HPACK_ENC_NO_HUFFMAN) ? STR_PLAIN : STR_AUTO;
+}
+
+/* Longest string we encode: its Huffman form (<= 30 bits per octet) and
+ * every length stay far inside uint32_t. */
+#define MAX_STRING ((UINT32_MAX >> 2) - 1)
+
+/* Octets of v as an integer with an N-bit prefix (64-bit, for bounds). */
+static uint64_t int_len(unsigned prefix, uint64_t v)
+{
+    uint64_t max = (1u << prefix) - 1u, n = 1;
+    if (v < max)
+        return 1;
+    for (v -= max; v >= 0x80; v >>= 7)
+        n++;
+    return n + 1;
+}
+
+/* Worst case octets of a string literal of n octets, length prefix included. */
+static uint64_t str_bound(uint64_t n, unsigned mode)
+{
+    /* The longest Huffman code is 30 bits. */
+    uint64_t body = mode == STR_HUFF ? (n * 30 + 7) / 8 : n;
+    return int_len(7, body) + body;
+}
+
+/*
+ * Worst case octets of one field.  The name part is a new-name literal
+ * (1 + string) or an index, which needs at most 5 octets (index <= 61 +
+ * H2C_ETAB_LIMIT_MAX / 32 with a 4-bit prefix); an indexed field is one
+ * index, again <= 5 octets.
+ */
+static uint64_t field_bound(const h2c_hpack_encoder *enc, const h2c_hpack_field *f)
+{
+    unsigned mode = str_mode(enc, f);
+    uint64_t name = 1 + str_bound(f->name_len, mode);
+    return (name < 5 ? 5 : name) + str_bound(f->value_len, mode);
+}
+
+static uint64_t updates_bound(const enc_state *st)
+{
+    return st->pending ? int_len(5, st->min_max) + int_len(5, st->table.max) : 0;
+}
+
+static int field_valid(const h2c_hpack_field *f)
+{
+    return (f->name || !f->name_len) && (f->value || !f->value_len) &&
+           f->name_len <= MAX_STRING && f->value_len <= MAX_STRING &&
+           f->indexing <= H2C_HPACK_INDEX_NEVER;
+}
+
+static size_t sat_add(size_t a, uint64_t b)
+{
+    return b >= SIZE_MAX - a ? SIZE_MAX : a + (size_t)b;
+}
+
+/* Bound of a block (saturating at SIZE_MAX); 0 if a field is invalid. */
+static int block_bound(const h2c_hpack_encoder *enc, const h2c_hpack_field *fields, size_t n,
+                       size_t *bound)
+{
+    size_t b = (size_t)updates_bound(&enc->st);
+    for (size_t i = 0; i < n; i++) {
+        if (!field_valid(&fields[i]))
+            return 0;
+        b = sat_add(b, field_bound(enc, &fields[i]));
+    }
+    *bound = b;
+    return 1;
+}
+
+size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc, const h2c_hpack_field *fields,
+                               size_t n)
+{
+    if (!enc || (n && !fields))
+        return 0;
+    size_t b = (size_t)updates_bound(&enc->st);
+    for (size_t i = 0; i < n; i++)
+        b = sat_add(b, field_bound(enc, &fields[i]));
+    return b;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Writing */
+
+typedef struct out_buf {
+    uint8_t *p;
+    uint8_t *end;
+} out_buf;
+
+/* Plan a string literal: sets *huff, returns the body length. */
+static uint32_t str_plan(const char *s, uint32_t n, unsigned mode, int *huff)
+{
+    if (mode == STR_PLAIN || n == 0) {
+        *huff = 0;
+        return n;
+    }
+    size_t h = h2c_huff_encoded_len((const uint8_t *)s, n);
+    if (mode == STR_HUFF || h < n) {
+        *huff = 1;
+        return (uint32_t)h;
+    }
+    *huff = 0;
+    return n;
+}
+
+static uint8_t *str_write(uint8_t *p, const char *s, uint32_t n, uint32_t body, int huff)
+{
+    p += h2c_int_encode(p, huff ? 0x80 : 0x00, 7, body);
+    if (huff)
+        return p + h2c_huff_encode(p, (const uint8_t *)s, n);
+    if (n)
+        memcpy(p, s, n);
+    return p + n;
+}
+
+static int emit_indexed(out_buf *o, uint32_t index)
+{
+    if (h2c_int_encoded_len(7, index) > (size_t)(o->end - o->p))
+        return H2C_HPACK_E_BUFFER_TOO_SMALL;
+    o->p += h2c_int_encode(o->p, 0x80, 7, index);
+    return H2C_HPACK_OK;
+}
+
+static int emit_update(out_buf *o, uint32_t size)
+{
+    if (h2c_int_encoded_len(5, size) > (size_t)(o->end - o->p))
+        return H2C_HPACK_E_BUFFER_TOO_SMALL;
+    o->p += h2c_int_encode(o->p, 0x20, 5, size);
+    return H2C_HPACK_OK;
+}
+
+static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
+{
+    enc_state *st = &enc->st;
+    h2c_etab *t = &st->table;
+    uint32_t nl = (uint32_t)f->name_len, vl = (uint32_t)f->value_len;
+    int ix = f->indexing;
+
+    uint32_t sname;
+    uint32_t sidx = h2c_static_find(f->name, nl, f->value, vl, &sname);
+    /* A never-indexed field keeps its literal form even when it matches,
+     * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
+    if (sidx && ix != H2C_HPACK_INDEX_NEVER)
+        return emit_indexed(o, sidx);
+
+    h2c_policy_field pf;
+    pf.field = f;
+    pf.name_hash = h2c_etab_hash(f->name, nl, 0);
+    pf.hash = h2c_etab_hash(f->value, vl, pf.name_hash);
+    if (ix != H2C_HPACK_INDEX_NEVER && t->count) {
+        uint32_t d = h2c_etab_find(t, f->name, nl, f->value, vl, pf.hash);
+        if (d) {
+            int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
+            if (rc == H2C_HPACK_OK)
+                h2c_policy_hit(&st->policy, h2c_etab_get(t, d));
+            return rc;
+        }
+    }
+    /* A static name always encodes no longer than a dynamic one. */
+    pf.name_index = sname;
+    if (!sname && t->count) {
+        uint32_t d = h2c_etab_find_name(t, f->name, nl, pf.name_hash);
+        if (d)
+            pf.name_index = H2C_STATIC_COUNT + d;
+    }
+    if (ix == H2C_HPACK_INDEX_DEFAULT)
+        ix = h2c_policy_decide(&st->policy, &pf, t);
+    uint64_t esize = (uint64_t)nl + vl + H2C_ETAB_OVERHEAD;
+    /* An entry larger than the table would only empty it (section 4.4). */
+    if (ix == H2C_HPACK_INDEX_YES && esize > t->max)
+        ix = H2C_HPACK_INDEX_NO;
+
+    uint8_t first;
+    unsigned prefix;
+    if (ix == H2C_HPACK_INDEX_YES) {
+        first = 0x40;
+        prefix = 6;
+    } else if (ix == H2C_HPACK_INDEX_NEVER) {
+        first = 0x10;
+        prefix = 4;
+    } else {
+        first = 0x00;
+        prefix = 4;
+    }
+    unsigned mode = str_mode(enc, f);
+    int nhuff = 0, vhuff;
+    uint32_t nbody = 0;
+    size_t len;
+    if (pf.name_index) {
+        len = h2c_int_encoded_len(prefix, pf.name_index);
+    } else {
+        nbody = str_plan(f->name, nl, mode, &nhuff);
+        len = 1 + h2c_int_encoded_len(7, nbody) + nbody;
+    }
+    uint32_t vbody = str_plan(f->value, vl, mode, &vhuff);
+    len += h2c_int_encoded_len(7, vbody) + vbody;
+    if (len > (size_t)(o->end - o->p))
+        return H2C_HPACK_E_BUFFER_TOO_SMALL;
+
+    uint8_t *p = o->p;
+    if (pf.name_index) {
+        p += h2c_int_encode(p, first, prefix, pf.name_index);
+    } else {
+        *p++ = first;
+        p = str_write(p, f->name, nl, nbody, nhuff);
+    }
+    o->p = str_write(p, f->value, vl, vbody, vhuff);
+
+    if (ix == H2C_HPACK_INDEX_YES) {
+        make_room(st, (uint32_t)esize);
+        h2c_etab_entry *e = h2c_etab_insert(t, f->name, nl, f->value, vl, pf.name_hash, pf.hash);
+        h2c_policy_inserted(&st->policy, &pf, e);
+    }
+    return H2C_HPACK_OK;
+}
+
+static void snapshot(h2c_hpack_encoder *enc)
+{
+    enc->saved = enc->st;
+    memcpy(enc->saved_storage, enc->storage, enc->storage_size);
+}
+
+static void restore(h2c_hpack_encoder *enc)
+{
+    /* The table struct points into enc->storage, which gets its old bytes
+     * back: the saved pointers stay right. */
+    enc->st = enc->saved;
+    memcpy(enc->storage, enc->saved_storage, enc->storage_size);
+}
+
+int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fields, size_t n,
+                             uint8_t *out, size_t cap, size_t *written)
+{
+    if (written)
+        *written = 0;
+    if (!enc || !written || (n && !fields) || (!out && cap))
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    size_t bound;
+    if (!block_bound(enc, fields, n, &bound))
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    uint8_t dummy;
+    out_buf o;
+    o.p = out ? out : &dummy;
+    o.end = o.p + cap;
+    int guarded = cap < bound;
+    if (guarded)
+        snapshot(enc);
+
+    enc_state *st = &enc->st;
+    int rc = H2C_HPACK_OK;
+    if (st->pending) {
+        /* RFC 7541 section 4.2: the smallest size first, then the final one. */
+        if (st->min_max < st->table.max)
+            rc = emit_update(&o, st->min_max);
+        if (rc == H2C_HPACK_OK)
+            rc = emit_update(&o, st->table.max);
+    }
+    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++)
+        rc = encode_field(enc, &fields[i], &o);
+    if (rc != H2C_HPACK_OK) {
+        if (guarded)
+            restore(enc);
+        return rc;
+    }
+    st->pending = 0;
+    *written = (size_t)(o.p - (out ? out : &dummy));
+    return H2C_HPACK_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Table inspection */
+
+size_t h2c_hpack_encoder_table_size(const h2c_hpack_encoder *enc)
+{
+    return enc ? enc->st.table.size : 0;
+}
+
+size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc)
+{
+    return enc ? enc->st.table.count : 0;
+}
+
+int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i, h2c_hpack_field *out)
+{
+    if (!enc || !out)
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    const h2c_etab *t = &enc->st.table;
+    if (i < 1 || i > t->count)
+        return H2C_HPACK_E_INDEX_RANGE;
+    const h2c_etab_entry *e = h2c_etab_get(t, (uint32_t)i);
+    memset(out, 0, sizeof *out);
+    out->name = h2c_etab_name(t, e);
+    out->name_len = e->name_len;
+    out->value = h2c_etab_value(t, e);
+    out->value_len = e->value_len;
+    out->indexing = H2C_HPACK_INDEX_YES;
+    out->index = (uint32_t)(H2C_STATIC_COUNT + i);
+    return H2C_HPACK_OK;
+}

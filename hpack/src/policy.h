@@ -1,0 +1,69 @@
+/*
+ * Internal: indexing policies (h2c_hpack_policy_kind).
+ *
+ * The encoder asks the policy only about fields the caller left at
+ * H2C_HPACK_INDEX_DEFAULT and that matched no table entry exactly.  The
+ * policy also hears about table events (an entry referenced, an entry
+ * evicted) so that ADAPTIVE can learn, online, which names' values repeat.
+ *
+ * The state is a flat struct without pointers into itself, so the encoder
+ * can snapshot it with memcpy (h2c_hpack_encoder_encode must leave the
+ * encoder untouched when the output does not fit).
+ */
+#ifndef H2C_HPACK_POLICY_H
+#define H2C_HPACK_POLICY_H
+
+#include <stdint.h>
+
+#include <h2codec/hpack.h>
+
+#include "enc_table.h"
+
+#define H2C_POLICY_NAME_SLOTS 256u  /* per-name statistics, direct-mapped by name hash */
+#define H2C_POLICY_GHOST_SLOTS 1024u /* fingerprints of fields seen but not (or no longer) indexed */
+
+/* What ADAPTIVE remembers about one header name. */
+typedef struct h2c_policy_name {
+    uint32_t tag;     /* name hash owning the slot */
+    uint16_t news;    /* values of this name that were new when seen */
+    uint16_t reuses;  /* of those, how many were seen again later */
+} h2c_policy_name;
+
+typedef struct h2c_policy {
+    int kind; /* h2c_hpack_policy_kind */
+    h2c_hpack_policy_fn fn;
+    void *user;
+    h2c_policy_name names[H2C_POLICY_NAME_SLOTS];
+    uint32_t ghost[H2C_POLICY_GHOST_SLOTS];
+} h2c_policy;
+
+/* The facts behind one decision. */
+typedef struct h2c_policy_field {
+    const h2c_hpack_field *field;
+    uint32_t name_hash;
+    uint32_t hash;        /* name+value hash (enc_table.h) */
+    uint32_t name_index;  /* best table index with this name, 0 if none */
+} h2c_policy_field;
+
+void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user);
+
+/* Forget everything learnt (kind and hook unchanged). */
+void h2c_policy_reset(h2c_policy *p);
+
+/*
+ * Decide how to represent a field with no exact table match:
+ * H2C_HPACK_INDEX_YES, _NO or _NEVER.  The answer may be YES for a field
+ * that does not fit the table; the encoder downgrades that to NO.
+ */
+int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+
+/* The field the policy decided on was inserted as entry e. */
+void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e);
+
+/* Entry e was referenced by an indexed representation. */
+void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e);
+
+/* Entry e is about to be evicted. */
+void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e);
+
+#endif
