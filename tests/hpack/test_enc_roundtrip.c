@@ -1,0 +1,447 @@
+/*
+ * HPACK encoder against real traffic: every hpack-test-case raw-data story is
+ * encoded and decoded back, with our decoder and with nghttp2's inflater
+ * (test-only), under every policy, with table size changes, and with
+ * fields marked sensitive.  Also counts allocations in steady state and
+ * prints (for information, not as a performance claim) the compression
+ * ratio next to nghttp2's deflater on the same stories.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <nghttp2/nghttp2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <h2codec/hpack.h>
+
+#include "testutil.h"
+
+#define NSTORIES 32
+#define FIRST_RESPONSE_STORY 21 /* raw-data: 00-20 are requests, 21-31 responses */
+
+/* ---------------------------------------------------------------------- */
+/* Stories */
+
+typedef struct st_case {
+    h2c_hpack_field *f;
+    size_t n;
+    long table_size; /* header_table_size before this case, or -1 */
+} st_case;
+
+typedef struct story {
+    json_t *root; /* owns the strings the fields point to */
+    st_case *c;
+    size_t n;
+    size_t plain; /* sum of name + value octets */
+} story;
+
+static story stories[NSTORIES];
+static story go_stories[NSTORIES]; /* go-hpack's copies carry header_table_size */
+
+static void story_load(story *s, const char *path)
+{
+    json_error_t err;
+    memset(s, 0, sizeof *s);
+    s->root = json_load_file(path, 0, &err);
+    ck_assert_msg(s->root != NULL, "%s: %s", path, err.text);
+    json_t *cases = json_object_get(s->root, "cases");
+    ck_assert(json_is_array(cases));
+    s->n = json_array_size(cases);
+    s->c = calloc(s->n, sizeof *s->c);
+    for (size_t i = 0; i < s->n; i++) {
+        json_t *c = json_array_get(cases, i), *hs = json_object_get(c, "headers");
+        json_t *ts = json_object_get(c, "header_table_size");
+        s->c[i].table_size = json_is_integer(ts) ? (long)json_integer_value(ts) : -1;
+        s->c[i].n = json_array_size(hs);
+        s->c[i].f = calloc(s->c[i].n + 1, sizeof(h2c_hpack_field));
+        for (size_t k = 0; k < s->c[i].n; k++) {
+            json_t *h = json_array_get(hs, k);
+            const char *name = json_object_iter_key(json_object_iter(h));
+            json_t *v = json_object_iter_value(json_object_iter(h));
+            h2c_hpack_field *f = &s->c[i].f[k];
+            f->name = name;
+            f->name_len = strlen(name);
+            f->value = json_string_value(v);
+            f->value_len = json_string_length(v);
+            s->plain += f->name_len + f->value_len;
+        }
+    }
+}
+
+static void load_dir(story *set, const char *dir)
+{
+    for (int i = 0; i < NSTORIES; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/hpack-test-case/%s/story_%02d.json", H2C_CORPUS_DIR, dir,
+                 i);
+        story_load(&set[i], path);
+    }
+}
+
+static void free_dir(story *set)
+{
+    for (int i = 0; i < NSTORIES; i++) {
+        for (size_t k = 0; k < set[i].n; k++)
+            free(set[i].c[k].f);
+        free(set[i].c);
+        json_decref(set[i].root);
+    }
+}
+
+static void setup(void)
+{
+    load_dir(stories, "raw-data");
+    load_dir(go_stories, "go-hpack");
+}
+
+static void teardown(void)
+{
+    free_dir(stories);
+    free_dir(go_stories);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Decoding back */
+
+/* Expected never-indexed marks: 1 where the decoded field must be NEVER,
+ * 0 where either is fine (the policy may choose it), per field. */
+typedef struct expect {
+    const h2c_hpack_field *f;
+    size_t n;
+    size_t k; /* next field */
+    const char *who;
+} expect;
+
+static void expect_field(expect *e, const char *name, size_t nl, const char *value, size_t vl,
+                         int never)
+{
+    ck_assert_msg(e->k < e->n, "%s: more fields than encoded", e->who);
+    const h2c_hpack_field *f = &e->f[e->k++];
+    ck_assert_msg(f->name_len == nl && memcmp(f->name, name, nl) == 0 && f->value_len == vl &&
+                      (vl == 0 || memcmp(f->value, value, vl) == 0),
+                  "%s: field %zu differs", e->who, e->k - 1);
+    if (f->indexing == H2C_HPACK_INDEX_NEVER)
+        ck_assert_msg(never, "%s: field %zu lost its never-indexed mark", e->who, e->k - 1);
+}
+
+static void ours_decode(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len,
+                        const h2c_hpack_field *f, size_t n)
+{
+    expect e = {f, n, 0, "h2codec decoder"};
+    size_t off = 0, used;
+    h2c_hpack_field out;
+    for (;;) {
+        int rc = h2c_hpack_decoder_push(dec, wire + off, len - off, &used, &out);
+        off += used;
+        if (rc == H2C_HPACK_FIELD) {
+            expect_field(&e, out.name, out.name_len, out.value, out.value_len,
+                         out.indexing == H2C_HPACK_INDEX_NEVER);
+            continue;
+        }
+        ck_assert_msg(rc == H2C_HPACK_OK, "decoder: %s", h2c_hpack_status_name(rc));
+        break;
+    }
+    int rc = h2c_hpack_decoder_finish(dec);
+    ck_assert_msg(rc == H2C_HPACK_OK, "decoder finish: %s", h2c_hpack_status_name(rc));
+    ck_assert_uint_eq(e.k, n);
+}
+
+static void ngh_decode(nghttp2_hd_inflater *inf, const uint8_t *wire, size_t len,
+                       const h2c_hpack_field *f, size_t n)
+{
+    expect e = {f, n, 0, "nghttp2 inflater"};
+    for (;;) {
+        nghttp2_nv nv;
+        int fl = 0;
+        ssize_t rv = nghttp2_hd_inflate_hd2(inf, &nv, &fl, wire, len, 1);
+        ck_assert_msg(rv >= 0, "nghttp2 inflate: %s", nghttp2_strerror((int)rv));
+        wire += rv;
+        len -= (size_t)rv;
+        if (fl & NGHTTP2_HD_INFLATE_EMIT)
+            expect_field(&e, (const char *)nv.name, nv.namelen, (const char *)nv.value,
+                         nv.valuelen, (nv.flags & NGHTTP2_NV_FLAG_NO_INDEX) != 0);
+        if (fl & NGHTTP2_HD_INFLATE_FINAL) {
+            nghttp2_hd_inflate_end_headers(inf);
+            break;
+        }
+        ck_assert_msg(rv > 0 || (fl & NGHTTP2_HD_INFLATE_EMIT), "nghttp2 inflate: no progress");
+    }
+    ck_assert_uint_eq(e.k, n);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Runs */
+
+typedef struct run_cfg {
+    uint32_t max_table;  /* encoder options.max_table_size */
+    uint32_t flags;      /* encoder options.flags */
+    int policy;          /* h2c_hpack_policy_kind */
+    int changes;         /* add SETTINGS changes between cases */
+    int mark;            /* mark some fields INDEX_NEVER / NO / YES */
+    const h2c_hpack_allocator *alloc;
+} run_cfg;
+
+static uint32_t rnd_state = 2463534242u;
+static uint32_t rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 17;
+    rnd_state ^= rnd_state << 5;
+    return rnd_state;
+}
+
+static int custom_policy(void *user, const h2c_hpack_policy_input *in)
+{
+    (void)user;
+    /* Index short values only: exercises every representation. */
+    return in->field->value_len < 16 ? H2C_HPACK_INDEX_YES
+           : in->field->value_len % 3 ? H2C_HPACK_INDEX_NO
+                                      : H2C_HPACK_INDEX_NEVER;
+}
+
+/* Encode a story and decode every block with both decoders.  Returns the
+ * wire octets. */
+static size_t run_story(const story *s, const run_cfg *cfg)
+{
+    h2c_hpack_encoder_options eo;
+    h2c_hpack_encoder_options_init(&eo);
+    eo.max_table_size = cfg->max_table;
+    eo.flags = cfg->flags;
+    eo.policy_kind = cfg->policy;
+    eo.policy_fn = custom_policy;
+    eo.allocator = cfg->alloc;
+    h2c_hpack_encoder *enc;
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_HPACK_OK);
+    h2c_hpack_decoder_options dopt;
+    h2c_hpack_decoder_options_init(&dopt);
+    dopt.max_list_size = 1 << 20;
+    h2c_hpack_decoder *dec;
+    ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &dopt), H2C_HPACK_OK);
+    nghttp2_hd_inflater *inf;
+    ck_assert_int_eq(nghttp2_hd_inflate_new(&inf), 0);
+
+    static const uint32_t sizes[] = {0, 64, 256, 1000, 4096, 8192, 65536};
+    size_t wire = 0, cap = 0;
+    uint8_t *buf = NULL;
+    h2c_hpack_field *marked = NULL;
+    size_t marked_cap = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const st_case *c = &s->c[i];
+        uint32_t set[3];
+        size_t nset = 0;
+        if (c->table_size >= 0)
+            set[nset++] = (uint32_t)c->table_size;
+        if (cfg->changes && rnd() % 4 == 0) {
+            set[nset++] = sizes[rnd() % 7];
+            if (rnd() % 2)
+                set[nset++] = sizes[rnd() % 7];
+        }
+        for (size_t k = 0; k < nset; k++) {
+            ck_assert_int_eq(h2c_hpack_encoder_set_max_table_size(enc, set[k]), H2C_HPACK_OK);
+            ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(dec, set[k]), H2C_HPACK_OK);
+            ck_assert_int_eq(nghttp2_hd_inflate_change_table_size(inf, set[k]), 0);
+        }
+        const h2c_hpack_field *f = c->f;
+        if (cfg->mark) {
+            if (marked_cap < c->n) {
+                free(marked);
+                marked_cap = c->n;
+                marked = malloc(marked_cap * sizeof *marked);
+            }
+            memcpy(marked, c->f, c->n * sizeof *marked);
+            for (size_t k = 0; k < c->n; k++)
+                if (rnd() % 5 == 0)
+                    marked[k].indexing = (uint8_t)(1 + rnd() % 3);
+            f = marked;
+        }
+        size_t need = h2c_hpack_encoder_bound(enc, f, c->n), w;
+        if (need > cap) {
+            free(buf);
+            cap = need;
+            buf = malloc(cap);
+        }
+        int rc = h2c_hpack_encoder_encode(enc, f, c->n, buf, need, &w);
+        ck_assert_msg(rc == H2C_HPACK_OK, "encode: %s", h2c_hpack_status_name(rc));
+        wire += w;
+        ours_decode(dec, buf, w, f, c->n);
+        ngh_decode(inf, buf, w, f, c->n);
+    }
+    free(buf);
+    free(marked);
+    nghttp2_hd_inflate_del(inf);
+    h2c_hpack_decoder_free(dec);
+    h2c_hpack_encoder_free(enc);
+    return wire;
+}
+
+/* nghttp2's deflater on the same story, 4096-octet table. */
+static size_t ngh_deflate(const story *s)
+{
+    nghttp2_hd_deflater *d;
+    ck_assert_int_eq(nghttp2_hd_deflate_new(&d, 4096), 0);
+    size_t wire = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const st_case *c = &s->c[i];
+        nghttp2_nv *nva = calloc(c->n + 1, sizeof *nva);
+        for (size_t k = 0; k < c->n; k++) {
+            nva[k].name = (uint8_t *)(uintptr_t)c->f[k].name;
+            nva[k].namelen = c->f[k].name_len;
+            nva[k].value = (uint8_t *)(uintptr_t)c->f[k].value;
+            nva[k].valuelen = c->f[k].value_len;
+        }
+        size_t cap = nghttp2_hd_deflate_bound(d, nva, c->n);
+        uint8_t *buf = malloc(cap);
+        ssize_t rv = nghttp2_hd_deflate_hd(d, buf, cap, nva, c->n);
+        ck_assert_int_ge(rv, 0);
+        wire += (size_t)rv;
+        free(buf);
+        free(nva);
+    }
+    nghttp2_hd_deflate_del(d);
+    return wire;
+}
+
+static void run_all(const story *set, const run_cfg *cfg)
+{
+    for (int i = 0; i < NSTORIES; i++)
+        run_story(&set[i], cfg);
+}
+
+START_TEST(roundtrip_adaptive)
+{
+    run_cfg cfg = {4096, 0, H2C_HPACK_POLICY_ADAPTIVE, 0, 0, NULL};
+    run_all(stories, &cfg);
+}
+END_TEST
+
+START_TEST(roundtrip_policies)
+{
+    run_cfg cfg = {4096, 0, H2C_HPACK_POLICY_ALWAYS, 0, 0, NULL};
+    run_all(stories, &cfg);
+    cfg.policy = H2C_HPACK_POLICY_NEVER;
+    cfg.flags = H2C_HPACK_ENC_NO_HUFFMAN;
+    run_all(stories, &cfg);
+    cfg.policy = H2C_HPACK_POLICY_CUSTOM;
+    cfg.flags = 0;
+    run_all(stories, &cfg);
+}
+END_TEST
+
+START_TEST(roundtrip_marked)
+{
+    /* Fields marked NEVER must reach both decoders as never-indexed. */
+    run_cfg cfg = {4096, 0, H2C_HPACK_POLICY_ADAPTIVE, 0, 1, NULL};
+    run_all(stories, &cfg);
+}
+END_TEST
+
+START_TEST(roundtrip_table_sizes)
+{
+    run_cfg cfg = {4096, 0, H2C_HPACK_POLICY_ADAPTIVE, 1, 0, NULL};
+    run_all(stories, &cfg);
+    cfg.max_table = 8192;
+    cfg.policy = H2C_HPACK_POLICY_ALWAYS;
+    run_all(stories, &cfg);
+    cfg.max_table = 256;
+    cfg.policy = H2C_HPACK_POLICY_ADAPTIVE;
+    cfg.mark = 1;
+    run_all(stories, &cfg);
+    /* No table at all. */
+    cfg.max_table = 0;
+    cfg.changes = 0;
+    run_all(stories, &cfg);
+    /* go-hpack's stories set header_table_size before every case. */
+    cfg.max_table = 4096;
+    run_all(go_stories, &cfg);
+}
+END_TEST
+
+START_TEST(steady_state_allocations)
+{
+    h2t_failalloc fa;
+    memset(&fa, 0, sizeof fa);
+    h2c_hpack_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
+    h2c_hpack_encoder_options eo;
+    h2c_hpack_encoder_options_init(&eo);
+    eo.allocator = &a;
+    h2c_hpack_encoder *enc;
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_HPACK_OK);
+    unsigned long at_new = fa.calls;
+    size_t fields = 0;
+    static uint8_t buf[1 << 16];
+    for (int i = 0; i < NSTORIES; i++) {
+        h2c_hpack_encoder_reset(enc);
+        for (size_t k = 0; k < stories[i].n; k++) {
+            size_t w;
+            ck_assert_int_eq(h2c_hpack_encoder_encode(enc, stories[i].c[k].f, stories[i].c[k].n,
+                                                      buf, sizeof buf, &w),
+                             H2C_HPACK_OK);
+            fields += stories[i].c[k].n;
+        }
+    }
+    printf("encoder allocations: %lu at creation (%zu octets), %lu while encoding %zu fields\n",
+           at_new, fa.peak_bytes, fa.calls - at_new, fields);
+    ck_assert_uint_eq(fa.calls, at_new);
+    h2c_hpack_encoder_free(enc);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+START_TEST(compression_ratio)
+{
+    run_cfg cfg = {4096, 0, H2C_HPACK_POLICY_ADAPTIVE, 0, 0, NULL};
+    size_t ours[2] = {0, 0}, ngh[2] = {0, 0}, plain[2] = {0, 0};
+    double worst = 0;
+    int worst_story = -1;
+    printf("story  plain    h2codec  ratio   nghttp2  ratio   h2codec/nghttp2\n");
+    for (int i = 0; i < NSTORIES; i++) {
+        size_t o = run_story(&stories[i], &cfg), g = ngh_deflate(&stories[i]);
+        size_t p = stories[i].plain;
+        int side = i >= FIRST_RESPONSE_STORY;
+        ours[side] += o;
+        ngh[side] += g;
+        plain[side] += p;
+        double rel = (double)o / (double)g;
+        if (rel > worst) {
+            worst = rel;
+            worst_story = i;
+        }
+        printf("%02d  %8zu %8zu  %.4f  %8zu  %.4f  %.4f\n", i, p, o, (double)o / (double)p, g,
+               (double)g / (double)p, rel);
+    }
+    size_t to = ours[0] + ours[1], tg = ngh[0] + ngh[1], tp = plain[0] + plain[1];
+    printf("requests   h2codec %.4f  nghttp2 %.4f\n", (double)ours[0] / (double)plain[0],
+           (double)ngh[0] / (double)plain[0]);
+    printf("responses  h2codec %.4f  nghttp2 %.4f\n", (double)ours[1] / (double)plain[1],
+           (double)ngh[1] / (double)plain[1]);
+    printf("raw-data   h2codec %.4f  nghttp2 %.4f  (worst story %02d: %.4f x nghttp2)\n",
+           (double)to / (double)tp, (double)tg / (double)tp, worst_story, worst);
+    fflush(stdout);
+}
+END_TEST
+
+static Suite *roundtrip_suite(void)
+{
+    Suite *s = suite_create("hpack_encoder_roundtrip");
+    TCase *tc = tcase_create("stories");
+    tcase_set_timeout(tc, 240);
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, roundtrip_adaptive);
+    tcase_add_test(tc, roundtrip_policies);
+    tcase_add_test(tc, roundtrip_marked);
+    tcase_add_test(tc, roundtrip_table_sizes);
+    tcase_add_test(tc, steady_state_allocations);
+    tcase_add_test(tc, compression_ratio);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(roundtrip_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
