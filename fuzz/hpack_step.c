@@ -1,0 +1,130 @@
+/* hpack_step.c -- see hpack_step.h. */
+#include "hpack_step.h"
+
+#include <string.h>
+
+void h2c_fuzz_hdec_init(h2c_fuzz_hdec *d, h2c_hpack_decoder *dec,
+                        const h2c_fuzz_chunker *ch, int copy, int empty_push)
+{
+    memset(d, 0, sizeof *d);
+    d->dec = dec;
+    if (ch)
+        d->ch = *ch;
+    else
+        h2c_fuzz_chunker_oneshot(&d->ch);
+    d->copy = copy;
+    d->empty_push = empty_push;
+    d->state = 1;
+}
+
+void h2c_fuzz_hdec_begin(h2c_fuzz_hdec *d, const uint8_t *blk, size_t len)
+{
+    d->blk = blk;
+    d->len = len;
+    d->off = 0;
+    d->cur = NULL;
+    d->cur_len = 0;
+    d->cur_off = 0;
+    d->state = 0;
+}
+
+/* The error must stick until reset. */
+static void check_sticky(h2c_hpack_decoder *dec, int rc)
+{
+    static const uint8_t probe[2] = {0x82, 0x82};
+    h2c_hpack_field f;
+    size_t used = 99;
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_error(dec) == rc);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(dec) == H2C_HPACK_DS_ERROR);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_push(dec, probe, sizeof probe, &used, &f) == rc);
+    H2C_FUZZ_CHECK(used == 0);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_finish(dec) == rc);
+    H2C_FUZZ_CHECK(h2c_hpack_status_name(rc) != NULL);
+    H2C_FUZZ_CHECK(h2c_hpack_strerror(rc) != NULL);
+    H2C_FUZZ_CHECK(h2c_hpack_h2_error(rc) != 0);
+}
+
+static int fail(h2c_fuzz_hdec *d, int rc)
+{
+    H2C_FUZZ_CHECK(rc < 0);
+    d->state = rc;
+    check_sticky(d->dec, rc);
+    return rc;
+}
+
+int h2c_fuzz_hdec_next(h2c_fuzz_hdec *d, h2c_hpack_field *f)
+{
+    if (d->state != 0)
+        return d->state == 1 ? 0 : d->state;
+    for (;;) {
+        size_t used = (size_t)-1;
+        int rc;
+        if (d->cur_off == d->cur_len) {
+            size_t n;
+            if (d->off == d->len) {
+                rc = h2c_hpack_decoder_finish(d->dec);
+                if (rc != H2C_HPACK_OK)
+                    return fail(d, rc);
+                H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(d->dec) == H2C_HPACK_DS_BLOCK_START);
+                d->state = 1;
+                return 0;
+            }
+            n = h2c_fuzz_chunker_next(&d->ch, d->len - d->off);
+            if (d->copy) {
+                h2c_fuzz_frag_set(&d->frag, d->blk + d->off, n);
+                d->cur = d->frag.buf;
+            } else {
+                d->cur = d->blk + d->off;
+            }
+            d->cur_len = n;
+            d->cur_off = 0;
+            d->off += n;
+            if (d->empty_push) {
+                rc = h2c_hpack_decoder_push(d->dec, d->cur, 0, &used, f);
+                if (rc < 0)
+                    return fail(d, rc);
+                H2C_FUZZ_CHECK(used == 0);
+                /* An empty push completes nothing that was not complete. */
+                H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
+            }
+        }
+        rc = h2c_hpack_decoder_push(d->dec, d->cur + d->cur_off, d->cur_len - d->cur_off,
+                                    &used, f);
+        H2C_FUZZ_CHECK(used <= d->cur_len - d->cur_off);
+        d->cur_off += used;
+        if (rc == H2C_HPACK_FIELD)
+            return 1;
+        if (rc < 0)
+            return fail(d, rc);
+        H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
+        H2C_FUZZ_CHECK(d->cur_off == d->cur_len);
+    }
+}
+
+void h2c_fuzz_hdec_done(h2c_fuzz_hdec *d)
+{
+    h2c_fuzz_frag_free(&d->frag);
+    d->cur = NULL;
+}
+
+int h2c_fuzz_field_same(const h2c_hpack_field *a, const h2c_hpack_field *b)
+{
+    return h2c_fuzz_eq(a->name, a->name_len, b->name, b->name_len) &&
+           h2c_fuzz_eq(a->value, a->value_len, b->value, b->value_len) &&
+           a->indexing == b->indexing && a->flags == b->flags && a->index == b->index;
+}
+
+int h2c_fuzz_block_read(h2c_fuzz_reader *r, h2c_fuzz_block *b)
+{
+    uint8_t ctl;
+    if (r->left == 0)
+        return 0;
+    ctl = h2c_fuzz_u8(r);
+    b->has_settings = ctl & 0x01;
+    b->settings = 0;
+    if (b->has_settings)
+        b->settings = (ctl & 0x04) ? h2c_fuzz_u32(r) % H2C_FUZZ_SETTINGS_CAP : h2c_fuzz_u16(r);
+    b->reset = (ctl & 0x02) != 0;
+    b->data = h2c_fuzz_bytes(r, h2c_fuzz_u16(r), &b->len);
+    return 1;
+}
