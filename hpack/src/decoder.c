@@ -224,6 +224,11 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
         cap = need;
     if (cap < 64)
         cap = 64;
+    if (!dec->scratch_keep) { /* nothing to carry over: free first, lower peak */
+        h2c_free(&dec->alloc, dec->scratch);
+        dec->scratch = NULL;
+        dec->scratch_cap = 0;
+    }
     uint8_t *p = h2c_alloc(&dec->alloc, cap);
     if (!p)
         return H2C_HPACK_E_NOMEM;

@@ -1,7 +1,37 @@
-/* Indexing policies: ADAPTIVE (default), ALWAYS, NEVER, CUSTOM. */
+/*
+ * Indexing policies: ADAPTIVE (default), ALWAYS, NEVER, CUSTOM.
+ *
+ * ADAPTIVE learns online, per header name, how often a value that was new
+ * when first sent was sent again later ("reuse rate"):
+ *   - a new value counts in 'news' when the policy is asked about it;
+ *   - it counts in 'reuses' when its table entry is first referenced, or,
+ *     if it was not indexed (or was evicted), when it shows up again while
+ *     its fingerprint is still in the "ghost" list of recently seen fields.
+ * A field is indexed when its name's estimated reuse rate reaches a
+ * threshold: 10% while the table has room for it without evicting, 60% once
+ * indexing it would evict older entries (HPACK evicts oldest first, so a
+ * churning value pushes out the long-lived ones inserted before it).
+ * A field seen again through the ghost list is indexed whatever its rate:
+ * a value that repeated once tends to repeat again.
+ *
+ * Names whose values identify one resource or one moment (:path, etag,
+ * content-length, ...) start from a pessimistic prior, as if 16 values had
+ * been seen and none reused; names never seen before start optimistic.
+ * Both are only priors: the counts take over as traffic comes in.
+ *
+ * Measured on hpack-test-case raw-data, 4096-octet table (see
+ * tests/hpack/test_enc_roundtrip.c): 0.2955 wire/plain, against nghttp2's
+ * 0.3087; requests 0.1647 (nghttp2 0.1660), responses 0.3115 (0.3261); no
+ * story worse than nghttp2's.
+ */
 #include "policy.h"
 
 #include <string.h>
+
+#define RATE_ROOM 10    /* % reuse needed to index when nothing is evicted */
+#define RATE_EVICT 60   /* % reuse needed when indexing evicts entries */
+#define CHURN_PRIOR 16  /* 'news' a churning name starts with */
+#define DECAY_AT 1024   /* halve the counts then, to follow changes */
 
 void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user)
 {
@@ -22,24 +52,49 @@ static int name_is(const h2c_hpack_field *f, const char *lit, size_t n)
     return f->name_len == n && memcmp(f->name, lit, n) == 0;
 }
 
+#define NAME_IS(f, lit) name_is(f, lit, sizeof lit - 1)
+
 /* Credentials are never indexed: an indexed secret can be probed by an
  * attacker who can add fields to the same connection (RFC 7541 section 7.1). */
 static int sensitive(const h2c_hpack_field *f)
 {
     switch (f->name_len) {
-    case 6: return name_is(f, "cookie", 6) && f->value_len < 20;
-    case 13: return name_is(f, "authorization", 13);
-    case 19: return name_is(f, "proxy-authorization", 19);
+    case 6: return NAME_IS(f, "cookie") && f->value_len < 20;
+    case 13: return NAME_IS(f, "authorization");
+    case 19: return NAME_IS(f, "proxy-authorization");
     default: return 0;
     }
 }
 
-static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash)
+/* Names whose values usually name one resource or one moment. */
+static int churning(const h2c_hpack_field *f)
 {
-    h2c_policy_name *s = &p->names[(name_hash >> 24) & (H2C_POLICY_NAME_SLOTS - 1)];
+    switch (f->name_len) {
+    case 3: return NAME_IS(f, "age");
+    case 4: return NAME_IS(f, "etag");
+    case 5: return NAME_IS(f, ":path");
+    case 7: return NAME_IS(f, "expires");
+    case 8: return NAME_IS(f, "location");
+    case 10: return NAME_IS(f, "set-cookie");
+    case 13: return NAME_IS(f, "last-modified") || NAME_IS(f, "if-none-match");
+    case 14: return NAME_IS(f, "content-length");
+    case 17: return NAME_IS(f, "if-modified-since");
+    default: return 0;
+    }
+}
+
+static unsigned name_slot_index(uint32_t name_hash)
+{
+    return (name_hash >> 24) & (H2C_POLICY_NAME_SLOTS - 1);
+}
+
+static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_hpack_field *f)
+{
+    h2c_policy_name *s = &p->names[name_slot_index(name_hash)];
     if (s->tag != name_hash) {
+        /* New name, or a colliding one: start over from the prior. */
         s->tag = name_hash;
-        s->news = 0;
+        s->news = churning(f) ? CHURN_PRIOR : 0;
         s->reuses = 0;
     }
     return s;
@@ -56,13 +111,10 @@ static uint32_t ghost_fp(uint32_t hash)
     return hash | 1u;
 }
 
-static void count_new(h2c_policy_name *s)
+static void count_reuse(h2c_policy_name *s)
 {
-    if (s->news == UINT16_MAX) {
-        s->news >>= 1;
-        s->reuses >>= 1;
-    }
-    s->news++;
+    if (s->reuses < s->news)
+        s->reuses++;
 }
 
 static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
@@ -73,19 +125,21 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
     uint64_t size = (uint64_t)f->name_len + f->value_len + H2C_ETAB_OVERHEAD;
     if (size * 4 > (uint64_t)t->max * 3)
         return H2C_HPACK_INDEX_NO;
-    h2c_policy_name *s = name_slot(p, in->name_hash);
+    h2c_policy_name *s = name_slot(p, in->name_hash, f);
     uint32_t *g = ghost_slot(p, in->hash);
     if (*g == ghost_fp(in->hash)) {
-        /* Seen before and not kept: it repeats, so keep it now. */
         *g = 0;
-        if (s->reuses < s->news)
-            s->reuses++;
+        count_reuse(s);
         return H2C_HPACK_INDEX_YES;
     }
-    count_new(s);
-    /* Estimated chance that a new value of this name is used again,
-     * starting optimistic (1 of 1) for names not seen yet. */
-    if ((uint32_t)s->reuses * 10 + 10 >= (uint32_t)(s->news + 1) * 3)
+    if (s->news >= DECAY_AT) {
+        s->news >>= 1;
+        s->reuses >>= 1;
+    }
+    s->news++;
+    /* Index when (reuses + 1) / (news + 1) >= rate: names start at 1/1. */
+    unsigned rate = t->size + size <= t->max ? RATE_ROOM : RATE_EVICT;
+    if ((uint32_t)(s->reuses + 1) * 100 >= (uint32_t)(s->news + 1) * rate)
         return H2C_HPACK_INDEX_YES;
     *g = ghost_fp(in->hash);
     return H2C_HPACK_INDEX_NO;
@@ -114,16 +168,16 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
 
 void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e)
 {
-    e->stat = (uint16_t)((in->name_hash >> 24) & (H2C_POLICY_NAME_SLOTS - 1));
     (void)p;
+    e->stat = (uint16_t)name_slot_index(in->name_hash);
 }
 
 void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e)
 {
     if (e->hits == 0 && p->kind == H2C_HPACK_POLICY_ADAPTIVE) {
         h2c_policy_name *s = &p->names[e->stat];
-        if (s->tag == e->name_hash && s->reuses < s->news)
-            s->reuses++;
+        if (s->tag == e->name_hash)
+            count_reuse(s);
     }
     if (e->hits != UINT16_MAX)
         e->hits++;
@@ -131,6 +185,7 @@ void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e)
 
 void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)
 {
+    /* If it comes back, the ghost list will say it repeats. */
     if (p->kind == H2C_HPACK_POLICY_ADAPTIVE)
         *ghost_slot(p, e->hash) = ghost_fp(e->hash);
 }

@@ -25,7 +25,7 @@
 /* What ADAPTIVE remembers about one header name. */
 typedef struct h2c_policy_name {
     uint32_t tag;     /* name hash owning the slot */
-    uint16_t news;    /* values of this name that were new when seen */
+    uint16_t news;    /* values of this name that were new when seen (plus a prior) */
     uint16_t reuses;  /* of those, how many were seen again later */
 } h2c_policy_name;
 
