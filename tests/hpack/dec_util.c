@@ -1,8 +1,11 @@
 #include "dec_util.h"
 
+#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpack_int.h"
+#include "huffman.h"
 #include "testutil.h"
 
 static char *dup_mem(const char *p, size_t n)
@@ -138,4 +141,36 @@ int dt_decode_step(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len, size
             return rc;
     }
     return h2c_hpack_decoder_finish(dec);
+}
+
+size_t dt_put_str(uint8_t *buf, const char *s, size_t len, int huff)
+{
+    if (!huff) {
+        size_t n = h2c_int_encode(buf, 0x00, 7, (uint32_t)len);
+        if (len)
+            memcpy(buf + n, s, len);
+        return n + len;
+    }
+    size_t hl = h2c_huff_encoded_len((const uint8_t *)s, len);
+    size_t n = h2c_int_encode(buf, 0x80, 7, (uint32_t)hl);
+    return n + h2c_huff_encode(buf + n, (const uint8_t *)s, len);
+}
+
+size_t dt_put_literal(uint8_t *buf, uint8_t pattern, const char *n, size_t nl, const char *v,
+                      size_t vl, int huff)
+{
+    size_t k = 0;
+    buf[k++] = pattern;
+    k += dt_put_str(buf + k, n, nl, huff);
+    k += dt_put_str(buf + k, v, vl, huff);
+    return k;
+}
+
+int dt_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -52,4 +52,15 @@ int dt_decode_step(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len, size
 /* Field i of l has this name and value. */
 int dt_field_is(const dt_list *l, size_t i, const char *name, const char *value);
 
+/* Append a string literal, plain or Huffman-coded; returns its octets. */
+size_t dt_put_str(uint8_t *buf, const char *s, size_t len, int huff);
+/* Append a literal field with a new name; pattern 0x40 (incremental
+ * indexing), 0x00 (without) or 0x10 (never indexed). */
+size_t dt_put_literal(uint8_t *buf, uint8_t pattern, const char *n, size_t nl, const char *v,
+                      size_t vl, int huff);
+
+struct Suite;
+/* Run a Check suite (forking, normal output); the process exit status. */
+int dt_run_suite(struct Suite *s);
+
 #endif

@@ -26,17 +26,6 @@ typedef struct {
     uint32_t table_max;
 } workload;
 
-static size_t put_str(uint8_t *buf, const char *s, size_t len, int huff)
-{
-    if (!huff) {
-        size_t n = h2c_int_encode(buf, 0x00, 7, (uint32_t)len);
-        memcpy(buf + n, s, len);
-        return n + len;
-    }
-    size_t n = h2c_int_encode(buf, 0x80, 7, (uint32_t)h2c_huff_encoded_len((const uint8_t *)s, len));
-    return n + h2c_huff_encode(buf + n, (const uint8_t *)s, len);
-}
-
 static void add_hex(workload *wl, const char *hex, size_t step, uint32_t set_max)
 {
     block *b = &wl->b[wl->n++];
@@ -69,8 +58,8 @@ static void make(workload *wl, int which)
             b->w = malloc(8000);
             size_t n = 0;
             b->w[n++] = k % 2 ? 0x10 : 0x40;
-            n += put_str(b->w + n, s, lens[k], (int)(k % 2));
-            n += put_str(b->w + n, s + 1, lens[k] * 2 / 3, (int)(k % 3 == 0));
+            n += dt_put_str(b->w + n, s, lens[k], (int)(k % 2));
+            n += dt_put_str(b->w + n, s + 1, lens[k] * 2 / 3, (int)(k % 3 == 0));
             b->len = n;
             b->step = 1 + k * 50;
         }
@@ -228,9 +217,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_run_suite(suite());
 }

@@ -40,30 +40,6 @@ static int dec_hex(h2c_hpack_decoder *d, const char *h, dt_list *out)
     return dt_decode(d, w, n, DT_GUARD, out);
 }
 
-/* Append a string literal (plain or Huffman) to buf. */
-static size_t put_str(uint8_t *buf, const char *s, size_t len, int huff)
-{
-    if (!huff) {
-        size_t n = h2c_int_encode(buf, 0x00, 7, (uint32_t)len);
-        memcpy(buf + n, s, len);
-        return n + len;
-    }
-    size_t hl = h2c_huff_encoded_len((const uint8_t *)s, len);
-    size_t n = h2c_int_encode(buf, 0x80, 7, (uint32_t)hl);
-    return n + h2c_huff_encode(buf + n, (const uint8_t *)s, len);
-}
-
-/* A literal field with a new name: pattern 0x40 (incremental), 0x00, 0x10. */
-static size_t put_literal(uint8_t *buf, uint8_t pattern, const char *n, size_t nl, const char *v,
-                          size_t vl, int huff)
-{
-    size_t k = 0;
-    buf[k++] = pattern;
-    k += put_str(buf + k, n, nl, huff);
-    k += put_str(buf + k, v, vl, huff);
-    return k;
-}
-
 /* ---- options and arguments ---- */
 
 START_TEST(options_defaults)
@@ -201,7 +177,7 @@ START_TEST(name_survives_its_input)
      * unmapped in between (DT_GUARD), so a stale pointer would fault. */
     h2c_hpack_decoder *d = dec_default();
     uint8_t w[128];
-    size_t n = put_literal(w, 0x00, "x-name", 6, "some-value", 10, 0);
+    size_t n = dt_put_literal(w, 0x00, "x-name", 6, "some-value", 10, 0);
     for (size_t cut = 1; cut < n; cut++) {
         dt_list l = { 0 };
         ck_assert_int_eq(dt_decode_cuts(d, w, n, &cut, 1, DT_GUARD, &l), H2C_HPACK_OK);
@@ -244,7 +220,7 @@ START_TEST(multi_octet_indexes)
         char v[8];
         v[0] = (char)('A' + i / 26);
         v[1] = (char)('a' + i % 26);
-        n += put_literal(w + n, 0x40, "k", 1, v, 2, i % 2);
+        n += dt_put_literal(w + n, 0x40, "k", 1, v, 2, i % 2);
     }
     dt_list l = { 0 };
     ck_assert_int_eq(dt_decode(d, w, n, DT_GUARD, &l), H2C_HPACK_OK);
@@ -255,9 +231,9 @@ START_TEST(multi_octet_indexes)
         uint32_t idx = 131 + round;
         n = h2c_int_encode(w, 0x80, 7, idx);
         n += h2c_int_encode(w + n, 0x00, 4, idx);
-        n += put_str(w + n, "v1", 2, 0);
+        n += dt_put_str(w + n, "v1", 2, 0);
         n += h2c_int_encode(w + n, 0x40, 6, idx);
-        n += put_str(w + n, "v2", 2, 1);
+        n += dt_put_str(w + n, "v2", 2, 1);
         ck_assert_int_eq(dt_decode_step(d, w, n, 1 + round, DT_HEAP, &l), H2C_HPACK_OK);
         ck_assert(dt_field_is(&l, 0, "k", "Aa"));
         ck_assert_uint_eq(l.f[0].index, idx);
@@ -283,9 +259,9 @@ START_TEST(evicted_name_reference)
     o.max_table_size = 100;
     h2c_hpack_decoder *d = dec_with(&o);
     uint8_t w[128];
-    size_t n = put_literal(w, 0x40, "abcdefghij", 10, "0123456789", 10, 0);
+    size_t n = dt_put_literal(w, 0x40, "abcdefghij", 10, "0123456789", 10, 0);
     w[n++] = 0x7e; /* 01 111110: name index 62 */
-    n += put_str(w + n, "ABCDEFGHIJKLMNOPQRST", 20, 0);
+    n += dt_put_str(w + n, "ABCDEFGHIJKLMNOPQRST", 20, 0);
     for (size_t cut = 0; cut <= n; cut++) {
         h2c_hpack_decoder_reset(d);
         dt_list l = { 0 };
@@ -313,9 +289,9 @@ START_TEST(entry_larger_than_table)
     uint8_t w[256];
     char big[80];
     memset(big, 'z', sizeof big);
-    size_t n = put_literal(w, 0x40, "a", 1, "b", 1, 0);
-    n += put_literal(w + n, 0x40, "big", 3, big, 66, 0); /* 3 + 66 + 32 = 101 */
-    n += put_literal(w + n, 0x40, "c", 1, "d", 1, 1);
+    size_t n = dt_put_literal(w, 0x40, "a", 1, "b", 1, 0);
+    n += dt_put_literal(w + n, 0x40, "big", 3, big, 66, 0); /* 3 + 66 + 32 = 101 */
+    n += dt_put_literal(w + n, 0x40, "c", 1, "d", 1, 1);
     dt_list l = { 0 };
     ck_assert_int_eq(dt_decode(d, w, n, DT_GUARD, &l), H2C_HPACK_OK);
     ck_assert_uint_eq(l.n, 3);
@@ -357,7 +333,7 @@ START_TEST(long_strings_any_split)
     }
     static uint8_t w[100000];
     for (int huff = 0; huff < 2; huff++) {
-        size_t n = put_literal(w, 0x10, nm, sizeof nm, v, sizeof v, huff);
+        size_t n = dt_put_literal(w, 0x10, nm, sizeof nm, v, sizeof v, huff);
         size_t steps[] = { 1, 7, 4093, n };
         for (size_t s = 0; s < 4; s++) {
             dt_list l = { 0 };
@@ -613,18 +589,18 @@ START_TEST(string_length_limit)
     uint8_t w[128];
     dt_list l = { 0 };
     /* Exactly 10: fine, plain and Huffman. */
-    size_t n = put_literal(w, 0x00, "abcdefghij", 10, "0123456789", 10, 0);
-    n += put_literal(w + n, 0x00, "abcdefghij", 10, "0123456789", 10, 1);
+    size_t n = dt_put_literal(w, 0x00, "abcdefghij", 10, "0123456789", 10, 0);
+    n += dt_put_literal(w + n, 0x00, "abcdefghij", 10, "0123456789", 10, 1);
     ck_assert_int_eq(dt_decode_step(d, w, n, 1, DT_HEAP, &l), 0);
     ck_assert_uint_eq(l.n, 2);
     /* 11 plain: rejected at the length octet, before the data. */
-    n = put_literal(w, 0x00, "abcdefghijk", 11, "v", 1, 0);
+    n = dt_put_literal(w, 0x00, "abcdefghijk", 11, "v", 1, 0);
     ck_assert_int_eq(dt_decode(d, w, 2, DT_GUARD, &l), H2C_HPACK_E_STRING_LENGTH);
     ck_assert_uint_eq(h2c_hpack_decoder_error_offset(d), 1);
     h2c_hpack_decoder_reset(d);
     /* 11 symbols Huffman-coded in 7 octets: caught while decoding, split
      * any way. */
-    n = put_literal(w, 0x00, "n", 1, "00000000000", 11, 1);
+    n = dt_put_literal(w, 0x00, "n", 1, "00000000000", 11, 1);
     ck_assert_uint_eq(w[3], 0x87);
     for (size_t step = 1; step <= n; step++) {
         h2c_hpack_decoder_reset(d);
@@ -632,7 +608,7 @@ START_TEST(string_length_limit)
     }
     /* 10 zeros (7 octets: 50 bits) are fine. */
     h2c_hpack_decoder_reset(d);
-    n = put_literal(w, 0x00, "n", 1, "0000000000", 10, 1);
+    n = dt_put_literal(w, 0x00, "n", 1, "0000000000", 10, 1);
     ck_assert_int_eq(dt_decode_step(d, w, n, 1, DT_HEAP, &l), 0);
     dt_list_free(&l);
     h2c_hpack_decoder_free(d);
@@ -696,7 +672,7 @@ START_TEST(steady_state_allocates_nothing)
     memset(v, 'q', sizeof v);
     size_t n = 0;
     for (int i = 0; i < 8; i++)
-        n += put_literal(w + n, i % 2 ? 0x40 : 0x00, "custom-name", 11, v, 100 + 20 * (size_t)i,
+        n += dt_put_literal(w + n, i % 2 ? 0x40 : 0x00, "custom-name", 11, v, 100 + 20 * (size_t)i,
                          i % 3 == 0);
     dt_list l = { 0 };
     for (int round = 0; round < 2; round++) {
@@ -739,7 +715,7 @@ START_TEST(memory_bounded_by_limits)
     memset(v, 'x', sizeof v);
     size_t n = 0;
     for (int i = 0; i < 6; i++)
-        n += put_literal(w + n, 0x40, v, 5000 - (size_t)i, v, 5000, i % 2);
+        n += dt_put_literal(w + n, 0x40, v, 5000 - (size_t)i, v, 5000, i % 2);
     dt_list l = { 0 };
     ck_assert_int_eq(dt_decode_step(d, w, n, 3, DT_HEAP, &l), 0);
     ck_assert_uint_le(fa.peak_bytes, 4096 * 5 / 2 + 2 * (2 * 5000 + 1) + 1024);
@@ -823,9 +799,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_run_suite(suite());
 }

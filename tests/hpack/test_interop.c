@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dec_util.h"
 #include "testutil.h"
 
 #include <h2codec/hpack.h>
@@ -318,9 +319,5 @@ int main(void)
     tcase_add_loop_test(tc, every_story_whole_and_bytewise, 0, (int)nimpls);
     tcase_add_loop_test(tc, first_stories_every_cut, 0, (int)nimpls);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dt_run_suite(s);
 }
