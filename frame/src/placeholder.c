@@ -1,2 +1,0 @@
-/* placeholder: implementation pending */
-typedef int h2c_placeholder_frame;

@@ -1,0 +1,5 @@
+# Frame codec suites.  One Check executable per module.
+set(_f ${CMAKE_CURRENT_LIST_DIR})
+h2codec_check_suite(NAME test_frame_vectors
+                    SOURCES ${_f}/test_vectors.c ${_f}/vectors.c ${_f}/frame_util.c
+                    LIBS h2codec_frame_obj)
