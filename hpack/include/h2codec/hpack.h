@@ -160,7 +160,17 @@ typedef struct h2c_hpack_field {
                                                    field flagged H2C_HPACK_F_UNKNOWN instead of
                                                    failing: for captures that start mid-connection */
 
-/** Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust. */
+/**
+ * Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust.
+ * max_list_size, max_string_len and max_fields must be non-zero.
+ *
+ * Memory: a decoder holds at most 2.5 * max_table_size octets for its
+ * dynamic table (entries never move, so fields can point into them) plus a
+ * scratch buffer of at most 2 * max_string_len + 1 octets, plus about 400
+ * octets for itself; while the scratch grows, its previous buffer is briefly
+ * held as well.  Nothing else is allocated, and once those buffers have
+ * reached their working size, decoding allocates nothing.
+ */
 typedef struct h2c_hpack_decoder_options {
     uint32_t max_table_size; /**< SETTINGS_HEADER_TABLE_SIZE the peer has acknowledged; 4096 */
     size_t max_list_size;    /**< sum of name+value+32 per block; 65536 */
@@ -224,9 +234,12 @@ H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
 
 /**
  * Apply a SETTINGS_HEADER_TABLE_SIZE value that the peer has acknowledged.
- * Allowed only between blocks (else H2C_HPACK_E_STATE).  When the new value
- * is lower than the table size the peer may currently use, the next block
- * must begin with a size update no larger than it (RFC 7541 section 4.2).
+ * Allowed only between blocks (else H2C_HPACK_E_STATE, sticky).  When the new
+ * value is lower than the table size the peer may currently use, the table
+ * shrinks at once and the next block must begin with a size update no larger
+ * than the lowest value set since the last block (RFC 7541 section 4.2).  A
+ * higher value also takes effect at once: a decoder table larger than the
+ * encoder's own never changes what its indexes mean.
  */
 H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
                                                        uint32_t acked);
@@ -240,6 +253,14 @@ H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
  * the number of octets taken.  A fragment may end anywhere, even inside an
  * integer or a Huffman code; the next push resumes there.  Work is linear in
  * the input however it is split.
+ *
+ * Limits are checked as soon as a length is known, before the string is
+ * read: a field that would exceed max_list_size is refused before it is
+ * produced.  Any failure, H2C_HPACK_E_NOMEM included, puts the decoder in
+ * the sticky ERROR state: the block cannot be resumed, and
+ * h2c_hpack_decoder_reset() is needed (the connection is normally closed
+ * anyway, with h2c_hpack_h2_error() of the status).  Only
+ * H2C_HPACK_E_INVALID_ARGUMENT (NULL pointers) leaves the decoder untouched.
  */
 H2C_HPACK_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in,
                                          size_t len, size_t *consumed,
@@ -260,7 +281,12 @@ H2C_HPACK_API int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec);
 
 /**
  * Offset, counted from the start of the current header block, of the octet
- * at which the sticky error was detected.  Meaningful only after an error.
+ * at which the sticky error was detected: the octet that completed a bad
+ * index, length or size update, the octet holding a bad Huffman code or the
+ * string's last octet for bad padding, the first octet of a representation
+ * that may not start there.  For errors found by finish() it is the block
+ * length.  It does not depend on how the block was split.  Meaningful only
+ * after an error.
  */
 H2C_HPACK_API size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec);
 
