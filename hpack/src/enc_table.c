@@ -79,42 +79,6 @@ void h2c_etab_clear(h2c_etab *t)
     memset(t->nbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
 }
 
-/* Little-endian loads so that hashes, and so policy decisions, are the same
- * on every platform; compilers turn these into plain loads. */
-static inline uint64_t load_le(const uint8_t *p, size_t n)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static inline uint64_t load_le64(const uint8_t *p)
-{
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
-#define MUL1 0x9e3779b97f4a7c15ull
-#define MUL2 0xbf58476d1ce4e5b9ull
-
-uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
-{
-    const uint8_t *p = (const uint8_t *)s;
-    uint64_t h = ((uint64_t)seed << 32 | seed) ^ ((uint64_t)n * MUL1);
-    for (; n >= 8; p += 8, n -= 8) {
-        h = (h ^ load_le64(p)) * MUL2;
-        h ^= h >> 31;
-    }
-    if (n) {
-        h = (h ^ load_le(p, n)) * MUL2;
-        h ^= h >> 31;
-    }
-    h *= MUL1;
-    return (uint32_t)(h >> 32);
-}
-
 /*
  * Chains run from newer to older seqs.  'age' (next_seq - 1 - seq) must
  * stay below count (live) and strictly grow along a chain; the second test
@@ -131,7 +95,7 @@ uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32_t name_len,
         const h2c_etab_entry *e = h2c_etab_at(t, seq);
         if (e->hash == hash && e->name_len == name_len && e->value_len == value_len) {
             const char *n = h2c_etab_name(t, e);
-            if (memcmp(n, name, name_len) == 0 && memcmp(n + name_len, value, value_len) == 0)
+            if (h2c_etab_eq(n, name, name_len) && h2c_etab_eq(n + name_len, value, value_len))
                 return age + 1;
         }
         min_age = age + 1;
@@ -149,7 +113,7 @@ uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_l
             return 0;
         const h2c_etab_entry *e = h2c_etab_at(t, seq);
         if (e->name_hash == name_hash && e->name_len == name_len &&
-            memcmp(h2c_etab_name(t, e), name, name_len) == 0)
+            h2c_etab_eq(h2c_etab_name(t, e), name, name_len))
             return age + 1;
         min_age = age + 1;
         seq = e->name_next;
@@ -174,10 +138,8 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
     e->stat = 0;
     e->hits = 0;
     uint8_t *dst = t->ring + (t->head_v & t->rmask);
-    if (name_len)
-        memcpy(dst, name, name_len);
-    if (value_len)
-        memcpy(dst + name_len, value, value_len);
+    h2c_etab_copy(dst, name, name_len);
+    h2c_etab_copy(dst + name_len, value, value_len);
     t->head_v += n;
     uint32_t *fb = &t->fbucket[hash & t->bmask], *nb = &t->nbucket[name_hash & t->bmask];
     e->next = *fb;

@@ -67,9 +67,108 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
 /* Empty the table (max unchanged). */
 void h2c_etab_clear(h2c_etab *t);
 
-/* Hash of s[0..n), seeded; the name hash is h2c_etab_hash(name, n, 0) and
- * the field hash h2c_etab_hash(value, vn, name_hash). */
-uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed);
+/* Little-endian loads, so that hashes (and so the policy's decisions) are
+ * the same on every platform. */
+static inline uint64_t h2c_etab_le64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline uint64_t h2c_etab_le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+/* Equality and copies of short strings without a library call: most header
+ * names and many values are under 16 octets. */
+static inline uint64_t h2c_etab_ld64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t h2c_etab_ld32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline int h2c_etab_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8)
+            if (h2c_etab_ld64(a + i) != h2c_etab_ld64(b + i))
+                return 0;
+        return h2c_etab_ld64(a + n - 8) == h2c_etab_ld64(b + n - 8);
+    }
+    if (n >= 4)
+        return h2c_etab_ld32(a) == h2c_etab_ld32(b) &&
+               h2c_etab_ld32(a + n - 4) == h2c_etab_ld32(b + n - 4);
+    /* n <= 3: first, middle and last octet cover them all. */
+    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+}
+
+static inline void h2c_etab_copy(uint8_t *d, const char *s, size_t n)
+{
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        uint64_t x = h2c_etab_ld64(s), y = h2c_etab_ld64(s + n - 8);
+        memcpy(d, &x, 8);
+        memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4) {
+        uint32_t x = h2c_etab_ld32(s), y = h2c_etab_ld32(s + n - 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n) {
+        uint8_t x = (uint8_t)s[0], m = (uint8_t)s[n >> 1], y = (uint8_t)s[n - 1];
+        d[0] = x;
+        d[n >> 1] = m;
+        d[n - 1] = y;
+    }
+}
+
+static inline uint64_t h2c_etab_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+
+/*
+ * Hash of s[0..n), seeded; the name hash is h2c_etab_hash(name, n, 0) and
+ * the field hash h2c_etab_hash(value, vn, name_hash).  One multiply per 8
+ * octets; the tail is read with overlapping loads, never byte by byte.
+ */
+static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    uint64_t h = ((uint64_t)seed << 32 | seed) ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
+    if (n > 8) {
+        size_t left = n;
+        for (; left > 8; p += 8, left -= 8)
+            h = h2c_etab_mix(h, h2c_etab_le64(p));
+        h = h2c_etab_mix(h, h2c_etab_le64(p + left - 8));
+    } else if (n >= 4) {
+        h = h2c_etab_mix(h, h2c_etab_le32(p) | h2c_etab_le32(p + n - 4) << 32);
+    } else if (n) {
+        h = h2c_etab_mix(h, (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16);
+    }
+    h *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 32);
+}
 
 /* Dynamic index (1 = newest) of the newest live entry equal to name: value,
  * or 0. */

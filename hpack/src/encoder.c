@@ -210,15 +210,24 @@ static size_t sat_add(size_t a, uint64_t b)
     return b >= SIZE_MAX - a ? SIZE_MAX : a + (size_t)b;
 }
 
-/* Bound of a block (saturating at SIZE_MAX); 0 if a field is invalid. */
-static int block_bound(const h2c_hpack_encoder *enc, const h2c_hpack_field *fields, size_t n,
-                       size_t *bound)
+/*
+ * Validate a block and give a cheap upper bound of its size, no less than
+ * h2c_hpack_encoder_bound(): one int length is at most 6 octets for a
+ * string of <= MAX_STRING octets, so a field without forced Huffman takes
+ * at most name + value + 13.  Returns 0 if a field is invalid.
+ */
+static int block_check(const h2c_hpack_encoder *enc, const h2c_hpack_field *fields, size_t n,
+                       uint64_t *bound)
 {
-    size_t b = (size_t)updates_bound(&enc->st);
+    uint64_t b = updates_bound(&enc->st);
     for (size_t i = 0; i < n; i++) {
-        if (!field_valid(&fields[i]))
+        const h2c_hpack_field *f = &fields[i];
+        if (!field_valid(f))
             return 0;
-        b = sat_add(b, field_bound(enc, &fields[i]));
+        if (f->flags & H2C_HPACK_F_HUFFMAN)
+            b += field_bound(enc, f);
+        else
+            b += (uint64_t)f->name_len + f->value_len + 13;
     }
     *bound = b;
     return 1;
@@ -243,6 +252,21 @@ typedef struct out_buf {
     uint8_t *end;
 } out_buf;
 
+/* Integer fast paths: most values fit the prefix. */
+static inline size_t int_len_fast(unsigned prefix, uint32_t v)
+{
+    return v < (1u << prefix) - 1u ? 1 : h2c_int_encoded_len(prefix, v);
+}
+
+static inline uint8_t *int_put(uint8_t *p, uint8_t first, unsigned prefix, uint32_t v)
+{
+    if (v < (1u << prefix) - 1u) {
+        *p = (uint8_t)(first | v);
+        return p + 1;
+    }
+    return p + h2c_int_encode(p, first, prefix, v);
+}
+
 /* Plan a string literal: sets *huff, returns the body length. */
 static uint32_t str_plan(const char *s, uint32_t n, unsigned mode, int *huff)
 {
@@ -261,19 +285,52 @@ static uint32_t str_plan(const char *s, uint32_t n, unsigned mode, int *huff)
 
 static uint8_t *str_write(uint8_t *p, const char *s, uint32_t n, uint32_t body, int huff)
 {
-    p += h2c_int_encode(p, huff ? 0x80 : 0x00, 7, body);
+    p = int_put(p, huff ? 0x80 : 0x00, 7, body);
     if (huff)
         return p + h2c_huff_encode(p, (const uint8_t *)s, n);
-    if (n)
-        memcpy(p, s, n);
+    h2c_etab_copy(p, s, n);
     return p + n;
+}
+
+/* Octets a string's body can take at most: 30-bit codes. */
+static inline uint64_t huff_worst(uint64_t n)
+{
+    return (n * 15 + 3) / 4;
+}
+
+/*
+ * Write a string literal choosing Huffman only when strictly shorter, in one
+ * pass: Huffman-code it in place after a length prefix sized for the plain
+ * form, then either keep it (moving it down if its shorter length needs a
+ * shorter prefix) or overwrite it with the plain octets.  p must have room
+ * for 6 + huff_worst(n) octets.
+ */
+static uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
+{
+    if (mode == STR_AUTO && n) {
+        size_t pl = int_len_fast(7, n);
+        uint32_t h = (uint32_t)h2c_huff_encode(p + pl, (const uint8_t *)s, n);
+        if (h < n) {
+            size_t hl = int_len_fast(7, h);
+            if (hl != pl)
+                memmove(p + hl, p + pl, h);
+            int_put(p, 0x80, 7, h);
+            return p + hl + h;
+        }
+        p = int_put(p, 0x00, 7, n);
+        h2c_etab_copy(p, s, n);
+        return p + n;
+    }
+    int huff;
+    uint32_t body = str_plan(s, n, mode, &huff);
+    return str_write(p, s, n, body, huff);
 }
 
 static int emit_indexed(out_buf *o, uint32_t index)
 {
-    if (h2c_int_encoded_len(7, index) > (size_t)(o->end - o->p))
+    if (int_len_fast(7, index) > (size_t)(o->end - o->p))
         return H2C_HPACK_E_BUFFER_TOO_SMALL;
-    o->p += h2c_int_encode(o->p, 0x80, 7, index);
+    o->p = int_put(o->p, 0x80, 7, index);
     return H2C_HPACK_OK;
 }
 
@@ -339,28 +396,40 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         prefix = 4;
     }
     unsigned mode = str_mode(enc, f);
-    int nhuff = 0, vhuff;
-    uint32_t nbody = 0;
-    size_t len;
-    if (pf.name_index) {
-        len = h2c_int_encoded_len(prefix, pf.name_index);
-    } else {
-        nbody = str_plan(f->name, nl, mode, &nhuff);
-        len = 1 + h2c_int_encoded_len(7, nbody) + nbody;
-    }
-    uint32_t vbody = str_plan(f->value, vl, mode, &vhuff);
-    len += h2c_int_encoded_len(7, vbody) + vbody;
-    if (len > (size_t)(o->end - o->p))
-        return H2C_HPACK_E_BUFFER_TOO_SMALL;
-
     uint8_t *p = o->p;
-    if (pf.name_index) {
-        p += h2c_int_encode(p, first, prefix, pf.name_index);
+    /* Room for the worst case (every string Huffman-coded at 30 bits an
+     * octet): write in one pass.  Otherwise size everything exactly first,
+     * so that a short buffer fails before anything changes. */
+    if ((uint64_t)(o->end - p) >= 13 + huff_worst(nl) + huff_worst(vl)) {
+        if (pf.name_index) {
+            p = int_put(p, first, prefix, pf.name_index);
+        } else {
+            *p++ = first;
+            p = str_emit(p, f->name, nl, mode);
+        }
+        o->p = str_emit(p, f->value, vl, mode);
     } else {
-        *p++ = first;
-        p = str_write(p, f->name, nl, nbody, nhuff);
+        int nhuff = 0, vhuff;
+        uint32_t nbody = 0;
+        size_t len;
+        if (pf.name_index) {
+            len = int_len_fast(prefix, pf.name_index);
+        } else {
+            nbody = str_plan(f->name, nl, mode, &nhuff);
+            len = 1 + int_len_fast(7, nbody) + nbody;
+        }
+        uint32_t vbody = str_plan(f->value, vl, mode, &vhuff);
+        len += int_len_fast(7, vbody) + vbody;
+        if (len > (size_t)(o->end - p))
+            return H2C_HPACK_E_BUFFER_TOO_SMALL;
+        if (pf.name_index) {
+            p = int_put(p, first, prefix, pf.name_index);
+        } else {
+            *p++ = first;
+            p = str_write(p, f->name, nl, nbody, nhuff);
+        }
+        o->p = str_write(p, f->value, vl, vbody, vhuff);
     }
-    o->p = str_write(p, f->value, vl, vbody, vhuff);
 
     if (ix == H2C_HPACK_INDEX_YES) {
         make_room(st, (uint32_t)esize);
@@ -391,8 +460,8 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         *written = 0;
     if (!enc || !written || (n && !fields) || (!out && cap))
         return H2C_HPACK_E_INVALID_ARGUMENT;
-    size_t bound;
-    if (!block_bound(enc, fields, n, &bound))
+    uint64_t bound;
+    if (!block_check(enc, fields, n, &bound))
         return H2C_HPACK_E_INVALID_ARGUMENT;
     uint8_t dummy;
     out_buf o;

@@ -19,7 +19,7 @@
 
 #include "enc_table.h"
 
-#define H2C_POLICY_NAME_SLOTS 256u  /* per-name statistics, direct-mapped by name hash */
+#define H2C_POLICY_NAME_SLOTS 512u  /* per-name statistics, direct-mapped by name hash */
 #define H2C_POLICY_GHOST_SLOTS 1024u /* fingerprints of fields seen but not (or no longer) indexed */
 
 /* What ADAPTIVE remembers about one header name. */
@@ -34,7 +34,9 @@ typedef struct h2c_policy {
     h2c_hpack_policy_fn fn;
     void *user;
     h2c_policy_name names[H2C_POLICY_NAME_SLOTS];
+    uint32_t clock; /* octets inserted into the table so far (wraps) */
     uint32_t ghost[H2C_POLICY_GHOST_SLOTS];
+    uint32_t ghost_at[H2C_POLICY_GHOST_SLOTS]; /* clock when each was recorded */
 } h2c_policy;
 
 /* The facts behind one decision. */
