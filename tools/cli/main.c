@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
     {"decode", cmd_decode, "decode HPACK header blocks (story JSON, hex lines, binary)"},
     {"encode", cmd_encode, "encode a story's header lists, adding \"wire\" to every case"},
+    {"frames", cmd_frames, "decode an HTTP/2 byte stream or pcap capture frame by frame"},
     {"bench", cmd_bench, "benchmark against nghttp2 in the same process"},
 };
 

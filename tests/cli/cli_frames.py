@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `h2codec frames`.
+
+usage: cli_frames.py H2CODEC CORPUS_DIR EXPECTED_FILE
+
+Decodes the shipped client streams (h2spec and nghttp) through the full
+pipeline -- frames, header-block assembly, HPACK, field validation -- and
+compares each stream's outcome (frames seen, first error) with the recorded
+expectation; then checks the captures, truncation, errors and options.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN, CORPUS, EXPECTED = sys.argv[1:4]
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(*args, stdin=None):
+    p = subprocess.run([BIN, "frames", *args], capture_output=True, input=stdin, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def jsonl(out):
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def outcome(objs):
+    frames = sum(1 for o in objs if "type" in o)
+    first = next(("%s/%s/%s" % (o["error"], o["scope"], o["stream_id"]) for o in objs if "error" in o), "-")
+    trunc = next((o["missing_bytes"] for o in objs if "truncated" in o), None)
+    return frames, first, trunc
+
+
+# 1. Every shipped client stream matches its recorded outcome.
+expected = {}
+for line in open(EXPECTED):
+    parts = line.split()
+    expected[parts[0]] = (int(parts[1]), parts[2], parts[3] if len(parts) > 3 else "")
+seen = 0
+for d in ("h2spec-client-streams", "nghttp-client-streams"):
+    for name in sorted(os.listdir(os.path.join(CORPUS, d))):
+        rc, out, err = run("--json", os.path.join(CORPUS, d, name))
+        frames, first, trunc = outcome(jsonl(out))
+        got = (frames, first, "truncated=%s" % trunc if trunc is not None else "")
+        check(got == expected.get(name[:16]), "%s/%s: got %s, expected %s" % (d, name[:16], got, expected.get(name[:16])))
+        check(rc == (1 if first != "-" else 0), "%s exit %d with first error %s" % (name[:16], rc, first))
+        seen += 1
+check(seen == len(expected) == 136, "136 streams decoded, %d seen, %d expected" % (seen, len(expected)))
+
+# 2. The recorded nghttp session: request side and response side.
+cap = os.path.join(CORPUS, "captures")
+rc, out, _ = run("--json", os.path.join(cap, "nghttp-session.c2s"))
+objs = jsonl(out)
+check(rc == 0 and objs[0] == {"preface": True}, "c2s decodes cleanly, preface first")
+blocks = [o for o in objs if "headers" in o]
+check(len(blocks) == 3, "three request blocks, got %d" % len(blocks))
+check(all(o["type"] == "CONTINUATION" and o["flags"] & 4 for o in blocks), "headers ride on the END_HEADERS CONTINUATION")
+req = dict((h[0], h[1]) for h in blocks[0]["headers"])
+check(req.get(":method") == "POST" and req.get("x-big") == "b" * 30000, "POST with a 30,000-octet header")
+check(["cookie", "session=abc123", "never-indexed"] in blocks[0]["headers"], "never-indexed cookie is marked")
+for o in objs:
+    if "type" in o:
+        for k in ("type_code", "flags", "stream_id", "length"):
+            check(k in o, "frame object has %s" % k)
+rc, out, _ = run("--json", os.path.join(cap, "nghttp-session.s2c"))
+objs = jsonl(out)
+statuses = [dict((h[0], h[1]) for h in o["headers"]).get(":status") for o in objs if "headers" in o]
+check(rc == 0 and statuses == ["200", "200", "404"], "responses 200 200 404, got %s" % statuses)
+check(sum(o.get("data_length", 0) for o in objs if o.get("type") == "DATA") > 135000, "DATA frames carry the body")
+
+# Text output: one line per frame, indented fields.
+rc, out, _ = run(os.path.join(cap, "nghttp-session.c2s"))
+check(rc == 0 and "[stream 0] SETTINGS flags=0 length=12" in out, "text frame line")
+check("    SETTINGS_MAX_CONCURRENT_STREAMS = 100" in out, "settings by name")
+check("    :method: POST" in out and "... (30000 octets)" in out, "headers indented, long value shortened")
+
+# 3. pcap: every flow that starts with the preface, both directions.
+rc, out, _ = run("--json", "--pcap", os.path.join(cap, "nghttp-curl-loopback.pcap"))
+objs = jsonl(out)
+dirs = sorted(set((o["flow"], o["direction"]) for o in objs))
+check(rc == 0 and dirs == [(f, d) for f in (1, 2, 3) for d in ("client", "server")], "3 flows x 2 directions: %s" % dirs)
+check(any(o.get("type") == "HEADERS" and o["direction"] == "server" and "headers" in o for o in objs), "server headers decoded")
+rc, out, _ = run("--pcap", os.path.join(cap, "nghttp-curl-loopback.pcap"))
+check(rc == 0 and "== flow 3 server 127.0.0.1:18443 -> 127.0.0.1:55892" in out, "flow labels in text output")
+
+# 4. A capture cut inside a frame: reported with the bytes missing, not an error.
+data = open(os.path.join(cap, "nghttp-session.s2c"), "rb").read()
+with tempfile.TemporaryDirectory() as tmp:
+    cut = os.path.join(tmp, "cut.bin")
+    open(cut, "wb").write(data[:1000])
+    rc, out, _ = run("--json", cut)
+    last = jsonl(out)[-1]
+    check(rc == 0 and last.get("truncated") is True and last["missing_bytes"] > 0, "truncation reported: %s" % last)
+
+    # 5. Errors: JSON object with the RFC name, code and stream; exit 1.
+    bad = os.path.join(tmp, "bad.bin")
+    ping7 = bytes.fromhex("000007060000000000") + b"\0" * 7            # PING of 7 octets
+    open(bad, "wb").write(ping7)
+    rc, out, _ = run("--json", bad)
+    err = jsonl(out)[-1]
+    check(rc == 1 and err["error"] == "FRAME_SIZE_ERROR" and err["error_code"] == 6 and err["stream_id"] == 0,
+          "PING length error: %s" % err)
+    # A stream error is reported and processing goes on.
+    wu0 = bytes.fromhex("000004080000000001") + b"\0\0\0\0"            # WINDOW_UPDATE 0 on stream 1
+    ping = bytes.fromhex("000008060000000000") + b"\1" * 8
+    open(bad, "wb").write(wu0 + ping)
+    rc, out, _ = run("--json", bad)
+    objs = jsonl(out)
+    check(rc == 1 and any(o.get("error") == "PROTOCOL_ERROR" and o["scope"] == "stream" and o["stream_id"] == 1 for o in objs)
+          and objs[-1].get("type") == "PING", "stream error then PING: %s" % objs)
+    # HEADERS without END_HEADERS then PING: sequencing error, but not with --no-hpack.
+    hdr = bytes.fromhex("000001010100000001") + b"\x82"                # HEADERS, END_STREAM only
+    open(bad, "wb").write(hdr + ping)
+    rc, out, _ = run("--json", bad)
+    check(rc == 1 and jsonl(out)[-1].get("error") == "PROTOCOL_ERROR", "CONTINUATION expected")
+    rc, out, _ = run("--json", "--no-hpack", bad)
+    check(rc == 0 and [o["type"] for o in jsonl(out)] == ["HEADERS", "PING"], "--no-hpack leaves blocks opaque")
+    # Field validation is on by default, --no-validate turns it off.
+    upper = bytes.fromhex("00000c010500000001") + b"\x82\x86\x84\x41\x02ab\x00\x01X\x01y"
+    open(bad, "wb").write(upper)
+    rc, out, _ = run("--json", bad)
+    check(rc == 1 and any(o.get("source") == "fields" for o in jsonl(out)), "uppercase name rejected")
+    rc, out, _ = run("--json", "--no-validate", bad)
+    check(rc == 0, "--no-validate accepts it")
+
+    # 6. --tolerant: a capture that starts mid-connection.
+    objs = jsonl(run("--json", os.path.join(cap, "nghttp-session.s2c"))[1])
+    second = next(o for o in objs if o.get("type") == "HEADERS" and o["stream_id"] == 15)
+    mid = os.path.join(tmp, "mid.bin")
+    open(mid, "wb").write(data[second["offset"]:])
+    rc, out, _ = run("--json", mid)
+    check(rc == 1 and any(o.get("error") == "COMPRESSION_ERROR" for o in jsonl(out)), "mid-stream fails without --tolerant")
+    rc, out, _ = run("--json", "--tolerant", mid)
+    hs = [h for o in jsonl(out) if "headers" in o for h in o["headers"]]
+    check(rc == 0 and any("<unknown index" in h[0] + h[1] for h in hs), "--tolerant placeholders: %s" % hs[:3])
+
+# 7. Usage and I/O errors exit 2.
+check(run()[0] == 2, "no file")
+check(run("/nonexistent/file")[0] == 2, "missing file")
+check(run("--bogus", EXPECTED)[0] == 2, "bad option")
+check(run("--max-frame-size", "100", EXPECTED)[0] == 2, "bad max frame size")
+check(run("--pcap", EXPECTED)[0] == 2, "not a pcap file")
+
+print("cli_frames: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
