@@ -763,10 +763,11 @@ int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec, uint32_t acked)
             dec->update_le = acked;
         dec->need_update = 1;
     }
-    /* A larger table than the encoder's own is harmless (it never refers to
-     * entries it evicted), so the new limit applies at once. */
+    /* A higher value only allows larger size updates: the peer's encoder
+     * keeps its table size until it sends one, and the decoder mirrors it. */
     dec->acked = acked;
-    h2c_dyn_set_max(&dec->table, acked);
+    if (acked < dec->table.max)
+        h2c_dyn_set_max(&dec->table, acked);
     return H2C_HPACK_OK;
 }
 

@@ -462,10 +462,14 @@ START_TEST(update_required_after_lowering)
     ck_assert_int_eq(dec_hex(d, "20 3fe11f 82", &l), 0);
     ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), 4096);
 
-    /* Raising needs no update. */
+    /* Raising needs no update, and the table keeps its size until one
+     * comes; the update may then use the new limit. */
     ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(d, 8192), 0);
     ck_assert_int_eq(dec_hex(d, "82", &l), 0);
+    ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), 4096);
+    ck_assert_int_eq(dec_hex(d, "3fe13f 82", &l), 0);
     ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), 8192);
+    ck_assert_int_eq(dec_hex(d, "3fe23f", &l), H2C_HPACK_E_TABLE_UPDATE_SIZE);
     dt_list_free(&l);
     h2c_hpack_decoder_free(d);
 }

@@ -238,8 +238,9 @@ H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
  * value is lower than the table size the peer may currently use, the table
  * shrinks at once and the next block must begin with a size update no larger
  * than the lowest value set since the last block (RFC 7541 section 4.2).  A
- * higher value also takes effect at once: a decoder table larger than the
- * encoder's own never changes what its indexes mean.
+ * higher value only raises the limit for size updates: the table keeps its
+ * current maximum until the peer's encoder sends an update, as the encoder
+ * itself does.
  */
 H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
                                                        uint32_t acked);
@@ -294,7 +295,10 @@ H2C_HPACK_API size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec
 H2C_HPACK_API size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec);
 /** Number of entries in the dynamic table. */
 H2C_HPACK_API size_t h2c_hpack_decoder_table_count(const h2c_hpack_decoder *dec);
-/** Current dynamic table maximum (last size update, or the acknowledged setting). */
+/**
+ * Current dynamic table maximum: options.max_table_size at first, then the
+ * last size update, or a lower acknowledged setting.
+ */
 H2C_HPACK_API size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec);
 /**
  * Read dynamic table entry i, 1 = newest (HPACK index 61 + i).  Returns
