@@ -52,26 +52,42 @@ void h2c_huff_dec_init(h2c_huff_dec *st)
     st->err_pos = 0;
 }
 
-ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
+/* Slow path after a failure: find the octet that completed EOS. */
+static ptrdiff_t locate_eos(h2c_huff_dec *st, const uint8_t *src, size_t len)
 {
     unsigned s = st->state;
+    for (size_t i = 0; i < len; i++) {
+        const h2c_huff_step *hi = &h2c_huff_fsm[s][src[i] >> 4];
+        const h2c_huff_step *lo = &h2c_huff_fsm[hi->next][src[i] & 0x0f];
+        if ((hi->flags | lo->flags) & H2C_HUFF_FAIL) {
+            st->err_pos = i;
+            break;
+        }
+        s = lo->next;
+    }
+    return H2C_HPACK_E_HUFFMAN_EOS;
+}
+
+ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
+{
+    unsigned s = st->state, seen = 0;
     uint8_t *o = dst;
     for (size_t i = 0; i < len; i++) {
-        const h2c_huff_step *e = &h2c_huff_fsm[s][src[i] >> 4];
-        /* Branch-free emit: write the symbol, advance only if completed. */
-        *o = e->sym;
-        o += e->flags & H2C_HUFF_EMIT;
-        s = e->next;
-        uint8_t fail = e->flags;
-        e = &h2c_huff_fsm[s][src[i] & 0x0f];
-        *o = e->sym;
-        o += e->flags & H2C_HUFF_EMIT;
-        s = e->next;
-        if ((fail | e->flags) & H2C_HUFF_FAIL) {
-            st->err_pos = i;
-            return H2C_HPACK_E_HUFFMAN_EOS;
-        }
+        /* Branch-free: store the symbol, advance only if one was completed;
+         * failures are collected in 'seen' and located afterwards.  The step
+         * is read whole before the store, which might otherwise alias it. */
+        uint8_t b = src[i];
+        h2c_huff_step hi = h2c_huff_fsm[s][b >> 4];
+        h2c_huff_step lo = h2c_huff_fsm[hi.next][b & 0x0f];
+        o[0] = hi.sym;
+        o += hi.flags & H2C_HUFF_EMIT;
+        o[0] = lo.sym;
+        o += lo.flags & H2C_HUFF_EMIT;
+        seen |= hi.flags | lo.flags;
+        s = lo.next;
     }
+    if (seen & H2C_HUFF_FAIL)
+        return locate_eos(st, src, len);
     st->state = (uint8_t)s;
     return o - dst;
 }
