@@ -9,3 +9,12 @@ foreach(_s int huffman static dyn_table decoder rfc_vectors negative alloc_fail 
                       LIBS h2codec_hpack_obj)
 endforeach()
 target_link_libraries(test_hpack_interop PRIVATE PkgConfig::H2C_DEC_JANSSON)
+
+# The committed generated tables must be exactly what their generators emit.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  foreach(_g huffman_table static_table)
+    add_test(NAME hpack_generated_${_g}
+             COMMAND sh -c "'${Python3_EXECUTABLE}' '${PROJECT_SOURCE_DIR}/hpack/src/gen_${_g}.py' | cmp - '${PROJECT_SOURCE_DIR}/hpack/src/${_g}.c'")
+  endforeach()
+endif()
