@@ -68,6 +68,8 @@ function(h2codec_add_library)
   add_library(h2codec::${A_NAME}_static ALIAS h2codec_${A_NAME}_static)
 
   install(DIRECTORY include/h2codec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  file(RELATIVE_PATH H2C_PC_RELPREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+  string(REGEX REPLACE "/$" "" H2C_PC_RELPREFIX "${H2C_PC_RELPREFIX}")
   set(H2C_PC_NAME ${A_NAME})
   set(H2C_PC_DESC "${A_DESCRIPTION}")
   configure_file(${PROJECT_SOURCE_DIR}/tools/cmake/h2codec.pc.in

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <h2codec/frame.h>
 #include <h2codec/hpack.h>
 
 int main(void)
@@ -22,6 +23,24 @@ int main(void)
                    H2C_HPACK_OK;
     ok = ok && h2c_hpack_decoder_finish(dec) == H2C_HPACK_OK;
     h2c_hpack_decoder_free(dec);
-    printf("consumer: hpack %s %s\n", h2c_hpack_version(), ok ? "ok" : "FAILED");
+
+    /* A PING frame: serialize, then parse it back. */
+    h2c_frame ping;
+    h2c_frame_init(&ping, H2C_FRAME_TYPE_PING, 0, 0);
+    memcpy(ping.u.ping.opaque_data, "h2codec!", 8);
+    uint8_t wire[32];
+    size_t n = 0;
+    ok = ok && h2c_frame_serialize(&ping, wire, sizeof wire, &n) == H2C_FRAME_OK && n == 17;
+    h2c_frame_parser *p;
+    h2c_frame_event ev;
+    ok = ok && h2c_frame_parser_new(&p, NULL) == H2C_FRAME_OK;
+    if (ok) {
+        ok = h2c_frame_parser_push(p, wire, n, &used, &ev) == H2C_FRAME_EV_FRAME &&
+             ev.frame.hd.type == H2C_FRAME_TYPE_PING &&
+             memcmp(ev.frame.u.ping.opaque_data, "h2codec!", 8) == 0;
+        h2c_frame_parser_free(p);
+    }
+    printf("consumer: hpack %s, frame %s: %s\n", h2c_hpack_version(), h2c_frame_version(),
+           ok ? "ok" : "FAILED");
     return ok ? 0 : 1;
 }
