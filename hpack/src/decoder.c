@@ -457,6 +457,11 @@ static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
     const uint8_t *p = *pp;
     size_t avail = (size_t)(end - p);
     size_t need = dec->str_len - dec->str_got;
+    if (dec->str_len == 0) { /* plain or Huffman: nothing to read or check */
+        dec->str_ptr = (const uint8_t *)"";
+        dec->str_out = 0;
+        return 1;
+    }
     if (!dec->str_huff && dec->str_got == 0 && avail >= need) {
         dec->str_ptr = p; /* zero-copy: wholly inside this push */
         dec->str_got = dec->str_len;
@@ -685,7 +690,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
 /* The input is about to go away: copy a name that still points into it. */
 static int spill_name(h2c_hpack_decoder *dec)
 {
-    if (dec->name_src != NAME_INPUT)
+    if (dec->name_src != NAME_INPUT || dec->name_len == 0) /* "" is static */
         return 0;
     switch (dec->state) {
     case ST_VALUE_LEN:

@@ -95,6 +95,8 @@ static int push_piece(h2c_hpack_decoder *dec, const uint8_t *src, size_t n, int 
         rc = h2c_hpack_decoder_push(dec, buf + off, n - off, &used, &f);
         off += used;
         if (rc == H2C_HPACK_FIELD) {
+            if (!f.name || !f.value || f.reserved)
+                abort(); /* pointers are never NULL, even for "" */
             dt_list_add(out, &f);
             continue;
         }

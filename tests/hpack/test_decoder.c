@@ -316,6 +316,17 @@ START_TEST(empty_strings)
     ck_assert_uint_eq(l.f[1].flags, H2C_HPACK_F_NAME_HUFFMAN | H2C_HPACK_F_VALUE_HUFFMAN);
     ck_assert(dt_field_is(&l, 2, ":authority", ""));
     ck_assert_uint_eq(h2c_hpack_decoder_table_size(d), 32 + 42);
+    /* Empty name and value cut at every point. */
+    uint8_t w[8];
+    size_t n = hex("00 00 00 10 80 00", w, sizeof w);
+    for (size_t cut = 0; cut <= n; cut++) {
+        dt_list m = { 0 };
+        ck_assert_int_eq(dt_decode_cuts(d, w, n, &cut, 1, DT_GUARD, &m), H2C_HPACK_OK);
+        ck_assert_uint_eq(m.n, 2);
+        ck_assert(dt_field_is(&m, 1, "", ""));
+        ck_assert_int_eq(m.f[1].indexing, H2C_HPACK_INDEX_NEVER);
+        dt_list_free(&m);
+    }
     dt_list_free(&l);
     h2c_hpack_decoder_free(d);
 }
