@@ -233,10 +233,116 @@ def hpack_roundtrip_seeds(build, out):
     return [rt]
 
 
+# ------------------------------------------------------------------ frames
+def frame_vectors(root):
+    """Hex of every vector in tests/frame/vectors.c (the per-type unit vectors)."""
+    import re
+    path = os.path.join(root, "tests", "frame", "vectors.c")
+    if not os.path.exists(path):
+        return []
+    src = open(path).read().replace("PREFACE", '"505249202a20485454502f322e300d0a0d0a534d0d0a0d0a"')
+    out = []
+    for m in re.finditer(r'\b(?:OK|OK_NORT|CE|SE|IG)\(\s*"[^"]*"\s*,((?:\s*"[0-9a-fA-F ]*")+)', src):
+        hx = "".join(re.findall(r'"([0-9a-fA-F ]*)"', m.group(1))).replace(" ", "")
+        if len(hx) % 2 == 0:
+            out.append(bytes.fromhex(hx))
+    return out
+
+
+def streams(build):
+    root = os.path.join(build, "corpus")
+    for sub in ("h2spec-client-streams", "nghttp-client-streams"):
+        for path in sorted(glob.glob(os.path.join(root, sub, "*"))):
+            yield True, open(path, "rb").read()
+    for name in ("nghttp-session.c2s", "nghttp-session.s2c"):
+        path = os.path.join(root, "captures", name)
+        if os.path.exists(path):
+            yield name.endswith("c2s"), open(path, "rb").read()
+
+
+def frame_parse_seeds(build, out):
+    fp = Seeds(out, "frame_parse")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    patterns = [(0, 0, 0, 0), (1, 0, 0, 0), (9, 3, 0, 0), (5, 100, 17, 2)]
+    k = 0
+    for client, data in streams(build):
+        k += 1
+        mode = 2 if client else 0  # AUTO for client streams, NONE for the server side
+        fp.add(bytes([0, 0, 0, mode]) + bytes(patterns[k % 4]) + data)
+    for v in frame_vectors(root):
+        k += 1
+        mode = 2 if v.startswith(b"PRI ") else 0
+        fp.add(bytes([0, 0, 0, mode]) + bytes(patterns[k % 4]) + v)
+    # Small limits: 2 settings, 3 empty frames, strict extensions.
+    for v in frame_vectors(root)[:40]:
+        fp.add(bytes([1, 2, 3, 0x80]) + bytes(4) + v)
+    return [fp]
+
+
+def frame_roundtrip_seeds(build, out):
+    rt = Seeds(out, "frame_roundtrip")
+
+    def frame(sel, flags, mode, stream, body):
+        return bytes([sel, flags, mode]) + struct.pack(">I", stream) + body
+
+    def s16(b):
+        return struct.pack(">H", len(b)) + b
+
+    def s8(b):
+        return bytes([len(b)]) + b
+
+    specs = [
+        frame(0, 0x09, 0, 1, b"\x03" + s16(b"hello")),
+        frame(1, 0x2d, 0, 1, b"\x02" + struct.pack(">I", 3) + b"\x01\x10" + s16(b"\x82\x86")),
+        frame(2, 0, 0, 3, struct.pack(">I", 1) + b"\x00\xff"),
+        frame(3, 0, 0, 1, struct.pack(">I", 8)),
+        frame(4, 0, 0, 0, b"\x03" + struct.pack(">HI", 1, 4096) + struct.pack(">HI", 4, 65535) +
+              struct.pack(">HI", 0x99, 7)),
+        frame(4, 1, 0, 0, b"\x00"),
+        frame(5, 0x0c, 0, 1, b"\x01" + struct.pack(">I", 2) + s16(b"\x82")),
+        frame(6, 1, 0, 0, b"pingpong"),
+        frame(7, 0, 0, 0, struct.pack(">II", 5, 2) + s16(b"bye")),
+        frame(8, 0, 0, 0, struct.pack(">I", 65535)),
+        frame(9, 4, 0, 1, s16(b"\x84")),
+        frame(10, 0, 0, 0, s8(b"https://example.org") + s16(b'h2=":443"')),
+        frame(10, 0, 0, 5, s8(b"") + s16(b"clear")),
+        frame(11, 0, 0, 0, b"\x02" + s8(b"https://a.example") + s8(b"https://b.example")),
+        frame(12, 0, 0, 0, struct.pack(">I", 1) + s8(b"u=3, i")),
+        frame(13, 0xff, 0, 9, s16(b"opaque")),
+    ]
+    rt.add(b"".join(specs))
+    for i, sp in enumerate(specs):
+        rt.add(sp)
+        rt.add(sp[:2] + bytes([sp[2] | 1]) + sp[3:])  # raw mode
+    # Long field blocks split at 16384 and at 20000.
+    rt.add(frame(1, 0x25, 2, 3, struct.pack(">I", 1) + b"\x00\x10" + s16(b"\x82\x86\x84")) +
+           bytes([80, 7]) + struct.pack(">H", 0))
+    rt.add(frame(5, 0x08, 2, 1, b"\x07" + struct.pack(">I", 4) + s16(b"abc")) +
+           bytes([100, 1]) + struct.pack(">H", 3616))
+    return [rt]
+
+
+def stream_seeds(build, out):
+    st = Seeds(out, "stream")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    k = 0
+    for client, data in streams(build):
+        k += 1
+        # default limits, then small ones (see fuzz/stream.c)
+        st.add(bytes([2 if client else 0, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + data)
+        st.add(bytes([2 if client else 0, 2, 2, 1, 8, 2, 4, 3]) + bytes([7, 1, 0, 0]) + data)
+    for v in frame_vectors(root):
+        st.add(bytes([2 if v.startswith(b"PRI ") else 0, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + v)
+    return [st]
+
+
 TARGETS = {
     "hpack_decode": hpack_block_targets,
     "hpack_diff": hpack_block_targets,
     "hpack_roundtrip": hpack_roundtrip_seeds,
+    "frame_parse": frame_parse_seeds,
+    "frame_roundtrip": frame_roundtrip_seeds,
+    "stream": stream_seeds,
 }
 
 
