@@ -349,17 +349,13 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     uint32_t nl = (uint32_t)f->name_len, vl = (uint32_t)f->value_len;
     int ix = f->indexing;
 
-    uint32_t sname;
-    uint32_t sidx = h2c_static_find(f->name, nl, f->value, vl, &sname);
-    /* A never-indexed field keeps its literal form even when it matches,
-     * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
-    if (sidx && ix != H2C_HPACK_INDEX_NEVER)
-        return emit_indexed(o, sidx);
-
     h2c_policy_field pf;
     pf.field = f;
     pf.name_hash = h2c_etab_hash(f->name, nl, 0);
     pf.hash = h2c_etab_hash(f->value, vl, pf.name_hash);
+    /* The dynamic table first: it never holds a field of the static table
+     * (those are always sent as static indexes, never inserted), so a hit
+     * here means there is no static match to prefer. */
     if (ix != H2C_HPACK_INDEX_NEVER && t->count) {
         uint32_t d = h2c_etab_find(t, f->name, nl, f->value, vl, pf.hash);
         if (d) {
@@ -369,6 +365,12 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             return rc;
         }
     }
+    uint32_t sname;
+    uint32_t sidx = h2c_static_find(f->name, nl, f->value, vl, &sname);
+    /* A never-indexed field keeps its literal form even when it matches,
+     * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
+    if (sidx && ix != H2C_HPACK_INDEX_NEVER)
+        return emit_indexed(o, sidx);
     /* A static name always encodes no longer than a dynamic one. */
     pf.name_index = sname;
     if (!sname && t->count) {
@@ -439,6 +441,19 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     return H2C_HPACK_OK;
 }
 
+#ifndef PFD
+#define PFD 4
+#endif
+static inline void prefetch_field(const h2c_hpack_field *f)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(f->name);
+    __builtin_prefetch(f->value);
+#else
+    (void)f;
+#endif
+}
+
 static void snapshot(h2c_hpack_encoder *enc)
 {
     enc->saved = enc->st;
@@ -480,8 +495,15 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         if (rc == H2C_HPACK_OK)
             rc = emit_update(&o, st->table.max);
     }
-    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++)
+    for (size_t i = 0; i < PFD && i < n; i++)
+        prefetch_field(&fields[i]);
+    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++) {
+        /* The caller's strings are often cold: start loading those of the
+         * field after next while this one is encoded. */
+        if (i + PFD < n)
+            prefetch_field(&fields[i + PFD]);
         rc = encode_field(enc, &fields[i], &o);
+    }
     if (rc != H2C_HPACK_OK) {
         if (guarded)
             restore(enc);

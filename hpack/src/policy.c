@@ -145,10 +145,13 @@ static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
 static void ghost_put(h2c_policy *p, uint32_t hash)
 {
     size_t base = ghost_set(hash);
-    memmove(&p->ghost[base + 1], &p->ghost[base], (GHOST_WAYS - 1) * sizeof(uint32_t));
-    memmove(&p->ghost_at[base + 1], &p->ghost_at[base], (GHOST_WAYS - 1) * sizeof(uint32_t));
-    p->ghost[base] = hash | 1u;
-    p->ghost_at[base] = p->clock;
+    uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
+    for (unsigned i = GHOST_WAYS - 1; i > 0; i--) {
+        g[i] = g[i - 1];
+        at[i] = at[i - 1];
+    }
+    g[0] = hash | 1u;
+    at[0] = p->clock;
 }
 
 static void count_reuse(h2c_policy_name *s)

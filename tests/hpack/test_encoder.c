@@ -292,6 +292,9 @@ START_TEST(never_indexed_keeps_literal)
     expect_hex(out, w, "be");
     w = encode1(enc, fld(":method", "GET", H2C_HPACK_INDEX_NO, 0), out, sizeof out);
     expect_hex(out, w, "82");
+    /* A static match is never inserted, even when indexing is asked for. */
+    w = encode1(enc, fld(":method", "GET", H2C_HPACK_INDEX_YES, 0), out, sizeof out);
+    expect_hex(out, w, "82");
     /* INDEX_NO without a match: literal without indexing, dynamic name. */
     w = encode1(enc, fld("x-a", "c", H2C_HPACK_INDEX_NO, 0), out, sizeof out);
     expect_hex(out, w, "0f2f0163");
