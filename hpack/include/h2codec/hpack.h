@@ -66,7 +66,7 @@ typedef enum h2c_hpack_status {
     H2C_HPACK_E_HUFFMAN_BAD_PAD = -6,   /**< Huffman padding is not a prefix of EOS (all ones) */
     H2C_HPACK_E_TABLE_UPDATE_SIZE = -7, /**< size update above the acknowledged maximum */
     H2C_HPACK_E_TABLE_UPDATE_LATE = -8, /**< size update after the first field of a block */
-    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< block after a lowered maximum lacks the update */
+    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< block after a lowered maximum does not start with an update to it */
     H2C_HPACK_E_TRUNCATED = -10,        /**< block ended inside a representation */
     H2C_HPACK_E_LIST_SIZE = -11,        /**< decoded header list exceeds max_list_size */
     H2C_HPACK_E_STRING_LENGTH = -12,    /**< a string is longer than max_string_len */
@@ -237,7 +237,8 @@ H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
  * Allowed only between blocks (else H2C_HPACK_E_STATE, sticky).  When the new
  * value is lower than the table size the peer may currently use, the table
  * shrinks at once and the next block must begin with a size update no larger
- * than the lowest value set since the last block (RFC 7541 section 4.2).  A
+ * than the lowest value set since the last block (RFC 7541 section 4.2; more
+ * updates may follow it).  A
  * higher value only raises the limit for size updates: the table keeps its
  * current maximum until the peer's encoder sends an update, as the encoder
  * itself does.
@@ -323,26 +324,38 @@ typedef struct h2c_hpack_policy_input {
 /**
  * Indexing policy: decide how to encode a field that the caller left at
  * H2C_HPACK_INDEX_DEFAULT and that has no exact match in either table.
- * Returns H2C_HPACK_INDEX_YES, _NO or _NEVER.
+ * Returns H2C_HPACK_INDEX_YES, _NO or _NEVER; any other value counts as _NO.
+ * YES for a field larger than the table maximum is sent as _NO (inserting it
+ * would only empty the table).
  */
 typedef int (*h2c_hpack_policy_fn)(void *user, const h2c_hpack_policy_input *in);
 
 /** Built-in policies (h2c_hpack_encoder_options.policy_kind). */
 typedef enum h2c_hpack_policy_kind {
-    H2C_HPACK_POLICY_ADAPTIVE = 0, /**< default: learns which values repeat; never indexes
-                                        authorization, short cookies (< 20 octets), or
-                                        fields over 3/4 of the table */
+    H2C_HPACK_POLICY_ADAPTIVE = 0, /**< default: learns online, per name, how often new
+                                        values are sent again, and indexes only names whose
+                                        values repeat, plus any value seen again recently;
+                                        authorization, proxy-authorization and cookies under
+                                        20 octets are sent never-indexed; fields over 3/4
+                                        of the table are not indexed */
     H2C_HPACK_POLICY_ALWAYS = 1,   /**< index every field that fits (RFC 7541 Appendix C style) */
     H2C_HPACK_POLICY_NEVER = 2,    /**< index nothing; literal without indexing */
     H2C_HPACK_POLICY_CUSTOM = 3    /**< call policy_fn */
 } h2c_hpack_policy_kind;
 
 /** Encoder behaviour flags (h2c_hpack_encoder_options.flags). */
-#define H2C_HPACK_ENC_NO_HUFFMAN 0x01u /**< never Huffman-code (unless a field says F_HUFFMAN) */
+#define H2C_HPACK_ENC_NO_HUFFMAN 0x01u /**< never Huffman-code (unless a field says F_HUFFMAN);
+                                            by default each string is Huffman-coded only when
+                                            that is strictly shorter.  F_PLAIN wins over
+                                            F_HUFFMAN when a field has both */
 
 /** Encoder settings.  Fill with h2c_hpack_encoder_options_init(), then adjust. */
 typedef struct h2c_hpack_encoder_options {
-    uint32_t max_table_size; /**< most table memory we will use, whatever the peer allows; 4096 */
+    uint32_t max_table_size; /**< most table memory we will use, whatever the peer allows;
+                                  4096; at most 2^29.  new() allocates all the memory
+                                  the encoder will use, once: 7 to 14 x max_table_size
+                                  (sizes round up to powers of two) + 25 KiB; 52 KiB
+                                  for 4096 */
     uint32_t flags;          /**< H2C_HPACK_ENC_* */
     int policy_kind;         /**< h2c_hpack_policy_kind */
     h2c_hpack_policy_fn policy_fn; /**< with H2C_HPACK_POLICY_CUSTOM */
@@ -362,14 +375,19 @@ H2C_HPACK_API int h2c_hpack_encoder_new(h2c_hpack_encoder **out,
 /** Free an encoder.  NULL is allowed. */
 H2C_HPACK_API void h2c_hpack_encoder_free(h2c_hpack_encoder *enc);
 
-/** Return to the freshly created state: empty table, no pending update. */
+/** Return to the freshly created state: empty table, no pending update, policy
+ *  statistics forgotten, peer table size 4096 again.  Keeps allocated memory. */
 H2C_HPACK_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
 
 /**
  * Apply the peer's SETTINGS_HEADER_TABLE_SIZE.  The encoder uses
- * min(peer, options.max_table_size).  The next block begins with the size
- * updates this requires: the smallest size reached since the last block
- * first, then the final size if it differs.
+ * min(peer, options.max_table_size), evicting at once if that is smaller
+ * than the table.  The next block begins with the size updates this
+ * requires: the smallest size set since the last block first, then the
+ * final size if it differs.  Every call is signalled, even one that leaves
+ * the size unchanged, as nghttp2's deflater does: some decoders (nghttp2's)
+ * expect an update after each SETTINGS change.  Never fails on a valid
+ * encoder.
  */
 H2C_HPACK_API int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc,
                                                        uint32_t peer_setting);
@@ -385,8 +403,19 @@ H2C_HPACK_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
  * Encode one header block of n fields into out[0..cap).  On success writes
  * *written and returns H2C_HPACK_OK.  If the block does not fit, returns
  * H2C_HPACK_E_BUFFER_TOO_SMALL and leaves the encoder exactly as it was
- * (no table insertion or eviction, pending updates still pending); a buffer of
- * h2c_hpack_encoder_bound() octets always fits.
+ * (no table insertion or eviction, pending updates still pending, policy
+ * statistics unchanged); a buffer of h2c_hpack_encoder_bound() octets always
+ * fits.  Octets of out past *written are unspecified, also after a failure.
+ *
+ * Per field: an exact match in either table is sent as an indexed field,
+ * unless the field is H2C_HPACK_INDEX_NEVER, which is always a never-indexed
+ * literal (with an indexed name when one exists) and never enters the table.
+ * Otherwise the caller's indexing choice, or the policy's for
+ * H2C_HPACK_INDEX_DEFAULT, picks the literal form.
+ *
+ * H2C_HPACK_E_INVALID_ARGUMENT, with nothing changed, for NULL pointers, a
+ * string NULL with a nonzero length, a name or value of 2^30 - 1 octets or
+ * more, or an indexing value past H2C_HPACK_INDEX_NEVER.  Never allocates.
  */
 H2C_HPACK_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
                                            const h2c_hpack_field *fields, size_t n,
@@ -396,7 +425,11 @@ H2C_HPACK_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
 H2C_HPACK_API size_t h2c_hpack_encoder_table_size(const h2c_hpack_encoder *enc);
 /** Number of entries in the encoder's dynamic table. */
 H2C_HPACK_API size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc);
-/** Read encoder table entry i, 1 = newest. */
+/**
+ * Read encoder table entry i, 1 = newest (index 61 + i), or
+ * H2C_HPACK_E_INDEX_RANGE.  name and value point into the encoder's table
+ * and stay valid until the next call that takes the encoder non-const.
+ */
 H2C_HPACK_API int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i,
                                               h2c_hpack_field *out);
 
