@@ -1,0 +1,207 @@
+/*
+ * stream -- the whole receive pipeline of `h2codec frames` on one direction
+ * of a connection: preface, frame parser, header-block assembler with its
+ * CONTINUATION and block-size limits, HPACK decoding of every field block.
+ * Small limits are chosen from the input so that the flood and bomb paths
+ * (SETTINGS floods, empty frames, CONTINUATION floods, oversized blocks,
+ * HPACK list-size bombs) are reached.
+ *
+ * The pipeline runs twice, on the input in one piece and in random
+ * fragments (exact-size heap copies); everything it reports -- events,
+ * errors, assembled blocks, decoded fields -- is hashed, and both runs must
+ * give the same hash and end the same way.  The limits are checked on every
+ * block and field.
+ *
+ * Input:
+ *   mode:u8      preface mode (mode % 3); 0x80 joins blocks (ASSEMBLER_JOIN)
+ *   settings:u8  parser max_settings (0 = default)
+ *   empty:u8     parser max_empty_frames (0 = no limit)
+ *   cont:u8      assembler max_continuations = cont - 1 (0 = default)
+ *   block:u8     assembler max_block_size = block * 16 (0 = default)
+ *   table:u8     HPACK acknowledged table size = table * 16 (0 = default)
+ *   list:u8      HPACK max_list_size = list * 32 (0 = default)
+ *   fields:u8    HPACK max_fields (0 = default)
+ *   pattern:4    fragment sizes of the second run
+ *   then the connection octets.
+ */
+#include <string.h>
+
+#include "frame_step.h"
+#include "hpack_step.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct config {
+    h2c_frame_parser_options popt;
+    h2c_frame_assembler_options aopt;
+    h2c_hpack_decoder_options hopt;
+} config;
+
+typedef struct outcome {
+    uint64_t hash;   /* FNV-1a over everything reported */
+    int end;         /* how it ended: parser result, or the assembler / HPACK error */
+    uint64_t frames; /* frame events */
+    uint64_t fields; /* decoded fields */
+} outcome;
+
+static void mix(outcome *o, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        o->hash ^= b[i];
+        o->hash *= 0x100000001b3ull;
+    }
+}
+
+static void mix_int(outcome *o, uint64_t v)
+{
+    mix(o, &v, sizeof v);
+}
+
+/* Decode one fragment; returns 0 or the HPACK error. */
+static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_view frag,
+                          outcome *o, size_t *list_sum, uint32_t *count)
+{
+    size_t off = 0;
+    if (frag.len == 0)
+        return 0;
+    for (;;) {
+        h2c_hpack_field f;
+        size_t used = 0;
+        int rc = h2c_hpack_decoder_push(dec, frag.ptr + off, frag.len - off, &used, &f);
+        off += used;
+        if (rc == H2C_HPACK_OK)
+            return 0;
+        if (rc < 0)
+            return rc;
+        *list_sum += f.name_len + f.value_len + 32;
+        *count += 1;
+        H2C_FUZZ_CHECK(*list_sum <= cfg->hopt.max_list_size);
+        H2C_FUZZ_CHECK(*count <= cfg->hopt.max_fields);
+        mix_int(o, f.name_len);
+        mix(o, f.name, f.name_len);
+        mix_int(o, f.value_len);
+        mix(o, f.value, f.value_len);
+        mix_int(o, f.indexing);
+        o->fields++;
+    }
+}
+
+static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_chunker *ch,
+                int copy, outcome *o)
+{
+    h2c_frame_parser *p = NULL;
+    h2c_frame_assembler *a = NULL;
+    h2c_hpack_decoder *dec = NULL;
+    h2c_fuzz_fparse fp;
+    size_t list_sum = 0;
+    uint32_t count = 0;
+
+    memset(o, 0, sizeof *o);
+    o->hash = 0xcbf29ce484222325ull;
+    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &cfg->popt) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &cfg->aopt) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &cfg->hopt) == H2C_HPACK_OK);
+    h2c_fuzz_fparse_init(&fp, p, in, len, ch, copy);
+    for (;;) {
+        h2c_frame_event ev;
+        h2c_frame_block blk;
+        int rc = h2c_fuzz_fparse_next(&fp, &ev);
+        mix_int(o, (uint64_t)(int64_t)rc);
+        if (rc <= 0) {
+            mix_int(o, ev.error.offset);
+            o->end = rc;
+            break;
+        }
+        if (rc == H2C_FRAME_EV_PREFACE)
+            continue;
+        o->frames++;
+        mix_int(o, ev.frame.hd.length);
+        mix_int(o, ev.frame.hd.type);
+        mix_int(o, ev.frame.hd.flags);
+        mix_int(o, ev.frame.hd.stream_id);
+        mix_int(o, (uint64_t)(int64_t)ev.error.status);
+        rc = h2c_frame_assembler_push(a, &ev.frame, &blk);
+        mix_int(o, (uint64_t)(int64_t)rc);
+        if (rc < 0) {
+            h2c_frame_error e;
+            H2C_FUZZ_CHECK(h2c_frame_assembler_error(a, &e) == rc);
+            H2C_FUZZ_CHECK(e.scope == H2C_FRAME_SCOPE_CONNECTION || e.scope == H2C_FRAME_SCOPE_LOCAL);
+            o->end = rc;
+            break;
+        }
+        if (rc == H2C_FRAME_OK)
+            continue;
+        /* A fragment of a field block: within the limits, then to HPACK. */
+        H2C_FUZZ_CHECK(rc == H2C_FRAME_EV_FRAGMENT || rc == H2C_FRAME_EV_BLOCK_END);
+        H2C_FUZZ_CHECK(blk.size <= cfg->aopt.max_block_size);
+        H2C_FUZZ_CHECK(blk.continuations <= cfg->aopt.max_continuations);
+        H2C_FUZZ_CHECK(blk.stream_id != 0);
+        mix_int(o, blk.stream_id);
+        mix_int(o, blk.size);
+        rc = hpack_fragment(dec, cfg, blk.fragment, o, &list_sum, &count);
+        if (rc == 0 && blk.end) {
+            if (cfg->aopt.flags & H2C_FRAME_ASSEMBLER_JOIN)
+                H2C_FUZZ_CHECK(blk.block.len == blk.size || blk.continuations == 0);
+            rc = h2c_hpack_decoder_finish(dec);
+            list_sum = 0;
+            count = 0;
+        }
+        if (rc != 0) {
+            /* COMPRESSION_ERROR ends the connection (RFC 9113 4.3). */
+            H2C_FUZZ_CHECK(h2c_hpack_h2_error(rc) == H2C_FRAME_H2_COMPRESSION_ERROR ||
+                           rc == H2C_HPACK_E_NOMEM);
+            mix_int(o, (uint64_t)(int64_t)rc);
+            o->end = rc - 1000; /* keep HPACK and frame statuses apart */
+            break;
+        }
+    }
+    mix(o, h2c_frame_parser_stats_get(p), sizeof(h2c_frame_parser_stats));
+    h2c_fuzz_fparse_done(&fp);
+    h2c_hpack_decoder_free(dec);
+    h2c_frame_assembler_free(a);
+    h2c_frame_parser_free(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    h2c_fuzz_reader r;
+    h2c_fuzz_chunker ch;
+    config cfg;
+    outcome one, split;
+    const uint8_t *in;
+    size_t len;
+    uint8_t v, mode;
+
+    h2c_fuzz_reader_init(&r, data, size);
+    h2c_frame_parser_options_init(&cfg.popt);
+    h2c_frame_assembler_options_init(&cfg.aopt);
+    h2c_hpack_decoder_options_init(&cfg.hopt);
+    mode = h2c_fuzz_u8(&r);
+    cfg.popt.preface = mode % 3;
+    if (mode & 0x80)
+        cfg.aopt.flags |= H2C_FRAME_ASSEMBLER_JOIN;
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.popt.max_settings = v;
+    cfg.popt.max_empty_frames = h2c_fuzz_u8(&r);
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.aopt.max_continuations = (uint32_t)v - 1;
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.aopt.max_block_size = (size_t)v * 16;
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.hopt.max_table_size = (uint32_t)v * 16;
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.hopt.max_list_size = (size_t)v * 32;
+    if ((v = h2c_fuzz_u8(&r)) != 0)
+        cfg.hopt.max_fields = v;
+    h2c_fuzz_chunker_read(&ch, &r, 4);
+    in = h2c_fuzz_rest(&r, &len);
+
+    run(&cfg, in, len, NULL, 0, &one);
+    run(&cfg, in, len, &ch, 1, &split);
+    H2C_FUZZ_CHECK(one.end == split.end);
+    H2C_FUZZ_CHECK(one.frames == split.frames);
+    H2C_FUZZ_CHECK(one.fields == split.fields);
+    H2C_FUZZ_CHECK(one.hash == split.hash);
+    return 0;
+}
