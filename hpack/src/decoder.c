@@ -385,9 +385,12 @@ static int update_done(h2c_hpack_decoder *dec, const uint8_t *at)
     uint32_t v = dec->ival.value;
     if (v > dec->acked)
         return fail(dec, H2C_HPACK_E_TABLE_UPDATE_SIZE, off_of(dec, at));
+    /* After a lowered setting, the first update must go down to the lowest
+     * value set (RFC 7541 section 4.2: smallest first, then the final one). */
+    if (dec->need_update && v > dec->update_le)
+        return fail(dec, H2C_HPACK_E_TABLE_UPDATE_MISSING, off_of(dec, at));
+    dec->need_update = 0;
     h2c_dyn_set_max(&dec->table, v);
-    if (dec->need_update && v <= dec->update_le)
-        dec->need_update = 0;
     dec->state = ST_REP;
     return 0;
 }

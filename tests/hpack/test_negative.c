@@ -95,7 +95,9 @@ static const vec vecs[] = {
     { "missing update, empty block", "82|", { 100, NONE }, 0, 0, 0,
       H2C_HPACK_E_TABLE_UPDATE_MISSING, 0 },
     { "update only to the final size", "82|3fe11f 82", { 0, 4096 }, 0, 0, 0,
-      H2C_HPACK_E_TABLE_UPDATE_MISSING, 3 },
+      H2C_HPACK_E_TABLE_UPDATE_MISSING, 2 },
+    { "final size before the smallest", "82|3fe11f 20 82", { 0, 4096 }, 0, 0, 0,
+      H2C_HPACK_E_TABLE_UPDATE_MISSING, 2 },
     { "update above a raised max", "82|3fe23f", { 8192, NONE }, 0, 0, 0,
       H2C_HPACK_E_TABLE_UPDATE_SIZE, 2 },
     /* limits */

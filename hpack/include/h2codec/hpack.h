@@ -66,7 +66,7 @@ typedef enum h2c_hpack_status {
     H2C_HPACK_E_HUFFMAN_BAD_PAD = -6,   /**< Huffman padding is not a prefix of EOS (all ones) */
     H2C_HPACK_E_TABLE_UPDATE_SIZE = -7, /**< size update above the acknowledged maximum */
     H2C_HPACK_E_TABLE_UPDATE_LATE = -8, /**< size update after the first field of a block */
-    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< block after a lowered maximum does not start with an update to it */
+    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< after a lowered maximum, no update to it first */
     H2C_HPACK_E_TRUNCATED = -10,        /**< block ended inside a representation */
     H2C_HPACK_E_LIST_SIZE = -11,        /**< decoded header list exceeds max_list_size */
     H2C_HPACK_E_STRING_LENGTH = -12,    /**< a string is longer than max_string_len */
