@@ -9,13 +9,8 @@ void h2c_fuzz_fparse_init(h2c_fuzz_fparse *d, h2c_frame_parser *p, const uint8_t
 {
     memset(d, 0, sizeof *d);
     d->p = p;
-    d->in = in;
-    d->len = len;
-    if (ch)
-        d->ch = *ch;
-    else
-        h2c_fuzz_chunker_oneshot(&d->ch);
-    d->copy = copy;
+    h2c_fuzz_feed_init(&d->feed, ch, copy);
+    h2c_fuzz_feed_begin(&d->feed, in, len);
 }
 
 static void check_sticky(h2c_frame_parser *p, int rc, const h2c_frame_error *e)
@@ -45,55 +40,42 @@ static int end_with(h2c_fuzz_fparse *d, int rc)
 
 int h2c_fuzz_fparse_next(h2c_fuzz_fparse *d, h2c_frame_event *ev)
 {
+    h2c_fuzz_feed *fd = &d->feed;
     if (d->done)
         return d->last;
     for (;;) {
         size_t used = (size_t)-1;
         int rc;
-        if (d->cur_off == d->cur_len) {
-            size_t n;
-            if (d->off == d->len) {
-                memset(ev, 0, sizeof *ev);
-                rc = h2c_frame_parser_finish(d->p, &ev->error);
-                if (rc == H2C_FRAME_E_TRUNCATED) {
-                    H2C_FUZZ_CHECK(ev->error.scope == H2C_FRAME_SCOPE_LOCAL);
-                    H2C_FUZZ_CHECK(h2c_frame_parser_missing(d->p) > 0);
-                    H2C_FUZZ_CHECK(h2c_frame_parser_state_get(d->p) != H2C_FRAME_PS_ERROR);
-                } else if (rc == H2C_FRAME_OK) {
-                    H2C_FUZZ_CHECK(h2c_frame_parser_missing(d->p) == 0);
-                } else {
-                    check_sticky(d->p, rc, &ev->error);
-                }
-                return end_with(d, rc);
-            }
-            n = h2c_fuzz_chunker_next(&d->ch, d->len - d->off);
-            if (d->copy) {
-                h2c_fuzz_frag_set(&d->frag, d->in + d->off, n);
-                d->cur = d->frag.buf;
+        if (!h2c_fuzz_feed_ready(fd)) {
+            memset(ev, 0, sizeof *ev);
+            rc = h2c_frame_parser_finish(d->p, &ev->error);
+            if (rc == H2C_FRAME_E_TRUNCATED) {
+                H2C_FUZZ_CHECK(ev->error.scope == H2C_FRAME_SCOPE_LOCAL);
+                H2C_FUZZ_CHECK(h2c_frame_parser_missing(d->p) > 0);
+                H2C_FUZZ_CHECK(h2c_frame_parser_state_get(d->p) != H2C_FRAME_PS_ERROR);
+            } else if (rc == H2C_FRAME_OK) {
+                H2C_FUZZ_CHECK(h2c_frame_parser_missing(d->p) == 0);
             } else {
-                d->cur = d->in + d->off;
+                check_sticky(d->p, rc, &ev->error);
             }
-            d->cur_len = n;
-            d->cur_off = 0;
-            d->off += n;
+            return end_with(d, rc);
         }
-        rc = h2c_frame_parser_push(d->p, d->cur + d->cur_off, d->cur_len - d->cur_off, &used, ev);
-        H2C_FUZZ_CHECK(used <= d->cur_len - d->cur_off);
-        d->cur_off += used;
+        rc = h2c_frame_parser_push(d->p, fd->cur + fd->cur_off, fd->cur_len - fd->cur_off,
+                                   &used, ev);
+        h2c_fuzz_feed_take(fd, used);
         if (rc > 0)
             return rc;
         if (rc < 0) {
             check_sticky(d->p, rc, &ev->error);
             return end_with(d, rc);
         }
-        H2C_FUZZ_CHECK(d->cur_off == d->cur_len);
+        H2C_FUZZ_CHECK(fd->cur_off == fd->cur_len);
     }
 }
 
 void h2c_fuzz_fparse_done(h2c_fuzz_fparse *d)
 {
-    h2c_fuzz_frag_free(&d->frag);
-    d->cur = NULL;
+    h2c_fuzz_feed_done(&d->feed);
 }
 
 static int view_same(h2c_frame_view a, h2c_frame_view b)

@@ -13,15 +13,7 @@
 
 typedef struct h2c_fuzz_fparse {
     h2c_frame_parser *p;
-    const uint8_t *in;   /* the whole connection input */
-    size_t len;
-    size_t off;          /* octets of in handed out as fragments */
-    const uint8_t *cur;  /* current fragment (a copy when copy is set) */
-    size_t cur_len;
-    size_t cur_off;      /* octets of cur the parser took */
-    h2c_fuzz_frag frag;
-    h2c_fuzz_chunker ch;
-    int copy;
+    h2c_fuzz_feed feed;  /* the connection input, in fragments */
     int done;            /* the input is finished */
     int last;            /* what the step returned when done */
 } h2c_fuzz_fparse;

@@ -129,6 +129,59 @@ void h2c_fuzz_frag_free(h2c_fuzz_frag *f)
     f->len = 0;
 }
 
+void h2c_fuzz_feed_init(h2c_fuzz_feed *f, const h2c_fuzz_chunker *ch, int copy)
+{
+    memset(f, 0, sizeof *f);
+    if (ch)
+        f->ch = *ch;
+    else
+        h2c_fuzz_chunker_oneshot(&f->ch);
+    f->copy = copy;
+}
+
+void h2c_fuzz_feed_begin(h2c_fuzz_feed *f, const uint8_t *in, size_t len)
+{
+    f->in = in;
+    f->len = len;
+    f->off = 0;
+    f->cur = NULL;
+    f->cur_len = 0;
+    f->cur_off = 0;
+}
+
+int h2c_fuzz_feed_ready(h2c_fuzz_feed *f)
+{
+    size_t n;
+    if (f->cur_off < f->cur_len)
+        return 2;
+    if (f->off == f->len)
+        return 0;
+    n = h2c_fuzz_chunker_next(&f->ch, f->len - f->off);
+    if (f->copy) {
+        h2c_fuzz_frag_set(&f->frag, f->in + f->off, n);
+        f->cur = f->frag.buf;
+    } else {
+        f->cur = f->in + f->off;
+    }
+    f->cur_len = n;
+    f->cur_off = 0;
+    f->off += n;
+    return 1;
+}
+
+void h2c_fuzz_feed_take(h2c_fuzz_feed *f, size_t n)
+{
+    H2C_FUZZ_CHECK(n <= f->cur_len - f->cur_off);
+    f->cur_off += n;
+}
+
+void h2c_fuzz_feed_done(h2c_fuzz_feed *f)
+{
+    h2c_fuzz_frag_free(&f->frag);
+    f->cur = NULL;
+    f->cur_len = f->cur_off = 0;
+}
+
 void *h2c_fuzz_alloc_fn(void *opaque, size_t size)
 {
     h2c_fuzz_alloc *a = opaque;

@@ -95,6 +95,36 @@ typedef struct h2c_fuzz_frag {
 void h2c_fuzz_frag_set(h2c_fuzz_frag *f, const uint8_t *src, size_t len);
 void h2c_fuzz_frag_free(h2c_fuzz_frag *f);
 
+/*
+ * Hands out an input as fragments: the current one is cur[cur_off..cur_len),
+ * cut by a chunker and, with copy set, copied into an exact-size heap block.
+ */
+typedef struct h2c_fuzz_feed {
+    const uint8_t *in;  /* the whole input */
+    size_t len;
+    size_t off;         /* octets of in handed out as fragments */
+    const uint8_t *cur; /* current fragment */
+    size_t cur_len;
+    size_t cur_off;     /* octets of cur taken by the consumer */
+    h2c_fuzz_frag frag; /* owns cur when copy is set */
+    h2c_fuzz_chunker ch;
+    int copy;
+} h2c_fuzz_feed;
+
+/* One-shot feed when ch is NULL. */
+void h2c_fuzz_feed_init(h2c_fuzz_feed *f, const h2c_fuzz_chunker *ch, int copy);
+/* Start on a new input; in must stay valid while it is fed. */
+void h2c_fuzz_feed_begin(h2c_fuzz_feed *f, const uint8_t *in, size_t len);
+/*
+ * Unless the current fragment still has unread octets, move to the next one.
+ * Returns 1 when a fragment is current and was just started (2 when it was
+ * already current), 0 when the input is used up.
+ */
+int h2c_fuzz_feed_ready(h2c_fuzz_feed *f);
+/* Record that the consumer took n more octets of the current fragment. */
+void h2c_fuzz_feed_take(h2c_fuzz_feed *f, size_t n);
+void h2c_fuzz_feed_done(h2c_fuzz_feed *f);
+
 /* ------------------------------------------------------------------------
  * Allocator that fails from the Nth call on (for h2c_*_allocator hooks)
  * ---------------------------------------------------------------------- */

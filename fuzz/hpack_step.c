@@ -8,23 +8,14 @@ void h2c_fuzz_hdec_init(h2c_fuzz_hdec *d, h2c_hpack_decoder *dec,
 {
     memset(d, 0, sizeof *d);
     d->dec = dec;
-    if (ch)
-        d->ch = *ch;
-    else
-        h2c_fuzz_chunker_oneshot(&d->ch);
-    d->copy = copy;
+    h2c_fuzz_feed_init(&d->feed, ch, copy);
     d->empty_push = empty_push;
     d->state = 1;
 }
 
 void h2c_fuzz_hdec_begin(h2c_fuzz_hdec *d, const uint8_t *blk, size_t len)
 {
-    d->blk = blk;
-    d->len = len;
-    d->off = 0;
-    d->cur = NULL;
-    d->cur_len = 0;
-    d->cur_off = 0;
+    h2c_fuzz_feed_begin(&d->feed, blk, len);
     d->state = 0;
 }
 
@@ -54,57 +45,43 @@ static int fail(h2c_fuzz_hdec *d, int rc)
 
 int h2c_fuzz_hdec_next(h2c_fuzz_hdec *d, h2c_hpack_field *f)
 {
+    h2c_fuzz_feed *fd = &d->feed;
     if (d->state != 0)
         return d->state == 1 ? 0 : d->state;
     for (;;) {
         size_t used = (size_t)-1;
-        int rc;
-        if (d->cur_off == d->cur_len) {
-            size_t n;
-            if (d->off == d->len) {
-                rc = h2c_hpack_decoder_finish(d->dec);
-                if (rc != H2C_HPACK_OK)
-                    return fail(d, rc);
-                H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(d->dec) == H2C_HPACK_DS_BLOCK_START);
-                d->state = 1;
-                return 0;
-            }
-            n = h2c_fuzz_chunker_next(&d->ch, d->len - d->off);
-            if (d->copy) {
-                h2c_fuzz_frag_set(&d->frag, d->blk + d->off, n);
-                d->cur = d->frag.buf;
-            } else {
-                d->cur = d->blk + d->off;
-            }
-            d->cur_len = n;
-            d->cur_off = 0;
-            d->off += n;
-            if (d->empty_push) {
-                rc = h2c_hpack_decoder_push(d->dec, d->cur, 0, &used, f);
-                if (rc < 0)
-                    return fail(d, rc);
-                H2C_FUZZ_CHECK(used == 0);
-                /* An empty push completes nothing that was not complete. */
-                H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
-            }
+        int rc, ready = h2c_fuzz_feed_ready(fd);
+        if (ready == 0) {
+            rc = h2c_hpack_decoder_finish(d->dec);
+            if (rc != H2C_HPACK_OK)
+                return fail(d, rc);
+            H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(d->dec) == H2C_HPACK_DS_BLOCK_START);
+            d->state = 1;
+            return 0;
         }
-        rc = h2c_hpack_decoder_push(d->dec, d->cur + d->cur_off, d->cur_len - d->cur_off,
+        if (ready == 1 && d->empty_push) {
+            rc = h2c_hpack_decoder_push(d->dec, fd->cur, 0, &used, f);
+            if (rc < 0)
+                return fail(d, rc);
+            H2C_FUZZ_CHECK(used == 0);
+            /* An empty push completes nothing that was not complete. */
+            H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
+        }
+        rc = h2c_hpack_decoder_push(d->dec, fd->cur + fd->cur_off, fd->cur_len - fd->cur_off,
                                     &used, f);
-        H2C_FUZZ_CHECK(used <= d->cur_len - d->cur_off);
-        d->cur_off += used;
+        h2c_fuzz_feed_take(fd, used);
         if (rc == H2C_HPACK_FIELD)
             return 1;
         if (rc < 0)
             return fail(d, rc);
         H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
-        H2C_FUZZ_CHECK(d->cur_off == d->cur_len);
+        H2C_FUZZ_CHECK(fd->cur_off == fd->cur_len);
     }
 }
 
 void h2c_fuzz_hdec_done(h2c_fuzz_hdec *d)
 {
-    h2c_fuzz_frag_free(&d->frag);
-    d->cur = NULL;
+    h2c_fuzz_feed_done(&d->feed);
 }
 
 int h2c_fuzz_field_same(const h2c_hpack_field *a, const h2c_hpack_field *b)

@@ -15,15 +15,7 @@
 
 typedef struct h2c_fuzz_hdec {
     h2c_hpack_decoder *dec;
-    const uint8_t *blk;  /* whole header block */
-    size_t len;          /* its length */
-    size_t off;          /* octets of blk handed out as fragments */
-    const uint8_t *cur;  /* current fragment (a copy when copy is set) */
-    size_t cur_len;
-    size_t cur_off;      /* octets of cur the decoder took */
-    h2c_fuzz_frag frag;  /* owns cur when copy is set */
-    h2c_fuzz_chunker ch; /* fragment sizes */
-    int copy;            /* feed exact-size heap copies of each fragment */
+    h2c_fuzz_feed feed;  /* the current header block, in fragments */
     int empty_push;      /* also push an empty fragment at each boundary */
     int state;           /* 0: running, 1: block ended cleanly, <0: error */
 } h2c_fuzz_hdec;
