@@ -216,7 +216,8 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
     /* Double to keep growth amortised, but never past what the limits can
      * ever require: a name and a value of max_string_len, plus one octet the
      * Huffman decoder may store past its output. */
-    size_t ceiling = 2 * dec->max_string_len + 1;
+    size_t ceiling = dec->max_string_len <= (SIZE_MAX - 1) / 2 ? 2 * dec->max_string_len + 1
+                                                                : SIZE_MAX;
     size_t cap = dec->scratch_cap * 2;
     if (cap > ceiling)
         cap = ceiling;
@@ -416,9 +417,9 @@ static int string_start(h2c_hpack_decoder *dec, const uint8_t *at, int is_name)
 
 /*
  * Huffman-decode n octets from p into scratch at base + str_out, never
- * letting the output pass max_string_len.  The room reserved for the string
- * is min(8 * len / 5, max_string_len) + 1; pieces are sized so that the
- * decoder's worst case (2 symbols per octet, one stray store) fits.
+ * letting the output pass max_string_len.  str_cap is the room
+ * grow_for_piece() made; pieces are sized so that the decoder's worst case
+ * (2 symbols per octet, one stray store) fits.
  */
 static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, size_t n)
 {
@@ -451,6 +452,38 @@ static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, siz
 }
 
 /*
+ * Make room in scratch for the output of the next n octets of the current
+ * string, at base + str_out.  Room grows with the octets actually received,
+ * never with the announced length, so a peer announcing a huge string gets
+ * nothing allocated for it up front.  For Huffman the room never exceeds
+ * min(8 * len / 5, max_string_len) + 1: huff_piece() relies on that to stop
+ * at max_string_len exactly.
+ */
+static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
+{
+    size_t want = dec->str_out + n;
+    size_t hard = SIZE_MAX;
+    if (dec->str_huff) {
+        hard = h2c_huff_decoded_max(dec->str_len);
+        if (hard > dec->max_string_len)
+            hard = dec->max_string_len;
+        hard += 1;
+        want = n < hard / 2 ? dec->str_out + 2 * n + 1 : hard;
+        if (want > hard)
+            want = hard;
+    }
+    if (want > dec->str_cap) {
+        /* Keep the name (if it is in scratch) and the string so far. */
+        dec->scratch_keep = dec->str_out ? base + dec->str_out
+                            : (base && dec->name_src == NAME_SCRATCH) ? base : 0;
+        if (scratch_reserve(dec, base + want) < 0)
+            return H2C_HPACK_E_NOMEM;
+        dec->str_cap = dec->scratch_cap - base < hard ? dec->scratch_cap - base : hard;
+    }
+    return 0;
+}
+
+/*
  * Read string octets.  Returns 1 when the string is complete, 0 when the
  * input ran out, or a negative status.
  */
@@ -472,19 +505,9 @@ static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
         *pp = p + need;
         return 1;
     }
-    if (dec->str_cap == 0) {
-        size_t cap = dec->str_len;
-        if (dec->str_huff) {
-            cap = h2c_huff_decoded_max(dec->str_len);
-            if (cap > dec->max_string_len)
-                cap = dec->max_string_len;
-            cap += 1;
-        }
-        if (scratch_reserve(dec, base + cap) < 0)
-            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
-        dec->str_cap = cap;
-    }
     size_t n = avail < need ? avail : need;
+    if (grow_for_piece(dec, base, n) < 0)
+        return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
     if (dec->str_huff) {
         int r = huff_piece(dec, base, p, n);
         if (r < 0)

@@ -741,6 +741,44 @@ START_TEST(memory_bounded_by_limits)
 }
 END_TEST
 
+START_TEST(announced_length_allocates_nothing)
+{
+    /* Limits off; strings announced at 3 GB, plain and Huffman, name and
+     * value, with a few octets behind them: memory follows the octets
+     * received, not the announced lengths. */
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.allocator = &a;
+    o.max_string_len = SIZE_MAX;
+    o.max_list_size = SIZE_MAX;
+    static const uint8_t pattern[] = { 0x00, 0x04, 0x40, 0x10 };
+    for (int k = 0; k < 8; k++) {
+        h2c_hpack_decoder *d = dec_with(&o);
+        uint8_t w[64];
+        size_t n = 0;
+        w[n++] = pattern[k % 4];
+        if (w[0] == 0x04 || k >= 4) {
+            if (w[0] != 0x04) /* a short literal name first */
+                n += dt_put_str(w + n, "nm", 2, 0);
+        }
+        n += h2c_int_encode(w + n, k % 2 ? 0x80 : 0x00, 7, 3000000000u);
+        memset(w + n, 0x41, 20);
+        n += 20;
+        for (size_t i = 0; i < n; i++) {
+            size_t used;
+            h2c_hpack_field f;
+            ck_assert_int_eq(h2c_hpack_decoder_push(d, w + i, 1, &used, &f), H2C_HPACK_OK);
+        }
+        ck_assert_uint_le(fa.peak_bytes, 4096 * 5 / 2 + 1024);
+        ck_assert_int_eq(h2c_hpack_decoder_finish(d), H2C_HPACK_E_TRUNCATED);
+        h2c_hpack_decoder_free(d);
+        ck_assert_int_eq(fa.live, 0);
+    }
+}
+END_TEST
+
 /* ---- status vocabulary ---- */
 
 START_TEST(status_strings)
@@ -807,6 +845,7 @@ static Suite *suite(void)
     tcase_add_test(tc, list_size_limit_exact);
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, memory_bounded_by_limits);
+    tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
     suite_add_tcase(s, tc);
     return s;
