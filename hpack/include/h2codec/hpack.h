@@ -166,8 +166,9 @@ typedef struct h2c_hpack_field {
  *
  * Memory: a decoder holds at most 2.5 * max_table_size octets for its
  * dynamic table (entries never move, so fields can point into them) plus a
- * scratch buffer of at most 2 * max_string_len + 1 octets, plus about 400
- * octets for itself; while the scratch grows, its previous buffer is briefly
+ * scratch buffer of at most 2 * max_string_len + 1 octets (and never much
+ * more than the string octets actually received), plus about 400 octets for
+ * itself; while the scratch grows, its previous buffer is briefly
  * held as well.  Nothing else is allocated, and once those buffers have
  * reached their working size, decoding allocates nothing.
  */
@@ -368,15 +369,20 @@ typedef struct h2c_hpack_encoder h2c_hpack_encoder;
 /** Fill *opt with defaults. */
 H2C_HPACK_API void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt);
 
-/** Create an encoder; opt may be NULL.  The peer's table size starts at 4096. */
+/**
+ * Create an encoder; opt may be NULL.  The peer's table size starts at 4096
+ * (the protocol default); when options.max_table_size is below that, the
+ * first block begins with a size update to it.
+ */
 H2C_HPACK_API int h2c_hpack_encoder_new(h2c_hpack_encoder **out,
                                         const h2c_hpack_encoder_options *opt);
 
 /** Free an encoder.  NULL is allowed. */
 H2C_HPACK_API void h2c_hpack_encoder_free(h2c_hpack_encoder *enc);
 
-/** Return to the freshly created state: empty table, no pending update, policy
- *  statistics forgotten, peer table size 4096 again.  Keeps allocated memory. */
+/** Return to the freshly created state: empty table, policy statistics
+ *  forgotten, peer table size 4096 again, and no pending update unless
+ *  options.max_table_size is below 4096.  Keeps allocated memory. */
 H2C_HPACK_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
 
 /**
