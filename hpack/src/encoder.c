@@ -106,11 +106,13 @@ void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc)
 {
     if (!enc)
         return;
-    /* The peer's decoder starts at the protocol default; using less without
-     * saying so is allowed, since indexes count from the newest entry. */
+    /* The peer's decoder starts at the protocol default.  Using less without
+     * saying so would decode right (indexes count from the newest entry),
+     * but the peer would keep entries we dropped: say it in the first block,
+     * as nghttp2's deflater does, so that both tables stay the same. */
     h2c_etab_clear(&enc->st.table);
     enc->st.table.max = min_u32(PROTOCOL_DEFAULT_TABLE, enc->opt_max);
-    enc->st.pending = 0;
+    enc->st.pending = enc->opt_max < PROTOCOL_DEFAULT_TABLE;
     enc->st.min_max = enc->st.table.max;
     h2c_policy_reset(&enc->st.policy);
 }
