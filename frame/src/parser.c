@@ -201,12 +201,12 @@ static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *i
     count_header(p);
     int rc = h2c_frame_check_header(&p->hd, &p->lim, p->frame_off, &p->err);
     p->lim.settings_first = 0;
+    ev->frame.hd = p->hd; /* for errors: the rest of the frame stays unread */
+    ev->frame.offset = p->frame_off;
     if (rc < 0)
         return fail(p, ev);
     if (rc == H2C_FRAME_EV_STREAM_ERROR) {
         /* Reported now, before the payload arrives; the payload is dropped. */
-        ev->frame.hd = p->hd;
-        ev->frame.offset = p->frame_off;
         ev->error = p->err;
         clear_error(&p->err);
         p->stats.stream_errors++;
@@ -242,6 +242,8 @@ static int payload_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
             h2c_frame_error_set(&p->err, H2C_FRAME_E_NOMEM, H2C_FRAME_SCOPE_LOCAL,
                                 H2C_FRAME_H2_FROM_STATUS, &p->hd, p->frame_off,
                                 H2C_FRAME_HEADER_LEN + p->have, "cannot allocate the payload buffer");
+            ev->frame.hd = p->hd;
+            ev->frame.offset = p->frame_off;
             return fail(p, ev);
         }
         p->cap = p->hd.length;

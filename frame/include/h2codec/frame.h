@@ -424,7 +424,8 @@ typedef struct h2c_frame_parser_options {
 
 /**
  * What a push call reports.  frame is meaningful for EV_FRAME,
- * EV_STREAM_ERROR and EV_IGNORED; error for EV_STREAM_ERROR, EV_IGNORED and
+ * EV_STREAM_ERROR and EV_IGNORED, and for a connection error found in a
+ * frame (hd and offset at least); error for EV_STREAM_ERROR, EV_IGNORED and
  * every negative return (error.status == H2C_FRAME_OK otherwise).
  */
 typedef struct h2c_frame_event {
