@@ -67,28 +67,6 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
 /* Empty the table (max unchanged). */
 void h2c_etab_clear(h2c_etab *t);
 
-/* Little-endian loads, so that hashes (and so the policy's decisions) are
- * the same on every platform. */
-static inline uint64_t h2c_etab_le64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline uint64_t h2c_etab_le32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v;
-}
-
 /* Equality and copies of short strings without a library call: most header
  * names and many values are under 16 octets. */
 static inline uint64_t h2c_etab_ld64(const void *p)
@@ -103,6 +81,26 @@ static inline uint32_t h2c_etab_ld32(const void *p)
     uint32_t v;
     memcpy(&v, p, 4);
     return v;
+}
+
+/* Little-endian loads, so that hashes (and so the policy's decisions) are
+ * the same on every platform. */
+static inline uint64_t h2c_etab_le64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(h2c_etab_ld64(p));
+#else
+    return h2c_etab_ld64(p);
+#endif
+}
+
+static inline uint64_t h2c_etab_le32(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(h2c_etab_ld32(p));
+#else
+    return h2c_etab_ld32(p);
+#endif
 }
 
 static inline int h2c_etab_eq(const char *a, const char *b, size_t n)
