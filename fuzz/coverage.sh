@@ -36,9 +36,11 @@ tail -3 "$dir/ctest.log"
 "$llvm_profdata" merge -sparse "$dir"/profraw/*.profraw -o "$dir/coverage.profdata"
 
 # Every executable the build made that carries coverage data.
+# llvm-cov wants the first one as a plain argument, the others after -object.
 objs=()
 while IFS= read -r exe; do
-    head -c 4 "$exe" | grep -q ELF && objs+=(-object "$exe")
+    head -c 4 "$exe" | grep -q ELF || continue
+    if [ ${#objs[@]} -eq 0 ]; then objs=("$exe"); else objs+=(-object "$exe"); fi
 done < <(find "$dir" -type f -perm -u+x ! -name '*.so*' ! -path '*/CMakeFiles/*' | sort)
 sources=("$root/hpack/src" "$root/frame/src")
 "$llvm_cov" report "${objs[@]}" -instr-profile="$dir/coverage.profdata" "${sources[@]}" \

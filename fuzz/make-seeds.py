@@ -328,11 +328,16 @@ def stream_seeds(build, out):
     k = 0
     for client, data in streams(build):
         k += 1
-        # default limits, then small ones (see fuzz/stream.c)
-        st.add(bytes([2 if client else 0, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + data)
-        st.add(bytes([2 if client else 0, 2, 2, 1, 8, 2, 4, 3]) + bytes([7, 1, 0, 0]) + data)
+        mode = 2 if client else 0
+        # default limits; small ones; a new max frame size after 3 frames and
+        # a failing allocator (see the input format in fuzz/stream.c)
+        st.add(bytes([mode, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + data)
+        st.add(bytes([mode, 2, 2, 1, 8, 2, 4, 3]) + bytes([7, 1, 0, 0]) + bytes(3) + data)
+        st.add(bytes([mode | 0x80, 0, 0, 0, 0, 0, 0, 0]) + bytes([3, 0, 0, 0]) +
+               bytes([3, k % 4, 1 + k % 40]) + data)
     for v in frame_vectors(root):
-        st.add(bytes([2 if v.startswith(b"PRI ") else 0, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + v)
+        mode = 2 if v.startswith(b"PRI ") else 0
+        st.add(bytes([mode, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + v)
     return [st]
 
 

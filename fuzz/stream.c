@@ -22,7 +22,16 @@
  *   list:u8      HPACK max_list_size = list * 32 (0 = default)
  *   fields:u8    HPACK max_fields (0 = default)
  *   pattern:4    fragment sizes of the second run
+ *   mfs_at:u8    after this many frame events, apply a new SETTINGS_MAX_FRAME_SIZE
+ *   mfs:u8       of 16384 << (mfs % 4), or (mfs & 0x80) an invalid value
+ *                (which must be refused and change nothing); 0 = never
+ *   fail_at:u8   a third run, fragmented, whose allocator (parser, assembler
+ *                and HPACK decoder alike) fails from call fail_at on; 0 = no
+ *                third run.  It must end exactly like the second run, or
+ *                with H2C_FRAME_E_NOMEM / H2C_HPACK_E_NOMEM after a failure.
  *   then the connection octets.
+ *
+ * After each run the parser and the assembler are reset and must be as new.
  */
 #include <string.h>
 
@@ -35,6 +44,8 @@ typedef struct config {
     h2c_frame_parser_options popt;
     h2c_frame_assembler_options aopt;
     h2c_hpack_decoder_options hopt;
+    uint64_t mfs_at; /* frame events before the new max frame size; 0 = never */
+    uint32_t mfs;
 } config;
 
 typedef struct outcome {
@@ -87,8 +98,26 @@ static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_v
     }
 }
 
-static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_chunker *ch,
-                int copy, outcome *o)
+/* After a reset, a parser and an assembler are as new. */
+static void check_reset(h2c_frame_parser *p, h2c_frame_assembler *a, const config *cfg)
+{
+    static const h2c_frame_parser_stats zp;
+    static const h2c_frame_assembler_stats za;
+    h2c_frame_error e;
+    h2c_frame_parser_reset(p);
+    h2c_frame_assembler_reset(a);
+    H2C_FUZZ_CHECK(h2c_frame_parser_offset(p) == 0);
+    H2C_FUZZ_CHECK(h2c_frame_parser_error(p, &e) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_max_frame_size(p) == cfg->popt.max_frame_size);
+    H2C_FUZZ_CHECK(memcmp(h2c_frame_parser_stats_get(p), &zp, sizeof zp) == 0);
+    H2C_FUZZ_CHECK(h2c_frame_assembler_error(a, &e) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_assembler_open_stream(a) == 0);
+    H2C_FUZZ_CHECK(memcmp(h2c_frame_assembler_stats_get(a), &za, sizeof za) == 0);
+}
+
+/* Returns 0, or -1 if an object could not be created (failing allocator). */
+static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_chunker *ch,
+               int copy, h2c_fuzz_alloc *fa, outcome *o)
 {
     h2c_frame_parser *p = NULL;
     h2c_frame_assembler *a = NULL;
@@ -96,12 +125,37 @@ static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz
     h2c_fuzz_fparse fp;
     size_t list_sum = 0;
     uint32_t count = 0;
+    h2c_frame_allocator fhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
+    h2c_hpack_allocator hhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
+    h2c_frame_parser_options popt = cfg->popt;
+    h2c_frame_assembler_options aopt = cfg->aopt;
+    h2c_hpack_decoder_options hopt = cfg->hopt;
 
     memset(o, 0, sizeof *o);
     o->hash = 0xcbf29ce484222325ull;
-    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &cfg->popt) == H2C_FRAME_OK);
-    H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &cfg->aopt) == H2C_FRAME_OK);
-    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &cfg->hopt) == H2C_HPACK_OK);
+    if (fa) {
+        int r1, r2, r3;
+        popt.allocator = &fhooks;
+        aopt.allocator = &fhooks;
+        hopt.allocator = &hhooks;
+        r1 = h2c_frame_parser_new(&p, &popt);
+        r2 = h2c_frame_assembler_new(&a, &aopt);
+        r3 = h2c_hpack_decoder_new(&dec, &hopt);
+        if (r1 != H2C_FRAME_OK || r2 != H2C_FRAME_OK || r3 != H2C_HPACK_OK) {
+            H2C_FUZZ_CHECK(fa->failed > 0);
+            H2C_FUZZ_CHECK(r1 == H2C_FRAME_OK || (r1 == H2C_FRAME_E_NOMEM && p == NULL));
+            H2C_FUZZ_CHECK(r2 == H2C_FRAME_OK || (r2 == H2C_FRAME_E_NOMEM && a == NULL));
+            H2C_FUZZ_CHECK(r3 == H2C_HPACK_OK || (r3 == H2C_HPACK_E_NOMEM && dec == NULL));
+            h2c_hpack_decoder_free(dec);
+            h2c_frame_assembler_free(a);
+            h2c_frame_parser_free(p);
+            return -1;
+        }
+    } else {
+        H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &popt) == H2C_FRAME_OK);
+        H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &aopt) == H2C_FRAME_OK);
+        H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &hopt) == H2C_HPACK_OK);
+    }
     h2c_fuzz_fparse_init(&fp, p, in, len, ch, copy);
     for (;;) {
         h2c_frame_event ev;
@@ -116,6 +170,14 @@ static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz
         if (rc == H2C_FRAME_EV_PREFACE)
             continue;
         o->frames++;
+        if (o->frames == cfg->mfs_at) {
+            /* We advertised a new SETTINGS_MAX_FRAME_SIZE and the peer acked it. */
+            int valid = cfg->mfs >= H2C_FRAME_MAX_FRAME_SIZE_MIN &&
+                        cfg->mfs <= H2C_FRAME_MAX_FRAME_SIZE_MAX;
+            int r = h2c_frame_parser_set_max_frame_size(p, cfg->mfs);
+            H2C_FUZZ_CHECK(r == (valid ? H2C_FRAME_OK : H2C_FRAME_E_INVALID_ARGUMENT));
+            mix_int(o, h2c_frame_parser_max_frame_size(p));
+        }
         mix_int(o, ev.frame.hd.length);
         mix_int(o, ev.frame.hd.type);
         mix_int(o, ev.frame.hd.flags);
@@ -149,6 +211,8 @@ static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz
         }
         if (rc != 0) {
             /* COMPRESSION_ERROR ends the connection (RFC 9113 4.3). */
+            if (rc == H2C_HPACK_E_NOMEM)
+                H2C_FUZZ_CHECK(fa && fa->failed > 0);
             H2C_FUZZ_CHECK(h2c_hpack_h2_error(rc) == H2C_FRAME_H2_COMPRESSION_ERROR ||
                            rc == H2C_HPACK_E_NOMEM);
             mix_int(o, (uint64_t)(int64_t)rc);
@@ -156,11 +220,15 @@ static void run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz
             break;
         }
     }
+    if (o->end == H2C_FRAME_E_NOMEM)
+        H2C_FUZZ_CHECK(fa && fa->failed > 0);
     mix(o, h2c_frame_parser_stats_get(p), sizeof(h2c_frame_parser_stats));
     h2c_fuzz_fparse_done(&fp);
+    check_reset(p, a, cfg);
     h2c_hpack_decoder_free(dec);
     h2c_frame_assembler_free(a);
     h2c_frame_parser_free(p);
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -168,7 +236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h2c_fuzz_reader r;
     h2c_fuzz_chunker ch;
     config cfg;
-    outcome one, split;
+    outcome one, split, failing;
+    h2c_fuzz_alloc fa = {0, 0, 0};
     const uint8_t *in;
     size_t len;
     uint8_t v, mode;
@@ -195,13 +264,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((v = h2c_fuzz_u8(&r)) != 0)
         cfg.hopt.max_fields = v;
     h2c_fuzz_chunker_read(&ch, &r, 4);
+    cfg.mfs_at = h2c_fuzz_u8(&r);
+    v = h2c_fuzz_u8(&r);
+    cfg.mfs = (v & 0x80) ? (v & 1 ? H2C_FRAME_MAX_FRAME_SIZE_MIN - 1 : H2C_FRAME_MAX_FRAME_SIZE_MAX + 1)
+                         : H2C_FRAME_MAX_FRAME_SIZE_MIN << (v % 4);
+    fa.fail_at = h2c_fuzz_u8(&r);
     in = h2c_fuzz_rest(&r, &len);
 
-    run(&cfg, in, len, NULL, 0, &one);
-    run(&cfg, in, len, &ch, 1, &split);
+    run(&cfg, in, len, NULL, 0, NULL, &one);
+    run(&cfg, in, len, &ch, 1, NULL, &split);
     H2C_FUZZ_CHECK(one.end == split.end);
     H2C_FUZZ_CHECK(one.frames == split.frames);
     H2C_FUZZ_CHECK(one.fields == split.fields);
     H2C_FUZZ_CHECK(one.hash == split.hash);
+    if (fa.fail_at != 0 && run(&cfg, in, len, &ch, 1, &fa, &failing) == 0) {
+        if (fa.failed == 0) {
+            H2C_FUZZ_CHECK(failing.end == split.end && failing.hash == split.hash);
+        } else {
+            H2C_FUZZ_CHECK(failing.end == split.end || failing.end == H2C_FRAME_E_NOMEM ||
+                           failing.end == H2C_HPACK_E_NOMEM - 1000);
+            H2C_FUZZ_CHECK(failing.frames <= split.frames);
+        }
+    }
     return 0;
 }
