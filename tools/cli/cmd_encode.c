@@ -56,11 +56,14 @@ int cmd_encode(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     h2c_hpack_encoder_options opt;
     h2c_hpack_encoder_options_init(&opt);
-    int c, stats = 0;
+    int c, stats = 0, table_given = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 't': opt.max_table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX); break;
+        case 't':
+            opt.max_table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX);
+            table_given = 1;
+            break;
         case 'n': opt.flags |= H2C_HPACK_ENC_NO_HUFFMAN; break;
         case 's': stats = 1; break;
         case 'h': return usage(stdout);
@@ -75,7 +78,8 @@ int cmd_encode(int argc, char **argv)
         return CLI_USAGE;
     h2c_hpack_encoder *enc;
     int rc = h2c_hpack_encoder_new(&enc, &opt);
-    if (rc == H2C_HPACK_OK)
+    /* --table-size is also the size the peer allows (default: 4096, no update). */
+    if (rc == H2C_HPACK_OK && table_given)
         rc = h2c_hpack_encoder_set_max_table_size(enc, opt.max_table_size);
     uint8_t *buf = NULL;
     size_t cap = 0, wire_total = 0, plain_total = 0, i;
