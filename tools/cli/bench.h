@@ -20,12 +20,13 @@ h2c_hpack_allocator bench_allocator(bench_alloc_count *c);
 
 typedef struct bench_stream_result {
     double ours_ns_per_frame, nghttp2_ns_per_frame; /* captured-stream decode */
-    size_t frames;
+    size_t frames;         /* frames our pipeline reported */
+    size_t nghttp2_frames; /* frames nghttp2's on_frame_recv saw */
     double parse_gb_per_s; /* frame parsing alone on a DATA-heavy stream */
     size_t parse_bytes;
 } bench_stream_result;
 
-/* Captured-stream and frame-parse workloads; 0 on success. */
-int bench_stream(size_t rounds, bench_stream_result *r);
+/* Captured-stream and frame-parse workloads on the corpus under root; 0 on success. */
+int bench_stream(const char *root, size_t rounds, bench_stream_result *r);
 
 #endif

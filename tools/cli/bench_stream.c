@@ -1,14 +1,200 @@
 /*
  * Captured-stream decode and frame-parse workloads of `h2codec bench`.
- * They need the frame codec (issue 4); until it lands they report nothing
- * (frames = 0), and the bench prints no line for them.
+ *
+ * stream_decode: the client side of the shipped connections
+ *   (captures/nghttp-session.c2s and every nghttp-client-streams file) through our
+ *   whole receive path -- frame parser, header-block assembler, HPACK,
+ *   field validation (conn.c) -- against nghttp2's server session
+ *   (nghttp2_session_mem_recv, no-op callbacks) on the same bytes.
+ * frame_parse: a DATA-heavy synthetic stream through the frame parser alone.
  */
-#include "bench.h"
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
 
-int bench_stream(size_t rounds, bench_stream_result *r)
+#include <h2codec/frame.h>
+#include <nghttp2/nghttp2.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "conn.h"
+
+typedef struct capture {
+    uint8_t *data;
+    size_t len;
+} capture;
+
+static void no_report(void *user, const conn_report *r)
 {
-    (void)rounds;
-    r->frames = 0;
-    r->parse_bytes = 0;
+    (void)user;
+    (void)r;
+}
+
+static int add_capture(capture *caps, size_t *n, size_t max, const char *path)
+{
+    if (*n == max)
+        return 0;
+    size_t len;
+    uint8_t *d = cli_read_file(path, &len);
+    if (!d)
+        return -1;
+    caps[*n].data = d;
+    caps[(*n)++].len = len;
     return 0;
+}
+
+static int load_captures(const char *root, capture *caps, size_t *n, size_t max)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/captures/nghttp-session.c2s", root);
+    if (add_capture(caps, n, max, path) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/nghttp-client-streams", root);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/nghttp-client-streams/%s", root, e->d_name);
+        if (add_capture(caps, n, max, path) != 0) {
+            closedir(d);
+            return -1;
+        }
+    }
+    if (d)
+        closedir(d);
+    return 0;
+}
+
+/* noinline: tools/callgrind can count instructions inside these. */
+__attribute__((noinline)) static uint64_t ours_stream(const capture *caps, size_t n)
+{
+    conn_opts o;
+    conn_opts_init(&o);
+    o.collect = 0;
+    uint64_t frames = 0;
+    for (size_t i = 0; i < n; i++) {
+        conn *c;
+        if (conn_new(&c, &o, no_report, NULL) != 0)
+            return 0;
+        conn_push(c, caps[i].data, caps[i].len);
+        conn_finish(c);
+        frames += conn_frames(c);
+        conn_free(c);
+    }
+    return frames;
+}
+
+static int count_frame(nghttp2_session *s, const nghttp2_frame *f, void *user)
+{
+    (void)s;
+    (void)f;
+    ++*(uint64_t *)user;
+    return 0;
+}
+
+__attribute__((noinline)) static uint64_t ng_stream(const capture *caps, size_t n,
+                                                         nghttp2_session_callbacks *cbs)
+{
+    uint64_t frames = 0;
+    for (size_t i = 0; i < n; i++) {
+        nghttp2_session *s;
+        if (nghttp2_session_server_new(&s, cbs, &frames) != 0)
+            return 0;
+        nghttp2_session_mem_recv(s, caps[i].data, caps[i].len);
+        nghttp2_session_del(s);
+    }
+    return frames;
+}
+
+/* DATA frames of every size up to 16384, then a few control frames: 16 MiB. */
+static uint8_t *make_data_stream(size_t *len)
+{
+    size_t cap = 16u << 20, off = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    uint32_t size = 16384;
+    while (off + 9 + size <= cap) {
+        h2c_frame f;
+        h2c_frame_init(&f, H2C_FRAME_TYPE_DATA, 0, 1);
+        f.u.data.data.ptr = buf + cap - size; /* any octets will do */
+        f.u.data.data.len = size;
+        size_t w;
+        if (h2c_frame_serialize(&f, buf + off, cap - off, &w) != H2C_FRAME_OK)
+            break;
+        off += w;
+        size = size == 16384 ? 1000 : 16384; /* mostly full frames, some small ones */
+    }
+    *len = off;
+    return buf;
+}
+
+__attribute__((noinline)) static uint64_t ours_parse(const uint8_t *data, size_t len)
+{
+    h2c_frame_parser *p;
+    if (h2c_frame_parser_new(&p, NULL) != H2C_FRAME_OK)
+        return 0;
+    size_t off = 0, used;
+    h2c_frame_event ev;
+    uint64_t frames = 0;
+    int rc;
+    while ((rc = h2c_frame_parser_push(p, data + off, len - off, &used, &ev)) > 0) {
+        off += used;
+        frames += rc == H2C_FRAME_EV_FRAME;
+    }
+    h2c_frame_parser_free(p);
+    return rc == H2C_FRAME_OK ? frames : 0;
+}
+
+int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
+{
+    memset(r, 0, sizeof *r);
+    capture caps[64];
+    size_t n = 0;
+    if (load_captures(root, caps, &n, 64) != 0 || n == 0) {
+        fprintf(stderr, "h2codec bench: no captures under %s\n", root);
+        return -1;
+    }
+    nghttp2_session_callbacks *cbs;
+    if (nghttp2_session_callbacks_new(&cbs) != 0)
+        return -1;
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, count_frame);
+    size_t plen;
+    uint8_t *pstream = make_data_stream(&plen);
+    double *a = calloc(rounds, sizeof *a), *b = calloc(rounds, sizeof *b);
+    double *c = calloc(rounds, sizeof *c);
+    int rc = pstream && a && b && c ? 0 : -1;
+    uint64_t fo = 0, fn = 0;
+    for (size_t i = 0; rc == 0 && i < rounds; i++) {
+        double t0 = bench_now_ns();
+        fo = ours_stream(caps, n);
+        double t1 = bench_now_ns();
+        fn = ng_stream(caps, n, cbs);
+        double t2 = bench_now_ns();
+        uint64_t pf = ours_parse(pstream, plen);
+        double t3 = bench_now_ns();
+        if (fo == 0 || pf == 0)
+            rc = -1;
+        a[i] = (t1 - t0) / (double)fo;
+        b[i] = (t2 - t1) / (double)fo; /* per frame of the same bytes */
+        c[i] = (double)plen / (t3 - t2);
+    }
+    if (rc == 0) {
+        r->ours_ns_per_frame = bench_median(a, rounds);
+        r->nghttp2_ns_per_frame = bench_median(b, rounds);
+        r->frames = (size_t)fo;
+        r->nghttp2_frames = (size_t)fn; /* frames nghttp2 reported: a cross-check */
+        r->parse_gb_per_s = bench_median(c, rounds);
+        r->parse_bytes = plen;
+    }
+    free(a);
+    free(b);
+    free(c);
+    free(pstream);
+    nghttp2_session_callbacks_del(cbs);
+    for (size_t i = 0; i < n; i++)
+        free(caps[i].data);
+    return rc;
 }
