@@ -21,7 +21,8 @@
  * Input, repeated until it ends (see read_frame()):
  *   sel:u8 flags:u8 mode:u8 stream:u32be, then the type's fields.
  *   sel % 14 picks the type (13: an unknown type 0x20 + sel / 14);
- *   mode & 1: raw mode; mode & 2: also split a field block.
+ *   mode & 1: raw mode (then mfs:u32be for check_api()); mode & 2: also
+ *   split a field block (block:u16 as two octets, mfs:u16).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,9 +328,13 @@ static void roundtrip_one(const built *b)
     H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &opt) == H2C_FRAME_OK);
     rc = h2c_frame_parser_push(p, buf, bound, &used, &ev);
     if (b->valid) {
-        if (rc != H2C_FRAME_EV_FRAME && rc < 0)
+        if (rc != H2C_FRAME_EV_FRAME) {
+            fprintf(stderr, "frame_roundtrip: valid %s frame (flags 0x%x, stream %u, %zu octets) "
+                    "refused: %d %s\n", h2c_frame_type_name(b->f.hd.type), b->f.hd.flags,
+                    (unsigned)b->f.hd.stream_id, bound, rc,
+                    ev.error.reason ? ev.error.reason : "");
             H2C_FUZZ_CHECK(!"valid frame accepted");
-        H2C_FUZZ_CHECK(rc == H2C_FRAME_EV_FRAME);
+        }
     }
     if (rc == H2C_FRAME_EV_FRAME) {
         H2C_FUZZ_CHECK(used == bound);
@@ -421,6 +426,58 @@ static void split_block(const built *b, size_t block_len, uint32_t max_frame_siz
     free(block);
 }
 
+/*
+ * The small API around a frame: header pack/unpack, names, flag text, and
+ * header-block splitting of any frame at any size (refused exactly when its
+ * bound is 0).
+ */
+static void check_api(const built *b, uint32_t mfs)
+{
+    const h2c_frame *f = &b->f;
+    h2c_frame_header hd = f->hd, back;
+    uint8_t raw[H2C_FRAME_HEADER_LEN];
+    char text[64];
+    size_t need, bound, written = 0;
+    uint8_t *buf;
+    int rc;
+
+    hd.length = (uint32_t)h2c_frame_serialize_bound(f);
+    rc = h2c_frame_header_pack(&hd, raw);
+    if (hd.length <= H2C_FRAME_MAX_FRAME_SIZE_MAX && hd.stream_id <= H2C_FRAME_MAX_31BIT) {
+        H2C_FUZZ_CHECK(rc == H2C_FRAME_OK);
+        h2c_frame_header_unpack(raw, &back);
+        H2C_FUZZ_CHECK(back.length == hd.length && back.type == hd.type &&
+                       back.flags == hd.flags && back.stream_id == hd.stream_id);
+    } else {
+        H2C_FUZZ_CHECK(rc == H2C_FRAME_E_INVALID_ARGUMENT);
+    }
+    H2C_FUZZ_CHECK(h2c_frame_type_name(f->hd.type) != NULL);
+    need = h2c_frame_flags_format(f->hd.type, f->hd.flags, text, sizeof text);
+    H2C_FUZZ_CHECK(need < sizeof text && strlen(text) == need);
+    H2C_FUZZ_CHECK(h2c_frame_flags_format(f->hd.type, f->hd.flags, text, mfs % 8) == need);
+    if (mfs % 8)
+        H2C_FUZZ_CHECK(strlen(text) < mfs % 8);
+    if (f->hd.type == H2C_FRAME_TYPE_SETTINGS)
+        for (size_t i = 0; i < f->u.settings.count; i++)
+            H2C_FUZZ_CHECK(h2c_frame_setting_name(b->settings[i].id) != NULL);
+    if (f->hd.type == H2C_FRAME_TYPE_RST_STREAM)
+        H2C_FUZZ_CHECK(h2c_frame_h2_error_name(f->u.rst_stream.error_code) != NULL);
+
+    bound = h2c_frame_header_block_bound(f, mfs);
+    buf = malloc(bound ? bound : 1);
+    if (!buf)
+        abort();
+    rc = h2c_frame_serialize_header_block(f, mfs, buf, bound, &written);
+    if (bound == 0) {
+        H2C_FUZZ_CHECK(rc == H2C_FRAME_E_INVALID_ARGUMENT);
+    } else {
+        H2C_FUZZ_CHECK(rc == H2C_FRAME_OK && written == bound);
+        H2C_FUZZ_CHECK(h2c_frame_serialize_header_block(f, mfs, buf, bound - 1, &written) ==
+                       H2C_FRAME_E_BUFFER_TOO_SMALL);
+    }
+    free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     h2c_fuzz_reader r;
@@ -428,6 +485,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h2c_fuzz_reader_init(&r, data, size);
     while (read_frame(&r, &b)) {
         roundtrip_one(&b);
+        if (!b.valid)
+            check_api(&b, h2c_fuzz_u32(&r));
         if (b.split && b.valid &&
             (b.f.hd.type == H2C_FRAME_TYPE_HEADERS || b.f.hd.type == H2C_FRAME_TYPE_PUSH_PROMISE)) {
             size_t block_len = (size_t)h2c_fuzz_u8(&r) * 512 + h2c_fuzz_u8(&r);
