@@ -624,7 +624,9 @@ H2C_FRAME_API int h2c_frame_serialize_header_block(const h2c_frame *first, uint3
 typedef struct h2c_frame_assembler_options {
     uint32_t max_continuations; /**< CONTINUATION frames per block, empty ones included;
                                      32 (CVE-2024-27316, CVE-2024-28182, CVE-2023-45288) */
-    size_t max_block_size;      /**< compressed octets per field block; 131072 */
+    size_t max_block_size;      /**< compressed octets per field block; 131072.  The JOIN
+                                     buffer doubles up to it, so while it grows it may hold
+                                     1.5 x this much for a moment */
     uint32_t flags;             /**< H2C_FRAME_ASSEMBLER_* */
     const h2c_frame_allocator *allocator; /**< NULL: libc; used only with JOIN */
 } h2c_frame_assembler_options;
