@@ -180,8 +180,20 @@ static void check_huffman(const h2c_hpack_field *in, int enc_no_huffman, const c
     }
 }
 
+/* Was this exact field asked to be indexed (INDEX_YES) in the recent history? */
+static int asked_indexed(const h2c_hpack_field *f, const h2c_hpack_field *hist, size_t nhist)
+{
+    for (size_t i = 0; i < nhist; i++)
+        if (hist[i].indexing == H2C_HPACK_INDEX_YES &&
+            h2c_fuzz_eq(hist[i].name, hist[i].name_len, f->name, f->name_len) &&
+            h2c_fuzz_eq(hist[i].value, hist[i].value_len, f->value, f->value_len))
+            return 1;
+    return nhist == MAX_HISTORY; /* may have scrolled out of the history */
+}
+
 static void check_decoded(const h2c_hpack_field *in, const h2c_hpack_field *out,
-                          int policy, int enc_no_huffman)
+                          int policy, int enc_no_huffman, const h2c_hpack_field *hist,
+                          size_t nhist)
 {
     int incremental = out->indexing == H2C_HPACK_INDEX_YES && !(out->flags & H2C_HPACK_F_INDEXED);
     H2C_FUZZ_CHECK(h2c_fuzz_eq(in->name, in->name_len, out->name, out->name_len));
@@ -199,9 +211,16 @@ static void check_decoded(const h2c_hpack_field *in, const h2c_hpack_field *out,
     default:
         if (policy == H2C_HPACK_POLICY_NEVER)
             H2C_FUZZ_CHECK(!incremental);
+        /* Sensitive by default: sent as a never-indexed literal, unless the
+         * caller itself put this exact field in the table earlier (then the
+         * policy is not asked and an indexed reference is fine). */
         if (policy == H2C_HPACK_POLICY_ADAPTIVE && in->value_len > 0 &&
-            (name_is(in, "authorization") || (name_is(in, "cookie") && in->value_len < 20)))
-            H2C_FUZZ_CHECK(out->indexing == H2C_HPACK_INDEX_NEVER);
+            (name_is(in, "authorization") || (name_is(in, "cookie") && in->value_len < 20))) {
+            if (out->flags & H2C_HPACK_F_INDEXED)
+                H2C_FUZZ_CHECK(asked_indexed(in, hist, nhist));
+            else
+                H2C_FUZZ_CHECK(out->indexing == H2C_HPACK_INDEX_NEVER);
+        }
         break;
     }
     if (!(out->flags & H2C_HPACK_F_INDEXED)) {
@@ -413,7 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             }
             H2C_FUZZ_CHECK(i < n);
-            check_decoded(&fields[i], &f, eopt.policy_kind, no_huffman);
+            check_decoded(&fields[i], &f, eopt.policy_kind, no_huffman, hist, nhist);
             H2C_FUZZ_CHECK(h2c_fuzz_eq(f.name, f.name_len, nv.name, nv.namelen));
             H2C_FUZZ_CHECK(h2c_fuzz_eq(f.value, f.value_len, nv.value, nv.valuelen));
             H2C_FUZZ_CHECK((f.indexing == H2C_HPACK_INDEX_NEVER) ==
