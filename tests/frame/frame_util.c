@@ -301,3 +301,12 @@ int ft_run_steps(const ft_config *cfg, const uint8_t *in, size_t len, size_t ste
     free(cuts);
     return rc;
 }
+
+int ft_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

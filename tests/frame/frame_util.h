@@ -56,4 +56,8 @@ int ft_run_whole(const ft_config *cfg, const uint8_t *in, size_t len, ft_log *lo
 /* Pieces of step octets. */
 int ft_run_steps(const ft_config *cfg, const uint8_t *in, size_t len, size_t step, ft_log *log);
 
+/* Run a suite with Check's normal output; returns the process exit status. */
+#include <check.h>
+int ft_run_suite(Suite *s);
+
 #endif

@@ -9,7 +9,7 @@ h2codec_check_suite(NAME test_frame_streams
 h2codec_check_suite(NAME test_frame_roundtrip
                     SOURCES ${_f}/test_roundtrip.c ${_f}/frame_util.c
                     LIBS h2codec_frame_obj)
-h2codec_check_suite(NAME test_frame_assembler SOURCES ${_f}/test_assembler.c
+h2codec_check_suite(NAME test_frame_assembler SOURCES ${_f}/test_assembler.c ${_f}/frame_util.c
                     LIBS h2codec_frame_obj)
 h2codec_check_suite(NAME test_frame_parser
                     SOURCES ${_f}/test_parser.c ${_f}/frame_util.c

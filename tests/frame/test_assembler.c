@@ -10,6 +10,7 @@
 
 #include <h2codec/frame.h>
 
+#include "frame_util.h"
 #include "testutil.h"
 
 /* Append one frame to a growing byte string. */
@@ -476,9 +477,5 @@ int main(void)
     tcase_add_test(tc, continuation_payload_flood);
     tcase_add_test(tc, allocation_failure);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ft_run_suite(s);
 }

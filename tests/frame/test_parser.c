@@ -534,9 +534,5 @@ int main(void)
     tcase_add_test(tc, names);
     tcase_add_test(tc, flags_format);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ft_run_suite(s);
 }

@@ -538,9 +538,5 @@ int main(void)
     tcase_add_test(tc, header_block_split);
     tcase_add_test(tc, accessors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ft_run_suite(s);
 }

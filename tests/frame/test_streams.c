@@ -151,11 +151,8 @@ int main(void)
     tcase_add_loop_test(tc, stream_chunk_sweep, 0, nfiles);
     tcase_add_loop_test(tc, stream_guard_page, 0, nfiles);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = ft_run_suite(s);
     for (int i = 0; i < nfiles; i++)
         free(files[i]);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

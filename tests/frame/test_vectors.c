@@ -261,9 +261,5 @@ int main(void)
     tcase_add_loop_test(tc, vector_chunk_sweep, 0, (int)ft_vector_count);
     tcase_add_loop_test(tc, vector_truncation, 0, (int)ft_vector_count);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ft_run_suite(s);
 }
