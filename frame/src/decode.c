@@ -39,6 +39,7 @@ static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fi
                  h2c_frame *f, size_t *start, size_t *len, h2c_frame_error *err)
 {
     uint32_t pad_field = 0, pad = 0;
+    *start = *len = 0;
     if (hd->flags & H2C_FRAME_FLAG_PADDED) {
         pad_field = 1;
         pad = payload[0];

@@ -6,13 +6,13 @@
 #include "frame_int.h"
 
 typedef struct status_info {
-    int status;
     const char *name;
     const char *reason;
+    int status;
     uint32_t h2;
 } status_info;
 
-#define S(st, reason, h2) { st, #st, reason, h2 }
+#define S(st, reason, h2) { #st, reason, st, h2 }
 static const status_info statuses[] = {
     S(H2C_FRAME_OK, "success", 0x0),
     S(H2C_FRAME_EV_PREFACE, "client connection preface", 0x0),
@@ -164,13 +164,10 @@ size_t h2c_frame_flags_format(uint8_t type, uint8_t flags, char *buf, size_t cap
         const char *name = flag_name(type, bit);
         if (n)
             text[n++] = '|';
-        if (name) {
-            size_t len = strlen(name);
-            memcpy(text + n, name, len);
-            n += len;
-        } else {
+        if (name)
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s", name);
+        else
             n += (size_t)snprintf(text + n, sizeof text - n, "0x%02x", bit);
-        }
     }
     if (buf && cap) {
         size_t w = n < cap ? n : cap - 1;

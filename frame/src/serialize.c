@@ -271,8 +271,8 @@ static int plan(const h2c_frame *first, uint32_t max, split *s)
     size_t take = block.len < room ? block.len : room;
     frag->ptr = block.ptr;
     frag->len = take;
-    s->rest.ptr = block.len > take ? block.ptr + take : NULL;
     s->rest.len = block.len - take;
+    s->rest.ptr = s->rest.len ? block.ptr + take : NULL;
     s->conts = (s->rest.len + max - 1) / max;
     s->first.hd.flags = (uint8_t)(s->first.hd.flags & ~H2C_FRAME_FLAG_END_HEADERS);
     if (s->conts == 0)
@@ -308,10 +308,11 @@ int h2c_frame_serialize_header_block(const h2c_frame *first, uint32_t max_frame_
         return rc;
     n += w;
     while (s.rest.len) {
-        size_t take = s.rest.len < max_frame_size ? s.rest.len : max_frame_size;
+        int last = s.rest.len <= max_frame_size;
+        size_t take = last ? s.rest.len : max_frame_size;
         h2c_frame c;
-        h2c_frame_init(&c, H2C_FRAME_TYPE_CONTINUATION,
-                       take == s.rest.len ? H2C_FRAME_FLAG_END_HEADERS : 0, first->hd.stream_id);
+        h2c_frame_init(&c, H2C_FRAME_TYPE_CONTINUATION, last ? H2C_FRAME_FLAG_END_HEADERS : 0,
+                       first->hd.stream_id);
         c.u.continuation.fragment.ptr = s.rest.ptr;
         c.u.continuation.fragment.len = take;
         rc = h2c_frame_serialize(&c, out + n, cap - n, &w);
