@@ -100,6 +100,11 @@ void h2c_frame_parser_reset(h2c_frame_parser *p)
     memset(&p->hd, 0, sizeof p->hd);
     p->have = 0;
     p->skip = 0;
+    if (p->cap > KEEP_BUFFER) {
+        h2c_frame_free(&p->al, p->buf);
+        p->buf = NULL;
+        p->cap = 0;
+    }
     clear_error(&p->err);
     memset(&p->stats, 0, sizeof p->stats);
 }

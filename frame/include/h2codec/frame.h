@@ -36,10 +36,10 @@
  *             rst_stream(ev.error.stream_id, ev.error.h2_error);
  *         // every frame event, even a stream error or an ignored frame,
  *         // goes through the assembler: it enforces header-block sequencing
- *         rc = h2c_frame_assembler_push(a, &ev.frame, &blk);
- *         if (rc < 0) goaway(...);                       // h2c_frame_assembler_error()
- *         if (rc > 0) hpack_decode(blk.fragment);        // end of block: blk.end
- *         if (rc == H2C_FRAME_OK && ev.decoded) handle(&ev.frame);
+ *         int arc = h2c_frame_assembler_push(a, &ev.frame, &blk);
+ *         if (arc < 0) goaway(...);                      // h2c_frame_assembler_error()
+ *         if (arc > 0) hpack_decode(blk.fragment);       // blk.end: finish the block
+ *         if (rc == H2C_FRAME_EV_FRAME) handle(&ev.frame); // flags, fields, flow control
  *     }
  *
  * Sending: fill an h2c_frame (h2c_frame_init() then the type's fields) and
@@ -178,7 +178,8 @@ typedef enum h2c_frame_status {
     H2C_FRAME_E_NOMEM = -31,         /**< the allocator failed (INTERNAL_ERROR; sticky) */
     H2C_FRAME_E_BUFFER_TOO_SMALL = -32, /**< serializer output does not fit; nothing written */
     H2C_FRAME_E_INVALID_ARGUMENT = -33, /**< NULL pointer, bad option, unencodable frame */
-    H2C_FRAME_E_STATE = -34          /**< call not allowed in the current state */
+    H2C_FRAME_E_STATE = -34          /**< call not allowed in the current state (reserved:
+                                          no call of this version returns it) */
 } h2c_frame_status;
 
 /** Human-readable reason for a status, e.g. "padding not shorter than the payload". Never NULL. */
@@ -492,6 +493,7 @@ H2C_FRAME_API void h2c_frame_parser_free(h2c_frame_parser *p);
 /**
  * Return to the state right after h2c_frame_parser_new(): offset 0, counters
  * zero, sticky error cleared, max_frame_size back to the option's value.
+ * Keeps a payload buffer of up to 16 KiB; frees a larger one.
  */
 H2C_FRAME_API void h2c_frame_parser_reset(h2c_frame_parser *p);
 
