@@ -480,7 +480,7 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
     uint64_t bound;
     if (!block_check(enc, fields, n, &bound))
         return H2C_HPACK_E_INVALID_ARGUMENT;
-    uint8_t dummy;
+    uint8_t dummy = 0;
     out_buf o;
     o.p = out ? out : &dummy;
     o.end = o.p + cap;

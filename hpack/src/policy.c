@@ -58,7 +58,7 @@ static int name_is(const h2c_hpack_field *f, const char *lit, size_t n)
     return f->name_len == n && memcmp(f->name, lit, n) == 0;
 }
 
-#define NAME_IS(f, lit) name_is(f, lit, sizeof lit - 1)
+#define NAME_IS(f, lit) name_is((f), (lit), sizeof(lit) - 1)
 
 /* Credentials are never indexed: an indexed secret can be probed by an
  * attacker who can add fields to the same connection (RFC 7541 section 7.1). */
@@ -118,7 +118,7 @@ static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_h
 
 static size_t ghost_set(uint32_t hash)
 {
-    return (hash & (H2C_POLICY_GHOST_SLOTS / GHOST_WAYS - 1)) * GHOST_WAYS;
+    return (size_t)(hash & (H2C_POLICY_GHOST_SLOTS / GHOST_WAYS - 1)) * GHOST_WAYS;
 }
 
 /* Remove the field's fingerprint; returns whether it was there and recent
