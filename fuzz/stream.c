@@ -6,6 +6,9 @@
  * (SETTINGS floods, empty frames, CONTINUATION floods, oversized blocks,
  * HPACK list-size bombs) are reached.
  *
+ * Each decoded block also goes through the RFC 9113 8.2-8.3 field
+ * validator (<h2codec/fields.h>), with leniency flags from the input.
+ *
  * The pipeline runs twice, on the input in one piece and in random
  * fragments (exact-size heap copies); everything it reports -- events,
  * errors, assembled blocks, decoded fields -- is hashed, and both runs must
@@ -13,7 +16,8 @@
  * block and field.
  *
  * Input:
- *   mode:u8      preface mode (mode % 3); 0x80 joins blocks (ASSEMBLER_JOIN)
+ *   mode:u8      preface mode (mode % 3); 0x80 joins blocks (ASSEMBLER_JOIN);
+ *                (mode >> 3) & 0xf are the field validator's leniency flags
  *   settings:u8  parser max_settings (0 = default)
  *   empty:u8     parser max_empty_frames (0 = no limit)
  *   cont:u8      assembler max_continuations = cont - 1 (0 = default)
@@ -35,6 +39,8 @@
  */
 #include <string.h>
 
+#include <h2codec/fields.h>
+
 #include "frame_step.h"
 #include "hpack_step.h"
 
@@ -44,6 +50,7 @@ typedef struct config {
     h2c_frame_parser_options popt;
     h2c_frame_assembler_options aopt;
     h2c_hpack_decoder_options hopt;
+    uint32_t lenient; /* H2C_FIELDS_LENIENT_* */
     uint64_t mfs_at; /* frame events before the new max frame size; 0 = never */
     uint32_t mfs;
 } config;
@@ -71,7 +78,8 @@ static void mix_int(outcome *o, uint64_t v)
 
 /* Decode one fragment; returns 0 or the HPACK error. */
 static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_view frag,
-                          outcome *o, size_t *list_sum, uint32_t *count)
+                          h2c_fields_validator *val, outcome *o, size_t *list_sum,
+                          uint32_t *count)
 {
     size_t off = 0;
     if (frag.len == 0)
@@ -94,6 +102,9 @@ static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_v
         mix_int(o, f.value_len);
         mix(o, f.value, f.value_len);
         mix_int(o, f.indexing);
+        rc = h2c_fields_validator_push(val, f.name, f.name_len, f.value, f.value_len);
+        H2C_FUZZ_CHECK(rc <= 0 && rc > H2C_FIELDS_E_STATE && h2c_fields_status_name(rc) != NULL);
+        mix_int(o, (uint64_t)(int64_t)rc);
         o->fields++;
     }
 }
@@ -123,6 +134,7 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
     h2c_frame_assembler *a = NULL;
     h2c_hpack_decoder *dec = NULL;
     h2c_fuzz_fparse fp;
+    h2c_fields_validator val;
     size_t list_sum = 0;
     uint32_t count = 0;
     h2c_frame_allocator fhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
@@ -201,13 +213,24 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
         H2C_FUZZ_CHECK(blk.stream_id != 0);
         mix_int(o, blk.stream_id);
         mix_int(o, blk.size);
-        rc = hpack_fragment(dec, cfg, blk.fragment, o, &list_sum, &count);
+        if (blk.continuations == 0)
+            h2c_fields_validator_init(&val, blk.type == H2C_FRAME_TYPE_PUSH_PROMISE
+                                                ? H2C_FIELDS_REQUEST : H2C_FIELDS_AUTO,
+                                      cfg->lenient);
+        rc = hpack_fragment(dec, cfg, blk.fragment, &val, o, &list_sum, &count);
         if (rc == 0 && blk.end) {
+            int vr;
             if (cfg->aopt.flags & H2C_FRAME_ASSEMBLER_JOIN)
                 H2C_FUZZ_CHECK(blk.block.len == blk.size || blk.continuations == 0);
             rc = h2c_hpack_decoder_finish(dec);
             list_sum = 0;
             count = 0;
+            vr = h2c_fields_validator_finish(&val);
+            H2C_FUZZ_CHECK(vr <= 0 && vr > H2C_FIELDS_E_STATE);
+            mix_int(o, (uint64_t)(int64_t)vr);
+            mix_int(o, h2c_fields_validator_kind(&val));
+            /* After finish, the validator refuses more fields. */
+            H2C_FUZZ_CHECK(h2c_fields_validator_push(&val, "a", 1, "b", 1) == H2C_FIELDS_E_STATE);
         }
         if (rc != 0) {
             /* COMPRESSION_ERROR ends the connection (RFC 9113 4.3). */
@@ -250,6 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.popt.preface = mode % 3;
     if (mode & 0x80)
         cfg.aopt.flags |= H2C_FRAME_ASSEMBLER_JOIN;
+    cfg.lenient = (mode >> 3) & 0xf;
     if ((v = h2c_fuzz_u8(&r)) != 0)
         cfg.popt.max_settings = v;
     cfg.popt.max_empty_frames = h2c_fuzz_u8(&r);
