@@ -419,17 +419,16 @@ static int string_start(h2c_hpack_decoder *dec, const uint8_t *at, int is_name)
  * Huffman-decode n octets from p into scratch at base + str_out, never
  * letting the output pass max_string_len.  str_cap is the room
  * grow_for_piece() made; pieces are sized so that the decoder's worst case
- * (2 symbols per octet, one stray store) fits.
+ * (h2c_huff_decode_room) fits.
  */
 static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, size_t n)
 {
     while (n > 0) {
-        size_t room = dec->str_cap - dec->str_out;
-        size_t chunk = (room - 1) / 2;
+        size_t chunk = h2c_huff_decode_fits(dec->str_cap - dec->str_out);
         ptrdiff_t w;
         if (chunk == 0) {
             /* Nearly full: one octet through a small buffer, then check. */
-            uint8_t tmp[3];
+            uint8_t tmp[4];
             w = h2c_huff_decode(&dec->huff, tmp, p, 1);
             if (w < 0)
                 return fail(dec, (int)w, off_of(dec, p));
@@ -468,9 +467,8 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
         if (hard > dec->max_string_len)
             hard = dec->max_string_len;
         hard += 1;
-        want = n < hard / 2 ? dec->str_out + 2 * n + 1 : hard;
-        if (want > hard)
-            want = hard;
+        size_t room = h2c_huff_decode_room(n);
+        want = room < hard - dec->str_out ? dec->str_out + room : hard;
     }
     if (want > dec->str_cap) {
         /* Keep the name (if it is in scratch) and the string so far. */

@@ -6,15 +6,20 @@ Usage: python3 gen_huffman_table.py > huffman_table.c
 Emits
   - h2c_huff_code[257] / h2c_huff_len[257]: the code of each symbol, LSB
     aligned, for the 64-bit accumulator encoder;
-  - h2c_huff_fsm[256][16]: a nibble automaton for decoding.  Its states are
-    the 256 internal nodes of the code tree (257 leaves), state 0 the root.
-    Feeding 4 bits from a state walks the tree; reaching a leaf emits its
-    symbol and restarts at the root.  The shortest code is 5 bits, so one
-    nibble completes at most one symbol (checked below).  Reaching EOS sets
-    the FAIL flag.
-  - h2c_huff_node_info[256]: per state, the number of bits walked from the
-    root (depth) and whether they were all ones, for the end-of-string
-    padding check.
+  - h2c_huff_dec12[4096]: the decoder's first level, indexed by the next 12
+    input bits.  Each entry holds the symbols whose codes lie wholly inside
+    those 12 bits, at most two (the shortest code is 5 bits and a third
+    would need 15), their total length, and the length of the first alone
+    (for the end of the input, where the second may not be complete).
+    16 KiB: it stays in the L1 cache.  Codes of 12 bits or less are exactly
+    the 12-bit prefixes below 0xffc (the code is canonical, checked below),
+    so an entry with no symbol means "the next code is 13 to 30 bits".
+  - h2c_huff_long[]: the second level, for those long codes.  The code is
+    canonical: codes of one length are consecutive numbers, and codes grow
+    with their length, so the length of the next code is the first whose
+    last code, left-aligned in 32 bits, is at least the next 32 input bits;
+    the symbol is then found by offset in h2c_huff_sym[], the symbols in code
+    order.  EOS is the last, longest code.
 """
 import sys
 
@@ -89,65 +94,71 @@ CODES = [
 assert len(CODES) == 257
 EOS = 256
 
-F_EMIT = 1
-F_FAIL = 2
+
+def check_canonical():
+    """Codes of each length are consecutive and follow the shorter ones."""
+    order = sorted(range(len(CODES)), key=lambda s: (CODES[s][1], s))
+    code, prev = -1, CODES[order[0]][1]
+    for s in order:
+        n = CODES[s][1]
+        code = (code + 1) << (n - prev)
+        prev = n
+        assert CODES[s][0] == code, 'code is not canonical'
+    return order
 
 
-def build_tree():
-    """Internal nodes as [child0, child1]; children are ('n', id) or ('s', sym).
-    Node ids are assigned in creation order, root = 0."""
-    nodes = [[None, None]]
-    for sym, (code, n) in enumerate(CODES):
-        node = 0
-        for i in range(n - 1, -1, -1):
-            bit = (code >> i) & 1
-            if i == 0:
-                assert nodes[node][bit] is None, 'code is not prefix-free'
-                nodes[node][bit] = ('s', sym)
-            else:
-                child = nodes[node][bit]
-                if child is None:
-                    nodes.append([None, None])
-                    child = ('n', len(nodes) - 1)
-                    nodes[node][bit] = child
-                assert child[0] == 'n', 'code is not prefix-free'
-                node = child[1]
-    assert all(c is not None for nd in nodes for c in nd), 'code is not complete'
-    return nodes
+# Fields of a first-level entry (huffman.h: H2C_HUFF_*).
+FAST_BITS = 12
+LONG_PREFIX = 0xffc  # 12-bit prefixes at or above this start a code > 12 bits
 
 
-def node_paths(nodes):
-    """id -> bit string from the root."""
-    paths = {0: ''}
-    stack = [0]
-    while stack:
-        s = stack.pop()
-        for bit in (0, 1):
-            kind, v = nodes[s][bit]
-            if kind == 'n':
-                paths[v] = paths[s] + str(bit)
-                stack.append(v)
-    return paths
+def first_symbol(value, nbits, pos, codes):
+    """(sym, len) of the code starting at bit pos of an nbits-bit value, or None."""
+    for n in range(5, nbits - pos + 1):
+        sym = codes.get((n, (value >> (nbits - pos - n)) & ((1 << n) - 1)))
+        if sym is not None:
+            return sym, n
+    return None
 
 
-def transition(nodes, state, nibble):
-    node, sym, flags = state, 0, 0
-    for i in (3, 2, 1, 0):
-        kind, v = nodes[node][(nibble >> i) & 1]
-        if kind == 'n':
-            node = v
-            continue
-        if v == EOS:
-            return 0, 0, F_FAIL
-        assert not flags & F_EMIT, 'two symbols in one nibble'
-        sym, flags, node = v, flags | F_EMIT, 0
-    return node, sym, flags
+def fast_table():
+    codes = {(n, c): s for s, (c, n) in enumerate(CODES)}
+    table = []
+    for x in range(1 << FAST_BITS):
+        syms, pos, first_len = [], 0, 0
+        while len(syms) < 2:
+            r = first_symbol(x, FAST_BITS, pos, codes)
+            if r is None:
+                break
+            assert r[0] != EOS
+            syms.append(r[0])
+            pos += r[1]
+            if len(syms) == 1:
+                first_len = r[1]
+        assert (len(syms) == 0) == (x >= LONG_PREFIX)
+        s0 = syms[0] if syms else 0
+        s1 = syms[1] if len(syms) > 1 else 0
+        table.append(pos | len(syms) << 6 | s0 << 8 | s1 << 16 | first_len << 24)
+    return table
+
+
+def long_table(order):
+    """(last code left-aligned in 32 bits, length, offset) per length >= 13."""
+    rows, done = [], 0
+    lengths = sorted({n for _, n in CODES})
+    for n in lengths:
+        syms = [s for s in order if CODES[s][1] == n]
+        first = CODES[syms[0]][0]
+        last = CODES[syms[-1]][0]
+        if n > FAST_BITS:
+            # symbol = h2c_huff_sym[(next n bits) + offset], mod 2^32
+            rows.append((((last + 1) << (32 - n)) - 1, n, (done - first) % (1 << 32)))
+        done += len(syms)
+    return rows
 
 
 def main():
-    nodes = build_tree()
-    assert len(nodes) == 256
-    paths = node_paths(nodes)
+    order = check_canonical()
     w = sys.stdout.write
     w('/* GENERATED by gen_huffman_table.py from RFC 7541 Appendix B; do not edit. */\n')
     w('#include "huffman.h"\n\n')
@@ -158,22 +169,26 @@ def main():
     for i, (_, n) in enumerate(CODES):
         w(('\n    ' if i % 16 == 0 else ' ') + '%d,' % n)
     w('\n};\n\n')
-    w('/* depth | H2C_HUFF_ALL_ONES when every bit from the root was 1. */\n')
-    w('const uint8_t h2c_huff_node_info[256] = {')
-    for s in range(256):
-        p = paths[s]
-        info = len(p) | (0x80 if '0' not in p else 0)
-        w(('\n    ' if s % 16 == 0 else ' ') + '0x%02x,' % info)
+    w('/* Symbols in code order (canonical: by length, then value). */\n')
+    w('const uint16_t h2c_huff_sym[257] = {')
+    for i, s in enumerate(order):
+        w(('\n    ' if i % 16 == 0 else ' ') + '%d,' % s)
     w('\n};\n\n')
-    w('const h2c_huff_step h2c_huff_fsm[256][16] = {\n')
-    for s in range(256):
-        w('    {')
-        for x in range(16):
-            nxt, sym, fl = transition(nodes, s, x)
-            w(('\n        ' if x % 4 == 0 else ' ') + '{%d, %d, %d},' % (nxt, sym, fl))
-        w('\n    },\n')
-    w('};\n')
+    rows = long_table(order)
+    assert len(rows) == H2C_HUFF_LONG_ROWS and rows[-1][0] == 0xffffffff
+    w('/* Codes of 13 bits or more: { last code left-aligned, length, offset }. */\n')
+    w('const h2c_huff_long_row h2c_huff_long[%d] = {\n' % len(rows))
+    for last, n, off in rows:
+        w('    {0x%08x, %d, 0x%08x},\n' % (last, n, off))
+    w('};\n\n')
+    w('/* len | nsym << 6 | sym0 << 8 | sym1 << 16 | len0 << 24, by the next 12 bits. */\n')
+    w('const uint32_t h2c_huff_dec12[4096] = {')
+    for i, e in enumerate(fast_table()):
+        w(('\n    ' if i % 8 == 0 else ' ') + '0x%08x,' % e)
+    w('\n};\n')
 
+
+H2C_HUFF_LONG_ROWS = 14
 
 if __name__ == '__main__':
     main()

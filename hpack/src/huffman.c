@@ -3,6 +3,8 @@
 
 #include <h2codec/hpack.h>
 
+#include <string.h>
+
 size_t h2c_huff_encoded_len(const uint8_t *src, size_t len)
 {
     uint64_t bits = 0;
@@ -48,56 +50,143 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
 
 void h2c_huff_dec_init(h2c_huff_dec *st)
 {
-    st->state = 0;
+    st->bits = 0;
+    st->nbits = 0;
     st->err_pos = 0;
 }
 
-/* Slow path after a failure: find the octet that completed EOS. */
-static ptrdiff_t locate_eos(h2c_huff_dec *st, const uint8_t *src, size_t len)
+/* Big-endian 64-bit load (compilers turn it into one load and a byte swap). */
+static inline uint64_t load_be64(const uint8_t *p)
 {
-    unsigned s = st->state;
-    for (size_t i = 0; i < len; i++) {
-        const h2c_huff_step *hi = &h2c_huff_fsm[s][src[i] >> 4];
-        const h2c_huff_step *lo = &h2c_huff_fsm[hi->next][src[i] & 0x0f];
-        if ((hi->flags | lo->flags) & H2C_HUFF_FAIL) {
-            st->err_pos = i;
-            break;
-        }
-        s = lo->next;
-    }
-    return H2C_HPACK_E_HUFFMAN_EOS;
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
 }
 
+/* Store the two symbol octets of a first-level entry with one 16-bit store
+ * (the byte order test folds to a constant). */
+static inline void store_syms(uint8_t *o, uint32_t e)
+{
+    const uint16_t one = 1;
+    uint8_t little;
+    memcpy(&little, &one, 1);
+    uint16_t v = (uint16_t)(little ? e >> 8 : (e >> 8 & 0xffu) << 8 | (e >> 16 & 0xffu));
+    memcpy(o, &v, 2);
+}
+
+/* The code at the top of acc is 13 bits or longer: its length, and the
+ * symbol in *sym.  Rare in text: a short linear walk over 14 lengths. */
+static unsigned long_code(uint64_t acc, unsigned *sym)
+{
+    uint32_t v = (uint32_t)(acc >> 32);
+    const h2c_huff_long_row *r = h2c_huff_long;
+    while (v > r->last)
+        r++;
+    *sym = h2c_huff_sym[(uint32_t)((v >> (32 - r->len)) + r->offset)];
+    return r->len;
+}
+
+/*
+ * Bits live in a 64-bit accumulator, MSB first: n valid bits at the top,
+ * zeros or the true next input bits below them.  While 8 input octets
+ * remain, a branch-free refill brings n to 56..63 and four first-level
+ * steps follow (at most 48 bits); a step at a long code takes nothing, so
+ * the long code is decoded after the four.  Near the end the refill goes
+ * octet by octet and each step checks that its codes end within the valid
+ * bits; what remains (no complete code, < 30 bits) carries over.
+ */
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
 {
-    unsigned s = st->state, seen = 0;
+    uint64_t acc = st->bits;
+    unsigned n = st->nbits, sym, l;
+    const unsigned n0 = n;
+    const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
-    for (size_t i = 0; i < len; i++) {
-        /* Branch-free: store the symbol, advance only if one was completed;
-         * failures are collected in 'seen' and located afterwards.  The step
-         * is read whole before the store, which might otherwise alias it. */
-        uint8_t b = src[i];
-        h2c_huff_step hi = h2c_huff_fsm[s][b >> 4];
-        h2c_huff_step lo = h2c_huff_fsm[hi.next][b & 0x0f];
-        o[0] = hi.sym;
-        o += hi.flags & H2C_HUFF_EMIT;
-        o[0] = lo.sym;
-        o += lo.flags & H2C_HUFF_EMIT;
-        seen |= hi.flags | lo.flags;
-        s = lo.next;
+    uint32_t e;
+
+#define H2C_HUFF_STEP()                                                                 \
+    do {                                                                                \
+        e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];                           \
+        store_syms(o, e);                                                               \
+        o += H2C_HUFF_E_COUNT(e);                                                       \
+        acc <<= H2C_HUFF_E_LEN(e);                                                      \
+        n -= H2C_HUFF_E_LEN(e);                                                         \
+    } while (0)
+
+    while ((size_t)(end - p) >= 8) {
+        acc |= load_be64(p) >> n;
+        p += (63 - n) >> 3;
+        n |= 56;
+        H2C_HUFF_STEP();
+        H2C_HUFF_STEP();
+        H2C_HUFF_STEP();
+        H2C_HUFF_STEP();
+        if ((acc >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
+            if (n < 30) {
+                if ((size_t)(end - p) < 8)
+                    break;
+                acc |= load_be64(p) >> n;
+                p += (63 - n) >> 3;
+                n |= 56;
+            }
+            l = long_code(acc, &sym);
+            if (sym == H2C_HUFF_EOS)
+                goto eos;
+            *o++ = (uint8_t)sym;
+            acc <<= l;
+            n -= l;
+        }
     }
-    if (seen & H2C_HUFF_FAIL)
-        return locate_eos(st, src, len);
-    st->state = (uint8_t)s;
+#undef H2C_HUFF_STEP
+
+    for (;;) {
+        while (n <= 56 && p < end) {
+            acc |= (uint64_t)*p++ << (56 - n);
+            n += 8;
+        }
+        e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];
+        if (H2C_HUFF_E_COUNT(e)) {
+            if (H2C_HUFF_E_LEN(e) <= n) {
+                store_syms(o, e);
+                o += H2C_HUFF_E_COUNT(e);
+                acc <<= H2C_HUFF_E_LEN(e);
+                n -= H2C_HUFF_E_LEN(e);
+                continue;
+            }
+            l = H2C_HUFF_E_LEN0(e);
+            if (l > n)
+                break;
+            *o++ = (uint8_t)H2C_HUFF_E_SYMS(e);
+        } else {
+            l = long_code(acc, &sym);
+            if (l > n)
+                break;
+            if (sym == H2C_HUFF_EOS)
+                goto eos;
+            *o++ = (uint8_t)sym;
+        }
+        acc <<= l;
+        n -= l;
+    }
+    st->bits = n ? acc & ~(~(uint64_t)0 >> n) : 0;
+    st->nbits = (uint8_t)n;
     return o - dst;
+
+eos: {
+    /* Bits decoded before EOS, counting the carried ones; EOS is 30 bits. */
+    uint64_t before = n0 + 8 * (uint64_t)(p - src) - n;
+    st->err_pos = (size_t)((before + 29 - n0) / 8);
+    return H2C_HPACK_E_HUFFMAN_EOS;
+}
 }
 
 int h2c_huff_dec_finish(const h2c_huff_dec *st)
 {
-    uint8_t info = h2c_huff_node_info[st->state];
-    if (!(info & H2C_HUFF_ALL_ONES))
+    unsigned n = st->nbits;
+    /* The pending bits must be a prefix of EOS (all ones), shorter than 8. */
+    if (n && (~st->bits >> (64 - n)) != 0)
         return H2C_HPACK_E_HUFFMAN_BAD_PAD;
-    if ((info & H2C_HUFF_DEPTH) > 7)
+    if (n > 7)
         return H2C_HPACK_E_HUFFMAN_PADDING;
     return 0;
 }

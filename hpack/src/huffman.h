@@ -24,33 +24,49 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len);
 extern const uint32_t h2c_huff_code[257];
 extern const uint8_t h2c_huff_len[257];
 
-/* One step of the nibble automaton: from a state, feed 4 bits MSB first. */
-typedef struct h2c_huff_step {
-    uint8_t next;  /* state after the 4 bits (0 = root, on a symbol boundary) */
-    uint8_t sym;   /* the symbol completed, if flags & H2C_HUFF_EMIT */
-    uint8_t flags; /* H2C_HUFF_EMIT, H2C_HUFF_FAIL */
-} h2c_huff_step;
+/* ---- decoding tables ---- */
 
-#define H2C_HUFF_EMIT 1u /* a symbol was completed in these 4 bits */
-#define H2C_HUFF_FAIL 2u /* the EOS code was completed: the string is invalid */
+/*
+ * First level, h2c_huff_dec12[next 12 bits]: the codes lying wholly inside
+ * those bits, at most two.  Fields of an entry:
+ */
+#define H2C_HUFF_FAST_BITS 12
+#define H2C_HUFF_E_LEN(e) ((e) & 63u)          /* bits of the symbols together */
+#define H2C_HUFF_E_COUNT(e) (((e) >> 6) & 3u)  /* 0, 1 or 2 symbols */
+#define H2C_HUFF_E_SYMS(e) ((e) >> 8)          /* first symbol, then the second */
+#define H2C_HUFF_E_LEN0(e) ((e) >> 24)         /* bits of the first symbol */
+/* Entries from this 12-bit prefix on hold no symbol: the code is longer. */
+#define H2C_HUFF_LONG_PREFIX 0xffcu
+extern const uint32_t h2c_huff_dec12[1u << H2C_HUFF_FAST_BITS];
 
-extern const h2c_huff_step h2c_huff_fsm[256][16];
+/*
+ * Second level, codes of 13 to 30 bits: the next code's length is that of
+ * the first row whose 'last' is >= the next 32 input bits, and its symbol
+ * h2c_huff_sym[(next len bits) + offset] (uint32_t arithmetic).
+ */
+typedef struct h2c_huff_long_row {
+    uint32_t last;   /* the last code of this length, left-aligned in 32 bits */
+    uint8_t len;
+    uint32_t offset; /* index in h2c_huff_sym of its first code, minus that code */
+} h2c_huff_long_row;
 
-/* Per state: bits since the last symbol (depth, low 5 bits), and
- * H2C_HUFF_ALL_ONES if they are all 1 (a prefix of EOS). */
-#define H2C_HUFF_ALL_ONES 0x80u
-#define H2C_HUFF_DEPTH 0x1fu
-extern const uint8_t h2c_huff_node_info[256];
+#define H2C_HUFF_LONG_ROWS 14
+#define H2C_HUFF_EOS 256
+extern const h2c_huff_long_row h2c_huff_long[H2C_HUFF_LONG_ROWS];
+/* Symbols in code order. */
+extern const uint16_t h2c_huff_sym[257];
 
 /* ---- decoding ---- */
 
 /*
- * Resumable decoder: a string may be fed in pieces, split anywhere.  One
- * input octet completes at most 2 symbols (the shortest code is 5 bits), and
- * a whole string of n octets decodes to at most 8 * n / 5 octets.
+ * Resumable decoder: a string may be fed in pieces, split anywhere.  The
+ * bits after the last complete code carry over to the next piece; they
+ * never hold a complete code, so they are fewer than 30.  A whole string
+ * of n octets decodes to at most h2c_huff_decoded_max(n) octets.
  */
 typedef struct h2c_huff_dec {
-    uint8_t state;   /* automaton state: node reached since the last symbol */
+    uint64_t bits;   /* pending bits, MSB first; the rest are zero */
+    uint8_t nbits;   /* how many (0..29) */
     size_t err_pos;  /* after a failed h2c_huff_decode: index in src of the bad octet */
 } h2c_huff_dec;
 
@@ -58,17 +74,27 @@ void h2c_huff_dec_init(h2c_huff_dec *st);
 
 /*
  * Decode len octets from src, appending symbols to dst, which must have room
- * for h2c_huff_decode_room(len) octets (the decoder stores one octet past
- * the output unconditionally, to stay branch-free).  Returns the octets
- * written, or H2C_HPACK_E_HUFFMAN_EOS (st->err_pos says which octet
- * completed EOS).
+ * for h2c_huff_decode_room(len) octets (the decoder may store one octet past
+ * its output, to stay branch-free).  Returns the octets written, or
+ * H2C_HPACK_E_HUFFMAN_EOS (st->err_pos says which octet completed EOS).
  */
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len);
 
-/* Room h2c_huff_decode() needs in dst for len input octets. */
+/*
+ * Room h2c_huff_decode() needs in dst for len input octets: the first
+ * symbol may complete pending bits with a single new one, every other takes
+ * at least 5 new bits; plus the one stray octet.  From a fresh state (the
+ * start of a string) h2c_huff_decoded_max(len) + 1 is enough.
+ */
 static inline size_t h2c_huff_decode_room(size_t len)
 {
-    return 2 * len + 1;
+    return (size_t)(((uint64_t)len * 8 + 4) / 5) + 1;
+}
+
+/* Most input octets whose h2c_huff_decode_room() fits in room octets. */
+static inline size_t h2c_huff_decode_fits(size_t room)
+{
+    return room ? (size_t)(((uint64_t)room - 1) * 5 / 8) : 0;
 }
 
 /* Most octets a whole Huffman string of len octets can decode to. */

@@ -1,5 +1,6 @@
-/* Huffman coding (RFC 7541 section 5.2, Appendix B): encoder, nibble
- * automaton decoder, padding and EOS rules. */
+/* Huffman coding (RFC 7541 section 5.2, Appendix B): encoder, table-driven
+ * decoder against a bit-by-bit reference at every split, padding and EOS
+ * rules. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,286 @@ START_TEST(guard_page_input)
 }
 END_TEST
 
+/* ---- against a bit-by-bit reference ---- */
+
+/*
+ * Reference decoder: the code tree, built from the code list alone (none of
+ * the decoder's tables), walked one bit at a time.  Returns the status;
+ * *out_len the octets decoded, *err_pos the octet completing EOS.
+ */
+static int16_t tree[256][2]; /* internal nodes; child >= 0 a node, < 0 a leaf ~sym */
+
+static void build_tree(void)
+{
+    int nodes = 1;
+    memset(tree, 0, sizeof tree);
+    for (int sym = 0; sym < 257; sym++) {
+        int node = 0;
+        for (int i = h2c_huff_len[sym] - 1; i >= 0; i--) {
+            int bit = h2c_huff_code[sym] >> i & 1;
+            if (i == 0) {
+                tree[node][bit] = (int16_t)~sym;
+            } else {
+                if (tree[node][bit] == 0) {
+                    ck_assert_int_lt(nodes, 256);
+                    tree[node][bit] = (int16_t)nodes++;
+                }
+                node = tree[node][bit];
+            }
+        }
+    }
+    ck_assert_int_eq(nodes, 256); /* 257 leaves: the code is complete */
+}
+
+static int ref_decode(const uint8_t *src, size_t len, uint8_t *out, size_t *out_len,
+                      size_t *err_pos)
+{
+    unsigned n = 0, ones = 1;
+    int node = 0;
+    size_t o = 0;
+    if (tree[0][0] == 0)
+        build_tree();
+    for (size_t i = 0; i < len * 8; i++) {
+        int bit = src[i / 8] >> (7 - i % 8) & 1;
+        int next = tree[node][bit];
+        n++;
+        ones &= (unsigned)bit;
+        if (next >= 0) {
+            node = next;
+            continue;
+        }
+        if (~next == 256) {
+            *err_pos = i / 8;
+            return H2C_HPACK_E_HUFFMAN_EOS;
+        }
+        out[o++] = (uint8_t)~next;
+        node = 0;
+        n = 0;
+        ones = 1;
+    }
+    *out_len = o;
+    if (n && !ones)
+        return H2C_HPACK_E_HUFFMAN_BAD_PAD;
+    return n > 7 ? H2C_HPACK_E_HUFFMAN_PADDING : 0;
+}
+
+/*
+ * Decode src cut before each of cuts[0..ncuts), every piece into exactly
+ * h2c_huff_decode_room() octets, on the heap (for the sanitizers) or, with
+ * guard, ending against a guard page.  Returns the status; *err_pos is
+ * counted from the start of src.
+ */
+static int cut_decode_in(const uint8_t *src, size_t len, const size_t *cuts, size_t ncuts,
+                         uint8_t *out, size_t *out_len, size_t *err_pos, int guard)
+{
+    static const uint8_t zeros[4 * 4096];
+    h2c_huff_dec st;
+    h2c_huff_dec_init(&st);
+    size_t off = 0, n = 0;
+    for (size_t c = 0; c <= ncuts; c++) {
+        size_t to = c < ncuts ? cuts[c] : len, k = to - off;
+        size_t room = h2c_huff_decode_room(k);
+        uint8_t *in = guard ? h2t_guard_copy(src + off, k) : malloc(k ? k : 1);
+        uint8_t *o = guard ? h2t_guard_copy(zeros, room) : malloc(room);
+        if (!guard)
+            memcpy(in, src + off, k);
+        ptrdiff_t w = h2c_huff_decode(&st, o, in, k);
+        if (w >= 0) {
+            ck_assert_uint_le((size_t)w, room - 1);
+            memcpy(out + n, o, (size_t)w);
+            n += (size_t)w;
+        }
+        if (guard) {
+            h2t_guard_free(in, k);
+            h2t_guard_free(o, room);
+        } else {
+            free(in);
+            free(o);
+        }
+        if (w < 0) {
+            *err_pos = off + st.err_pos;
+            return (int)w;
+        }
+        off = to;
+    }
+    *out_len = n;
+    return h2c_huff_dec_finish(&st);
+}
+
+static int cut_decode(const uint8_t *src, size_t len, const size_t *cuts, size_t ncuts,
+                      uint8_t *out, size_t *out_len, size_t *err_pos)
+{
+    return cut_decode_in(src, len, cuts, ncuts, out, out_len, err_pos, 0);
+}
+
+/* Append the n low bits of v to a bit string. */
+static void put_bits(uint8_t *buf, size_t *bit, uint32_t v, unsigned n)
+{
+    while (n--) {
+        if (v >> n & 1)
+            buf[*bit / 8] |= (uint8_t)(0x80 >> (*bit % 8));
+        (*bit)++;
+    }
+}
+
+static uint32_t rnd(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* A random test string: valid codes (text-like, or any octet, or long
+ * codes only), EOS, bad or long padding, flipped bits, random octets. */
+static size_t make_case(uint32_t *seed, uint8_t *buf, size_t cap)
+{
+    memset(buf, 0, cap);
+    unsigned kind = rnd(seed) % 6;
+    size_t bit = 0, nsym = rnd(seed) % 48;
+    if (kind == 5) { /* random octets */
+        size_t len = rnd(seed) % 32;
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)rnd(seed);
+        return len;
+    }
+    size_t eos_at = kind == 1 ? rnd(seed) % (nsym + 1) : SIZE_MAX;
+    for (size_t i = 0; i <= nsym; i++) {
+        if (i == eos_at)
+            put_bits(buf, &bit, h2c_huff_code[256], 30);
+        if (i == nsym)
+            break;
+        unsigned sym;
+        switch (rnd(seed) % 4) {
+        case 0: sym = rnd(seed) % 256; break;             /* any octet */
+        case 1: sym = 128 + rnd(seed) % 128; break;       /* long codes */
+        default: sym = ' ' + rnd(seed) % 95; break;       /* text */
+        }
+        put_bits(buf, &bit, h2c_huff_code[sym], h2c_huff_len[sym]);
+    }
+    unsigned pad = (8 - bit % 8) % 8;
+    if (kind == 2) /* too much padding */
+        pad += 8 * (1 + rnd(seed) % 3);
+    put_bits(buf, &bit, 0x3fffffffu, pad > 30 ? 30 : pad);
+    size_t len = (bit + 7) / 8;
+    if (kind == 3 && len) /* padding that may not be all ones */
+        buf[len - 1] ^= (uint8_t)(1u << rnd(seed) % 8);
+    if (kind == 4 && len) /* a flipped bit anywhere */
+        buf[rnd(seed) % len] ^= (uint8_t)(1u << rnd(seed) % 8);
+    return len;
+}
+
+typedef struct ref_result {
+    int rc;
+    uint8_t out[512];
+    size_t len, err_pos;
+} ref_result;
+
+static void check_cuts(const uint8_t *src, size_t len, const ref_result *want,
+                       const size_t *cuts, size_t ncuts)
+{
+    uint8_t got[512];
+    size_t gl = 0, ge = 0;
+    int gr = cut_decode_in(src, len, cuts, ncuts, got, &gl, &ge, ncuts == 0);
+    ck_assert_int_eq(gr, want->rc);
+    if (want->rc == 0) {
+        ck_assert_uint_eq(gl, want->len);
+        ck_assert_mem_eq(got, want->out, gl);
+        ck_assert_uint_le(gl, h2c_huff_decoded_max(len));
+    } else if (want->rc == H2C_HPACK_E_HUFFMAN_EOS) {
+        ck_assert_uint_eq(ge, want->err_pos);
+    }
+}
+
+/* Whole, at every single cut, octet by octet, and at random double cuts. */
+START_TEST(matches_reference_at_every_split)
+{
+    uint32_t seed = 0x5eed;
+    uint8_t buf[256];
+    size_t cuts[256];
+    for (int iter = 0; iter < 1500; iter++) {
+        size_t len = make_case(&seed, buf, sizeof buf);
+        ref_result want;
+        want.rc = ref_decode(buf, len, want.out, &want.len, &want.err_pos);
+        check_cuts(buf, len, &want, NULL, 0);
+        for (size_t c = 1; c < len; c++)
+            check_cuts(buf, len, &want, &c, 1);
+        for (size_t c = 1; c < len; c++)
+            cuts[c - 1] = c;
+        if (len > 1)
+            check_cuts(buf, len, &want, cuts, len - 1);
+        if (len > 2) {
+            size_t a = 1 + rnd(&seed) % (len - 1), b = 1 + rnd(&seed) % (len - 1);
+            cuts[0] = a < b ? a : b;
+            cuts[1] = a < b ? b : a;
+            check_cuts(buf, len, &want, cuts, a == b ? 1 : 2);
+        }
+    }
+}
+END_TEST
+
+/* Long strings run the 8-octets-at-a-time loop for many rounds; long codes
+ * (octets >= 128) land at every position relative to its refills. */
+START_TEST(long_strings_match_reference)
+{
+    uint32_t seed = 77;
+    static uint8_t in[4000], enc[4000 * 4], want[8000], got[8000];
+    for (int iter = 0; iter < 40; iter++) {
+        size_t len = 1000 + rnd(&seed) % 3000;
+        unsigned every = 1 + rnd(&seed) % 40;
+        for (size_t i = 0; i < len; i++)
+            in[i] = i % every == 0 ? (uint8_t)(128 + rnd(&seed) % 128)
+                                   : (uint8_t)('a' + rnd(&seed) % 26);
+        size_t n = h2c_huff_encode(enc, in, len);
+        size_t wl, gl, e;
+        ck_assert_int_eq(ref_decode(enc, n, want, &wl, &e), 0);
+        ck_assert_uint_eq(wl, len);
+        ck_assert_mem_eq(want, in, len);
+        size_t cut = rnd(&seed) % n;
+        ck_assert_int_eq(cut_decode(enc, n, &cut, cut ? 1 : 0, got, &gl, &e), 0);
+        ck_assert_uint_eq(gl, len);
+        ck_assert_mem_eq(got, in, len);
+        /* A whole string from a fresh state stays within decoded_max + 1. */
+        size_t room = h2c_huff_decoded_max(n) + 1;
+        uint8_t *junk = calloc(room, 1);
+        uint8_t *o = h2t_guard_copy(junk, room);
+        free(junk);
+        h2c_huff_dec st;
+        h2c_huff_dec_init(&st);
+        ck_assert_int_eq(h2c_huff_decode(&st, o, enc, n), (ptrdiff_t)len);
+        h2t_guard_free(o, room);
+        /* EOS spliced in at a symbol boundary is found at its last octet. */
+        size_t at = rnd(&seed) % len, bit = 0;
+        memset(enc, 0, sizeof enc);
+        for (size_t i = 0; i < len; i++) {
+            if (i == at)
+                put_bits(enc, &bit, h2c_huff_code[256], 30);
+            put_bits(enc, &bit, h2c_huff_code[in[i]], h2c_huff_len[in[i]]);
+        }
+        put_bits(enc, &bit, 0x7f, (8 - bit % 8) % 8);
+        n = (bit + 7) / 8;
+        size_t we, ge;
+        ck_assert_int_eq(ref_decode(enc, n, want, &wl, &we), H2C_HPACK_E_HUFFMAN_EOS);
+        ck_assert_int_eq(cut_decode(enc, n, &cut, cut && cut < n ? 1 : 0, got, &gl, &ge),
+                         H2C_HPACK_E_HUFFMAN_EOS);
+        ck_assert_uint_eq(ge, we);
+    }
+}
+END_TEST
+
+START_TEST(room_bounds)
+{
+    /* decode_fits is the inverse of decode_room. */
+    for (size_t room = 0; room < 2000; room++) {
+        size_t k = h2c_huff_decode_fits(room);
+        ck_assert(k == 0 || h2c_huff_decode_room(k) <= room);
+        ck_assert_uint_gt(h2c_huff_decode_room(k + 1), room);
+    }
+    /* The worst case: pending bits completed by one new bit, then 5-bit
+     * codes; with 29 pending ones... a 1-octet piece gives at most 2. */
+    ck_assert_uint_eq(h2c_huff_decode_room(1), 3);
+    ck_assert_uint_le(h2c_huff_decode_room(100), 2 * 100 + 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("hpack_huffman");
@@ -272,6 +553,9 @@ static Suite *suite(void)
     tcase_add_test(tc, padding_not_ones);
     tcase_add_test(tc, state_survives_any_split);
     tcase_add_test(tc, guard_page_input);
+    tcase_add_test(tc, matches_reference_at_every_split);
+    tcase_add_test(tc, long_strings_match_reference);
+    tcase_add_test(tc, room_bounds);
     suite_add_tcase(s, tc);
     return s;
 }
