@@ -551,6 +551,224 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
     return H2C_HPACK_FIELD;
 }
 
+/* ------------------------------------------------------------------------
+ * Fast path: a whole field representation inside the current input
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Most representations arrive whole.  fast_field() decodes one straight
+ * from the input, with no intermediate states, and commits only at the end.
+ * Anything unusual (a size update, a representation cut by the end of the
+ * input, an error of any kind, a lenient placeholder, a string near the
+ * limits) returns 0 having changed nothing the state machine depends on,
+ * and the state machine then takes the representation from its first
+ * octet: it alone reports errors, so offsets and codes stay exactly its
+ * own.  The one exception is a failed allocation, reported here (retrying
+ * would call the allocator again), with the offset the state machine
+ * would give.  Limits are still checked before any string is decoded.
+ */
+
+/* Continuation octets of an integer whose prefix was full (v = the prefix
+ * maximum).  Returns 1 with *v set, 0 if cut short or too large. */
+static int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
+{
+    h2c_int_dec st = {*v, 0};
+    if (h2c_int_decode_more(&st, pp, end) != 1)
+        return 0;
+    *v = st.value;
+    return 1;
+}
+
+/* String literal header: H bit and length; the octets must all be there. */
+static int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len, int *huff)
+{
+    const uint8_t *p = *pp;
+    if (p == end)
+        return 0;
+    uint32_t v = *p & 0x7fu;
+    *huff = *p++ >> 7;
+    if (v == 0x7fu && !fast_int_more(&p, end, &v))
+        return 0;
+    if ((size_t)(end - p) < v)
+        return 0;
+    *len = v;
+    *pp = p;
+    return 1;
+}
+
+/*
+ * Huffman-decode a whole string into scratch at base.  Returns its length,
+ * -1 to leave it to the state machine (bad code or padding, or possibly
+ * longer than max_string_len), or H2C_HPACK_E_NOMEM.
+ */
+static ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len)
+{
+    size_t most = h2c_huff_decoded_max(len);
+    if (most > dec->max_string_len)
+        return -1;
+    /* From a fresh state the decoder stores at most one octet past most. */
+    if (base + most + 1 > dec->scratch_cap) {
+        dec->scratch_keep = base; /* a name decoded before */
+        if (scratch_reserve(dec, base + most + 1) < 0)
+            return H2C_HPACK_E_NOMEM;
+    }
+    h2c_huff_dec st;
+    h2c_huff_dec_init(&st);
+    ptrdiff_t w = h2c_huff_decode(&st, dec->scratch + base, s, len);
+    if (w < 0 || h2c_huff_dec_finish(&st) != 0)
+        return -1;
+    return w;
+}
+
+/* Table entry idx >= 1 if it exists (no placeholders here). */
+static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name,
+                       size_t *name_len, const uint8_t **value, size_t *value_len)
+{
+    if (idx <= H2C_STATIC_COUNT) {
+        const h2c_static_entry *e = &h2c_static_table[idx - 1];
+        *name = (const uint8_t *)e->name;
+        *name_len = e->name_len;
+        *value = (const uint8_t *)e->value;
+        *value_len = e->value_len;
+        return 1;
+    }
+    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
+    if (!e)
+        return 0;
+    *name = h2c_dyn_name(&dec->table, e);
+    *name_len = e->name_len;
+    *value = *name + e->name_len;
+    *value_len = e->value_len;
+    return 1;
+}
+
+/* fast_huff() gave up (0: the state machine takes over) or found no memory
+ * for the string at p (reported as the state machine would). */
+static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p,
+                       ptrdiff_t w)
+{
+    if (w != H2C_HPACK_E_NOMEM)
+        return 0;
+    *pp = p;
+    return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+}
+
+/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_HPACK_E_NOMEM
+ * (the decoder has failed). */
+static int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                      h2c_hpack_field *f)
+{
+    const uint8_t *start = *pp, *p = start + 1;
+    uint8_t b = *start;
+    const uint8_t *name = NULL, *value = NULL;
+    size_t nlen = 0, vlen = 0;
+    if (dec->need_update || dec->field_count >= dec->max_fields)
+        return 0;
+    if (b & 0x80) { /* indexed field */
+        uint32_t idx = b & 0x7fu;
+        if (idx == 0x7fu && !fast_int_more(&p, end, &idx))
+            return 0;
+        if (idx == 0 || !fast_lookup(dec, idx, &name, &nlen, &value, &vlen) ||
+            over_list(dec, nlen, vlen))
+            return 0;
+        f->indexing = H2C_HPACK_INDEX_YES;
+        f->flags = H2C_HPACK_F_INDEXED;
+        f->index = idx;
+    } else {
+        unsigned mask;
+        uint8_t ix, flags = 0;
+        if (b & 0x40) {
+            ix = H2C_HPACK_INDEX_YES;
+            mask = 0x3f;
+        } else if (b & 0x20) {
+            return 0; /* size update */
+        } else {
+            ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
+            mask = 0x0f;
+        }
+        /* As in rep_start(): allocate before taking pointers into the table. */
+        if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
+            *pp = p;
+            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, start));
+        }
+        uint32_t idx = b & mask, len;
+        int huff, in_scratch = 0;
+        const uint8_t *unused;
+        size_t unused_len;
+        if (idx == mask && !fast_int_more(&p, end, &idx))
+            return 0;
+        if (idx) {
+            if (!fast_lookup(dec, idx, &name, &nlen, &unused, &unused_len) ||
+                over_list(dec, nlen, 0))
+                return 0;
+        } else {
+            if (!fast_str(&p, end, &len, &huff))
+                return 0;
+            nlen = huff ? huff_min_decoded(len) : len;
+            if (nlen > dec->max_string_len || over_list(dec, nlen, 0))
+                return 0;
+            if (huff && len) {
+                flags |= H2C_HPACK_F_NAME_HUFFMAN;
+                ptrdiff_t w = fast_huff(dec, 0, p, len);
+                if (w < 0)
+                    return fast_failed(dec, pp, p, w);
+                nlen = (size_t)w;
+                in_scratch = 1;
+            } else {
+                flags |= huff ? H2C_HPACK_F_NAME_HUFFMAN : 0;
+                name = len ? p : (const uint8_t *)"";
+            }
+            p += len;
+        }
+        if (!fast_str(&p, end, &len, &huff))
+            return 0;
+        vlen = huff ? huff_min_decoded(len) : len;
+        if (vlen > dec->max_string_len || over_list(dec, nlen, vlen))
+            return 0;
+        if (huff && len) {
+            flags |= H2C_HPACK_F_VALUE_HUFFMAN;
+            size_t base = in_scratch ? nlen : 0;
+            ptrdiff_t w = fast_huff(dec, base, p, len);
+            if (w < 0)
+                return fast_failed(dec, pp, p, w);
+            value = dec->scratch + base;
+            vlen = (size_t)w;
+        } else {
+            flags |= huff ? H2C_HPACK_F_VALUE_HUFFMAN : 0;
+            value = len ? p : (const uint8_t *)"";
+        }
+        if (in_scratch) /* read only now: the value may have moved scratch */
+            name = dec->scratch;
+        p += len;
+        if (over_list(dec, nlen, vlen))
+            return 0;
+        if (ix == H2C_HPACK_INDEX_YES &&
+            h2c_dyn_insert(&dec->table, name, nlen, value, vlen)) {
+            const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
+            name = h2c_dyn_name(&dec->table, e);
+            value = name + nlen;
+        }
+        f->indexing = ix;
+        f->flags = flags;
+        f->index = idx;
+    }
+    f->name = (const char *)name;
+    f->name_len = nlen;
+    f->value = (const char *)value;
+    f->value_len = vlen;
+    f->reserved = 0;
+    dec->fields_seen = 1;
+    dec->field_count++;
+    dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
+    dec->scratch_keep = 0;
+    *pp = p;
+    return H2C_HPACK_FIELD;
+}
+
+/* ------------------------------------------------------------------------
+ * The state machine
+ * ---------------------------------------------------------------------- */
+
 /* First octet of a representation. */
 static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field *f)
 {
@@ -640,7 +858,9 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             if (*pp == end)
                 return H2C_HPACK_OK;
             dec->state = ST_REP;
-            r = rep_start(dec, pp, f);
+            r = fast_field(dec, pp, end, f);
+            if (r == 0)
+                r = rep_start(dec, pp, f);
             break;
         case ST_INDEX_MORE:
             if ((r = int_more(dec, pp, end, &last)) == 1)

@@ -779,6 +779,166 @@ START_TEST(announced_length_allocates_nothing)
 }
 END_TEST
 
+/* ---- whole representations (fast path) against the state machine ---- */
+
+/* xorshift32: an LCG's low bits are too regular for '% n' choices. */
+static uint32_t rnd32(uint32_t *seed)
+{
+    uint32_t x = *seed;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *seed = x;
+}
+
+/* A string literal: text or any octets, plain or Huffman, lengths on both
+ * sides of the 7-bit prefix; sometimes a Huffman body of random octets
+ * (bad padding, EOS). */
+static size_t random_str(uint32_t *seed, uint8_t *w)
+{
+    static char txt[400];
+    size_t len;
+    switch (rnd32(seed) % 16) {
+    case 0: len = rnd32(seed) % 300; break;
+    case 1: len = 120 + rnd32(seed) % 16; break; /* the 7-bit prefix boundary */
+    case 2: case 3: len = 34 + rnd32(seed) % 16; break; /* around tight limits */
+    default: len = rnd32(seed) % 24; break;
+    }
+    for (size_t i = 0; i < len; i++)
+        txt[i] = rnd32(seed) % 8 ? (char)('a' + rnd32(seed) % 26) : (char)rnd32(seed);
+    if (rnd32(seed) % 64 == 0) { /* Huffman flag over arbitrary octets */
+        size_t n = h2c_int_encode(w, 0x80, 7, (uint32_t)len);
+        memcpy(w + n, txt, len);
+        return n + len;
+    }
+    return dt_put_str(w, txt, len, (int)(rnd32(seed) % 2));
+}
+
+/* A random block: every representation, static and dynamic indexes (some
+ * past the table's 'count' entries), multi-octet integers, size updates;
+ * sometimes an octet flipped or the block cut short. */
+static size_t random_block(uint32_t *seed, uint8_t *w, size_t count)
+{
+    size_t n = 0;
+    if (rnd32(seed) % 8 == 0)
+        n += h2c_int_encode(w + n, 0x20, 5, rnd32(seed) % 4500);
+    unsigned reps = rnd32(seed) % 12;
+    for (unsigned r = 0; r < reps; r++) {
+        uint32_t idx = rnd32(seed) % 2 ? 1 + rnd32(seed) % 61
+                       : 62 + rnd32(seed) % (rnd32(seed) % 32 ? count ? count : 1 : 300);
+        switch (rnd32(seed) % 5) {
+        case 0:
+            n += h2c_int_encode(w + n, 0x80, 7, rnd32(seed) % 16 ? idx : rnd32(seed) % 2);
+            break;
+        case 1: /* literal, indexed name */
+            if (rnd32(seed) % 2)
+                n += h2c_int_encode(w + n, 0x40, 6, idx);
+            else
+                n += h2c_int_encode(w + n, rnd32(seed) % 2 ? 0x10 : 0x00, 4, idx);
+            n += random_str(seed, w + n);
+            break;
+        default: /* literal, new name */
+            w[n++] = (uint8_t)(rnd32(seed) % 3 ? 0x40 : (rnd32(seed) % 2 ? 0x10 : 0x00));
+            n += random_str(seed, w + n);
+            n += random_str(seed, w + n);
+            break;
+        }
+    }
+    if (n && rnd32(seed) % 24 == 0)
+        w[rnd32(seed) % n] ^= (uint8_t)(1u << rnd32(seed) % 8);
+    if (n && rnd32(seed) % 24 == 0)
+        n -= 1 + rnd32(seed) % n;
+    return n;
+}
+
+static void same_decoders(h2c_hpack_decoder *const d[3])
+{
+    for (int i = 1; i < 3; i++) {
+        ck_assert_uint_eq(h2c_hpack_decoder_table_size(d[i]), h2c_hpack_decoder_table_size(d[0]));
+        ck_assert_uint_eq(h2c_hpack_decoder_table_count(d[i]), h2c_hpack_decoder_table_count(d[0]));
+        ck_assert_uint_eq(h2c_hpack_decoder_table_max(d[i]), h2c_hpack_decoder_table_max(d[0]));
+        ck_assert_int_eq(h2c_hpack_decoder_state_get(d[i]), h2c_hpack_decoder_state_get(d[0]));
+    }
+}
+
+/* Blocks pushed whole (whole representations: the fast path), octet by
+ * octet (the state machine, except for one-octet indexed fields) and at
+ * random cuts give the same fields, statuses, error offsets and tables,
+ * with default, tight and lenient options. */
+START_TEST(whole_equals_split_random)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    if (_i == 1) {
+        o.max_string_len = 40;
+        o.max_list_size = 700;
+        o.max_fields = 6;
+        o.max_table_size = 300;
+    } else if (_i == 3) {
+        o.max_string_len = 45;
+        o.max_list_size = 260;
+    } else if (_i == 2) {
+        o.lenient = H2C_HPACK_LENIENT_UNKNOWN_INDEX;
+    }
+    uint32_t seed = 1000u + (uint32_t)_i;
+    static uint8_t w[16384];
+    h2c_hpack_decoder *d[3] = {dec_with(&o), dec_with(&o), dec_with(&o)};
+    for (int block = 0; block < 1500; block++) {
+        if (rnd32(&seed) % 20 == 0) {
+            uint32_t m = rnd32(&seed) % 5000;
+            for (int i = 0; i < 3; i++)
+                ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(d[i], m), H2C_HPACK_OK);
+        }
+        size_t n = random_block(&seed, w, h2c_hpack_decoder_table_count(d[0]));
+        size_t cuts[3];
+        size_t ncuts = n > 1 ? 1 + rnd32(&seed) % 3 : 0;
+        for (size_t c = 0; c < ncuts; c++)
+            cuts[c] = 1 + rnd32(&seed) % (n - 1);
+        for (size_t c = 1; c < ncuts; c++) /* ascending */
+            for (size_t k = c; k > 0 && cuts[k - 1] > cuts[k]; k--) {
+                size_t t = cuts[k];
+                cuts[k] = cuts[k - 1];
+                cuts[k - 1] = t;
+            }
+        dt_list l[3] = {{0}, {0}, {0}};
+        int rc[3];
+        rc[0] = dt_decode(d[0], w, n, DT_HEAP, &l[0]);
+        rc[1] = dt_decode_step(d[1], w, n, 1, DT_HEAP, &l[1]);
+        rc[2] = dt_decode_cuts(d[2], w, n, cuts, ncuts, DT_HEAP, &l[2]);
+        for (int i = 1; i < 3; i++) {
+            ck_assert_msg(rc[i] == rc[0], "block %d: %s whole, %s split", block,
+                          h2c_hpack_status_name(rc[0]), h2c_hpack_status_name(rc[i]));
+            ck_assert(dt_list_equal(&l[i], &l[0]));
+            if (rc[0] < 0)
+                ck_assert_uint_eq(h2c_hpack_decoder_error_offset(d[i]),
+                                  h2c_hpack_decoder_error_offset(d[0]));
+        }
+        same_decoders(d);
+        /* One-octet indexed fields take the same path in every run: check
+         * those of the static table against it. */
+        for (size_t k = 0; k < l[0].n; k++) {
+            const dt_field *x = &l[0].f[k];
+            if (!(x->flags & H2C_HPACK_F_INDEXED) || x->index > H2C_STATIC_COUNT)
+                continue;
+            const h2c_static_entry *e = &h2c_static_table[x->index - 1];
+            ck_assert_uint_eq(x->flags, H2C_HPACK_F_INDEXED);
+            ck_assert_int_eq(x->indexing, H2C_HPACK_INDEX_YES);
+            ck_assert_uint_eq(x->name_len, e->name_len);
+            ck_assert_uint_eq(x->value_len, e->value_len);
+            ck_assert_mem_eq(x->name, e->name, e->name_len);
+            ck_assert_mem_eq(x->value, e->value, e->value_len);
+        }
+        for (int i = 0; i < 3; i++) {
+            dt_list_free(&l[i]);
+            if (rc[0] < 0)
+                h2c_hpack_decoder_reset(d[i]);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        h2c_hpack_decoder_free(d[i]);
+}
+END_TEST
+
 /* ---- status vocabulary ---- */
 
 START_TEST(status_strings)
@@ -847,6 +1007,7 @@ static Suite *suite(void)
     tcase_add_test(tc, memory_bounded_by_limits);
     tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
+    tcase_add_loop_test(tc, whole_equals_split_random, 0, 4);
     suite_add_tcase(s, tc);
     return s;
 }
