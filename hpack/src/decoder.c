@@ -208,8 +208,17 @@ static size_t off_of(const h2c_hpack_decoder *dec, const uint8_t *p)
     return dec->block_off + (size_t)(p - dec->in);
 }
 
-/* Make scratch hold at least need octets, keeping its first scratch_keep. */
-static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
+/* Smallest scratch allocated for a string received whole: room for the
+ * longest common fields (cookies are commonly capped at 4096 octets), so
+ * that a connection's scratch reaches its working size at once and later
+ * blocks allocate nothing.  Strings still arriving in pieces grow it from
+ * 64 octets, with the octets received. */
+#define SCRATCH_WHOLE_MIN 4096u
+#define SCRATCH_PIECE_MIN 64u
+
+/* Make scratch hold at least need octets, keeping its first scratch_keep;
+ * a new buffer gets at least min(floor, ceiling). */
+static int scratch_reserve(h2c_hpack_decoder *dec, size_t need, size_t floor)
 {
     if (dec->scratch_cap >= need)
         return 0;
@@ -219,12 +228,12 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
     size_t ceiling = dec->max_string_len <= (SIZE_MAX - 1) / 2 ? 2 * dec->max_string_len + 1
                                                                 : SIZE_MAX;
     size_t cap = dec->scratch_cap * 2;
+    if (cap < floor)
+        cap = floor;
     if (cap > ceiling)
         cap = ceiling;
     if (cap < need)
         cap = need;
-    if (cap < 64)
-        cap = 64;
     if (!dec->scratch_keep) { /* nothing to carry over: free first, lower peak */
         h2c_free(&dec->alloc, dec->scratch);
         dec->scratch = NULL;
@@ -233,7 +242,7 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need)
     uint8_t *p = h2c_alloc(&dec->alloc, cap);
     if (!p)
         return H2C_HPACK_E_NOMEM;
-    if (dec->scratch_keep)
+    if (dec->scratch_keep && dec->scratch)
         memcpy(p, dec->scratch, dec->scratch_keep);
     h2c_free(&dec->alloc, dec->scratch);
     dec->scratch = p;
@@ -474,7 +483,7 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
         /* Keep the name (if it is in scratch) and the string so far. */
         dec->scratch_keep = dec->str_out ? base + dec->str_out
                             : (base && dec->name_src == NAME_SCRATCH) ? base : 0;
-        if (scratch_reserve(dec, base + want) < 0)
+        if (scratch_reserve(dec, base + want, SCRATCH_PIECE_MIN) < 0)
             return H2C_HPACK_E_NOMEM;
         dec->str_cap = dec->scratch_cap - base < hard ? dec->scratch_cap - base : hard;
     }
@@ -609,7 +618,7 @@ static ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s
     /* From a fresh state the decoder stores at most one octet past most. */
     if (base + most + 1 > dec->scratch_cap) {
         dec->scratch_keep = base; /* a name decoded before */
-        if (scratch_reserve(dec, base + most + 1) < 0)
+        if (scratch_reserve(dec, base + most + 1, SCRATCH_WHOLE_MIN) < 0)
             return H2C_HPACK_E_NOMEM;
     }
     h2c_huff_dec st;
@@ -947,7 +956,7 @@ static int spill_name(h2c_hpack_decoder *dec)
     /* [0, name_len) is free: value_base == name_len keeps it so. */
     size_t keep = dec->state == ST_VALUE_DATA && dec->str_cap ? dec->scratch_keep : 0;
     dec->scratch_keep = keep;
-    if (scratch_reserve(dec, dec->name_len) < 0)
+    if (scratch_reserve(dec, dec->name_len, SCRATCH_PIECE_MIN) < 0)
         return H2C_HPACK_E_NOMEM;
     if (dec->name_len)
         memcpy(dec->scratch, dec->name_ptr, dec->name_len);

@@ -712,6 +712,40 @@ START_TEST(steady_state_allocates_nothing)
 }
 END_TEST
 
+/* Blocks received whole: after the first Huffman string, scratch has room
+ * for fields of a few KiB, so blocks whose strings keep growing (up to a
+ * 1500-octet name and value, Huffman-coded) allocate nothing more. */
+START_TEST(growing_whole_blocks_allocate_once)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_hpack_allocator a = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.allocator = &a;
+    h2c_hpack_decoder *d = dec_with(&o);
+    static uint8_t w[8192];
+    static char v[1500];
+    for (size_t i = 0; i < sizeof v; i++)
+        v[i] = (char)('a' + i % 26);
+    dt_list l = { 0 };
+    unsigned long calls = 0;
+    for (size_t len = 1; len <= sizeof v; len += len / 2 + 1) {
+        size_t n = dt_put_literal(w, 0x00, v, len, v, len, 1);
+        n += dt_put_literal(w + n, 0x40, "x", 1, v, len / 4, 1);
+        ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
+        ck_assert_uint_eq(l.n, 2);
+        ck_assert_uint_eq(l.f[0].value_len, len);
+        ck_assert_mem_eq(l.f[0].value, v, len);
+        dt_list_free(&l);
+        if (len == 1)
+            calls = fa.calls; /* the decoder, the table, the scratch */
+        ck_assert_uint_eq(fa.calls, calls);
+    }
+    h2c_hpack_decoder_free(d);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
 START_TEST(memory_bounded_by_limits)
 {
     /* Memory stays within the documented bound: 2.5 * max_table_size for
@@ -1004,6 +1038,7 @@ static Suite *suite(void)
     tcase_add_test(tc, field_count_limit);
     tcase_add_test(tc, list_size_limit_exact);
     tcase_add_test(tc, steady_state_allocates_nothing);
+    tcase_add_test(tc, growing_whole_blocks_allocate_once);
     tcase_add_test(tc, memory_bounded_by_limits);
     tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
