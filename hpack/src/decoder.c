@@ -621,12 +621,8 @@ static ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s
         if (scratch_reserve(dec, base + most + 1, SCRATCH_WHOLE_MIN) < 0)
             return H2C_HPACK_E_NOMEM;
     }
-    h2c_huff_dec st;
-    h2c_huff_dec_init(&st);
-    ptrdiff_t w = h2c_huff_decode(&st, dec->scratch + base, s, len);
-    if (w < 0 || h2c_huff_dec_finish(&st) != 0)
-        return -1;
-    return w;
+    ptrdiff_t w = h2c_huff_decode_string(dec->scratch + base, s, len);
+    return w < 0 ? -1 : w;
 }
 
 /* Table entry idx >= 1 if it exists (no placeholders here). */

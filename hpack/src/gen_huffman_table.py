@@ -138,7 +138,7 @@ def fast_table():
         assert (len(syms) == 0) == (x >= LONG_PREFIX)
         s0 = syms[0] if syms else 0
         s1 = syms[1] if len(syms) > 1 else 0
-        table.append(pos | len(syms) << 6 | s0 << 8 | s1 << 16 | first_len << 24)
+        table.append(pos | s0 << 8 | s1 << 16 | first_len << 24 | len(syms) << 30)
     return table
 
 
@@ -181,7 +181,7 @@ def main():
     for last, n, off in rows:
         w('    {0x%08x, %d, 0x%08x},\n' % (last, n, off))
     w('};\n\n')
-    w('/* len | nsym << 6 | sym0 << 8 | sym1 << 16 | len0 << 24, by the next 12 bits. */\n')
+    w('/* len | sym0 << 8 | sym1 << 16 | len0 << 24 | nsym << 30, by the next 12 bits. */\n')
     w('const uint32_t h2c_huff_dec12[4096] = {')
     for i, e in enumerate(fast_table()):
         w(('\n    ' if i % 8 == 0 else ' ') + '0x%08x,' % e)

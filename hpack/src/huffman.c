@@ -63,6 +63,23 @@ static inline uint64_t load_be64(const uint8_t *p)
            (uint64_t)p[6] << 8 | (uint64_t)p[7];
 }
 
+static inline uint64_t load_be32(const uint8_t *p)
+{
+    return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+}
+
+/* The r < 8 octets at p, MSB first, zeros below; reads nothing outside
+ * them: two overlapping 32-bit loads, or first, middle and last octet. */
+static inline uint64_t load_tail(const uint8_t *p, size_t r)
+{
+    if (r >= 4)
+        return load_be32(p) << 32 | load_be32(p + r - 4) << (64 - 8 * r);
+    if (r == 0)
+        return 0;
+    return (uint64_t)p[0] << 56 | (uint64_t)p[r >> 1] << (56 - 8 * (r >> 1)) |
+           (uint64_t)p[r - 1] << (64 - 8 * r);
+}
+
 /* Store the two symbol octets of a first-level entry with one 16-bit store
  * (the byte order test folds to a constant). */
 static inline void store_syms(uint8_t *o, uint32_t e)
@@ -91,14 +108,17 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
  * zeros or the true next input bits below them.  While 8 input octets
  * remain, a branch-free refill brings n to 56..63 and four first-level
  * steps follow (at most 48 bits); a step at a long code takes nothing, so
- * the long code is decoded after the four.  Near the end the refill goes
- * octet by octet and each step checks that its codes end within the valid
- * bits; what remains (no complete code, < 30 bits) carries over.
+ * the long code is decoded after the four.  For the last octets one
+ * partial load fills the accumulator and each step checks that its codes
+ * end within the valid bits; what remains (no complete code, < 30 bits) is
+ * left in *acc_io / *n_io.  Returns the octets written, or -1 at EOS with
+ * *eos_bit the offset of EOS's first bit counted from the first pending bit.
  */
-ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
+static inline ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
+                                    const uint8_t *src, size_t len, uint64_t *eos_bit)
 {
-    uint64_t acc = st->bits;
-    unsigned n = st->nbits, sym, l;
+    uint64_t acc = *acc_io;
+    unsigned n = *n_io, sym, l;
     const unsigned n0 = n;
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
@@ -110,17 +130,19 @@ ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, si
         store_syms(o, e);                                                               \
         o += H2C_HUFF_E_COUNT(e);                                                       \
         acc <<= H2C_HUFF_E_LEN(e);                                                      \
-        n -= H2C_HUFF_E_LEN(e);                                                         \
+        nb = (uint8_t)(nb - (uint8_t)e); /* the low octet is the length alone */        \
     } while (0)
 
     while ((size_t)(end - p) >= 8) {
         acc |= load_be64(p) >> n;
         p += (63 - n) >> 3;
         n |= 56;
+        uint8_t nb = (uint8_t)n; /* 8-bit count: one subtraction per step */
         H2C_HUFF_STEP();
         H2C_HUFF_STEP();
         H2C_HUFF_STEP();
         H2C_HUFF_STEP();
+        n = nb;
         if ((acc >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
             if (n < 30) {
                 if ((size_t)(end - p) < 8)
@@ -140,53 +162,89 @@ ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, si
 #undef H2C_HUFF_STEP
 
     for (;;) {
-        while (n <= 56 && p < end) {
-            acc |= (uint64_t)*p++ << (56 - n);
-            n += 8;
+        if (p < end) { /* whole octets that fit; the rest of them are true bits too */
+            size_t r = (size_t)(end - p), k = (63 - n) >> 3;
+            acc |= load_tail(p, r) >> n;
+            if (k > r)
+                k = r;
+            p += k;
+            n += 8 * (unsigned)k;
         }
-        e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];
-        if (H2C_HUFF_E_COUNT(e)) {
-            if (H2C_HUFF_E_LEN(e) <= n) {
-                store_syms(o, e);
-                o += H2C_HUFF_E_COUNT(e);
-                acc <<= H2C_HUFF_E_LEN(e);
-                n -= H2C_HUFF_E_LEN(e);
-                continue;
+        for (;;) {
+            e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];
+            if (H2C_HUFF_E_COUNT(e)) {
+                if (H2C_HUFF_E_LEN(e) <= n) {
+                    store_syms(o, e);
+                    o += H2C_HUFF_E_COUNT(e);
+                    acc <<= H2C_HUFF_E_LEN(e);
+                    n -= H2C_HUFF_E_LEN(e);
+                    continue;
+                }
+                l = H2C_HUFF_E_LEN0(e);
+                if (l > n)
+                    break;
+                *o++ = (uint8_t)H2C_HUFF_E_SYMS(e);
+            } else {
+                l = long_code(acc, &sym);
+                if (l > n)
+                    break;
+                if (sym == H2C_HUFF_EOS)
+                    goto eos;
+                *o++ = (uint8_t)sym;
             }
-            l = H2C_HUFF_E_LEN0(e);
-            if (l > n)
-                break;
-            *o++ = (uint8_t)H2C_HUFF_E_SYMS(e);
-        } else {
-            l = long_code(acc, &sym);
-            if (l > n)
-                break;
-            if (sym == H2C_HUFF_EOS)
-                goto eos;
-            *o++ = (uint8_t)sym;
+            acc <<= l;
+            n -= l;
         }
-        acc <<= l;
-        n -= l;
+        if (p == end)
+            break;
     }
-    st->bits = n ? acc & ~(~(uint64_t)0 >> n) : 0;
-    st->nbits = (uint8_t)n;
+    *acc_io = n ? acc & ~(~(uint64_t)0 >> n) : 0;
+    *n_io = n;
     return o - dst;
 
-eos: {
-    /* Bits decoded before EOS, counting the carried ones; EOS is 30 bits. */
-    uint64_t before = n0 + 8 * (uint64_t)(p - src) - n;
-    st->err_pos = (size_t)((before + 29 - n0) / 8);
-    return H2C_HPACK_E_HUFFMAN_EOS;
-}
+eos:
+    *eos_bit = n0 + 8 * (uint64_t)(p - src) - n;
+    return -1;
 }
 
-int h2c_huff_dec_finish(const h2c_huff_dec *st)
+ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
 {
+    uint64_t acc = st->bits, eos_bit;
     unsigned n = st->nbits;
-    /* The pending bits must be a prefix of EOS (all ones), shorter than 8. */
-    if (n && (~st->bits >> (64 - n)) != 0)
+    const unsigned n0 = n;
+    ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
+    if (w < 0) {
+        /* EOS is 30 bits: its last one lies in this octet of src. */
+        st->err_pos = (size_t)((eos_bit + 29 - n0) / 8);
+        return H2C_HPACK_E_HUFFMAN_EOS;
+    }
+    st->bits = acc;
+    st->nbits = (uint8_t)n;
+    return w;
+}
+
+/* The pending bits must be a prefix of EOS (all ones), shorter than 8. */
+static inline int check_padding(uint64_t bits, unsigned n)
+{
+    if (n && (~bits >> (64 - n)) != 0)
         return H2C_HPACK_E_HUFFMAN_BAD_PAD;
     if (n > 7)
         return H2C_HPACK_E_HUFFMAN_PADDING;
     return 0;
+}
+
+ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    uint64_t acc = 0, eos_bit;
+    unsigned n = 0;
+    ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
+    if (w < 0)
+        return H2C_HPACK_E_HUFFMAN_EOS;
+    int r = check_padding(acc, n);
+    return r ? r : w;
+}
+
+int h2c_huff_dec_finish(const h2c_huff_dec *st)
+{
+    return check_padding(st->bits, st->nbits);
 }

@@ -32,9 +32,9 @@ extern const uint8_t h2c_huff_len[257];
  */
 #define H2C_HUFF_FAST_BITS 12
 #define H2C_HUFF_E_LEN(e) ((e) & 63u)          /* bits of the symbols together */
-#define H2C_HUFF_E_COUNT(e) (((e) >> 6) & 3u)  /* 0, 1 or 2 symbols */
 #define H2C_HUFF_E_SYMS(e) ((e) >> 8)          /* first symbol, then the second */
-#define H2C_HUFF_E_LEN0(e) ((e) >> 24)         /* bits of the first symbol */
+#define H2C_HUFF_E_LEN0(e) (((e) >> 24) & 15u) /* bits of the first symbol */
+#define H2C_HUFF_E_COUNT(e) ((e) >> 30)        /* 0, 1 or 2 symbols */
 /* Entries from this 12-bit prefix on hold no symbol: the code is longer. */
 #define H2C_HUFF_LONG_PREFIX 0xffcu
 extern const uint32_t h2c_huff_dec12[1u << H2C_HUFF_FAST_BITS];
@@ -79,6 +79,13 @@ void h2c_huff_dec_init(h2c_huff_dec *st);
  * H2C_HPACK_E_HUFFMAN_EOS (st->err_pos says which octet completed EOS).
  */
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len);
+
+/*
+ * Decode a whole string in one call: the same as init, decode, finish.
+ * dst must have room for h2c_huff_decoded_max(len) + 1 octets.  Returns the
+ * decoded length, or H2C_HPACK_E_HUFFMAN_EOS / _PADDING / _BAD_PAD.
+ */
+ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
 
 /*
  * Room h2c_huff_decode() needs in dst for len input octets: the first
