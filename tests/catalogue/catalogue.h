@@ -166,6 +166,21 @@ void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, cons
 void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_frame_error *e,
                                 const char *label);
 
+/* Distinct class labels, in catalogue order; returns how many (at most cap). */
+size_t cat_classes(const char **out, size_t cap);
+
+/*
+ * Run the classes of one slice: classes k, k + CAT_SLICES, k + 2 CAT_SLICES,
+ * ... (cat_classes order), every case with cat_check_case.  A few slices,
+ * not a test per case: each Check test is a forked child, and under ASan a
+ * child's exit (leak scan, unmapping) costs more than most cases.
+ */
+#define CAT_SLICES 6
+void cat_check_slice(size_t k, int guard);
+
+/* Call fn on each h2spec client stream of the corpus; returns their number. */
+size_t cat_corpus_each(void (*fn)(const char *name, const cat_input *in, void *user), void *user);
+
 /* Run case i through every layer it names, at chunk sizes 1, 7 and whole. */
 void cat_check_case(const cat_case *c, int guard);
 

@@ -124,7 +124,8 @@ int cat_build(const char *notation, cat_input *in)
 {
     memset(in, 0, sizeof *in);
     const char *s = notation;
-    if (parse(&s, in, 0)) {
+    /* Never a NULL buffer, even for an empty input: NULL + 0 is undefined. */
+    if (grow(in, 1) || parse(&s, in, 0)) {
         cat_input_free(in);
         return -1;
     }

@@ -4,6 +4,7 @@
  * and the comparison with the expected outcome.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,15 @@
 #include "catalogue.h"
 #include "conn.h"
 #include "testutil.h"
+
+/* For per-octet and per-event checks: Check's assertions record every
+ * passing check (in fork mode, a write to its pipe), which would dominate
+ * the run time of the large cases. */
+#define REQUIRE(cond, ...)                  \
+    do {                                    \
+        if (!(cond))                        \
+            ck_abort_msg(__VA_ARGS__);      \
+    } while (0)
 
 /* ------------------------------------------------------------ feeding */
 
@@ -142,19 +152,18 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
             h2c_hpack_field f;
             for (;;) {
                 rc = h2c_hpack_decoder_push(dec, p + off, n - off, &used, &f);
-                ck_assert_uint_le(used, n - off);
+                REQUIRE(used <= n - off, "%s: push consumed past its input", c->name);
                 off += used;
                 out->consumed += used;
                 if (rc != H2C_HPACK_FIELD)
                     break;
                 out->count++;
-                ck_assert_ptr_nonnull(f.name);
-                ck_assert_ptr_nonnull(f.value);
+                REQUIRE(f.name && f.value, "%s: field with a NULL view", c->name);
                 touch(f.name, f.name_len);
                 touch(f.value, f.value_len);
             }
             if (rc == H2C_HPACK_OK)
-                ck_assert_uint_eq(off, n);
+                REQUIRE(off == n, "%s: OK without consuming the input", c->name);
         }
         feeder_free(&fd);
         if (rc >= 0)
@@ -285,7 +294,7 @@ static void touch_frame(const h2c_frame *f)
     case H2C_FRAME_TYPE_SETTINGS:
         for (size_t i = 0; i < f->u.settings.count; i++) {
             h2c_frame_setting s;
-            ck_assert_int_eq(h2c_frame_settings_get(f, i, &s), H2C_FRAME_OK);
+            REQUIRE(h2c_frame_settings_get(f, i, &s) == H2C_FRAME_OK, "settings entry %zu", i);
         }
         break;
     case H2C_FRAME_TYPE_GOAWAY:
@@ -306,7 +315,7 @@ static void touch_frame(const h2c_frame *f)
                 touch(v.ptr, v.len);
                 n++;
             }
-            ck_assert_uint_eq(n, f->u.origin.count);
+            REQUIRE(n == f->u.origin.count, "ORIGIN count");
         }
         break;
     default:
@@ -366,10 +375,10 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
         h2c_frame_event ev;
         for (;;) {
             int rc = h2c_frame_parser_push(p, ptr + off, n - off, &used, &ev);
-            ck_assert_uint_le(used, n - off);
+            REQUIRE(used <= n - off, "%s: push consumed past its input", label);
             off += used;
             if (rc == H2C_FRAME_OK) {
-                ck_assert_uint_eq(off, n);
+                REQUIRE(off == n, "%s: OK without consuming the input", label);
                 break;
             }
             if (rc < 0) {
@@ -384,9 +393,10 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
                 continue;
             out->count++;
             if (rc == H2C_FRAME_EV_STREAM_ERROR || rc == H2C_FRAME_EV_IGNORED) {
-                ck_assert_int_eq(ev.error.scope, rc == H2C_FRAME_EV_STREAM_ERROR
-                                                     ? H2C_FRAME_SCOPE_STREAM
-                                                     : H2C_FRAME_SCOPE_IGNORABLE);
+                REQUIRE(ev.error.scope == (rc == H2C_FRAME_EV_STREAM_ERROR
+                                               ? H2C_FRAME_SCOPE_STREAM
+                                               : H2C_FRAME_SCOPE_IGNORABLE),
+                        "%s: event %d with scope %d", label, rc, ev.error.scope);
                 set_error(out, &ev.error, 0);
             }
             if (ev.decoded || rc == H2C_FRAME_EV_IGNORED)
@@ -405,7 +415,7 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
             if (ar == H2C_FRAME_EV_FRAGMENT || ar == H2C_FRAME_EV_BLOCK_END) {
                 touch(blk.fragment.ptr, blk.fragment.len);
                 if (ar == H2C_FRAME_EV_BLOCK_END) {
-                    ck_assert_uint_eq(blk.block.len, blk.size);
+                    REQUIRE(blk.block.len == blk.size, "%s: joined block size", label);
                     touch(blk.block.ptr, blk.block.len);
                 }
             }
@@ -555,7 +565,7 @@ static void conn_report_cb(void *user, const conn_report *r)
     conn_rec *rec = user;
     cat_outcome *out = rec->out;
     rec->reports++;
-    ck_assert_msg(!rec->fatal, "pipeline reported after a connection error");
+    REQUIRE(!rec->fatal, "pipeline reported after a connection error");
     switch (r->kind) {
     case CONN_PREFACE:
         break;
@@ -838,4 +848,59 @@ const cat_case *cat_get(size_t i)
         return &cat_frame_cases[i];
     i -= cat_frame_count;
     return i < cat_conn_count ? &cat_conn_cases[i] : NULL;
+}
+
+size_t cat_classes(const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat_total(); i++) {
+        const char *cls = cat_get(i)->cls;
+        size_t k = 0;
+        while (k < n && strcmp(out[k], cls) != 0)
+            k++;
+        if (k == n && n < cap)
+            out[n++] = cls;
+    }
+    return n;
+}
+
+void cat_check_slice(size_t k, int guard)
+{
+    const char *names[64];
+    size_t n = cat_classes(names, 64);
+    ck_assert_uint_lt(n, 64); /* room to spare: no class dropped */
+    ck_assert_uint_lt(k, CAT_SLICES);
+    for (size_t cls = k; cls < n; cls += CAT_SLICES) {
+        size_t ran = 0;
+        for (size_t i = 0; i < cat_total(); i++) {
+            if (strcmp(cat_get(i)->cls, names[cls]) != 0)
+                continue;
+            cat_check_case(cat_get(i), guard);
+            ran++;
+        }
+        ck_assert_uint_gt(ran, 0);
+    }
+}
+
+size_t cat_corpus_each(void (*fn)(const char *name, const cat_input *in, void *user), void *user)
+{
+    const char *dir = H2C_CORPUS_DIR "/h2spec-client-streams";
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "no corpus at %s", dir);
+    struct dirent *e;
+    size_t n = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        cat_input in = { 0 };
+        in.buf = h2t_read_file(path, &in.len);
+        ck_assert_msg(in.buf != NULL, "cannot read %s", path);
+        fn(e->d_name, &in, user);
+        free(in.buf);
+        n++;
+    }
+    closedir(d);
+    return n;
 }
