@@ -168,6 +168,13 @@ const cat_case cat_hpack_cases[] = {
       /* any number of updates may open a block; bounded by the block size */
       .input = "*1000(20) 3f e1 1f 82", .count = 1 },
 
+    { H("evict_own_name", "table-size", "RFC 7541 4.4"),
+      /* the new entry's name is the entry its insertion evicts */
+      .input = "40 01 61 01 62 | 7e 05 6363636363 be", .o = { .table_size = 64 }, .count = 3 },
+    { H("evict_own_long_name", "table-size", "RFC 7541 4.4"),
+      .input = "40 7f 49 *200(41) 01 62 | 7e 10 *16(63) be bf", .o = { .table_size = 256 },
+      HERR(INDEX_RANGE), .count = 3 },
+
     /* ---- truncation ----------------------------------------------------- */
     { H("trunc_in_index", "truncation", "RFC 7541 5.1"), .input = "ff", HERR(TRUNCATED) },
     { H("trunc_in_name_length", "truncation", "RFC 7541 5.2"), .input = "00 7f",
