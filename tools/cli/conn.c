@@ -141,9 +141,11 @@ static int list_add(field_list *l, const h2c_hpack_field *f)
 
 static void list_resolve(field_list *l)
 {
+    /* Every field may be empty, leaving no arena: offsets are then all 0. */
+    const char *base = l->arena ? l->arena : "";
     for (size_t i = 0; i < l->n; i++) {
-        l->f[i].name = l->arena + (uintptr_t)l->f[i].name;
-        l->f[i].value = l->arena + (uintptr_t)l->f[i].value;
+        l->f[i].name = base + (uintptr_t)l->f[i].name;
+        l->f[i].value = base + (uintptr_t)l->f[i].value;
     }
 }
 
@@ -310,8 +312,11 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
     size_t off = 0, used;
     h2c_hpack_field hf;
     int rc;
-    while ((rc = h2c_hpack_decoder_push(c->dec, b->fragment.ptr + off, b->fragment.len - off,
-                                        &used, &hf)) == H2C_HPACK_FIELD) {
+    /* An empty fragment may have a NULL pointer: never offset it. */
+    static const uint8_t none[1];
+    const uint8_t *frag = b->fragment.len ? b->fragment.ptr : none;
+    while ((rc = h2c_hpack_decoder_push(c->dec, frag + off, b->fragment.len - off, &used, &hf)) ==
+           H2C_HPACK_FIELD) {
         off += used;
         if (c->o.collect && list_add(&c->fl, &hf) != 0) {
             report_error(c, "hpack", H2C_FRAME_H2_INTERNAL_ERROR, H2C_FRAME_SCOPE_LOCAL,
@@ -387,6 +392,9 @@ int conn_push(conn *c, const uint8_t *in, size_t len)
 {
     size_t off = 0, used;
     h2c_frame_event ev;
+    static const uint8_t none[1];
+    if (!len)
+        in = none; /* never offset a NULL pointer */
     while (!c->dead) {
         int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, &ev);
         off += used;
