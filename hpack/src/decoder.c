@@ -306,12 +306,14 @@ static int lookup(h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name, si
     return 1;
 }
 
-/* Would a field of these lengths overflow the header list limit? */
+/* Would a field of these lengths overflow the header list limit?  Both are
+ * below 2^32 (wire lengths, decoded lengths capped by max_string_len <=
+ * UINT32_MAX, table entries), so the 64-bit sum cannot wrap. */
 static int over_list(const h2c_hpack_decoder *dec, size_t name_len, size_t value_len)
 {
-    size_t room = dec->max_list_size - dec->list_size; /* list_size <= max always */
-    return room < H2C_ENTRY_OVERHEAD || name_len > room - H2C_ENTRY_OVERHEAD ||
-           value_len > room - H2C_ENTRY_OVERHEAD - name_len;
+    /* list_size <= max_list_size always */
+    return (uint64_t)name_len + value_len + H2C_ENTRY_OVERHEAD >
+           (uint64_t)(dec->max_list_size - dec->list_size);
 }
 
 static void emit(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
@@ -610,7 +612,11 @@ static int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len, int *
  * -1 to leave it to the state machine (bad code or padding, or possibly
  * longer than max_string_len), or H2C_HPACK_E_NOMEM.
  */
-static ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len)
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s,
+                                  uint32_t len)
 {
     size_t most = h2c_huff_decoded_max(len);
     if (most > dec->max_string_len)
@@ -658,105 +664,11 @@ static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
     return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
 }
 
-/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_HPACK_E_NOMEM
- * (the decoder has failed). */
-static int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                      h2c_hpack_field *f)
+/* A field decoded by the fast path: fill *f (the caller set indexing,
+ * flags and index) and account for it. */
+static inline int fast_done(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
+                            size_t nlen, const uint8_t *value, size_t vlen)
 {
-    const uint8_t *start = *pp, *p = start + 1;
-    uint8_t b = *start;
-    const uint8_t *name = NULL, *value = NULL;
-    size_t nlen = 0, vlen = 0;
-    if (dec->need_update || dec->field_count >= dec->max_fields)
-        return 0;
-    if (b & 0x80) { /* indexed field */
-        uint32_t idx = b & 0x7fu;
-        if (idx == 0x7fu && !fast_int_more(&p, end, &idx))
-            return 0;
-        if (idx == 0 || !fast_lookup(dec, idx, &name, &nlen, &value, &vlen) ||
-            over_list(dec, nlen, vlen))
-            return 0;
-        f->indexing = H2C_HPACK_INDEX_YES;
-        f->flags = H2C_HPACK_F_INDEXED;
-        f->index = idx;
-    } else {
-        unsigned mask;
-        uint8_t ix, flags = 0;
-        if (b & 0x40) {
-            ix = H2C_HPACK_INDEX_YES;
-            mask = 0x3f;
-        } else if (b & 0x20) {
-            return 0; /* size update */
-        } else {
-            ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
-            mask = 0x0f;
-        }
-        /* As in rep_start(): allocate before taking pointers into the table. */
-        if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
-            *pp = p;
-            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, start));
-        }
-        uint32_t idx = b & mask, len;
-        int huff, in_scratch = 0;
-        const uint8_t *unused;
-        size_t unused_len;
-        if (idx == mask && !fast_int_more(&p, end, &idx))
-            return 0;
-        if (idx) {
-            if (!fast_lookup(dec, idx, &name, &nlen, &unused, &unused_len) ||
-                over_list(dec, nlen, 0))
-                return 0;
-        } else {
-            if (!fast_str(&p, end, &len, &huff))
-                return 0;
-            nlen = huff ? huff_min_decoded(len) : len;
-            if (nlen > dec->max_string_len || over_list(dec, nlen, 0))
-                return 0;
-            if (huff && len) {
-                flags |= H2C_HPACK_F_NAME_HUFFMAN;
-                ptrdiff_t w = fast_huff(dec, 0, p, len);
-                if (w < 0)
-                    return fast_failed(dec, pp, p, w);
-                nlen = (size_t)w;
-                in_scratch = 1;
-            } else {
-                flags |= huff ? H2C_HPACK_F_NAME_HUFFMAN : 0;
-                name = len ? p : (const uint8_t *)"";
-            }
-            p += len;
-        }
-        if (!fast_str(&p, end, &len, &huff))
-            return 0;
-        vlen = huff ? huff_min_decoded(len) : len;
-        if (vlen > dec->max_string_len || over_list(dec, nlen, vlen))
-            return 0;
-        if (huff && len) {
-            flags |= H2C_HPACK_F_VALUE_HUFFMAN;
-            size_t base = in_scratch ? nlen : 0;
-            ptrdiff_t w = fast_huff(dec, base, p, len);
-            if (w < 0)
-                return fast_failed(dec, pp, p, w);
-            value = dec->scratch + base;
-            vlen = (size_t)w;
-        } else {
-            flags |= huff ? H2C_HPACK_F_VALUE_HUFFMAN : 0;
-            value = len ? p : (const uint8_t *)"";
-        }
-        if (in_scratch) /* read only now: the value may have moved scratch */
-            name = dec->scratch;
-        p += len;
-        if (over_list(dec, nlen, vlen))
-            return 0;
-        if (ix == H2C_HPACK_INDEX_YES &&
-            h2c_dyn_insert(&dec->table, name, nlen, value, vlen)) {
-            const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
-            name = h2c_dyn_name(&dec->table, e);
-            value = name + nlen;
-        }
-        f->indexing = ix;
-        f->flags = flags;
-        f->index = idx;
-    }
     f->name = (const char *)name;
     f->name_len = nlen;
     f->value = (const char *)value;
@@ -765,9 +677,128 @@ static int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t 
     dec->fields_seen = 1;
     dec->field_count++;
     dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
+    return H2C_HPACK_FIELD;
+}
+
+/* Indexed field (first octet 1xxxxxxx).  Returns H2C_HPACK_FIELD or 0. */
+static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                               h2c_hpack_field *f)
+{
+    const uint8_t *p = *pp + 1, *name, *value;
+    size_t nlen, vlen;
+    uint32_t idx = **pp & 0x7fu;
+    if (idx == 0x7fu && !fast_int_more(&p, end, &idx))
+        return 0;
+    if (idx == 0 || !fast_lookup(dec, idx, &name, &nlen, &value, &vlen) ||
+        over_list(dec, nlen, vlen))
+        return 0;
+    f->indexing = H2C_HPACK_INDEX_YES;
+    f->flags = H2C_HPACK_F_INDEXED;
+    f->index = idx;
+    *pp = p;
+    return fast_done(dec, f, name, nlen, value, vlen);
+}
+
+/* Literal field (first octet 01xxxxxx or 000xxxxx).  Returns
+ * H2C_HPACK_FIELD, 0, or H2C_HPACK_E_NOMEM (the decoder has failed). */
+static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                        h2c_hpack_field *f)
+{
+    const uint8_t *start = *pp, *p = start + 1;
+    uint8_t b = *start;
+    const uint8_t *name = NULL, *value = NULL;
+    size_t nlen = 0, vlen = 0;
+    unsigned mask;
+    uint8_t ix, flags = 0;
+    if (b & 0x40) {
+        ix = H2C_HPACK_INDEX_YES;
+        mask = 0x3f;
+    } else if (b & 0x20) {
+        return 0; /* size update */
+    } else {
+        ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
+        mask = 0x0f;
+    }
+    /* As in rep_start(): allocate before taking pointers into the table. */
+    if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
+        *pp = p;
+        return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, start));
+    }
+    uint32_t idx = b & mask, nl = 0, vl;
+    int nh = 0, vh;
+    const uint8_t *ns = NULL, *vs;
+    if (idx == mask && !fast_int_more(&p, end, &idx))
+        return 0;
+    if (idx) {
+        const uint8_t *unused;
+        size_t unused_len;
+        if (!fast_lookup(dec, idx, &name, &nlen, &unused, &unused_len))
+            return 0;
+    } else {
+        if (!fast_str(&p, end, &nl, &nh))
+            return 0;
+        ns = p;
+        p += nl;
+        nlen = nh ? huff_min_decoded(nl) : nl;
+        flags = nh ? H2C_HPACK_F_NAME_HUFFMAN : 0;
+    }
+    if (!fast_str(&p, end, &vl, &vh))
+        return 0;
+    vs = p;
+    p += vl;
+    vlen = vh ? huff_min_decoded(vl) : vl;
+    /* Limits before any decoding, with the fewest octets a Huffman
+     * string can give; the exact lengths are checked again below. */
+    if (nlen > dec->max_string_len || vlen > dec->max_string_len ||
+        over_list(dec, nlen, vlen))
+        return 0;
+    size_t base = 0;
+    if (nh && nl) {
+        ptrdiff_t w = fast_huff(dec, 0, ns, nl);
+        if (w < 0)
+            return fast_failed(dec, pp, ns, w);
+        nlen = (size_t)w;
+        base = nlen;
+    } else if (!idx) {
+        name = nl ? ns : (const uint8_t *)"";
+    }
+    if (vh && vl) {
+        flags |= H2C_HPACK_F_VALUE_HUFFMAN;
+        ptrdiff_t w = fast_huff(dec, base, vs, vl);
+        if (w < 0)
+            return fast_failed(dec, pp, vs, w);
+        value = dec->scratch + base;
+        vlen = (size_t)w;
+    } else {
+        flags |= vh ? H2C_HPACK_F_VALUE_HUFFMAN : 0;
+        value = vl ? vs : (const uint8_t *)"";
+    }
+    if (nh && nl) /* read only now: the value may have moved scratch */
+        name = dec->scratch;
+    if ((nh || vh) && over_list(dec, nlen, vlen))
+        return 0;
+    if (ix == H2C_HPACK_INDEX_YES &&
+        h2c_dyn_insert(&dec->table, name, nlen, value, vlen)) {
+        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
+        name = h2c_dyn_name(&dec->table, e);
+        value = name + nlen;
+    }
+    f->indexing = ix;
+    f->flags = flags;
+    f->index = idx;
     dec->scratch_keep = 0;
     *pp = p;
-    return H2C_HPACK_FIELD;
+    return fast_done(dec, f, name, nlen, value, vlen);
+}
+
+/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_HPACK_E_NOMEM
+ * (the decoder has failed). */
+static inline int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                             h2c_hpack_field *f)
+{
+    if (dec->need_update || dec->field_count >= dec->max_fields)
+        return 0;
+    return (**pp & 0x80) ? fast_indexed(dec, pp, end, f) : fast_literal(dec, pp, end, f);
 }
 
 /* ------------------------------------------------------------------------
@@ -863,9 +894,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             if (*pp == end)
                 return H2C_HPACK_OK;
             dec->state = ST_REP;
-            r = fast_field(dec, pp, end, f);
-            if (r == 0)
-                r = rep_start(dec, pp, f);
+            r = rep_start(dec, pp, f);
             break;
         case ST_INDEX_MORE:
             if ((r = int_more(dec, pp, end, &last)) == 1)
@@ -969,17 +998,32 @@ static int spill_name(h2c_hpack_decoder *dec)
 int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
                            size_t *consumed, h2c_hpack_field *field)
 {
-    if (consumed)
-        *consumed = 0;
-    if (!dec || !consumed || !field || (!in && len))
+    if (!dec || !consumed || !field || (!in && len)) {
+        if (consumed)
+            *consumed = 0;
         return H2C_HPACK_E_INVALID_ARGUMENT;
+    }
+    const uint8_t *p = in;
+    int r;
+    if (dec->state <= ST_REP && len) { /* between representations */
+        dec->in = in;
+        r = fast_field(dec, &p, in + len, field);
+        if (r != 0) {
+            if (r == H2C_HPACK_FIELD)
+                dec->state = ST_REP;
+            *consumed = (size_t)(p - in);
+            dec->block_off += *consumed;
+            dec->in = NULL;
+            return r;
+        }
+    }
+    *consumed = 0;
     if (dec->state == ST_ERROR)
         return dec->error;
     if (len == 0)
         return H2C_HPACK_OK;
-    const uint8_t *p = in;
     dec->in = in;
-    int r = run(dec, &p, in + len, field);
+    r = run(dec, &p, in + len, field);
     *consumed = (size_t)(p - in);
     if (r == H2C_HPACK_OK && spill_name(dec) < 0)
         r = fail(dec, H2C_HPACK_E_NOMEM, dec->block_off + *consumed);

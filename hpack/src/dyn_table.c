@@ -18,6 +18,7 @@ void h2c_dyn_free(h2c_dyn_table *t, const h2c_hpack_allocator *a)
     t->arena = NULL;
     t->ring = NULL;
     t->arena_cap = t->ring_cap = 0;
+    t->ready_max = 0;
     h2c_dyn_clear(t);
 }
 
@@ -51,7 +52,9 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
     evict_to(t, max);
 }
 
-int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+/* The common case, storage already large enough, is h2c_dyn_reserve()
+ * inline. */
+int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
 {
     if (t->max < H2C_ENTRY_OVERHEAD) /* no entry can ever be added */
         return 0;
@@ -59,8 +62,10 @@ int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
         return H2C_HPACK_E_NOMEM;
     size_t arena_need = 2 * t->max;
     size_t ring_need = t->max / H2C_ENTRY_OVERHEAD;
-    if (t->arena_cap >= arena_need && t->ring_cap >= ring_need)
+    if (t->arena_cap >= arena_need && t->ring_cap >= ring_need) {
+        t->ready_max = t->max;
         return 0;
+    }
     if (arena_need < t->arena_cap)
         arena_need = t->arena_cap;
     if (ring_need < t->ring_cap)
@@ -95,7 +100,34 @@ int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
     t->ring = ring;
     t->ring_cap = ring_need;
     t->first = 0;
+    t->ready_max = t->max;
     return 0;
+}
+
+/* memcpy, without a library call for the short strings most fields have
+ * (overlapping loads and stores). */
+static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n) {
+        uint8_t x = s[0], m = s[n >> 1], y = s[n - 1];
+        d[0] = x;
+        d[n >> 1] = m;
+        d[n - 1] = y;
+    }
 }
 
 int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
@@ -122,10 +154,12 @@ int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
     }
     /* name may lie in an entry just evicted and overlap the new place;
      * value never comes from the table. */
-    if (name_len)
-        memmove(t->arena + pos, name, name_len);
-    if (value_len)
-        memcpy(t->arena + pos + name_len, value, value_len);
+    uint8_t *dst = t->arena + pos;
+    if ((uintptr_t)name - (uintptr_t)t->arena < t->arena_cap)
+        memmove(dst, name, name_len);
+    else
+        copy_short(dst, name, name_len);
+    copy_short(dst + name_len, value, value_len);
 
     size_t slot = t->first + t->count;
     if (slot >= t->ring_cap)

@@ -42,6 +42,7 @@ typedef struct h2c_dyn_table {
     size_t count;       /* live entries */
     size_t size;        /* RFC size: sum of name + value + 32 */
     size_t max;         /* current maximum size */
+    size_t ready_max;   /* the storage suffices for any maximum up to this */
 } h2c_dyn_table;
 
 /* Empty table with maximum max; allocates nothing. */
@@ -58,7 +59,12 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
  * Live entries move if the memory grows, so call it before taking pointers
  * into the table.  Returns 0 or H2C_HPACK_E_NOMEM (table unchanged).
  */
-int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+
+static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+{
+    return t->max <= t->ready_max ? 0 : h2c_dyn_reserve_grow(t, a);
+}
 
 /*
  * Insert a new entry (requires h2c_dyn_reserve() since the last maximum

@@ -114,7 +114,13 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
  * left in *acc_io / *n_io.  Returns the octets written, or -1 at EOS with
  * *eos_bit the offset of EOS's first bit counted from the first pending bit.
  */
-static inline ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
+#if defined(__GNUC__) || defined(__clang__)
+#define H2C_HUFF_INLINE inline __attribute__((always_inline))
+#else
+#define H2C_HUFF_INLINE inline
+#endif
+
+static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
                                     const uint8_t *src, size_t len, uint64_t *eos_bit)
 {
     uint64_t acc = *acc_io;
@@ -209,7 +215,7 @@ eos:
 
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
 {
-    uint64_t acc = st->bits, eos_bit;
+    uint64_t acc = st->bits, eos_bit = 0;
     unsigned n = st->nbits;
     const unsigned n0 = n;
     ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
@@ -235,7 +241,7 @@ static inline int check_padding(uint64_t bits, unsigned n)
 
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
 {
-    uint64_t acc = 0, eos_bit;
+    uint64_t acc = 0, eos_bit = 0;
     unsigned n = 0;
     ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
     if (w < 0)
