@@ -99,7 +99,8 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
     const h2c_huff_long_row *r = h2c_huff_long;
     while (v > r->last)
         r++;
-    *sym = h2c_huff_sym[(uint32_t)((v >> (32 - r->len)) + r->offset)];
+    /* Two shifts: well defined for every len the analyzer can imagine (1..31). */
+    *sym = h2c_huff_sym[(uint32_t)(((v >> 1) >> (31 - r->len)) + r->offset)];
     return r->len;
 }
 
