@@ -218,15 +218,31 @@ static size_t off_of(const h2c_hpack_decoder *dec, const uint8_t *p)
 
 /* Make scratch hold at least need octets, keeping its first scratch_keep;
  * a new buffer gets at least min(floor, ceiling). */
+/* The most scratch the limits can ever require: a name and a value of
+ * max_string_len, plus one octet the Huffman decoder may store past its
+ * output. */
+static size_t scratch_ceiling(const h2c_hpack_decoder *dec)
+{
+    return dec->max_string_len <= (SIZE_MAX - 1) / 2 ? 2 * dec->max_string_len + 1 : SIZE_MAX;
+}
+
+/* Scratch need for a Huffman string of len input octets at base, given
+ * that need octets are required anyway: more when the lanes of the long
+ * string decoder (huffman.c) fit under the ceiling. */
+static size_t with_lanes(const h2c_hpack_decoder *dec, size_t base, size_t len, size_t need)
+{
+    size_t lanes = h2c_huff_lanes_room(len), ceiling = scratch_ceiling(dec);
+    if (lanes && lanes <= ceiling && base <= ceiling - lanes && base + lanes > need)
+        return base + lanes;
+    return need;
+}
+
 static int scratch_reserve(h2c_hpack_decoder *dec, size_t need, size_t floor)
 {
     if (dec->scratch_cap >= need)
         return 0;
-    /* Double to keep growth amortised, but never past what the limits can
-     * ever require: a name and a value of max_string_len, plus one octet the
-     * Huffman decoder may store past its output. */
-    size_t ceiling = dec->max_string_len <= (SIZE_MAX - 1) / 2 ? 2 * dec->max_string_len + 1
-                                                                : SIZE_MAX;
+    /* Double to keep growth amortised, but never past scratch_ceiling(). */
+    size_t ceiling = scratch_ceiling(dec);
     size_t cap = dec->scratch_cap * 2;
     if (cap < floor)
         cap = floor;
@@ -450,7 +466,9 @@ static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, siz
         } else {
             if (chunk > n)
                 chunk = n;
-            w = h2c_huff_decode(&dec->huff, dec->scratch + base + dec->str_out, p, chunk);
+            /* The room past str_cap (grow_for_piece) lets long pieces use lanes. */
+            w = h2c_huff_decode_wide(&dec->huff, dec->scratch + base + dec->str_out,
+                                     dec->scratch_cap - base - dec->str_out, p, chunk);
             if (w < 0)
                 return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
         }
@@ -481,11 +499,13 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
         size_t room = h2c_huff_decode_room(n);
         want = room < hard - dec->str_out ? dec->str_out + room : hard;
     }
-    if (want > dec->str_cap) {
+    size_t phys = dec->str_huff ? with_lanes(dec, base + dec->str_out, n, base + want)
+                                : base + want;
+    if (want > dec->str_cap || phys > dec->scratch_cap) {
         /* Keep the name (if it is in scratch) and the string so far. */
         dec->scratch_keep = dec->str_out ? base + dec->str_out
                             : (base && dec->name_src == NAME_SCRATCH) ? base : 0;
-        if (scratch_reserve(dec, base + want, SCRATCH_PIECE_MIN) < 0)
+        if (scratch_reserve(dec, phys, SCRATCH_PIECE_MIN) < 0)
             return H2C_HPACK_E_NOMEM;
         dec->str_cap = dec->scratch_cap - base < hard ? dec->scratch_cap - base : hard;
     }
@@ -621,13 +641,20 @@ static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uin
     size_t most = h2c_huff_decoded_max(len);
     if (most > dec->max_string_len)
         return -1;
-    /* From a fresh state the decoder stores at most one octet past most. */
-    if (base + most + 1 > dec->scratch_cap) {
+    /* From a fresh state the decoder stores at most one octet past most;
+     * long strings get room for lanes too. */
+    size_t need = base + most + 1;
+    if (len >= H2C_HUFF_LANES_MIN)
+        need = with_lanes(dec, base, len, need);
+    if (need > dec->scratch_cap) {
         dec->scratch_keep = base; /* a name decoded before */
-        if (scratch_reserve(dec, base + most + 1, SCRATCH_WHOLE_MIN) < 0)
+        if (scratch_reserve(dec, need, SCRATCH_WHOLE_MIN) < 0)
             return H2C_HPACK_E_NOMEM;
     }
-    ptrdiff_t w = h2c_huff_decode_string(dec->scratch + base, s, len);
+    ptrdiff_t w = len >= H2C_HUFF_LANES_MIN
+                      ? h2c_huff_decode_string_wide(dec->scratch + base, dec->scratch_cap - base,
+                                                    s, len)
+                      : h2c_huff_decode_string(dec->scratch + base, s, len);
     return w < 0 ? -1 : w;
 }
 

@@ -81,11 +81,27 @@ void h2c_huff_dec_init(h2c_huff_dec *st);
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len);
 
 /*
+ * Long inputs decode in H2C_HUFF_LANES interleaved lanes (huffman.c says
+ * how) when dst is larger: h2c_huff_lanes_room(len) octets, 0 when len is
+ * too short for lanes.
+ */
+#define H2C_HUFF_LANES 4
+#define H2C_HUFF_SYNC 32                          /* boundaries recorded per lane */
+#define H2C_HUFF_LANE_MARGIN (5 * H2C_HUFF_SYNC + 8) /* octets between lane regions */
+#define H2C_HUFF_LANES_MIN (H2C_HUFF_LANES * 256)  /* octets of input, at least */
+
+/* h2c_huff_decode() with dst of room octets: lanes when room allows. */
+ptrdiff_t h2c_huff_decode_wide(h2c_huff_dec *st, uint8_t *dst, size_t room, const uint8_t *src,
+                               size_t len);
+
+/*
  * Decode a whole string in one call: the same as init, decode, finish.
  * dst must have room for h2c_huff_decoded_max(len) + 1 octets.  Returns the
  * decoded length, or H2C_HPACK_E_HUFFMAN_EOS / _PADDING / _BAD_PAD.
  */
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
+/* The same with dst of room octets: lanes when room allows. */
+ptrdiff_t h2c_huff_decode_string_wide(uint8_t *dst, size_t room, const uint8_t *src, size_t len);
 
 /*
  * Room h2c_huff_decode() needs in dst for len input octets: the first
@@ -96,6 +112,16 @@ ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
 static inline size_t h2c_huff_decode_room(size_t len)
 {
     return (size_t)(((uint64_t)len * 8 + 4) / 5) + 1;
+}
+
+/* Room for the lanes: the lanes' regions add up to the serial room plus,
+ * per lane, 30 bits of overrun, two octets and a margin (and the bits
+ * carried from an earlier piece). */
+static inline size_t h2c_huff_lanes_room(size_t len)
+{
+    if (len < H2C_HUFF_LANES_MIN)
+        return 0;
+    return h2c_huff_decode_room(len) + H2C_HUFF_LANES * (16 + H2C_HUFF_LANE_MARGIN);
 }
 
 /* Most input octets whose h2c_huff_decode_room() fits in room octets. */

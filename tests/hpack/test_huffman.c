@@ -1,6 +1,6 @@
 /* Huffman coding (RFC 7541 section 5.2, Appendix B): encoder, table-driven
- * decoder against a bit-by-bit reference at every split, padding and EOS
- * rules. */
+ * decoder (serial and lanes) against a bit-by-bit reference at every split,
+ * padding and EOS rules. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +521,135 @@ START_TEST(long_strings_match_reference)
 }
 END_TEST
 
+/* ---- long strings: the lanes decoder ---- */
+
+/* Decode src[0..len) cut at 'cut' (0: whole) through h2c_huff_decode_wide(),
+ * each piece into exactly the room it asks for (heap: the sanitizers see
+ * any overrun).  Returns the status; *err_pos counted from src. */
+static int wide_decode(const uint8_t *src, size_t len, size_t cut, uint8_t *out, size_t *out_len,
+                       size_t *err_pos)
+{
+    h2c_huff_dec st;
+    h2c_huff_dec_init(&st);
+    size_t n = 0, bounds[3] = {0, cut, len};
+    for (int i = cut ? 0 : 1; i < 2; i++) {
+        size_t from = bounds[i], k = bounds[i + 1] - from;
+        size_t room = h2c_huff_lanes_room(k);
+        if (room < h2c_huff_decode_room(k))
+            room = h2c_huff_decode_room(k);
+        uint8_t *in = malloc(k ? k : 1), *o = malloc(room);
+        memcpy(in, src + from, k);
+        ptrdiff_t w = h2c_huff_decode_wide(&st, o, room, in, k);
+        if (w >= 0) {
+            memcpy(out + n, o, (size_t)w);
+            n += (size_t)w;
+        } else {
+            *err_pos = from + st.err_pos;
+        }
+        free(in);
+        free(o);
+        if (w < 0)
+            return (int)w;
+    }
+    *out_len = n;
+    return h2c_huff_dec_finish(&st);
+}
+
+/* Whole-string entry point with exactly its room. */
+static ptrdiff_t wide_string(const uint8_t *src, size_t len, uint8_t *out)
+{
+    size_t room = h2c_huff_lanes_room(len);
+    if (room < h2c_huff_decoded_max(len) + 1)
+        room = h2c_huff_decoded_max(len) + 1;
+    uint8_t *o = malloc(room);
+    ptrdiff_t w = h2c_huff_decode_string_wide(o, room, src, len);
+    if (w > 0)
+        memcpy(out, o, (size_t)w);
+    free(o);
+    return w;
+}
+
+/* Long inputs of every kind (one symbol repeated, text, any octet, text
+ * with long codes, segments of different kinds), some with a flipped bit,
+ * EOS spliced in or junk at the end; whole, cut anywhere (carried bits at
+ * the lanes' start) and through the whole-string entry point. */
+START_TEST(lanes_match_reference)
+{
+    uint32_t seed = 4242;
+    static uint8_t in[6000], enc[6000 * 4 + 64], want[40000], got[40000];
+    for (int iter = 0; iter < 200; iter++) {
+        size_t m = H2C_HUFF_LANES_MIN + rnd(&seed) % 4500, bit = 0;
+        unsigned kind = rnd(&seed) % 6;
+        for (size_t i = 0; i < m; i++) {
+            unsigned k = kind == 5 ? (unsigned)(i * 4 / m) % 5 : kind; /* segments differ */
+            switch (k) {
+            case 0: in[i] = 'b'; break;
+            case 1: in[i] = (uint8_t)('a' + rnd(&seed) % 26); break;
+            case 2: in[i] = (uint8_t)rnd(&seed); break;
+            case 3: in[i] = rnd(&seed) % 40 ? (uint8_t)(' ' + rnd(&seed) % 95)
+                                             : (uint8_t)(128 + rnd(&seed) % 128); break;
+            default: in[i] = (uint8_t)('0' + rnd(&seed) % 10); break;
+            }
+        }
+        memset(enc, 0, sizeof enc);
+        size_t eos_at = rnd(&seed) % 5 == 0 ? rnd(&seed) % m : SIZE_MAX;
+        for (size_t i = 0; i < m; i++) {
+            if (i == eos_at)
+                put_bits(enc, &bit, h2c_huff_code[256], 30);
+            put_bits(enc, &bit, h2c_huff_code[in[i]], h2c_huff_len[in[i]]);
+        }
+        put_bits(enc, &bit, 0x7f, (8 - bit % 8) % 8);
+        size_t len = (bit + 7) / 8;
+        if (rnd(&seed) % 5 == 0)
+            enc[rnd(&seed) % len] ^= (uint8_t)(1u << rnd(&seed) % 8);
+        if (rnd(&seed) % 5 == 0)
+            for (int j = 0; j < 3; j++)
+                enc[len++] = (uint8_t)rnd(&seed);
+        size_t wl = 0, we = 0, gl = 0, ge = 0;
+        int wr = ref_decode(enc, len, want, &wl, &we);
+        size_t cuts[] = {0, 1 + rnd(&seed) % (len - 1), 1 + rnd(&seed) % 7, len - 1};
+        for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+            int gr = wide_decode(enc, len, cuts[c], got, &gl, &ge);
+            ck_assert_int_eq(gr, wr);
+            if (wr == 0) {
+                ck_assert_uint_eq(gl, wl);
+                ck_assert_mem_eq(got, want, wl);
+            } else if (wr == H2C_HPACK_E_HUFFMAN_EOS) {
+                ck_assert_uint_eq(ge, we);
+            }
+        }
+        ptrdiff_t w = wide_string(enc, len, got);
+        ck_assert_int_eq(w < 0 ? (int)w : 0, wr);
+        if (wr == 0) {
+            ck_assert_int_eq(w, (ptrdiff_t)wl);
+            ck_assert_mem_eq(got, want, wl);
+        }
+    }
+}
+END_TEST
+
+/* Two symbols alternating: periodic codes on which a lane started off a
+ * symbol boundary may never resynchronise (the fallback), or only late. */
+START_TEST(lanes_periodic_pairs)
+{
+    static uint8_t in[4000], enc[4000 * 4], got[8000];
+    uint32_t seed = 99;
+    for (unsigned a = 0; a < 256; a++) {
+        unsigned others[] = {a, a % 2 ? 9 : '0', rnd(&seed) % 256};
+        for (size_t k = 0; k < sizeof others / sizeof others[0]; k++) {
+            size_t m = a >= 128 && others[k] >= 128 ? 800 : 2400;
+            for (size_t i = 0; i < m; i++)
+                in[i] = (uint8_t)(i % 2 ? others[k] : a);
+            size_t len = h2c_huff_encode(enc, in, m), gl = 0, ge = 0;
+            ck_assert_uint_ge(len, H2C_HUFF_LANES_MIN);
+            ck_assert_int_eq(wide_decode(enc, len, 0, got, &gl, &ge), 0);
+            ck_assert_uint_eq(gl, m);
+            ck_assert_mem_eq(got, in, m);
+        }
+    }
+}
+END_TEST
+
 START_TEST(room_bounds)
 {
     /* decode_fits is the inverse of decode_room. */
@@ -540,6 +669,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("hpack_huffman");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60); /* the reference runs slowly under valgrind */
     tcase_add_test(tc, rfc_strings_encode);
     tcase_add_test(tc, rfc_strings_decode_every_split);
     tcase_add_test(tc, every_symbol_round_trip);
@@ -556,6 +686,8 @@ static Suite *suite(void)
     tcase_add_test(tc, matches_reference_at_every_split);
     tcase_add_test(tc, long_strings_match_reference);
     tcase_add_test(tc, room_bounds);
+    tcase_add_test(tc, lanes_match_reference);
+    tcase_add_test(tc, lanes_periodic_pairs);
     suite_add_tcase(s, tc);
     return s;
 }
