@@ -119,9 +119,9 @@ static inline size_t h2c_huff_decode_room(size_t len)
  * carried from an earlier piece). */
 static inline size_t h2c_huff_lanes_room(size_t len)
 {
-    if (len < H2C_HUFF_LANES_MIN)
+    if (len < (size_t)(H2C_HUFF_LANES_MIN))
         return 0;
-    return h2c_huff_decode_room(len) + H2C_HUFF_LANES * (16 + H2C_HUFF_LANE_MARGIN);
+    return h2c_huff_decode_room(len) + (size_t)(H2C_HUFF_LANES * (16 + H2C_HUFF_LANE_MARGIN));
 }
 
 /* Most input octets whose h2c_huff_decode_room() fits in room octets. */
