@@ -42,6 +42,7 @@ void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user
     p->kind = kind;
     p->fn = fn;
     p->user = user;
+    h2c_policy_reset(p);
 }
 
 void h2c_policy_reset(h2c_policy *p)
