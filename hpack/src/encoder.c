@@ -74,7 +74,9 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     h2c_hpack_encoder *enc = h2c_alloc(&a, sizeof *enc);
     if (!enc)
         return H2C_HPACK_E_NOMEM;
-    memset(enc, 0, sizeof *enc);
+    /* Only what free() may read needs clearing: the state is set up below,
+     * and the snapshot is written before it is ever read. */
+    enc->storage = enc->saved_storage = NULL;
     enc->alloc = a;
     enc->opt_max = o.max_table_size;
     enc->flags = o.flags;
@@ -87,7 +89,7 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     }
     h2c_etab_init(&enc->st.table, enc->storage, o.max_table_size);
     h2c_policy_init(&enc->st.policy, o.policy_kind, o.policy_fn, o.policy_user);
-    h2c_hpack_encoder_reset(enc);
+    h2c_hpack_encoder_reset(enc); /* empties the table, resets the policy */
     *out = enc;
     return H2C_HPACK_OK;
 }
@@ -305,13 +307,13 @@ static inline uint64_t huff_worst(uint64_t n)
  * pass: Huffman-code it in place after a length prefix sized for the plain
  * form, then either keep it (moving it down if its shorter length needs a
  * shorter prefix) or overwrite it with the plain octets.  p must have room
- * for 6 + huff_worst(n) octets.
+ * for 6 + huff_worst(n) + 8 octets (the branch-free Huffman coder's slack).
  */
 static uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
 {
     if (mode == STR_AUTO && n) {
         size_t pl = int_len_fast(7, n);
-        uint32_t h = (uint32_t)h2c_huff_encode(p + pl, (const uint8_t *)s, n);
+        uint32_t h = (uint32_t)h2c_huff_encode_slack(p + pl, (const uint8_t *)s, n);
         if (h < n) {
             size_t hl = int_len_fast(7, h);
             if (hl != pl)
@@ -404,7 +406,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* Room for the worst case (every string Huffman-coded at 30 bits an
      * octet): write in one pass.  Otherwise size everything exactly first,
      * so that a short buffer fails before anything changes. */
-    if ((uint64_t)(o->end - p) >= 13 + huff_worst(nl) + huff_worst(vl)) {
+    if ((uint64_t)(o->end - p) >= 13 + 8 + huff_worst(nl) + huff_worst(vl)) {
         if (pf.name_index) {
             p = int_put(p, first, prefix, pf.name_index);
         } else {
@@ -501,9 +503,11 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         prefetch_field(&fields[i]);
     for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++) {
         /* The caller's strings are often cold: start loading those of the
-         * field after next while this one is encoded. */
-        if (i + PFD < n)
-            prefetch_field(&fields[i + PFD]);
+         * field PFD ahead while this one is encoded (the last field when
+         * there is none: clamped by arithmetic, no test to mispredict). */
+        size_t j = i + PFD;
+        j -= (size_t)(j >= n) * (j - (n - 1));
+        prefetch_field(&fields[j]);
         rc = encode_field(enc, &fields[i], &o);
     }
     if (rc != H2C_HPACK_OK) {

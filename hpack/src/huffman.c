@@ -21,6 +21,12 @@ static void put32be(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+static void put64be(uint8_t *p, uint64_t v)
+{
+    put32be(p, (uint32_t)(v >> 32));
+    put32be(p + 4, (uint32_t)v);
+}
+
 size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
 {
     /* acc holds 'n' pending bits in its low end (plus stale bits above,
@@ -47,6 +53,54 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
         *p++ = (uint8_t)(acc << (8 - n) | 0xffu >> n);
     return (size_t)(p - dst);
 }
+
+/* Append one code to acc (n <= 7 pending bits before, so n <= 37 after),
+ * then every whole octet with one 8-octet store. */
+#define H2C_HUFF_PUT1(c)                                                                \
+    do {                                                                                \
+        unsigned l_ = h2c_huff_len[c];                                                  \
+        acc = acc << l_ | h2c_huff_code[c];                                             \
+        n += l_;                                                                        \
+        put64be(p, acc << (64 - n));                                                    \
+        p += n >> 3;                                                                    \
+        n &= 7;                                                                         \
+    } while (0)
+
+size_t h2c_huff_encode_slack(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    /* As h2c_huff_encode(), but branch-free for text: three codes go into
+     * the accumulator together (they fit unless two or three are long: then
+     * one at a time) and the whole octets go out with one unconditional
+     * 8-octet store.  A flush test taken every few symbols, at random, costs
+     * more than the stores; three (not four) keeps everything in registers. */
+    uint64_t acc = 0;
+    unsigned n = 0; /* pending bits, at the low end of acc; <= 7 between steps */
+    uint8_t *p = dst;
+    size_t i = 0;
+    for (; i + 3 <= len; i += 3) {
+        const uint8_t *s = src + i;
+        unsigned l0 = h2c_huff_len[s[0]], l1 = h2c_huff_len[s[1]], l2 = h2c_huff_len[s[2]];
+        if (l0 + l1 + l2 > 64 - 7) {
+            H2C_HUFF_PUT1(s[0]);
+            H2C_HUFF_PUT1(s[1]);
+            H2C_HUFF_PUT1(s[2]);
+            continue;
+        }
+        acc = acc << l0 | h2c_huff_code[s[0]];
+        acc = acc << l1 | h2c_huff_code[s[1]];
+        acc = acc << l2 | h2c_huff_code[s[2]];
+        n += l0 + l1 + l2; /* >= 15 */
+        put64be(p, acc << (64 - n));
+        p += n >> 3;
+        n &= 7;
+    }
+    for (; i < len; i++)
+        H2C_HUFF_PUT1(src[i]);
+    if (n > 0) /* pad with the most significant bits of EOS: all ones */
+        *p++ = (uint8_t)(acc << (8 - n) | 0xffu >> n);
+    return (size_t)(p - dst);
+}
+#undef H2C_HUFF_PUT1
 
 void h2c_huff_dec_init(h2c_huff_dec *st)
 {

@@ -18,6 +18,10 @@ size_t h2c_huff_encoded_len(const uint8_t *src, size_t len);
  */
 size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len);
 
+/* The same, branch-free for text; dst must hold h2c_huff_encoded_len() + 8
+ * octets (the last ones may be overwritten with junk). */
+size_t h2c_huff_encode_slack(uint8_t *dst, const uint8_t *src, size_t len);
+
 /* ---- generated tables (huffman_table.c) ---- */
 
 /* Code of each symbol (0..255, 256 = EOS), aligned to the LSB, and its length. */

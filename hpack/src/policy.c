@@ -42,7 +42,6 @@ void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user
     p->kind = kind;
     p->fn = fn;
     p->user = user;
-    h2c_policy_reset(p);
 }
 
 void h2c_policy_reset(h2c_policy *p)
@@ -142,14 +141,22 @@ static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
     return 0;
 }
 
+#if GHOST_WAYS != 4
+#error "ghost_put() shifts exactly four ways"
+#endif
+
 static void ghost_put(h2c_policy *p, uint32_t hash)
 {
     size_t base = ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
-    for (unsigned i = GHOST_WAYS - 1; i > 0; i--) {
-        g[i] = g[i - 1];
-        at[i] = at[i - 1];
-    }
+    /* Written out: compilers turn the loop into a memmove call. */
+    uint32_t g0 = g[0], g1 = g[1], g2 = g[2], a0 = at[0], a1 = at[1], a2 = at[2];
+    g[1] = g0;
+    g[2] = g1;
+    g[3] = g2;
+    at[1] = a0;
+    at[2] = a1;
+    at[3] = a2;
     g[0] = hash | 1u;
     at[0] = p->clock;
 }

@@ -47,6 +47,7 @@ typedef struct h2c_policy_field {
     uint32_t name_index;  /* best table index with this name, 0 if none */
 } h2c_policy_field;
 
+/* Set the kind and hook; h2c_policy_reset() then makes it ready. */
 void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user);
 
 /* Forget everything learnt (kind and hook unchanged). */

@@ -125,6 +125,32 @@ START_TEST(random_round_trip)
 }
 END_TEST
 
+/* The branch-free encoder writes the same octets as the plain one, within
+ * encoded_len + 8 octets, for text, long codes and mixtures of any length. */
+START_TEST(slack_encoder_matches)
+{
+    uint32_t seed = 31337;
+    uint8_t in[300], want[300 * 4 + 8];
+    for (int iter = 0; iter < 3000; iter++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 8) % sizeof in;
+        unsigned kind = (seed >> 4) % 4;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            uint8_t r = (uint8_t)(seed >> 16);
+            in[i] = kind == 0 ? (uint8_t)(' ' + r % 95) : kind == 1 ? r
+                  : kind == 2 ? (uint8_t)(r | 0x80) : (r % 7 ? (uint8_t)('a' + r % 26) : r);
+        }
+        size_t n = h2c_huff_encode(want, in, len);
+        ck_assert_uint_eq(n, h2c_huff_encoded_len(in, len));
+        uint8_t *got = malloc(n + 8);
+        ck_assert_uint_eq(h2c_huff_encode_slack(got, in, len), n);
+        ck_assert_mem_eq(got, want, n);
+        free(got);
+    }
+}
+END_TEST
+
 START_TEST(encoder_is_byte_exact_with_table)
 {
     /* Bit-by-bit reference for a string using long codes. */
@@ -675,6 +701,7 @@ static Suite *suite(void)
     tcase_add_test(tc, every_symbol_round_trip);
     tcase_add_test(tc, random_round_trip);
     tcase_add_test(tc, encoder_is_byte_exact_with_table);
+    tcase_add_test(tc, slack_encoder_matches);
     tcase_add_test(tc, empty_string);
     tcase_add_test(tc, code_table_facts);
     tcase_add_test(tc, eos_in_string);
