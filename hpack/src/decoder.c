@@ -491,13 +491,19 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
 {
     size_t want = dec->str_out + n;
     size_t hard = SIZE_MAX;
+    /* Once at least half the string has come, make room for all of it:
+     * still proportional to what was received, and a string arriving in a
+     * few large pieces is not copied again at every one. */
+    int whole = dec->str_len <= 2 * ((uint64_t)dec->str_got + n);
     if (dec->str_huff) {
         hard = h2c_huff_decoded_max(dec->str_len);
         if (hard > dec->max_string_len)
             hard = dec->max_string_len;
         hard += 1;
         size_t room = h2c_huff_decode_room(n);
-        want = room < hard - dec->str_out ? dec->str_out + room : hard;
+        want = !whole && room < hard - dec->str_out ? dec->str_out + room : hard;
+    } else if (whole) {
+        want = dec->str_len;
     }
     size_t phys = dec->str_huff ? with_lanes(dec, base + dec->str_out, n, base + want)
                                 : base + want;
