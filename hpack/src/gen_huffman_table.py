@@ -6,14 +6,16 @@ Usage: python3 gen_huffman_table.py > huffman_table.c
 Emits
   - h2c_huff_code[257] / h2c_huff_len[257]: the code of each symbol, LSB
     aligned, for the 64-bit accumulator encoder;
-  - h2c_huff_dec12[4096]: the decoder's first level, indexed by the next 12
-    input bits.  Each entry holds the symbols whose codes lie wholly inside
-    those 12 bits, at most two (the shortest code is 5 bits and a third
-    would need 15), their total length, and the length of the first alone
-    (for the end of the input, where the second may not be complete).
-    16 KiB: it stays in the L1 cache.  Codes of 12 bits or less are exactly
-    the 12-bit prefixes below 0xffc (the code is canonical, checked below),
-    so an entry with no symbol means "the next code is 13 to 30 bits".
+  - h2c_huff_dec_len / _syms / _count [4096]: the decoder's first level,
+    indexed by the next 12 input bits: the symbols whose codes lie wholly
+    inside those 12 bits, at most two (the shortest code is 5 bits and a
+    third would need 15), their total length and their count.  Three
+    tables rather than one packed entry: a step then needs no shifts or
+    masks to unpack it, and the length (on the chain of dependent steps)
+    comes straight from a load.  16 KiB: they stay in the L1 cache.  Codes
+    of 12 bits or less are exactly the 12-bit prefixes below 0xffc (the code
+    is canonical, checked below), so a count of 0 means "the next code is 13
+    to 30 bits".
   - h2c_huff_long[]: the second level, for those long codes.  The code is
     canonical: codes of one length are consecutive numbers, and codes grow
     with their length, so the length of the next code is the first whose
@@ -122,10 +124,11 @@ def first_symbol(value, nbits, pos, codes):
 
 
 def fast_table():
+    """(total length, sym0 | sym1 << 8, count) per 12-bit prefix."""
     codes = {(n, c): s for s, (c, n) in enumerate(CODES)}
     table = []
     for x in range(1 << FAST_BITS):
-        syms, pos, first_len = [], 0, 0
+        syms, pos = [], 0
         while len(syms) < 2:
             r = first_symbol(x, FAST_BITS, pos, codes)
             if r is None:
@@ -133,12 +136,10 @@ def fast_table():
             assert r[0] != EOS
             syms.append(r[0])
             pos += r[1]
-            if len(syms) == 1:
-                first_len = r[1]
         assert (len(syms) == 0) == (x >= LONG_PREFIX)
         s0 = syms[0] if syms else 0
         s1 = syms[1] if len(syms) > 1 else 0
-        table.append(pos | s0 << 8 | s1 << 16 | first_len << 24 | len(syms) << 30)
+        table.append((pos, s0 | s1 << 8, len(syms)))
     return table
 
 
@@ -181,12 +182,22 @@ def main():
     for last, n, off in rows:
         w('    {0x%08x, %d, 0x%08x},\n' % (last, n, off))
     w('};\n\n')
-    w('/* len | sym0 << 8 | sym1 << 16 | len0 << 24 | nsym << 30, by the next 12 bits. */\n')
-    w('const uint32_t h2c_huff_dec12[4096] = {')
-    for i, e in enumerate(fast_table()):
-        w(('\n    ' if i % 8 == 0 else ' ') + '0x%08x,' % e)
+    fast = fast_table()
+    w('/* By the next 12 bits: total length of the codes inside them (0: a long code). */\n')
+    w('const uint8_t h2c_huff_dec_len[4096] = {')
+    for i, (n, _, _) in enumerate(fast):
+        w(('\n    ' if i % 16 == 0 else ' ') + '%d,' % n)
+    w('\n};\n\n')
+    w('/* By the next 12 bits: first symbol | second symbol << 8. */\n')
+    w('const uint16_t h2c_huff_dec_syms[4096] = {')
+    for i, (_, sy, _) in enumerate(fast):
+        w(('\n    ' if i % 8 == 0 else ' ') + '0x%04x,' % sy)
+    w('\n};\n\n')
+    w('/* By the next 12 bits: how many symbols (0, 1 or 2). */\n')
+    w('const uint8_t h2c_huff_dec_count[4096] = {')
+    for i, (_, _, c) in enumerate(fast):
+        w(('\n    ' if i % 32 == 0 else ' ') + '%d,' % c)
     w('\n};\n')
-
 
 H2C_HUFF_LONG_ROWS = 14
 

@@ -134,16 +134,19 @@ static inline uint64_t load_tail(const uint8_t *p, size_t r)
            (uint64_t)p[r - 1] << (64 - 8 * r);
 }
 
-/* Store the two symbol octets of a first-level entry with one 16-bit store
- * (the byte order test folds to a constant). */
-static inline void store_syms(uint8_t *o, uint32_t e)
+/* Store the two symbols of a first-level entry with one 16-bit store (the
+ * first symbol is the low octet; the byte order test folds to a constant). */
+static inline void store_syms(uint8_t *o, uint16_t syms)
 {
     const uint16_t one = 1;
     uint8_t little;
     memcpy(&little, &one, 1);
-    uint16_t v = (uint16_t)(little ? e >> 8 : (e >> 8 & 0xffu) << 8 | (e >> 16 & 0xffu));
+    uint16_t v = little ? syms : (uint16_t)(syms << 8 | syms >> 8);
     memcpy(o, &v, 2);
 }
+
+/* First-level index of the next 12 bits. */
+#define H2C_HUFF_IDX(acc) ((unsigned)((acc) >> (64 - H2C_HUFF_FAST_BITS)))
 
 /* The code at the top of acc is 13 bits or longer: its length, and the
  * symbol in *sym.  Rare in text: a short linear walk over 14 lengths. */
@@ -183,15 +186,15 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
     const unsigned n0 = n;
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
-    uint32_t e;
+    unsigned x;
 
 #define H2C_HUFF_STEP()                                                                 \
     do {                                                                                \
-        e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];                           \
-        store_syms(o, e);                                                               \
-        o += H2C_HUFF_E_COUNT(e);                                                       \
-        acc <<= H2C_HUFF_E_LEN(e);                                                      \
-        nb = (uint8_t)(nb - (uint8_t)e); /* the low octet is the length alone */        \
+        x = H2C_HUFF_IDX(acc);                                                          \
+        acc <<= h2c_huff_dec_len[x];                                                    \
+        nb = (uint8_t)(nb - h2c_huff_dec_len[x]);                                       \
+        store_syms(o, h2c_huff_dec_syms[x]);                                            \
+        o += h2c_huff_dec_count[x];                                                     \
     } while (0)
 
     while ((size_t)(end - p) >= 8) {
@@ -204,7 +207,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
         H2C_HUFF_STEP();
         H2C_HUFF_STEP();
         n = nb;
-        if ((acc >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
+        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
             if (n < 30) {
                 if ((size_t)(end - p) < 8)
                     break;
@@ -232,19 +235,21 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
             n += 8 * (unsigned)k;
         }
         for (;;) {
-            e = h2c_huff_dec12[acc >> (64 - H2C_HUFF_FAST_BITS)];
-            if (H2C_HUFF_E_COUNT(e)) {
-                if (H2C_HUFF_E_LEN(e) <= n) {
-                    store_syms(o, e);
-                    o += H2C_HUFF_E_COUNT(e);
-                    acc <<= H2C_HUFF_E_LEN(e);
-                    n -= H2C_HUFF_E_LEN(e);
+            x = H2C_HUFF_IDX(acc);
+            if (h2c_huff_dec_count[x]) {
+                if (h2c_huff_dec_len[x] <= n) {
+                    store_syms(o, h2c_huff_dec_syms[x]);
+                    o += h2c_huff_dec_count[x];
+                    acc <<= h2c_huff_dec_len[x];
+                    n -= h2c_huff_dec_len[x];
                     continue;
                 }
-                l = H2C_HUFF_E_LEN0(e);
+                /* The second code runs past the valid bits: the first alone. */
+                sym = h2c_huff_dec_syms[x] & 0xffu;
+                l = h2c_huff_len[sym];
                 if (l > n)
                     break;
-                *o++ = (uint8_t)H2C_HUFF_E_SYMS(e);
+                *o++ = (uint8_t)sym;
             } else {
                 l = long_code(acc, &sym);
                 if (l > n)
@@ -311,11 +316,10 @@ static inline int lane_one(lane *l)
         l->p += (63 - l->n) >> 3;
         l->n |= 56;
     }
-    uint32_t e = h2c_huff_dec12[l->acc >> (64 - H2C_HUFF_FAST_BITS)];
-    unsigned sym, len;
-    if (H2C_HUFF_E_COUNT(e)) {
-        sym = H2C_HUFF_E_SYMS(e) & 0xffu;
-        len = H2C_HUFF_E_LEN0(e);
+    unsigned x = H2C_HUFF_IDX(l->acc), sym, len;
+    if (h2c_huff_dec_count[x]) {
+        sym = h2c_huff_dec_syms[x] & 0xffu;
+        len = h2c_huff_len[sym];
     } else {
         len = long_code(l->acc, &sym);
         if (sym == H2C_HUFF_EOS)
@@ -331,7 +335,7 @@ static inline int lane_one(lane *l)
  * one.  Needs 8 readable octets at l->p.  0, or -1 at EOS. */
 static inline int lane_long(lane *l)
 {
-    if ((l->acc >> (64 - H2C_HUFF_FAST_BITS)) < H2C_HUFF_LONG_PREFIX)
+    if (H2C_HUFF_IDX(l->acc) < H2C_HUFF_LONG_PREFIX)
         return 0;
     return lane_one(l);
 }
@@ -345,11 +349,11 @@ static inline int lane_long(lane *l)
 
 #define LANE_STEP(a, nb, o)                                                             \
     do {                                                                                \
-        uint32_t e_ = h2c_huff_dec12[(a) >> (64 - H2C_HUFF_FAST_BITS)];                 \
-        store_syms(o, e_);                                                              \
-        (o) += H2C_HUFF_E_COUNT(e_);                                                    \
-        (a) <<= H2C_HUFF_E_LEN(e_);                                                     \
-        (nb) = (uint8_t)((nb) - (uint8_t)e_);                                           \
+        unsigned x_ = H2C_HUFF_IDX(a);                                                  \
+        (a) <<= h2c_huff_dec_len[x_];                                                   \
+        (nb) = (uint8_t)((nb) - h2c_huff_dec_len[x_]);                                  \
+        store_syms(o, h2c_huff_dec_syms[x_]);                                           \
+        (o) += h2c_huff_dec_count[x_];                                                  \
     } while (0)
 
 /* Take lane l on to the first symbol boundary at or after bit 'stop'.

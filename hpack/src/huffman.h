@@ -31,17 +31,16 @@ extern const uint8_t h2c_huff_len[257];
 /* ---- decoding tables ---- */
 
 /*
- * First level, h2c_huff_dec12[next 12 bits]: the codes lying wholly inside
- * those bits, at most two.  Fields of an entry:
+ * First level, by the next 12 input bits: the codes lying wholly inside
+ * those bits, at most two: their total length, the symbols (first in the
+ * low octet), their count.  A count of 0 means a longer code.
  */
 #define H2C_HUFF_FAST_BITS 12
-#define H2C_HUFF_E_LEN(e) ((e) & 63u)          /* bits of the symbols together */
-#define H2C_HUFF_E_SYMS(e) ((e) >> 8)          /* first symbol, then the second */
-#define H2C_HUFF_E_LEN0(e) (((e) >> 24) & 15u) /* bits of the first symbol */
-#define H2C_HUFF_E_COUNT(e) ((e) >> 30)        /* 0, 1 or 2 symbols */
-/* Entries from this 12-bit prefix on hold no symbol: the code is longer. */
+/* From this 12-bit prefix on, the next code is longer than 12 bits. */
 #define H2C_HUFF_LONG_PREFIX 0xffcu
-extern const uint32_t h2c_huff_dec12[1u << H2C_HUFF_FAST_BITS];
+extern const uint8_t h2c_huff_dec_len[1u << H2C_HUFF_FAST_BITS];
+extern const uint16_t h2c_huff_dec_syms[1u << H2C_HUFF_FAST_BITS];
+extern const uint8_t h2c_huff_dec_count[1u << H2C_HUFF_FAST_BITS];
 
 /*
  * Second level, codes of 13 to 30 bits: the next code's length is that of
