@@ -297,6 +297,10 @@ static void note_block(conn *c, const h2c_frame_block *b, const h2c_hpack_field 
 {
     if (b->type != H2C_FRAME_TYPE_HEADERS)
         return;
+    /* Only :status and the block's end change anything: no map lookup for
+     * the other fields (a missing entry reads as ST_NONE, as a new one). */
+    if (f && !(f->name_len == 7 && memcmp(f->name, ":status", 7) == 0))
+        return;
     uint8_t *st = stream_slot(&c->streams, b->stream_id, 1);
     if (!st)
         return;
