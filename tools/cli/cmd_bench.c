@@ -451,14 +451,16 @@ int cmd_bench(int argc, char **argv)
         double enc_allocs = (double)enc_ac.steady / (double)rounds / (double)ecorp.fields;
         if (json) {
             json_t *o = json_pack(
-                "{s:{s:f,s:f,s:f,s:I,s:f},s:{s:f,s:f,s:f,s:f,s:f,s:f,s:I},s:{s:f,s:f},"
+                "{s:{s:f,s:f,s:f,s:I,s:f,s:I},s:{s:f,s:f,s:f,s:f,s:f,s:f,s:I,s:I},s:{s:f,s:f},"
                 "s:{s:f,s:f,s:f,s:I,s:I},s:{s:f,s:I},s:I,s:s}",
                 "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header", dec_n,
                 "ratio", dec_o / dec_n, "headers", (json_int_t)dcorp.fields,
                 "h2codec_allocs_per_header", dec_allocs,
+                "h2codec_allocs", (json_int_t)dec_ac.steady,
                 "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header", enc_n,
                 "time_ratio", enc_o / enc_n, "h2codec_ratio", ratio_o, "nghttp2_ratio", ratio_n,
-                "h2codec_allocs_per_header", enc_allocs, "headers", (json_int_t)ecorp.fields,
+                "h2codec_allocs_per_header", enc_allocs, "h2codec_allocs",
+                (json_int_t)enc_ac.steady, "headers", (json_int_t)ecorp.fields,
                 "huffman", "encode_mb_per_s", hme, "decode_mb_per_s", hmd,
                 "stream_decode", "h2codec_ns_per_frame", sr.ours_ns_per_frame,
                 "nghttp2_ns_per_frame", sr.nghttp2_ns_per_frame,
@@ -487,8 +489,9 @@ int cmd_bench(int argc, char **argv)
             if (sr.parse_bytes)
                 printf("%-15s %11.2f GB/s  frame parsing alone, DATA-heavy stream\n",
                        "frame_parse", sr.parse_gb_per_s);
-            printf("%-15s %.4f decode, %.4f encode  heap allocations per header, steady state\n",
-                   "allocations", dec_allocs, enc_allocs);
+            printf("%-15s %.4f decode, %.4f encode  heap allocations per header, steady state"
+                   " (%lu and %lu in %zu rounds)\n",
+                   "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
         }
     }
     for (int i = 0; i < 6; i++)
