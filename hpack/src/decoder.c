@@ -647,9 +647,9 @@ static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uin
     size_t most = h2c_huff_decoded_max(len);
     if (most > dec->max_string_len)
         return -1;
-    /* From a fresh state the decoder stores at most one octet past most;
+    /* From a fresh state the decoder stores at most three octets past most;
      * long strings get room for lanes too. */
-    size_t need = base + most + 1;
+    size_t need = base + most + 3;
     if (len >= H2C_HUFF_LANES_MIN)
         need = with_lanes(dec, base, len, need);
     if (need > dec->scratch_cap) {

@@ -178,6 +178,72 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
 #define H2C_HUFF_INLINE inline
 #endif
 
+/* One first-level step: up to two symbols, stored with one 16-bit store. */
+#define H2C_HUFF_STEP(acc, nb, o)                                                       \
+    do {                                                                                \
+        unsigned x_ = H2C_HUFF_IDX(acc);                                                \
+        (acc) <<= h2c_huff_dec_len[x_];                                                 \
+        (nb) = (uint8_t)((nb) - h2c_huff_dec_len[x_]);                                  \
+        store_syms(o, h2c_huff_dec_syms[x_]);                                           \
+        (o) += h2c_huff_dec_count[x_];                                                  \
+    } while (0)
+
+/* Branch-free refill from 8 readable octets at p: n becomes 56..63. */
+#define H2C_HUFF_REFILL(acc, n, p)                                                      \
+    do {                                                                                \
+        (acc) |= load_be64(p) >> (n);                                                   \
+        (p) += (63 - (n)) >> 3;                                                         \
+        (n) |= 56;                                                                      \
+    } while (0)
+
+/* Refill, then four steps; the 8-bit count costs one subtraction a step. */
+#define H2C_HUFF_BATCH(acc, n, p, o)                                                    \
+    do {                                                                                \
+        H2C_HUFF_REFILL(acc, n, p);                                                     \
+        uint8_t nb_ = (uint8_t)(n);                                                     \
+        H2C_HUFF_STEP(acc, nb_, o);                                                     \
+        H2C_HUFF_STEP(acc, nb_, o);                                                     \
+        H2C_HUFF_STEP(acc, nb_, o);                                                     \
+        H2C_HUFF_STEP(acc, nb_, o);                                                     \
+        (n) = nb_;                                                                      \
+    } while (0)
+
+/* The branch-free part shared by decode_core() and decode_whole(): batches
+ * while 8 input octets remain.  Returns 0, or -1 at EOS (acc, n and p then
+ * stand before it). */
+static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const uint8_t **pp,
+                                       const uint8_t *end, uint8_t **po)
+{
+    uint64_t acc = *acc_io;
+    unsigned n = *n_io, sym, l;
+    const uint8_t *p = *pp;
+    uint8_t *o = *po;
+    int r = 0;
+    while ((size_t)(end - p) >= 8) {
+        H2C_HUFF_BATCH(acc, n, p, o);
+        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
+            if (n < 30) {
+                if ((size_t)(end - p) < 8)
+                    break;
+                H2C_HUFF_REFILL(acc, n, p);
+            }
+            l = long_code(acc, &sym);
+            if (sym == H2C_HUFF_EOS) {
+                r = -1;
+                break;
+            }
+            *o++ = (uint8_t)sym;
+            acc <<= l;
+            n -= l;
+        }
+    }
+    *acc_io = acc;
+    *n_io = n;
+    *pp = p;
+    *po = o;
+    return r;
+}
+
 static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
                                     const uint8_t *src, size_t len, uint64_t *eos_bit)
 {
@@ -188,42 +254,8 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
     uint8_t *o = dst;
     unsigned x;
 
-#define H2C_HUFF_STEP()                                                                 \
-    do {                                                                                \
-        x = H2C_HUFF_IDX(acc);                                                          \
-        acc <<= h2c_huff_dec_len[x];                                                    \
-        nb = (uint8_t)(nb - h2c_huff_dec_len[x]);                                       \
-        store_syms(o, h2c_huff_dec_syms[x]);                                            \
-        o += h2c_huff_dec_count[x];                                                     \
-    } while (0)
-
-    while ((size_t)(end - p) >= 8) {
-        acc |= load_be64(p) >> n;
-        p += (63 - n) >> 3;
-        n |= 56;
-        uint8_t nb = (uint8_t)n; /* 8-bit count: one subtraction per step */
-        H2C_HUFF_STEP();
-        H2C_HUFF_STEP();
-        H2C_HUFF_STEP();
-        H2C_HUFF_STEP();
-        n = nb;
-        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
-            if (n < 30) {
-                if ((size_t)(end - p) < 8)
-                    break;
-                acc |= load_be64(p) >> n;
-                p += (63 - n) >> 3;
-                n |= 56;
-            }
-            l = long_code(acc, &sym);
-            if (sym == H2C_HUFF_EOS)
-                goto eos;
-            *o++ = (uint8_t)sym;
-            acc <<= l;
-            n -= l;
-        }
-    }
-#undef H2C_HUFF_STEP
+    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+        goto eos;
 
     for (;;) {
         if (p < end) { /* whole octets that fit; the rest of them are true bits too */
@@ -312,9 +344,7 @@ static inline int64_t lane_pos(const lane *l, const uint8_t *src)
 static inline int lane_one(lane *l)
 {
     if (l->n < 30) {
-        l->acc |= load_be64(l->p) >> l->n;
-        l->p += (63 - l->n) >> 3;
-        l->n |= 56;
+        H2C_HUFF_REFILL(l->acc, l->n, l->p);
     }
     unsigned x = H2C_HUFF_IDX(l->acc), sym, len;
     if (h2c_huff_dec_count[x]) {
@@ -340,34 +370,12 @@ static inline int lane_long(lane *l)
     return lane_one(l);
 }
 
-#define LANE_REFILL(a, n, p)                                                            \
-    do {                                                                                \
-        (a) |= load_be64(p) >> (n);                                                     \
-        (p) += (63 - (n)) >> 3;                                                         \
-        (n) |= 56;                                                                      \
-    } while (0)
-
-#define LANE_STEP(a, nb, o)                                                             \
-    do {                                                                                \
-        unsigned x_ = H2C_HUFF_IDX(a);                                                  \
-        (a) <<= h2c_huff_dec_len[x_];                                                   \
-        (nb) = (uint8_t)((nb) - h2c_huff_dec_len[x_]);                                  \
-        store_syms(o, h2c_huff_dec_syms[x_]);                                           \
-        (o) += h2c_huff_dec_count[x_];                                                  \
-    } while (0)
-
 /* Take lane l on to the first symbol boundary at or after bit 'stop'.
  * Needs 16 readable octets past stop / 8.  0, or -1 at EOS. */
 static int lane_finish(lane *l, const uint8_t *src, int64_t stop)
 {
     while (lane_pos(l, src) + 48 <= stop) {
-        LANE_REFILL(l->acc, l->n, l->p);
-        uint8_t nb = (uint8_t)l->n;
-        LANE_STEP(l->acc, nb, l->o);
-        LANE_STEP(l->acc, nb, l->o);
-        LANE_STEP(l->acc, nb, l->o);
-        LANE_STEP(l->acc, nb, l->o);
-        l->n = nb;
+        H2C_HUFF_BATCH(l->acc, l->n, l->p, l->o);
         if (lane_long(l) < 0)
             return -1;
     }
@@ -432,16 +440,16 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
                 8 * (p1 - src) - (int64_t)n1 + 48 > stop[1] ||
                 8 * (p2 - src) - (int64_t)n2 + 48 > stop[2] || end - p3 < 16)
                 break;
-            LANE_REFILL(a0, n0, p0);
-            LANE_REFILL(a1, n1, p1);
-            LANE_REFILL(a2, n2, p2);
-            LANE_REFILL(a3, n3, p3);
+            H2C_HUFF_REFILL(a0, n0, p0);
+            H2C_HUFF_REFILL(a1, n1, p1);
+            H2C_HUFF_REFILL(a2, n2, p2);
+            H2C_HUFF_REFILL(a3, n3, p3);
             uint8_t b0 = (uint8_t)n0, b1 = (uint8_t)n1, b2 = (uint8_t)n2, b3 = (uint8_t)n3;
             for (int i = 0; i < 4; i++) {
-                LANE_STEP(a0, b0, o0);
-                LANE_STEP(a1, b1, o1);
-                LANE_STEP(a2, b2, o2);
-                LANE_STEP(a3, b3, o3);
+                H2C_HUFF_STEP(a0, b0, o0);
+                H2C_HUFF_STEP(a1, b1, o1);
+                H2C_HUFF_STEP(a2, b2, o2);
+                H2C_HUFF_STEP(a3, b3, o3);
             }
             n0 = b0;
             n1 = b1;
@@ -566,8 +574,88 @@ static inline int check_padding(uint64_t bits, unsigned n)
     return 0;
 }
 
+/* Store v big-endian with one 8-octet store (the byte order test folds to
+ * a constant and the shifts to a byte swap). */
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    const uint16_t one = 1;
+    uint8_t little;
+    memcpy(&little, &one, 1);
+    if (little)
+        v = (v >> 56) | (v >> 40 & 0xff00u) | (v >> 24 & 0xff0000u) | (v >> 8 & 0xff000000u) |
+            (v << 8 & 0xff00000000u) | (v << 24 & 0xff0000000000u) |
+            (v << 40 & 0xff000000000000u) | v << 56;
+    memcpy(p, &v, 8);
+}
+
+/*
+ * A whole, valid string, with no per-symbol bounds checks: the main loop
+ * of decode_core(), then the last r < 8 octets copied into a buffer padded
+ * with ones.  Ones are a prefix of EOS, so no code completes inside them:
+ * a step reaching them takes nothing (or takes a code that runs past the
+ * real bits, caught by the final check).  Returns the decoded length, or
+ * -1 for anything else (invalid input, a rare long code at the very end):
+ * the caller then decodes again exactly.  dst must have room for
+ * h2c_huff_decoded_max(len) + 3 octets: invalid input may end in one code
+ * that runs into the ones, and steps that take nothing still store two
+ * octets.
+ */
+static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    uint64_t acc = 0;
+    unsigned n = 0, sym, l;
+    const uint8_t *p = src, *end = src + len;
+    uint8_t *o = dst;
+
+    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+        return -1;
+    /* The tail: positions count from the first bit of t (the bits still
+     * in acc are negative); the real bits end at 'real'.  The loop ends
+     * at a run of ones within 7 bits of the end.  At most 63 + 56 real
+     * bits are left here; a position is at least 8 * (tp - t) - 63, so
+     * t's 40 octets let it run past them. */
+    size_t r = (size_t)(end - p);
+    uint8_t t[40];
+    memset(t + 8, 0xff, 32);
+    store_be64(t, load_tail(p, r) | ~(uint64_t)0 >> (8 * r));
+    const int64_t real = 8 * (int64_t)r;
+    const uint8_t *tp = t;
+    for (;;) {
+        if (tp > t + 32)
+            return -1;
+        H2C_HUFF_REFILL(acc, n, tp);
+        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
+            if (8 * (tp - t) - (int64_t)n + 7 >= real)
+                break; /* ones: padding */
+            l = long_code(acc, &sym);
+            if (sym == H2C_HUFF_EOS)
+                return -1;
+            *o++ = (uint8_t)sym;
+            acc <<= l;
+            n -= l;
+            continue;
+        }
+        uint8_t nb = (uint8_t)n;
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        n = nb;
+    }
+    /* What is left of the real bits must be padding: 0..7 ones. */
+    int64_t rest = real - (8 * (tp - t) - (int64_t)n);
+    if (rest < 0 || rest > 7)
+        return -1;
+    if (rest && (~acc >> (64 - rest)) != 0)
+        return -1;
+    return o - dst;
+}
+
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
 {
+    ptrdiff_t fast = decode_whole(dst, src, len);
+    if (fast >= 0)
+        return fast;
     uint64_t acc = 0, eos_bit = 0;
     unsigned n = 0;
     ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);

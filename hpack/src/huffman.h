@@ -99,7 +99,7 @@ ptrdiff_t h2c_huff_decode_wide(h2c_huff_dec *st, uint8_t *dst, size_t room, cons
 
 /*
  * Decode a whole string in one call: the same as init, decode, finish.
- * dst must have room for h2c_huff_decoded_max(len) + 1 octets.  Returns the
+ * dst must have room for h2c_huff_decoded_max(len) + 3 octets.  Returns the
  * decoded length, or H2C_HPACK_E_HUFFMAN_EOS / _PADDING / _BAD_PAD.
  */
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);

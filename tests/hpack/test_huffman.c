@@ -547,6 +547,50 @@ START_TEST(long_strings_match_reference)
 }
 END_TEST
 
+/* The whole-string entry point (the decoder's fast path) against the
+ * reference: every kind of make_case() string, plus all-text strings of
+ * every length 0..80 with every padding length, input and output in heap
+ * blocks of exactly their size so the sanitizers see any overrun. */
+static void check_whole(const uint8_t *src, size_t len)
+{
+    ref_result want;
+    want.rc = ref_decode(src, len, want.out, &want.len, &want.err_pos);
+    size_t room = h2c_huff_decoded_max(len) + 3;
+    uint8_t *in = malloc(len ? len : 1), *o = malloc(room);
+    memcpy(in, src, len);
+    ptrdiff_t w = h2c_huff_decode_string(o, in, len);
+    if (want.rc == 0) {
+        ck_assert_int_eq(w, (ptrdiff_t)want.len);
+        ck_assert_mem_eq(o, want.out, want.len);
+    } else {
+        ck_assert_int_eq(w, want.rc);
+    }
+    free(in);
+    free(o);
+}
+
+START_TEST(whole_string_matches_reference)
+{
+    uint32_t seed = 0xc0de;
+    uint8_t buf[256];
+    for (int iter = 0; iter < 20000; iter++)
+        check_whole(buf, make_case(&seed, buf, sizeof buf));
+    for (size_t m = 0; m <= 80; m++)
+        for (int v = 0; v < 20; v++) {
+            memset(buf, 0, sizeof buf);
+            size_t bit = 0;
+            for (size_t i = 0; i < m; i++) {
+                /* 5-bit codes only (the most output per bit) or any text */
+                unsigned sym = v < 4 ? (unsigned)"012aceiost"[rnd(&seed) % 10]
+                                     : ' ' + rnd(&seed) % 95;
+                put_bits(buf, &bit, h2c_huff_code[sym], h2c_huff_len[sym]);
+            }
+            put_bits(buf, &bit, 0x7f, (8 - bit % 8) % 8);
+            check_whole(buf, (bit + 7) / 8);
+        }
+}
+END_TEST
+
 /* ---- long strings: the lanes decoder ---- */
 
 /* Decode src[0..len) cut at 'cut' (0: whole) through h2c_huff_decode_wide(),
@@ -585,8 +629,8 @@ static int wide_decode(const uint8_t *src, size_t len, size_t cut, uint8_t *out,
 static ptrdiff_t wide_string(const uint8_t *src, size_t len, uint8_t *out)
 {
     size_t room = h2c_huff_lanes_room(len);
-    if (room < h2c_huff_decoded_max(len) + 1)
-        room = h2c_huff_decoded_max(len) + 1;
+    if (room < h2c_huff_decoded_max(len) + 3)
+        room = h2c_huff_decoded_max(len) + 3;
     uint8_t *o = malloc(room);
     ptrdiff_t w = h2c_huff_decode_string_wide(o, room, src, len);
     if (w > 0)
@@ -713,6 +757,7 @@ static Suite *suite(void)
     tcase_add_test(tc, matches_reference_at_every_split);
     tcase_add_test(tc, long_strings_match_reference);
     tcase_add_test(tc, room_bounds);
+    tcase_add_test(tc, whole_string_matches_reference);
     tcase_add_test(tc, lanes_match_reference);
     tcase_add_test(tc, lanes_periodic_pairs);
     suite_add_tcase(s, tc);
