@@ -601,6 +601,8 @@ static void conn_report_cb(void *user, const conn_report *r)
         out->missing = r->missing;
         out->err_offset = r->offset;
         break;
+    case CONN_OPEN_BLOCK: /* a notice, not an outcome the catalogue judges */
+        break;
     }
 }
 

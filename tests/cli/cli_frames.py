@@ -103,6 +103,13 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, _ = run("--json", cut)
     last = jsonl(out)[-1]
     check(rc == 0 and last.get("truncated") is True and last["missing_bytes"] > 0, "truncation reported: %s" % last)
+    # A capture cut between frames but inside a field block: reported too.
+    open(cut, "wb").write(bytes.fromhex("000001010100000003") + b"\x88")  # HEADERS :status 200, no END_HEADERS
+    rc, out, _ = run("--json", cut)
+    last = jsonl(out)[-1]
+    check(rc == 0 and last == {"open_block": True, "stream_id": 3, "offset": 10}, "open block reported: %s" % last)
+    rc, out, _ = run(cut)
+    check(rc == 0 and "inside the field block of stream 3" in out, "open block in text output")
 
     # 5. Errors: JSON object with the RFC name, code and stream; exit 1.
     bad = os.path.join(tmp, "bad.bin")

@@ -202,6 +202,11 @@ static void json_report(const out_ctx *o, const conn_report *r)
         json_object_set_new(obj, "missing_bytes", json_integer((json_int_t)r->missing));
         json_object_set_new(obj, "offset", json_integer((json_int_t)r->offset));
         break;
+    case CONN_OPEN_BLOCK:
+        json_object_set_new(obj, "open_block", json_true());
+        json_object_set_new(obj, "stream_id", json_integer((json_int_t)r->stream_id));
+        json_object_set_new(obj, "offset", json_integer((json_int_t)r->offset));
+        break;
     }
     json_emit(o, obj);
 }
@@ -339,6 +344,11 @@ static void text_report(const out_ctx *o, const conn_report *r)
     case CONN_TRUNCATED:
         printf("input ends inside a frame at byte %llu: at least %llu more bytes needed\n",
                (unsigned long long)r->offset, (unsigned long long)r->missing);
+        break;
+    case CONN_OPEN_BLOCK:
+        printf("input ends at byte %llu inside the field block of stream %lu: no END_HEADERS, "
+               "its fields were not decoded\n",
+               (unsigned long long)r->offset, (unsigned long)r->stream_id);
         break;
     }
 }

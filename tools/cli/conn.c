@@ -436,6 +436,13 @@ size_t conn_finish(conn *c)
         c->cb(c->user, &r);
     } else if (rc < 0) {
         report_frame_error(c, &err);
+    } else if (h2c_frame_assembler_open_stream(c->asmb) != 0) {
+        conn_report r;
+        memset(&r, 0, sizeof r);
+        r.kind = CONN_OPEN_BLOCK;
+        r.stream_id = h2c_frame_assembler_open_stream(c->asmb);
+        r.offset = h2c_frame_parser_offset(c->parser);
+        c->cb(c->user, &r);
     }
     return c->errors;
 }

@@ -45,7 +45,9 @@ typedef enum conn_report_kind {
     CONN_PREFACE,   /* the client connection preface */
     CONN_FRAME,     /* a frame; with a field block's last fragment, its fields */
     CONN_ERROR,     /* an error: connection errors end the input */
-    CONN_TRUNCATED  /* the input ended inside the preface or a frame */
+    CONN_TRUNCATED, /* the input ended inside the preface or a frame */
+    CONN_OPEN_BLOCK /* the input ended between frames but inside a field block
+                       (no END_HEADERS yet): its fields were never decoded */
 } conn_report_kind;
 
 typedef struct conn_report {
@@ -60,8 +62,8 @@ typedef struct conn_report {
     const char *source;       /* "frame", "hpack" or "fields" */
     uint32_t h2_error;        /* RFC 9113 error code */
     int scope;                /* h2c_frame_scope */
-    uint32_t stream_id;
-    uint64_t offset;          /* connection offset where it was found */
+    uint32_t stream_id;       /* also CONN_OPEN_BLOCK: the block's stream */
+    uint64_t offset;          /* connection offset where it was found (all but CONN_FRAME) */
     const char *reason;
     /* CONN_TRUNCATED */
     uint64_t missing;         /* octets missing to complete it (at least) */
