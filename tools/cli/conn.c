@@ -421,29 +421,31 @@ int conn_push(conn *c, const uint8_t *in, size_t len)
     return c->dead;
 }
 
+/* A notice about where the input ended (CONN_TRUNCATED, CONN_OPEN_BLOCK). */
+static void report_end(conn *c, conn_report_kind kind, uint32_t stream_id, uint64_t missing)
+{
+    conn_report r;
+    memset(&r, 0, sizeof r);
+    r.kind = kind;
+    r.stream_id = stream_id;
+    r.missing = missing;
+    r.offset = h2c_frame_parser_offset(c->parser);
+    c->cb(c->user, &r);
+}
+
 size_t conn_finish(conn *c)
 {
     if (c->dead)
         return c->errors;
     h2c_frame_error err;
     int rc = h2c_frame_parser_finish(c->parser, &err);
-    if (rc == H2C_FRAME_E_TRUNCATED) {
-        conn_report r;
-        memset(&r, 0, sizeof r);
-        r.kind = CONN_TRUNCATED;
-        r.missing = h2c_frame_parser_missing(c->parser);
-        r.offset = h2c_frame_parser_offset(c->parser);
-        c->cb(c->user, &r);
-    } else if (rc < 0) {
+    uint32_t open = h2c_frame_assembler_open_stream(c->asmb);
+    if (rc == H2C_FRAME_E_TRUNCATED)
+        report_end(c, CONN_TRUNCATED, 0, h2c_frame_parser_missing(c->parser));
+    else if (rc < 0)
         report_frame_error(c, &err);
-    } else if (h2c_frame_assembler_open_stream(c->asmb) != 0) {
-        conn_report r;
-        memset(&r, 0, sizeof r);
-        r.kind = CONN_OPEN_BLOCK;
-        r.stream_id = h2c_frame_assembler_open_stream(c->asmb);
-        r.offset = h2c_frame_parser_offset(c->parser);
-        c->cb(c->user, &r);
-    }
+    else if (open != 0)
+        report_end(c, CONN_OPEN_BLOCK, open, 0);
     return c->errors;
 }
 
