@@ -13,9 +13,11 @@
  *   - Strings are views: a pointer and a length, never NUL-terminated.
  *   - Options structs are filled with defaults by *_options_init() first, so
  *     that new fields can be added without breaking callers.
- *   - Errors are sticky.  Once a decoder or encoder has failed with a
- *     decoding or state error, every later call returns that same error until
- *     *_reset() is called.  "Buffer too small" (encoder) is not sticky.
+ *   - Decoder errors are sticky.  Once a decoder has failed (bad input, a
+ *     call out of sequence, a failed allocation), every later call returns
+ *     that same error until h2c_hpack_decoder_reset().  The encoder has no
+ *     error state: a call that fails (a bad argument, "buffer too small")
+ *     changes nothing, so the caller may simply retry.
  *
  * Decoding a header block, fragment by fragment:
  *
