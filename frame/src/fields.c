@@ -47,37 +47,176 @@ static int eq_nocase(const char *s, size_t len, const char *lit)
     return 1;
 }
 
+/*
+ * Word-at-a-time scans.  Each looks at 8 octets as a uint64_t (16 as an SSE2
+ * vector where available) and only ever answers "does some octet of the word
+ * ...", so the octet order, and hence the byte order, does not matter.  Loads
+ * are memcpy (any alignment) and never leave [p, p + len): a tail shorter than
+ * a word is read as one more word ending at the last octet, overlapping the
+ * previous one; values shorter than a word are gathered into one.
+ * H2C_FIELDS_PORTABLE forces the uint64_t path (to test it on x86).
+ */
+#if defined(__SSE2__) && !defined(H2C_FIELDS_PORTABLE)
+#include <emmintrin.h>
+#define FIELDS_SSE2 1
+#endif
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static uint64_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The len < 8 octets at p as one word; the rest of it is 'a' (fine in names and values). */
+static uint64_t short_word(const char *p, size_t len)
+{
+    if (len >= 4)
+        return load32(p) << 32 | load32(p + len - 4);
+    if (len == 0)
+        return ONES * 'a';
+    /* 1-3 octets: the first, middle and last cover them all. */
+    return (ONES * 'a') << 24 | (uint64_t)(unsigned char)p[0] << 16 |
+           (uint64_t)(unsigned char)p[len / 2] << 8 | (uint64_t)(unsigned char)p[len - 1];
+}
+
+/* Nonzero iff some octet of w is below n (n <= 128). */
+static uint64_t octet_below(uint64_t w, unsigned n)
+{
+    return (w - ONES * n) & ~w & HIGHS;
+}
+
+/* Field names: every octet in the common subset of tchar a-z 0-9 - . (anything
+ * else, uppercase included, is left to the exact per-octet loop).  Per octet,
+ * with y its low 7 bits, y + (0x80 - lo) has its high bit set iff y >= lo,
+ * y + (0x7f - hi) iff y > hi, and (y ^ c) + 0x7f iff y != c: no carry leaves
+ * an octet. */
+static int name_word_ok(uint64_t w)
+{
+    uint64_t y = w & ~HIGHS;
+    uint64_t lower = (y + ONES * (0x80u - 'a')) & ~(y + ONES * (0x7fu - 'z'));
+    uint64_t digit = (y + ONES * (0x80u - '-')) & ~(y + ONES * (0x7fu - '9')) &
+                     ((y ^ (ONES * '/')) + ~HIGHS);
+    return ((lower | digit) & ~w & HIGHS) == HIGHS;
+}
+
+/* Field values: some octet is NUL, LF or CR. */
+static int value_word_bad(uint64_t w)
+{
+    if (!octet_below(w, '\r' + 1))
+        return 0; /* the usual case: no control character at all */
+    return (octet_below(w, 1) | octet_below(w ^ (ONES * '\n'), 1) |
+            octet_below(w ^ (ONES * '\r'), 1)) != 0;
+}
+
+#ifdef FIELDS_SSE2
+static int name_vec_ok(__m128i v)
+{
+    __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('-' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    digit = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), digit);
+    return _mm_movemask_epi8(_mm_or_si128(lower, digit)) == 0xffff;
+}
+
+static int value_vec_bad(__m128i v)
+{
+    __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+    return _mm_movemask_epi8(bad) != 0;
+}
+
+static __m128i load128(const char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
+/* 1 if every octet of name[0, len) is in the subset of name_word_ok. */
+static int name_fast_ok(const char *p, size_t len)
+{
+#ifdef FIELDS_SSE2
+    if (len >= 16) {
+        size_t i = 0;
+        for (; i + 16 < len; i += 16)
+            if (!name_vec_ok(load128(p + i)))
+                return 0;
+        return name_vec_ok(load128(p + len - 16));
+    }
+#endif
+    if (len < 8)
+        return name_word_ok(short_word(p, len));
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (!name_word_ok(load64(p + i)))
+            return 0;
+    return name_word_ok(load64(p + len - 8));
+}
+
 static int check_name(const h2c_fields_validator *v, const char *name, size_t len)
 {
     if (len == 0)
         return H2C_FIELDS_E_NAME_EMPTY;
-    for (size_t i = name[0] == ':' ? 1 : 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (name_ok[c])
-            continue;
-        if (c >= 'A' && c <= 'Z') {
-            if (!(v->lenient & H2C_FIELDS_LENIENT_NAME_UPPERCASE))
-                return H2C_FIELDS_E_NAME_UPPERCASE;
-            continue;
+    size_t start = name[0] == ':' ? 1 : 0;
+    if (!name_fast_ok(name + start, len - start)) {
+        /* Exact: the first octet outside the common subset decides. */
+        for (size_t i = start; i < len; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (name_ok[c])
+                continue;
+            if (c >= 'A' && c <= 'Z') {
+                if (!(v->lenient & H2C_FIELDS_LENIENT_NAME_UPPERCASE))
+                    return H2C_FIELDS_E_NAME_UPPERCASE;
+                continue;
+            }
+            return H2C_FIELDS_E_NAME_CHAR;
         }
-        return H2C_FIELDS_E_NAME_CHAR;
     }
     return len == 1 && name[0] == ':' ? H2C_FIELDS_E_NAME_CHAR : H2C_FIELDS_OK;
 }
 
-/* 1 = not allowed anywhere in a value: NUL, CR, LF. */
-static const uint8_t value_bad[256] = { ['\0'] = 1, ['\r'] = 1, ['\n'] = 1 };
-
-static int has_bad_char(const char *value, size_t len)
+/* 1 if value[0, len) holds NUL, CR or LF, in one pass. */
+static int has_bad_char(const char *p, size_t len)
 {
-    /* Long values: the C library's vectorised scans.  Short ones (most):
-     * one branch-free pass, cheaper than three calls. */
-    if (len >= 64)
-        return memchr(value, '\0', len) || memchr(value, '\r', len) || memchr(value, '\n', len);
-    unsigned bad = 0;
-    for (size_t i = 0; i < len; i++)
-        bad |= value_bad[(unsigned char)value[i]];
-    return bad != 0;
+#ifdef FIELDS_SSE2
+    if (len >= 16) {
+        /* 128 octets a round: their minimum says whether any is CR or below,
+         * and only then are they compared with NUL, LF and CR. */
+        const __m128i ctl = _mm_set1_epi8('\r');
+        size_t i = 0;
+        for (; i + 128 <= len; i += 128) {
+            __m128i m = load128(p + i);
+            for (size_t k = 16; k < 128; k += 16)
+                m = _mm_min_epu8(m, load128(p + i + k));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(m, ctl), m))) {
+                for (size_t k = 0; k < 128; k += 16)
+                    if (value_vec_bad(load128(p + i + k)))
+                        return 1;
+            }
+        }
+        for (; i + 16 < len; i += 16)
+            if (value_vec_bad(load128(p + i)))
+                return 1;
+        return i < len && value_vec_bad(load128(p + len - 16));
+    }
+#endif
+    if (len < 8)
+        return value_word_bad(short_word(p, len));
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (value_word_bad(load64(p + i)))
+            return 1;
+    return value_word_bad(load64(p + len - 8));
 }
 
 static int check_value(const h2c_fields_validator *v, const char *value, size_t len)

@@ -1,6 +1,9 @@
 /* RFC 9113 sections 8.2-8.3 field validation. */
+#define _DEFAULT_SOURCE
 #include <check.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <h2codec/fields.h>
 
@@ -154,6 +157,189 @@ START_TEST(state_and_names)
 }
 END_TEST
 
+/*
+ * The word-at-a-time scans: every length up to 40 and around the 8-, 16- and
+ * 128-octet steps, every position, octets both right after a PROT_NONE page
+ * and right before one (any read outside the field faults).
+ */
+static const size_t scan_lens[] = {47, 48, 49, 63, 64, 65, 127, 128, 129, 143, 144, 145,
+                                   255, 256, 257, 300, 383, 384, 385};
+#define N_SCAN_LENS (41 + sizeof scan_lens / sizeof scan_lens[0])
+
+static size_t scan_len(size_t k)
+{
+    return k <= 40 ? k : scan_lens[k - 41];
+}
+
+typedef struct {
+    unsigned char *base, *p;
+    size_t span;
+} guarded;
+
+/* len writable octets with a PROT_NONE page on both sides; at_end picks
+ * whether they end at the page after (else start at the page before). */
+static guarded guard_both(size_t len, int at_end)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    guarded g;
+    g.span = (len + pg - 1) / pg * pg + 2 * pg;
+    g.base = mmap(NULL, g.span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(g.base, MAP_FAILED);
+    ck_assert_int_eq(mprotect(g.base, pg, PROT_NONE), 0);
+    ck_assert_int_eq(mprotect(g.base + g.span - pg, pg, PROT_NONE), 0);
+    g.p = at_end ? g.base + g.span - pg - len : g.base + pg;
+    return g;
+}
+
+static void guard_release(guarded g)
+{
+    munmap(g.base, g.span);
+}
+
+static int push1(uint32_t lenient, const void *name, size_t name_len, const void *value,
+                 size_t value_len)
+{
+    h2c_fields_validator v;
+    h2c_fields_validator_init(&v, H2C_FIELDS_TRAILERS, lenient);
+    return h2c_fields_validator_push(&v, name, name_len, value, value_len);
+}
+
+/* The rule for values, octet by octet. */
+static int value_ref(const unsigned char *p, size_t len, uint32_t lenient)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == 0 || p[i] == '\n' || p[i] == '\r')
+            return H2C_FIELDS_E_VALUE_CHAR;
+    if (len && !(lenient & H2C_FIELDS_LENIENT_VALUE_WHITESPACE) &&
+        (p[0] == ' ' || p[0] == '\t' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+        return H2C_FIELDS_E_VALUE_WHITESPACE;
+    return H2C_FIELDS_OK;
+}
+
+static void check_value(const unsigned char *p, size_t len)
+{
+    for (uint32_t lenient = 0; lenient <= H2C_FIELDS_LENIENT_VALUE_WHITESPACE;
+         lenient += H2C_FIELDS_LENIENT_VALUE_WHITESPACE) {
+        int want = value_ref(p, len, lenient);
+        int got = push1(lenient, "x", 1, p, len);
+        if (got != want)
+            ck_abort_msg("value of %zu octets (lenient %u): got %d, want %d", len,
+                         (unsigned)lenient, got, want);
+    }
+}
+
+START_TEST(value_scan_every_position)
+{
+    static const unsigned char odd[] = {0, '\n', '\r', ' ', '\t', 0x01, 0x09, 0x0b, 0x0c,
+                                        0x0e, 0x7f, 0x80, 0x8a, 0x8d, 0xff};
+    for (int at_end = 0; at_end <= 1; at_end++) {
+        for (size_t k = 0; k < N_SCAN_LENS; k++) {
+            size_t len = scan_len(k);
+            guarded g = guard_both(len, at_end);
+            unsigned char *p = g.p;
+            memset(p, 'b', len);
+            check_value(p, len);
+            for (size_t i = 0; i < len; i++) {
+                for (size_t o = 0; o < sizeof odd; o++) {
+                    p[i] = odd[o];
+                    check_value(p, len);
+                }
+                p[i] = 'b';
+            }
+            /* Every allowed octet, controls included, and nothing to find. */
+            for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)(1 + (i * 7 + k) % 255);
+                p[i] = c == '\n' || c == '\r' ? '\t' : c;
+            }
+            check_value(p, len);
+            if (len) {
+                p[len - 1] = '\r';
+                check_value(p, len);
+            }
+            guard_release(g);
+        }
+    }
+}
+END_TEST
+
+/* The rule for names, octet by octet: the first octet outside tchar decides. */
+static int name_ref(const unsigned char *p, size_t len, uint32_t lenient)
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz";
+    static unsigned char ok[256];
+    if (!ok['a'])
+        for (const char *t = tchar; *t; t++)
+            ok[(unsigned char)*t] = 1;
+    if (len == 0)
+        return H2C_FIELDS_E_NAME_EMPTY;
+    for (size_t i = p[0] == ':' ? 1 : 0; i < len; i++) {
+        if (ok[p[i]])
+            continue;
+        if (p[i] >= 'A' && p[i] <= 'Z') {
+            if (lenient & H2C_FIELDS_LENIENT_NAME_UPPERCASE)
+                continue;
+            return H2C_FIELDS_E_NAME_UPPERCASE;
+        }
+        return H2C_FIELDS_E_NAME_CHAR;
+    }
+    if (len == 1 && p[0] == ':')
+        return H2C_FIELDS_E_NAME_CHAR;
+    return p[0] == ':' ? H2C_FIELDS_E_PSEUDO_IN_TRAILERS : H2C_FIELDS_OK;
+}
+
+static void check_name(const unsigned char *p, size_t len)
+{
+    for (uint32_t lenient = 0; lenient <= H2C_FIELDS_LENIENT_NAME_UPPERCASE;
+         lenient += H2C_FIELDS_LENIENT_NAME_UPPERCASE) {
+        int want = name_ref(p, len, lenient);
+        int got = push1(lenient, p, len, "v", 1);
+        if (got != want)
+            ck_abort_msg("name of %zu octets (lenient %u): got %d, want %d", len,
+                         (unsigned)lenient, got, want);
+    }
+}
+
+START_TEST(name_scan_every_position)
+{
+    static const char fill[] = "x-y.0z9_q"; /* never a connection-specific name or te */
+    static const unsigned char some_octets[] = {0,   '\t', ' ', '!', '"', ',', '-', '.', '/', '0',
+                                                '9', ':',  '@', 'A', 'Z', '[', '_', '`', 'a', 'z',
+                                                '{', '|',  '~', 0x7f, 0x80, 0xad, 0xe1, 0xff};
+    for (int at_end = 0; at_end <= 1; at_end++) {
+        for (size_t k = 0; k < N_SCAN_LENS; k++) {
+            size_t len = scan_len(k);
+            guarded g = guard_both(len, at_end);
+            unsigned char *p = g.p;
+            for (size_t i = 0; i < len; i++)
+                p[i] = (unsigned char)fill[i % (sizeof fill - 1)];
+            check_name(p, len);
+            for (size_t i = 0; i < len; i++) {
+                unsigned char keep = p[i];
+                /* Every octet in short names; a sample of each class in long ones. */
+                size_t n_oct = len <= 40 ? 256 : sizeof some_octets;
+                for (size_t o = 0; o < n_oct; o++) {
+                    p[i] = len <= 40 ? (unsigned char)o : some_octets[o];
+                    check_name(p, len);
+                }
+                /* Which of an uppercase letter and another octet comes first. */
+                p[i] = 'Q';
+                for (size_t j = 0; len <= 40 && j < len; j++) {
+                    if (j == i)
+                        continue;
+                    unsigned char keep_j = p[j];
+                    p[j] = ' ';
+                    check_name(p, len);
+                    p[j] = keep_j;
+                }
+                check_name(p, len);
+                p[i] = keep;
+            }
+            guard_release(g);
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fields");
@@ -165,6 +351,8 @@ int main(void)
     tcase_add_test(tc, connect);
     tcase_add_test(tc, connection_specific);
     tcase_add_test(tc, state_and_names);
+    tcase_add_test(tc, value_scan_every_position);
+    tcase_add_test(tc, name_scan_every_position);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
