@@ -22,6 +22,7 @@ typedef struct bench_stream_result {
     double ours_ns_per_frame, nghttp2_ns_per_frame; /* captured-stream decode */
     size_t frames;         /* frames our pipeline reported */
     size_t nghttp2_frames; /* frames nghttp2's on_frame_recv saw */
+    size_t passes;         /* passes over the captures per round, for each library */
     double parse_gb_per_s; /* frame parsing alone on a DATA-heavy stream */
     size_t parse_bytes;
 } bench_stream_result;
