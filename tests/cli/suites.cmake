@@ -5,7 +5,10 @@ if(TARGET h2codec)
   add_test(NAME cli_frames
     COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/cli_frames.py $<TARGET_FILE:h2codec>
             ${H2CODEC_CORPUS_OUT} ${CMAKE_CURRENT_LIST_DIR}/streams.expected)
-  set_tests_properties(cli_hpack cli_frames PROPERTIES TIMEOUT 600)
+  add_test(NAME bench_smoke
+    COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/bench_smoke.py $<TARGET_FILE:h2codec>
+            ${H2CODEC_CORPUS_OUT})
+  set_tests_properties(cli_hpack cli_frames bench_smoke PROPERTIES TIMEOUT 600)
 
   # Real peers on loopback: nghttpd, nghttp and curl (Debian nghttp2-server,
   # nghttp2-client, curl), through a recording relay.

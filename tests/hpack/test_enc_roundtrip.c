@@ -422,6 +422,8 @@ START_TEST(compression_ratio)
      * not a speed claim. */
     ck_assert_msg(to * 1000 <= tp * 300, "compression ratio %.4f above 0.300",
                   (double)to / (double)tp);
+    /* ... and no single story more than 1% worse than nghttp2's deflater. */
+    ck_assert_msg(worst <= 1.01, "story %02d is %.4f x nghttp2's size", worst_story, worst);
 }
 END_TEST
 
