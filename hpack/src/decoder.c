@@ -1028,8 +1028,12 @@ static int spill_name(h2c_hpack_decoder *dec)
  * Public calls
  * ---------------------------------------------------------------------- */
 
-int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                           size_t *consumed, h2c_hpack_field *field)
+/* Everything push() does not do itself. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                        size_t *consumed, h2c_hpack_field *field)
 {
     if (!dec || !consumed || !field || (!in && len)) {
         if (consumed)
@@ -1063,6 +1067,53 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
     dec->block_off += *consumed;
     dec->in = NULL;
     return r;
+}
+
+/*
+ * The commonest representation, an indexed field whose index fits in the
+ * first octet, is decoded here with no call, so that this function needs
+ * no stack frame for it; everything else goes on to push_general() (a
+ * tail call), which checks everything again.
+ */
+int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                           size_t *consumed, h2c_hpack_field *field)
+{
+    if (dec && consumed && field && in && len && dec->state <= ST_REP && (in[0] & 0x80) &&
+        !dec->need_update && dec->field_count < dec->max_fields) {
+        /* Written straight into *field (valid only with H2C_HPACK_FIELD),
+         * to keep few values live at once. */
+        uint32_t idx = in[0] & 0x7fu;
+        if (idx - 1u < H2C_STATIC_COUNT) {
+            const h2c_static_entry *e = &h2c_static_table[idx - 1];
+            field->name = e->name;
+            field->name_len = e->name_len;
+            field->value = e->value;
+            field->value_len = e->value_len;
+        } else {
+            const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
+            if (!e || idx == 0x7fu)
+                return push_general(dec, in, len, consumed, field);
+            field->name = (const char *)h2c_dyn_name(&dec->table, e);
+            field->name_len = e->name_len;
+            field->value = field->name + e->name_len;
+            field->value_len = e->value_len;
+        }
+        size_t add = field->name_len + field->value_len + H2C_ENTRY_OVERHEAD;
+        if (add <= dec->max_list_size - dec->list_size) {
+            dec->list_size += add;
+            field->indexing = H2C_HPACK_INDEX_YES;
+            field->flags = H2C_HPACK_F_INDEXED;
+            field->reserved = 0;
+            field->index = idx;
+            dec->fields_seen = 1;
+            dec->field_count++;
+            dec->state = ST_REP;
+            dec->block_off += 1;
+            *consumed = 1;
+            return H2C_HPACK_FIELD;
+        }
+    }
+    return push_general(dec, in, len, consumed, field);
 }
 
 int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
