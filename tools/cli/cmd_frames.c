@@ -347,7 +347,7 @@ static void text_report(const out_ctx *o, const conn_report *r)
         break;
     case CONN_OPEN_BLOCK:
         printf("input ends at byte %llu inside the field block of stream %lu: no END_HEADERS, "
-               "its fields were not decoded\n",
+               "its fields were never reported\n",
                (unsigned long long)r->offset, (unsigned long)r->stream_id);
         break;
     }

@@ -47,7 +47,7 @@ typedef enum conn_report_kind {
     CONN_ERROR,     /* an error: connection errors end the input */
     CONN_TRUNCATED, /* the input ended inside the preface or a frame */
     CONN_OPEN_BLOCK /* the input ended between frames but inside a field block
-                       (no END_HEADERS yet): its fields were never decoded */
+                       (no END_HEADERS yet): its fields were never reported */
 } conn_report_kind;
 
 typedef struct conn_report {

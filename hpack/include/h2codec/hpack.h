@@ -254,7 +254,9 @@ H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
  *
  * Reads from in[0..len) until one field is complete, then stops and returns
  * H2C_HPACK_FIELD with the field in *field; or consumes everything and returns
- * H2C_HPACK_OK; or fails with a negative status.  *consumed is always set to
+ * H2C_HPACK_OK; or fails with a negative status.  *field is meaningful only
+ * with H2C_HPACK_FIELD: after any other status its contents are unspecified
+ * (a refused field's view may be left in it).  *consumed is always set to
  * the number of octets taken.  A fragment may end anywhere, even inside an
  * integer or a Huffman code; the next push resumes there.  Work is linear in
  * the input however it is split.
