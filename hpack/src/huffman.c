@@ -227,11 +227,11 @@ static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const u
                     break;
                 H2C_HUFF_REFILL(acc, n, p);
             }
-            l = long_code(acc, &sym);
-            if (sym == H2C_HUFF_EOS) {
+            if (acc >> 34 == 0x3fffffffu) { /* 30 ones: EOS, without the row walk */
                 r = -1;
                 break;
             }
+            l = long_code(acc, &sym);
             *o++ = (uint8_t)sym;
             acc <<= l;
             n -= l;
@@ -589,66 +589,40 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 }
 
 /*
- * A whole, valid string, with no per-symbol bounds checks: the main loop
- * of decode_core(), then the last r < 8 octets copied into a buffer padded
- * with ones.  Ones are a prefix of EOS, so no code completes inside them:
- * a step reaching them takes nothing (or takes a code that runs past the
- * real bits, caught by the final check).  Returns the decoded length, or
- * -1 for anything else (invalid input, a rare long code at the very end):
- * the caller then decodes again exactly.  dst must have room for
- * h2c_huff_decoded_max(len) + 3 octets: invalid input may end in one code
- * that runs into the ones, and steps that take nothing still store two
- * octets.
+ * A whole, valid string, with no per-symbol bounds checks: decode_bulk()
+ * over the string, then again over its last r < 8 octets copied into a
+ * buffer padded with ones.  Ones are a prefix of EOS, so no code completes
+ * inside them: the second run goes through the real bits and stops at the
+ * EOS the ones form, where the padding begins, and that must be 0..7 bits
+ * before the end.  Returns the decoded length, or -1 for anything else
+ * (invalid input): the caller then decodes again exactly.  dst must have
+ * room for h2c_huff_decoded_max(len) + 3 octets: invalid input may end in
+ * one code that runs into the ones, and steps that take nothing still
+ * store two octets.
  */
 static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
 {
     uint64_t acc = 0;
-    unsigned n = 0, sym, l;
+    unsigned n = 0;
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
 
     if (decode_bulk(&acc, &n, &p, end, &o) < 0)
         return -1;
-    /* The tail: positions count from the first bit of t (the bits still
-     * in acc are negative); the real bits end at 'real'.  The loop ends
-     * at a run of ones within 7 bits of the end.  At most 63 + 56 real
-     * bits are left here; a position is at least 8 * (tp - t) - 63, so
-     * t's 40 octets let it run past them. */
+    /* At most 63 + 56 real bits are left; EOS is found at most 30 bits past
+     * them, while 8 octets of t remain to load (a position is at least
+     * 8 * (tp - t) - 63). */
     size_t r = (size_t)(end - p);
     uint8_t t[40];
     memset(t + 8, 0xff, 32);
     store_be64(t, load_tail(p, r) | ~(uint64_t)0 >> (8 * r));
-    const int64_t real = 8 * (int64_t)r;
     const uint8_t *tp = t;
-    for (;;) {
-        if (tp > t + 32)
-            return -1;
-        H2C_HUFF_REFILL(acc, n, tp);
-        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
-            if (8 * (tp - t) - (int64_t)n + 7 >= real)
-                break; /* ones: padding */
-            l = long_code(acc, &sym);
-            if (sym == H2C_HUFF_EOS)
-                return -1;
-            *o++ = (uint8_t)sym;
-            acc <<= l;
-            n -= l;
-            continue;
-        }
-        uint8_t nb = (uint8_t)n;
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        n = nb;
-    }
-    /* What is left of the real bits must be padding: 0..7 ones. */
-    int64_t rest = real - (8 * (tp - t) - (int64_t)n);
-    if (rest < 0 || rest > 7)
+    if (decode_bulk(&acc, &n, &tp, t + sizeof t, &o) == 0)
         return -1;
-    if (rest && (~acc >> (64 - rest)) != 0)
-        return -1;
-    return o - dst;
+    /* Positions count from the first bit of t: what is left of the real
+     * bits, all ones (EOS starts there), must be padding. */
+    int64_t rest = 8 * (int64_t)r - (8 * (tp - t) - (int64_t)n);
+    return rest < 0 || rest > 7 ? -1 : o - dst;
 }
 
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
