@@ -174,20 +174,19 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
      * run ours first, odd rounds nghttp2 first. */
     enum { PASSES = 16 };
     for (size_t i = 0; rc == 0 && i < rounds; i++) {
+        int ours_first = (i & 1) == 0;
         double ours = 0, theirs = 0;
         for (int k = 0; k < 2; k++) {
             double t0 = bench_now_ns();
-            for (int j = 0; j < PASSES; j++) {
-                if ((k == 0) == ((i & 1) == 0))
+            if ((k == 0) == ours_first) {
+                for (int j = 0; j < PASSES; j++)
                     fo = ours_stream(caps, n);
-                else
+                ours = bench_now_ns() - t0;
+            } else {
+                for (int j = 0; j < PASSES; j++)
                     fn = ng_stream(caps, n, cbs);
+                theirs = bench_now_ns() - t0;
             }
-            double t1 = bench_now_ns();
-            if ((k == 0) == ((i & 1) == 0))
-                ours = t1 - t0;
-            else
-                theirs = t1 - t0;
         }
         double t2 = bench_now_ns();
         uint64_t pf = ours_parse(pstream, plen);

@@ -416,31 +416,28 @@ int cmd_bench(int argc, char **argv)
     for (size_t r = 0; r < rounds && status == CLI_OK; r++) {
         /* A B in even rounds, B A in odd ones: neither library always runs
          * right after the other's heap and cache traffic. */
-        int swap = (int)(r & 1);
-        double t0, t1, t2, t3, t4;
+        int ours_first = (r & 1) == 0;
+        double dec_o = 0, dec_n = 0, enc_o = 0, enc_n = 0;
         size_t a = 0, b = 0;
-        if (!swap) {
-            t0 = bench_now_ns();
-            a = ours_decode(&dcorp, &dec_ac);
-            t1 = bench_now_ns();
-            b = ng_decode(&dcorp);
-            t2 = bench_now_ns();
-            er_ours = ours_encode(&ecorp, buf, cap, &enc_ac);
-            t3 = bench_now_ns();
-            er_ng = ng_encode(&ecorp, buf, cap);
-            t4 = bench_now_ns();
-        } else {
-            double u0 = bench_now_ns();
-            b = ng_decode(&dcorp);
-            double u1 = bench_now_ns();
-            a = ours_decode(&dcorp, &dec_ac);
-            double u2 = bench_now_ns();
-            er_ng = ng_encode(&ecorp, buf, cap);
-            double u3 = bench_now_ns();
-            er_ours = ours_encode(&ecorp, buf, cap, &enc_ac);
-            double u4 = bench_now_ns();
-            /* the same differences as in the A B order */
-            t0 = 0, t1 = u2 - u1, t2 = t1 + (u1 - u0), t3 = t2 + (u4 - u3), t4 = t3 + (u3 - u2);
+        for (int k = 0; k < 2; k++) {
+            double t0 = bench_now_ns();
+            if ((k == 0) == ours_first) {
+                a = ours_decode(&dcorp, &dec_ac);
+                dec_o = bench_now_ns() - t0;
+            } else {
+                b = ng_decode(&dcorp);
+                dec_n = bench_now_ns() - t0;
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            double t0 = bench_now_ns();
+            if ((k == 0) == ours_first) {
+                er_ours = ours_encode(&ecorp, buf, cap, &enc_ac);
+                enc_o = bench_now_ns() - t0;
+            } else {
+                er_ng = ng_encode(&ecorp, buf, cap);
+                enc_n = bench_now_ns() - t0;
+            }
         }
         if (a != dcorp.fields || b != dcorp.fields || er_ours.fields != ecorp.fields ||
             er_ng.fields != ecorp.fields || huffman_round(&ecorp, huf, out, elen, &hb) != 0) {
@@ -448,10 +445,10 @@ int cmd_bench(int argc, char **argv)
                     b, dcorp.fields);
             status = CLI_FAIL;
         }
-        t[0][r] = (t1 - t0) / (double)dcorp.fields;
-        t[1][r] = (t2 - t1) / (double)dcorp.fields;
-        t[2][r] = (t3 - t2) / (double)ecorp.fields;
-        t[3][r] = (t4 - t3) / (double)ecorp.fields;
+        t[0][r] = dec_o / (double)dcorp.fields;
+        t[1][r] = dec_n / (double)dcorp.fields;
+        t[2][r] = enc_o / (double)ecorp.fields;
+        t[3][r] = enc_n / (double)ecorp.fields;
         he[r] = hb.enc_mbps;
         hd[r] = hb.dec_mbps;
     }
