@@ -578,11 +578,12 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
     size_t at_off = off_of(dec, at);
     if (over_list(dec, dec->name_len, vlen))
         return fail(dec, H2C_HPACK_E_LIST_SIZE, at_off ? at_off - 1 : 0);
-    if (dec->indexing == H2C_HPACK_INDEX_YES &&
-        h2c_dyn_insert(&dec->table, name, dec->name_len, value, vlen)) {
-        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
-        name = h2c_dyn_name(&dec->table, e);
-        value = h2c_dyn_value(&dec->table, e);
+    if (dec->indexing == H2C_HPACK_INDEX_YES) {
+        uint8_t *e = h2c_dyn_add(&dec->table, name, dec->name_len, value, vlen);
+        if (e) {
+            name = e;
+            value = e + dec->name_len;
+        }
     }
     emit(dec, f, name, dec->name_len, value, vlen);
     return H2C_HPACK_FIELD;
@@ -810,11 +811,12 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
         name = dec->scratch;
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
-    if (ix == H2C_HPACK_INDEX_YES &&
-        h2c_dyn_insert(&dec->table, name, nlen, value, vlen)) {
-        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, 1);
-        name = h2c_dyn_name(&dec->table, e);
-        value = name + nlen;
+    if (ix == H2C_HPACK_INDEX_YES) {
+        uint8_t *e = h2c_dyn_add(&dec->table, name, nlen, value, vlen);
+        if (e) {
+            name = e;
+            value = e + nlen;
+        }
     }
     f->indexing = ix;
     f->flags = flags;

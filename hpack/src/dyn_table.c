@@ -27,6 +27,7 @@ void h2c_dyn_clear(h2c_dyn_table *t)
     t->first = 0;
     t->count = 0;
     t->size = 0;
+    t->head = 0;
 }
 
 static size_t entry_size(const h2c_dyn_entry *e)
@@ -43,7 +44,7 @@ static void evict_to(h2c_dyn_table *t, size_t limit)
         t->count--;
     }
     if (t->count == 0)
-        t->first = 0;
+        t->first = t->head = 0;
 }
 
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
@@ -100,6 +101,7 @@ int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
     t->ring = ring;
     t->ring_cap = ring_need;
     t->first = 0;
+    t->head = off;
     t->ready_max = t->max;
     return 0;
 }
@@ -130,28 +132,26 @@ static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
     }
 }
 
-int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
-                   const uint8_t *value, size_t value_len)
+uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                     const uint8_t *value, size_t value_len)
 {
     if (t->max < H2C_ENTRY_OVERHEAD || name_len > t->max - H2C_ENTRY_OVERHEAD ||
         value_len > t->max - H2C_ENTRY_OVERHEAD - name_len) {
         h2c_dyn_clear(t);
-        return 0;
+        return NULL;
     }
     size_t len = name_len + value_len;
-    evict_to(t, t->max - len - H2C_ENTRY_OVERHEAD);
+    size_t limit = t->max - len - H2C_ENTRY_OVERHEAD;
+    if (t->size > limit)
+        evict_to(t, limit);
 
-    size_t pos = 0;
-    if (t->count > 0) {
-        const h2c_dyn_entry *newest = h2c_dyn_get(t, 1);
-        const h2c_dyn_entry *oldest = &t->ring[t->first];
-        size_t head = newest->off + newest->name_len + newest->value_len;
-        /* Not wrapped: continue at head, or restart at 0 when the entry
-         * would cross the end.  Wrapped: head always has room (see the
-         * proof in dyn_table.h). */
-        if (newest->off < oldest->off || head + len <= t->arena_cap)
-            pos = head;
-    }
+    /* Continue at head, or restart at 0 when the entry would cross the end.
+     * When the live data is wrapped, head + len stays below the oldest
+     * entry (the proof in dyn_table.h), so this test only ever moves an
+     * unwrapped table's entry to 0.  An empty table has head 0. */
+    size_t pos = t->head;
+    if (len > t->arena_cap - pos)
+        pos = 0;
     /* name may lie in an entry just evicted and overlap the new place;
      * value never comes from the table. */
     uint8_t *dst = t->arena + pos;
@@ -169,5 +169,6 @@ int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
     t->ring[slot].value_len = (uint32_t)value_len;
     t->count++;
     t->size += len + H2C_ENTRY_OVERHEAD;
-    return 1;
+    t->head = pos + len;
+    return dst;
 }

@@ -43,6 +43,7 @@ typedef struct h2c_dyn_table {
     size_t size;        /* RFC size: sum of name + value + 32 */
     size_t max;         /* current maximum size */
     size_t ready_max;   /* the storage suffices for any maximum up to this */
+    size_t head;        /* arena offset just past the newest entry; 0 when empty */
 } h2c_dyn_table;
 
 /* Empty table with maximum max; allocates nothing. */
@@ -70,10 +71,18 @@ static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a
  * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
  * change).  name may point into the table itself, even into an entry this
  * insertion evicts.  An entry larger than the maximum empties the table and
- * is not added (RFC 7541 section 4.4); returns 1 if added, 0 if not.
+ * is not added (RFC 7541 section 4.4).  Returns the new entry's name (its
+ * value follows), or NULL if it was not added.
  */
-int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
-                   const uint8_t *value, size_t value_len);
+uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                     const uint8_t *value, size_t value_len);
+
+/* The same; returns 1 if added, 0 if not. */
+static inline int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                                 const uint8_t *value, size_t value_len)
+{
+    return h2c_dyn_add(t, name, name_len, value, value_len) != NULL;
+}
 
 /* Entry i, 1 = newest; NULL if i is 0 or past the end. */
 static inline const h2c_dyn_entry *h2c_dyn_get(const h2c_dyn_table *t, size_t i)
