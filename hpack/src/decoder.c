@@ -608,8 +608,15 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
 
 /* Continuation octets of an integer whose prefix was full (v = the prefix
  * maximum).  Returns 1 with *v set, 0 if cut short or too large. */
-static int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
+static inline int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
 {
+    /* One continuation octet is the common case (name indexes 15-141 of
+     * literals without indexing): no call, and it cannot overflow. */
+    if (*pp < end && **pp < 0x80) {
+        *v += **pp;
+        ++*pp;
+        return 1;
+    }
     h2c_int_dec st = {*v, 0};
     if (h2c_int_decode_more(&st, pp, end) != 1)
         return 0;
@@ -618,7 +625,7 @@ static int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
 }
 
 /* String literal header: H bit and length; the octets must all be there. */
-static int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len, int *huff)
+static inline int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len, int *huff)
 {
     const uint8_t *p = *pp;
     if (p == end)
