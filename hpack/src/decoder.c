@@ -1124,6 +1124,12 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
             return H2C_HPACK_FIELD;
         }
     }
+    if (!len && dec && consumed && field) {
+        /* The call after a block's last field, as push_general() would
+         * answer it, without its stack frame. */
+        *consumed = 0;
+        return dec->state == ST_ERROR ? dec->error : H2C_HPACK_OK;
+    }
     return push_general(dec, in, len, consumed, field);
 }
 
