@@ -1,4 +1,5 @@
 /* RFC 9113 sections 8.2-8.3 field validation; see <h2codec/fields.h>. */
+#include <stdint.h>
 #include <string.h>
 
 #include <h2codec/fields.h>
@@ -142,6 +143,12 @@ static __m128i load128(const char *p)
 {
     return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
+
+/* p is 16-octet aligned. */
+static __m128i load128a(const char *p)
+{
+    return _mm_load_si128((const __m128i *)(const void *)p);
+}
 #endif
 
 /* 1 if every octet of name[0, len) is in the subset of name_word_ok. */
@@ -186,29 +193,48 @@ static int check_name(const h2c_fields_validator *v, const char *name, size_t le
     return len == 1 && name[0] == ':' ? H2C_FIELDS_E_NAME_CHAR : H2C_FIELDS_OK;
 }
 
+#ifdef FIELDS_SSE2
+/* 1 if the aligned q[0, n) (n a multiple of 16) holds NUL, CR or LF.  Out
+ * of line: inlined, the compiler keeps the caller's loads in registers for
+ * it. */
+__attribute__((noinline)) static int blocks_bad(const char *q, size_t n)
+{
+    for (size_t k = 0; k < n; k += 16)
+        if (value_vec_bad(load128a(q + k)))
+            return 1;
+    return 0;
+}
+#endif
+
 /* 1 if value[0, len) holds NUL, CR or LF, in one pass. */
 static int has_bad_char(const char *p, size_t len)
 {
 #ifdef FIELDS_SSE2
     if (len >= 16) {
-        /* 128 octets a round: their minimum says whether any is CR or below,
-         * and only then are they compared with NUL, LF and CR. */
+        /* The first 16 octets, then aligned blocks (which SSE2 can take
+         * straight from memory) from the first 16-octet boundary after p,
+         * 256 octets a round: their minimum says whether any is CR or
+         * below, and only then are they compared with NUL, LF and CR.  The
+         * tail is the last 16 octets, overlapping. */
+        if (value_vec_bad(load128(p)))
+            return 1;
+        const char *end = p + len;
+        const char *q = p + (16 - ((uintptr_t)p & 15));
         const __m128i ctl = _mm_set1_epi8('\r');
-        size_t i = 0;
-        for (; i + 128 <= len; i += 128) {
-            __m128i m = load128(p + i);
-            for (size_t k = 16; k < 128; k += 16)
-                m = _mm_min_epu8(m, load128(p + i + k));
-            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(m, ctl), m))) {
-                for (size_t k = 0; k < 128; k += 16)
-                    if (value_vec_bad(load128(p + i + k)))
-                        return 1;
+        for (; end - q >= 256; q += 256) {
+            __m128i m0 = load128a(q), m1 = load128a(q + 16);
+            for (size_t k = 32; k < 256; k += 32) {
+                m0 = _mm_min_epu8(m0, load128a(q + k));
+                m1 = _mm_min_epu8(m1, load128a(q + k + 16));
             }
-        }
-        for (; i + 16 < len; i += 16)
-            if (value_vec_bad(load128(p + i)))
+            __m128i m = _mm_min_epu8(m0, m1);
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(m, ctl), m)) && blocks_bad(q, 256))
                 return 1;
-        return i < len && value_vec_bad(load128(p + len - 16));
+        }
+        for (; end - q >= 16; q += 16)
+            if (value_vec_bad(load128a(q)))
+                return 1;
+        return q < end && value_vec_bad(load128(end - 16));
     }
 #endif
     if (len < 8)
@@ -231,28 +257,37 @@ static int check_value(const h2c_fields_validator *v, const char *value, size_t 
     return H2C_FIELDS_OK;
 }
 
-/* Map a pseudo-header name to its bit, 0 if not defined by RFC 9113/8441. */
+/* Map a pseudo-header name to its bit, 0 if not defined by RFC 9113/8441.
+ * The length picks the candidate, so a name costs one comparison. */
 static unsigned pseudo_bit(const char *name, size_t len)
 {
-    if (eq(name, len, ":method"))
-        return P_METHOD;
-    if (eq(name, len, ":scheme"))
-        return P_SCHEME;
-    if (eq(name, len, ":authority"))
-        return P_AUTHORITY;
-    if (eq(name, len, ":path"))
-        return P_PATH;
-    if (eq(name, len, ":protocol"))
-        return P_PROTOCOL;
-    if (eq(name, len, ":status"))
-        return P_STATUS;
-    return 0;
+    switch (len) {
+    case 5:
+        return memcmp(name, ":path", 5) == 0 ? P_PATH : 0;
+    case 7:
+        switch (name[2]) { /* :method, :scheme, :status */
+        case 'e':
+            return memcmp(name, ":method", 7) == 0 ? P_METHOD : 0;
+        case 'c':
+            return memcmp(name, ":scheme", 7) == 0 ? P_SCHEME : 0;
+        case 't':
+            return memcmp(name, ":status", 7) == 0 ? P_STATUS : 0;
+        default:
+            return 0;
+        }
+    case 9:
+        return memcmp(name, ":protocol", 9) == 0 ? P_PROTOCOL : 0;
+    case 10:
+        return memcmp(name, ":authority", 10) == 0 ? P_AUTHORITY : 0;
+    default:
+        return 0;
+    }
 }
 
-static int push_pseudo(h2c_fields_validator *v, const char *name, size_t name_len,
-                       const char *value, size_t value_len)
+/* bit: pseudo_bit() of the name. */
+static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
+                       size_t value_len)
 {
-    unsigned bit = pseudo_bit(name, name_len);
     if (v->regular)
         return H2C_FIELDS_E_PSEUDO_AFTER_REGULAR;
     if (v->kind == H2C_FIELDS_AUTO && bit)
@@ -309,19 +344,41 @@ void h2c_fields_validator_init(h2c_fields_validator *v, h2c_fields_kind kind, ui
     v->lenient = lenient;
 }
 
-int h2c_fields_validator_push(h2c_fields_validator *v, const char *name, size_t name_len,
-                              const char *value, size_t value_len)
+/* push() and push_trusted(): one body, the only caller of each check so
+ * that they are inlined into it.  The checks run in push()'s order: name
+ * octets, value octets, then the rules on names.  A pseudo-header name that
+ * pseudo_bit() knows is valid by construction: its octets need no scan. */
+static int push_field(h2c_fields_validator *v, const char *name, size_t name_len,
+                      const char *value, size_t value_len, uint32_t trusted)
 {
     if (!v || v->done || (!name && name_len) || (!value && value_len))
         return H2C_FIELDS_E_STATE;
     v->count++;
-    int rc = check_name(v, name, name_len);
-    if (rc == H2C_FIELDS_OK)
-        rc = check_value(v, value, value_len);
-    if (rc != H2C_FIELDS_OK)
+    if (name_len == 0)
+        return H2C_FIELDS_E_NAME_EMPTY;
+    int pseudo = name[0] == ':', rc;
+    unsigned bit = pseudo ? pseudo_bit(name, name_len) : 0;
+    if (!bit && !(trusted & H2C_FIELDS_TRUSTED_NAME) &&
+        (rc = check_name(v, name, name_len)) != H2C_FIELDS_OK)
         return rc;
-    return name[0] == ':' ? push_pseudo(v, name, name_len, value, value_len)
-                          : push_regular(v, name, name_len, value, value_len);
+    if (!(trusted & H2C_FIELDS_TRUSTED_VALUE) &&
+        (rc = check_value(v, value, value_len)) != H2C_FIELDS_OK)
+        return rc;
+    return pseudo ? push_pseudo(v, bit, value, value_len)
+                  : push_regular(v, name, name_len, value, value_len);
+}
+
+int h2c_fields_validator_push(h2c_fields_validator *v, const char *name, size_t name_len,
+                              const char *value, size_t value_len)
+{
+    return push_field(v, name, name_len, value, value_len, 0);
+}
+
+int h2c_fields_validator_push_trusted(h2c_fields_validator *v, const char *name,
+                                      size_t name_len, const char *value, size_t value_len,
+                                      uint32_t trusted)
+{
+    return push_field(v, name, name_len, value, value_len, trusted);
 }
 
 static int finish_request(const h2c_fields_validator *v)

@@ -340,6 +340,81 @@ START_TEST(name_scan_every_position)
 }
 END_TEST
 
+/* The HPACK static table (RFC 7541 Appendix A): tools/cli/conn.c trusts the
+ * octets of its names and values, so every one must pass the checks, and
+ * push_trusted() must then agree with push() whatever the block's kind. */
+static const kv hpack_static[61] = {
+    {":authority", ""}, {":method", "GET"}, {":method", "POST"}, {":path", "/"},
+    {":path", "/index.html"}, {":scheme", "http"}, {":scheme", "https"}, {":status", "200"},
+    {":status", "204"}, {":status", "206"}, {":status", "304"}, {":status", "400"},
+    {":status", "404"}, {":status", "500"}, {"accept-charset", ""},
+    {"accept-encoding", "gzip, deflate"}, {"accept-language", ""}, {"accept-ranges", ""},
+    {"accept", ""}, {"access-control-allow-origin", ""}, {"age", ""}, {"allow", ""},
+    {"authorization", ""}, {"cache-control", ""}, {"content-disposition", ""},
+    {"content-encoding", ""}, {"content-language", ""}, {"content-length", ""},
+    {"content-location", ""}, {"content-range", ""}, {"content-type", ""}, {"cookie", ""},
+    {"date", ""}, {"etag", ""}, {"expect", ""}, {"expires", ""}, {"from", ""}, {"host", ""},
+    {"if-match", ""}, {"if-modified-since", ""}, {"if-none-match", ""}, {"if-range", ""},
+    {"if-unmodified-since", ""}, {"last-modified", ""}, {"link", ""}, {"location", ""},
+    {"max-forwards", ""}, {"proxy-authenticate", ""}, {"proxy-authorization", ""}, {"range", ""},
+    {"referer", ""}, {"refresh", ""}, {"retry-after", ""}, {"server", ""}, {"set-cookie", ""},
+    {"strict-transport-security", ""}, {"transfer-encoding", ""}, {"user-agent", ""}, {"vary", ""},
+    {"via", ""}, {"www-authenticate", ""},
+};
+
+START_TEST(trusted_static_table)
+{
+    static const h2c_fields_kind kinds[] = {H2C_FIELDS_REQUEST, H2C_FIELDS_RESPONSE,
+                                            H2C_FIELDS_TRAILERS, H2C_FIELDS_AUTO};
+    static const uint32_t trust[] = {H2C_FIELDS_TRUSTED_NAME,
+                                     H2C_FIELDS_TRUSTED_NAME | H2C_FIELDS_TRUSTED_VALUE};
+    for (size_t i = 0; i < 61; i++) {
+        const char *n = hpack_static[i].name, *val = hpack_static[i].value;
+        for (size_t k = 0; k < 4; k++) {
+            for (int regular_first = 0; regular_first <= 1; regular_first++) {
+                for (size_t t = 0; t < 2; t++) {
+                    h2c_fields_validator a, b;
+                    h2c_fields_validator_init(&a, kinds[k], 0);
+                    h2c_fields_validator_init(&b, kinds[k], 0);
+                    if (regular_first) {
+                        ck_assert_int_eq(h2c_fields_validator_push(&a, "x", 1, "y", 1), 0);
+                        ck_assert_int_eq(h2c_fields_validator_push(&b, "x", 1, "y", 1), 0);
+                    }
+                    int want = h2c_fields_validator_push(&a, n, strlen(n), val, strlen(val));
+                    ck_assert_int_ne(want, H2C_FIELDS_E_NAME_CHAR);
+                    ck_assert_int_ne(want, H2C_FIELDS_E_NAME_UPPERCASE);
+                    ck_assert_int_ne(want, H2C_FIELDS_E_VALUE_CHAR);
+                    ck_assert_int_ne(want, H2C_FIELDS_E_VALUE_WHITESPACE);
+                    int got = h2c_fields_validator_push_trusted(&b, n, strlen(n), val, strlen(val),
+                                                                trust[t]);
+                    ck_assert_msg(got == want, "%s: %s (kind %d, trust %u): got %d, want %d", n,
+                                  val, (int)kinds[k], (unsigned)trust[t], got, want);
+                    ck_assert(memcmp(&a, &b, sizeof a) == 0);
+                    ck_assert_int_eq(h2c_fields_validator_finish(&a),
+                                     h2c_fields_validator_finish(&b));
+                }
+            }
+        }
+    }
+
+    /* What trust does not cover: state, empty names, the rules on names. */
+    h2c_fields_validator v;
+    h2c_fields_validator_init(&v, H2C_FIELDS_REQUEST, 0);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "", 0, "v", 1, H2C_FIELDS_TRUSTED_NAME),
+                     H2C_FIELDS_E_NAME_EMPTY);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "connection", 10, "x", 1, 3),
+                     H2C_FIELDS_E_CONNECTION_SPECIFIC);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, ":bogus", 6, "x", 1, 3),
+                     H2C_FIELDS_E_PSEUDO_AFTER_REGULAR);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "x", 1, "a\rb", 3, H2C_FIELDS_TRUSTED_NAME),
+                     H2C_FIELDS_E_VALUE_CHAR);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(NULL, "x", 1, "y", 1, 3), H2C_FIELDS_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, NULL, 1, "y", 1, 3), H2C_FIELDS_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_finish(&v), H2C_FIELDS_E_PSEUDO_MISSING);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "x", 1, "y", 1, 3), H2C_FIELDS_E_STATE);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fields");
@@ -353,6 +428,7 @@ int main(void)
     tcase_add_test(tc, state_and_names);
     tcase_add_test(tc, value_scan_every_position);
     tcase_add_test(tc, name_scan_every_position);
+    tcase_add_test(tc, trusted_static_table);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -310,6 +310,21 @@ static void note_block(conn *c, const h2c_frame_block *b, const h2c_hpack_field 
         *st = c->preface ? ST_FINAL : *st;
 }
 
+/*
+ * Which octets of a field the validator need not scan: every name and value
+ * of the HPACK static table (RFC 7541 Appendix A, indexes 1-61) passes the
+ * character checks (tests/fields checks the whole table), so a name taken
+ * from it, or a whole field, is trusted.  Dynamic table entries are not: an
+ * entry is added even when its block fails validation.
+ */
+static uint32_t static_trust(const h2c_hpack_field *f)
+{
+    if (f->index - 1u >= 61u || (f->flags & H2C_HPACK_F_UNKNOWN))
+        return 0;
+    return H2C_FIELDS_TRUSTED_NAME |
+           ((f->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+}
+
 /* Decode one fragment; returns 0, or -1 after reporting a connection error. */
 static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b)
 {
@@ -331,8 +346,8 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
         if (hf.flags & H2C_HPACK_F_UNKNOWN)
             c->val_skip = 1;
         if (c->o.validate && !c->val_failed && !c->val_skip) {
-            int vr = h2c_fields_validator_push(&c->val, hf.name, hf.name_len, hf.value,
-                                               hf.value_len);
+            int vr = h2c_fields_validator_push_trusted(&c->val, hf.name, hf.name_len, hf.value,
+                                                       hf.value_len, static_trust(&hf));
             if (vr != H2C_FIELDS_OK)
                 validation_failed(c, b->stream_id, vr);
         }

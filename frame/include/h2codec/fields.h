@@ -103,6 +103,28 @@ H2C_FIELDS_API int h2c_fields_validator_push(h2c_fields_validator *v, const char
                                              size_t name_len, const char *value,
                                              size_t value_len);
 
+/* Trust flags for h2c_fields_validator_push_trusted(). */
+#define H2C_FIELDS_TRUSTED_NAME  0x01u /**< the name's octets are known to be valid */
+#define H2C_FIELDS_TRUSTED_VALUE 0x02u /**< the value's octets are known to be valid */
+
+/**
+ * h2c_fields_validator_push() for a field whose octets are already known to
+ * be well-formed, e.g. one taken from the HPACK static table (RFC 7541
+ * Appendix A), every name and value of which passes these checks.  With
+ * H2C_FIELDS_TRUSTED_NAME the octets of the name are not looked at: the
+ * caller vouches that after an optional leading ':' it is lowercase tchar
+ * only, and not ":" alone.  With H2C_FIELDS_TRUSTED_VALUE the value is not
+ * scanned: the caller vouches that it has no NUL, CR or LF and neither
+ * starts nor ends with SP or HTAB.  Every other rule (an empty name, the
+ * pseudo-header and connection-specific rules) is checked as by push(), and
+ * the result is the same as push()'s whenever the caller's word holds; when
+ * it does not, the result is one push() could return for some field, and
+ * nothing is read outside the name and value.  trusted = 0 is push().
+ */
+H2C_FIELDS_API int h2c_fields_validator_push_trusted(h2c_fields_validator *v, const char *name,
+                                                     size_t name_len, const char *value,
+                                                     size_t value_len, uint32_t trusted);
+
 /** End of the block: checks the required pseudo-headers are present. */
 H2C_FIELDS_API int h2c_fields_validator_finish(h2c_fields_validator *v);
 
