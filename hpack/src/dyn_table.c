@@ -110,8 +110,14 @@ int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
  * (overlapping loads and stores). */
 static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
 {
-    if (n > 16) {
+    if (n > 32) {
         memcpy(d, s, n);
+    } else if (n > 16) { /* most values: two 16-octet moves */
+        uint8_t x[16], y[16];
+        memcpy(x, s, 16);
+        memcpy(y, s + n - 16, 16);
+        memcpy(d, x, 16);
+        memcpy(d + n - 16, y, 16);
     } else if (n >= 8) {
         uint64_t x, y;
         memcpy(&x, s, 8);
@@ -135,13 +141,15 @@ static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
 uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
                      const uint8_t *value, size_t value_len)
 {
-    if (t->max < H2C_ENTRY_OVERHEAD || name_len > t->max - H2C_ENTRY_OVERHEAD ||
-        value_len > t->max - H2C_ENTRY_OVERHEAD - name_len) {
+    /* Both lengths are below 2^32 (entries keep them in 32 bits): the sum
+     * cannot wrap. */
+    uint64_t cost = (uint64_t)name_len + value_len + H2C_ENTRY_OVERHEAD;
+    if (cost > t->max) {
         h2c_dyn_clear(t);
         return NULL;
     }
     size_t len = name_len + value_len;
-    size_t limit = t->max - len - H2C_ENTRY_OVERHEAD;
+    size_t limit = t->max - (size_t)cost;
     if (t->size > limit)
         evict_to(t, limit);
 

@@ -70,9 +70,10 @@ static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a
 /*
  * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
  * change).  name may point into the table itself, even into an entry this
- * insertion evicts.  An entry larger than the maximum empties the table and
- * is not added (RFC 7541 section 4.4).  Returns the new entry's name (its
- * value follows), or NULL if it was not added.
+ * insertion evicts.  Both lengths are below 2^32.  An entry larger than the
+ * maximum empties the table and is not added (RFC 7541 section 4.4).
+ * Returns the new entry's name (its value follows), or NULL if it was not
+ * added.
  */
 uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
                      const uint8_t *value, size_t value_len);
