@@ -1037,21 +1037,17 @@ static int spill_name(h2c_hpack_decoder *dec)
  * Public calls
  * ---------------------------------------------------------------------- */
 
-/* Everything push() does not do itself. */
+/* Everything push() does not do itself; the arguments are valid and len
+ * is not 0. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
 static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
                         size_t *consumed, h2c_hpack_field *field)
 {
-    if (!dec || !consumed || !field || (!in && len)) {
-        if (consumed)
-            *consumed = 0;
-        return H2C_HPACK_E_INVALID_ARGUMENT;
-    }
     const uint8_t *p = in;
     int r;
-    if (dec->state <= ST_REP && len) { /* between representations */
+    if (dec->state <= ST_REP) { /* between representations */
         dec->in = in;
         r = fast_field(dec, &p, in + len, field);
         if (r != 0) {
@@ -1066,8 +1062,6 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
     *consumed = 0;
     if (dec->state == ST_ERROR)
         return dec->error;
-    if (len == 0)
-        return H2C_HPACK_OK;
     dec->in = in;
     r = run(dec, &p, in + len, field);
     *consumed = (size_t)(p - in);
@@ -1081,16 +1075,21 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 /*
  * The commonest representation, an indexed field whose index fits in the
  * first octet, is decoded here with no call, so that this function needs
- * no stack frame for it; everything else goes on to push_general() (a
- * tail call), which checks everything again.  The result is exactly
- * fast_indexed()'s; it is written out here because calling fast_done()
- * computes the list-size sum twice and costs registers (+0.7%).
+ * no stack frame for it; so is an empty input.  Everything else goes on to
+ * push_general() (a tail call), which checks the state again.  The result
+ * is exactly fast_indexed()'s; it is written out here because calling
+ * fast_done() computes the list-size sum twice and costs registers (+0.7%).
  */
 int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
                            size_t *consumed, h2c_hpack_field *field)
 {
-    if (dec && consumed && field && in && len && dec->state <= ST_REP && (in[0] & 0x80) &&
-        !dec->need_update && dec->field_count < dec->max_fields) {
+    if (!dec || !consumed || !field || (!in && len)) {
+        if (consumed)
+            *consumed = 0;
+        return H2C_HPACK_E_INVALID_ARGUMENT;
+    }
+    if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
+        dec->field_count < dec->max_fields) {
         /* Written straight into *field (valid only with H2C_HPACK_FIELD),
          * to keep few values live at once. */
         uint32_t idx = in[0] & 0x7fu;
@@ -1124,9 +1123,7 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
             return H2C_HPACK_FIELD;
         }
     }
-    if (!len && dec && consumed && field) {
-        /* The call after a block's last field, as push_general() would
-         * answer it, without its stack frame. */
+    if (!len) { /* e.g. the call after a block's last field */
         *consumed = 0;
         return dec->state == ST_ERROR ? dec->error : H2C_HPACK_OK;
     }
