@@ -37,14 +37,19 @@ static size_t entry_size(const h2c_dyn_entry *e)
 
 static void evict_to(h2c_dyn_table *t, size_t limit)
 {
-    while (t->size > limit) {
-        t->size -= entry_size(&t->ring[t->first]);
-        if (++t->first == t->ring_cap)
-            t->first = 0;
-        t->count--;
+    /* Locals: the compiler cannot tell the ring from *t. */
+    size_t size = t->size, first = t->first, count = t->count;
+    while (size > limit) {
+        size -= entry_size(&t->ring[first]);
+        if (++first == t->ring_cap)
+            first = 0;
+        count--;
     }
-    if (t->count == 0)
-        t->first = t->head = 0;
+    if (count == 0)
+        first = t->head = 0;
+    t->size = size;
+    t->first = first;
+    t->count = count;
 }
 
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
@@ -106,12 +111,13 @@ int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
     return 0;
 }
 
-/* memcpy, without a library call for the short strings most fields have
+/* memmove, without a library call for the short strings most fields have:
+ * up to 32 octets, everything is loaded before anything is stored
  * (overlapping loads and stores). */
-static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
+static inline void move_short(uint8_t *d, const uint8_t *s, size_t n)
 {
     if (n > 32) {
-        memcpy(d, s, n);
+        memmove(d, s, n);
     } else if (n > 16) { /* most values: two 16-octet moves */
         uint8_t x[16], y[16];
         memcpy(x, s, 16);
@@ -163,11 +169,8 @@ uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
     /* name may lie in an entry just evicted and overlap the new place;
      * value never comes from the table. */
     uint8_t *dst = t->arena + pos;
-    if ((uintptr_t)name - (uintptr_t)t->arena < t->arena_cap)
-        memmove(dst, name, name_len);
-    else
-        copy_short(dst, name, name_len);
-    copy_short(dst + name_len, value, value_len);
+    move_short(dst, name, name_len);
+    move_short(dst + name_len, value, value_len);
 
     size_t slot = t->first + t->count;
     if (slot >= t->ring_cap)
