@@ -8,11 +8,16 @@
 /* What a stream has sent so far, to tell headers from trailers. */
 enum { ST_NONE = 0, ST_INFORMATIONAL = 1, ST_FINAL = 2 };
 
-/* Stream id -> ST_* in an open-addressing table (id 0 marks a free slot). */
+/* Stream id -> ST_* in an open-addressing table (id 0 marks a free slot).
+ * The first MAP_INLINE slots live in the map itself: most connections never
+ * allocate. */
+enum { MAP_INLINE = 64 };
 typedef struct stream_map {
     uint32_t *ids;
     uint8_t *state;
     size_t cap, used;
+    uint32_t ids0[MAP_INLINE];
+    uint8_t state0[MAP_INLINE];
 } stream_map;
 
 /* Decoded fields of the open block, owned: HPACK's views die at its next call. */
@@ -59,8 +64,13 @@ void conn_opts_init(conn_opts *o)
 
 static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
 {
+    if (!m->cap) { /* first use: the inline slots (zeroed with the conn) */
+        m->ids = m->ids0;
+        m->state = m->state0;
+        m->cap = MAP_INLINE;
+    }
     if (insert && (m->used + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 64;
+        size_t ncap = m->cap * 2;
         uint32_t *nids = calloc(ncap, sizeof *nids);
         uint8_t *nst = calloc(ncap, 1);
         if (!nids || !nst) {
@@ -77,14 +87,14 @@ static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
             nids[j] = m->ids[i];
             nst[j] = m->state[i];
         }
-        free(m->ids);
-        free(m->state);
+        if (m->ids != m->ids0) {
+            free(m->ids);
+            free(m->state);
+        }
         m->ids = nids;
         m->state = nst;
         m->cap = ncap;
     }
-    if (!m->cap)
-        return NULL;
     size_t j = (id * 2654435761u) & (m->cap - 1);
     while (m->ids[j] && m->ids[j] != id)
         j = (j + 1) & (m->cap - 1);
@@ -209,8 +219,10 @@ void conn_free(conn *c)
     h2c_hpack_decoder_free(c->dec);
     free(c->fl.f);
     free(c->fl.arena);
-    free(c->streams.ids);
-    free(c->streams.state);
+    if (c->streams.ids != c->streams.ids0) {
+        free(c->streams.ids);
+        free(c->streams.state);
+    }
     free(c);
 }
 
@@ -334,22 +346,31 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
     /* An empty fragment may have a NULL pointer: never offset it. */
     static const uint8_t none[1];
     const uint8_t *frag = b->fragment.len ? b->fragment.ptr : none;
+    /* Loop invariants in locals: the calls below would make the compiler
+     * reload them from *c for every field. */
+    const int collect = c->o.collect, headers = b->type == H2C_FRAME_TYPE_HEADERS;
+    int check = c->o.validate && !c->val_failed && !c->val_skip;
     while ((rc = h2c_hpack_decoder_push(c->dec, frag + off, b->fragment.len - off, &used, &hf)) ==
            H2C_HPACK_FIELD) {
         off += used;
-        if (c->o.collect && list_add(&c->fl, &hf) != 0) {
+        if (collect && list_add(&c->fl, &hf) != 0) {
             report_error(c, "hpack", H2C_FRAME_H2_INTERNAL_ERROR, H2C_FRAME_SCOPE_LOCAL,
                          b->stream_id, f->offset, "out of memory");
             return -1;
         }
-        note_block(c, b, &hf);
-        if (hf.flags & H2C_HPACK_F_UNKNOWN)
+        if (headers)
+            note_block(c, b, &hf);
+        if (hf.flags & H2C_HPACK_F_UNKNOWN) {
             c->val_skip = 1;
-        if (c->o.validate && !c->val_failed && !c->val_skip) {
+            check = 0;
+        }
+        if (check) {
             int vr = h2c_fields_validator_push_trusted(&c->val, hf.name, hf.name_len, hf.value,
                                                        hf.value_len, static_trust(&hf));
-            if (vr != H2C_FIELDS_OK)
+            if (vr != H2C_FIELDS_OK) {
                 validation_failed(c, b->stream_id, vr);
+                check = 0;
+            }
         }
     }
     if (rc == H2C_HPACK_OK && b->end)
@@ -369,6 +390,16 @@ static void handle_frame(conn *c, int ev, const h2c_frame_event *e)
 {
     const h2c_frame *f = &e->frame;
     if (!c->o.hpack) {
+        report_frame(c, f, e->decoded, 0);
+        if (ev == H2C_FRAME_EV_STREAM_ERROR || ev == H2C_FRAME_EV_IGNORED)
+            report_frame_error(c, &e->error);
+        return;
+    }
+    uint8_t type = f->hd.type;
+    if (type != H2C_FRAME_TYPE_HEADERS && type != H2C_FRAME_TYPE_PUSH_PROMISE &&
+        type != H2C_FRAME_TYPE_CONTINUATION && !h2c_frame_assembler_open_stream(c->asmb)) {
+        /* Outside a block, the assembler lets every other frame through
+         * untouched (and a failed one has ended the connection). */
         report_frame(c, f, e->decoded, 0);
         if (ev == H2C_FRAME_EV_STREAM_ERROR || ev == H2C_FRAME_EV_IGNORED)
             report_frame_error(c, &e->error);
