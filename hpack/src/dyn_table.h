@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <h2codec/hpack.h>
 
@@ -67,16 +68,110 @@ static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a
     return t->max <= t->ready_max ? 0 : h2c_dyn_reserve_grow(t, a);
 }
 
+/* ---- insertion, inline: the decoder inserts for most literals ---- */
+
+static inline size_t h2c_dyn_entry_size(const h2c_dyn_entry *e)
+{
+    return (size_t)e->name_len + e->value_len + H2C_ENTRY_OVERHEAD;
+}
+
+/* Evict the oldest entries until size <= limit. */
+static inline void h2c_dyn_evict_to(h2c_dyn_table *t, size_t limit)
+{
+    /* Locals: the compiler cannot tell the ring from *t. */
+    size_t size = t->size, first = t->first, count = t->count;
+    while (size > limit) {
+        size -= h2c_dyn_entry_size(&t->ring[first]);
+        if (++first == t->ring_cap)
+            first = 0;
+        count--;
+    }
+    if (count == 0)
+        first = t->head = 0;
+    t->size = size;
+    t->first = first;
+    t->count = count;
+}
+
+/* memmove, without a library call for the short strings most fields have:
+ * up to 32 octets, everything is loaded before anything is stored
+ * (overlapping loads and stores). */
+static inline void h2c_dyn_move(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n > 32) {
+        memmove(d, s, n);
+    } else if (n > 16) { /* most values: two 16-octet moves */
+        uint8_t x[16], y[16];
+        memcpy(x, s, 16);
+        memcpy(y, s + n - 16, 16);
+        memcpy(d, x, 16);
+        memcpy(d + n - 16, y, 16);
+    } else if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n) {
+        uint8_t x = s[0], m = s[n >> 1], y = s[n - 1];
+        d[0] = x;
+        d[n >> 1] = m;
+        d[n - 1] = y;
+    }
+}
+
 /*
  * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
  * change).  name may point into the table itself, even into an entry this
  * insertion evicts.  Both lengths are below 2^32.  An entry larger than the
  * maximum empties the table and is not added (RFC 7541 section 4.4).
  * Returns the new entry's name (its value follows), or NULL if it was not
- * added.
+ * added.  Inline: the call cost about 30 instructions an insertion.
  */
-uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
-                     const uint8_t *value, size_t value_len);
+static inline uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
+                                   const uint8_t *value, size_t value_len)
+{
+    /* The lengths' bound keeps the sum from wrapping. */
+    uint64_t cost = (uint64_t)name_len + value_len + H2C_ENTRY_OVERHEAD;
+    if (cost > t->max) {
+        h2c_dyn_clear(t);
+        return NULL;
+    }
+    size_t len = name_len + value_len;
+    size_t limit = t->max - (size_t)cost;
+    if (t->size > limit)
+        h2c_dyn_evict_to(t, limit);
+
+    /* Continue at head, or restart at 0 when the entry would cross the end.
+     * When the live data is wrapped, head + len stays below the oldest
+     * entry (the proof above), so this test only ever moves an unwrapped
+     * table's entry to 0.  An empty table has head 0. */
+    size_t pos = t->head;
+    if (len > t->arena_cap - pos)
+        pos = 0;
+    /* name may lie in an entry just evicted and overlap the new place;
+     * value never comes from the table. */
+    uint8_t *dst = t->arena + pos;
+    h2c_dyn_move(dst, name, name_len);
+    h2c_dyn_move(dst + name_len, value, value_len);
+
+    size_t slot = t->first + t->count;
+    if (slot >= t->ring_cap)
+        slot -= t->ring_cap;
+    t->ring[slot].off = pos;
+    t->ring[slot].name_len = (uint32_t)name_len;
+    t->ring[slot].value_len = (uint32_t)value_len;
+    t->count++;
+    t->size += len + H2C_ENTRY_OVERHEAD;
+    t->head = pos + len;
+    return dst;
+}
 
 /* The same; returns 1 if added, 0 if not. */
 static inline int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
