@@ -141,6 +141,36 @@ with tempfile.TemporaryDirectory() as tmp:
     check(rc == 1 and any(o.get("source") == "fields" for o in jsonl(out)), "uppercase name rejected")
     rc, out, _ = run("--json", "--no-validate", bad)
     check(rc == 0, "--no-validate accepts it")
+    # --lenient relaxes exactly the rules it names.  With the client preface
+    # (and its SETTINGS) the blocks are requests, so only the named rule fails.
+    pre = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes.fromhex("000000040000000000")
+    open(bad, "wb").write(pre + upper)
+    rc, out, _ = run("--json", bad)
+    check(rc == 1 and any(o.get("source") == "fields" and "uppercase" in o.get("reason", "") for o in jsonl(out)),
+          "request with an uppercase name: %s" % out)
+    rc, out, _ = run("--json", "--lenient", "uppercase", bad)
+    check(rc == 0 and not any("error" in o for o in jsonl(out)), "--lenient uppercase accepts it")
+    rc, out, _ = run("--json", "--lenient", "whitespace,te", bad)
+    check(rc == 1 and any(o.get("source") == "fields" for o in jsonl(out)), "--lenient whitespace,te still rejects it")
+    space = bytes.fromhex("00000d010500000001") + b"\x82\x86\x84\x41\x02ab\x00\x01x\x02y "
+    open(bad, "wb").write(pre + space)
+    rc, out, _ = run("--json", bad)
+    check(rc == 1 and any(o.get("source") == "fields" and o["scope"] == "stream" and o["error"] == "PROTOCOL_ERROR"
+                          for o in jsonl(out)), "trailing whitespace in a value: stream PROTOCOL_ERROR")
+    rc, out, _ = run("--json", "--lenient", "whitespace", bad)
+    check(rc == 0, "--lenient whitespace accepts it")
+    conn_hdr = bytes.fromhex("000019010500000001") + b"\x82\x86\x84\x41\x02ab\x00\x0aconnection\x05close"
+    open(bad, "wb").write(pre + conn_hdr)
+    rc, out, _ = run("--json", bad)
+    check(rc == 1 and any(o.get("source") == "fields" for o in jsonl(out)), "connection: close rejected")
+    rc, out, _ = run("--json", "--lenient", "te,connection", bad)
+    check(rc == 0, "--lenient te,connection accepts it")
+    rc, out, _ = run("--json", "--lenient", "all", bad)
+    check(rc == 0, "--lenient all accepts it")
+    rc, _, err = run("--lenient", "spaces", bad)
+    check(rc == 2 and "unknown rule 'spaces'" in err, "--lenient with an unknown rule: usage error (%d, %s)" % (rc, err.strip()))
+    rc, _, err = run("--lenient", "te,", bad)
+    check(rc == 2, "--lenient with an empty rule: usage error")
 
     # 6. --tolerant: a capture that starts mid-connection.
     objs = jsonl(run("--json", os.path.join(cap, "nghttp-session.s2c"))[1])

@@ -1,5 +1,5 @@
 /*
- * h2codec frames [--json] [--no-hpack] [--no-validate] [--tolerant] [--pcap]
+ * h2codec frames [--json] [--no-hpack] [--no-validate] [--lenient RULES] [--tolerant] [--pcap]
  *                [--max-frame-size N] [--table-size N] [--full-values] FILE
  *
  * FILE is one direction of a connection (with or without the client
@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <jansson.h>
+
+#include <h2codec/fields.h>
 
 #include "cli.h"
 #include "conn.h"
@@ -455,13 +457,47 @@ static int decode_pcap(const conn_opts *base, out_ctx *o, const char *file)
     return CLI_OK;
 }
 
+/* --lenient's comma-separated rule names into H2C_FIELDS_LENIENT_* bits;
+ * 0 with a message for an unknown name. */
+static int parse_lenient(const char *arg, uint32_t *out)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } rules[] = {{"whitespace", H2C_FIELDS_LENIENT_VALUE_WHITESPACE},
+                 {"uppercase", H2C_FIELDS_LENIENT_NAME_UPPERCASE},
+                 {"connection", H2C_FIELDS_LENIENT_CONNECTION},
+                 {"te", H2C_FIELDS_LENIENT_TE},
+                 {"all", H2C_FIELDS_LENIENT_VALUE_WHITESPACE | H2C_FIELDS_LENIENT_NAME_UPPERCASE |
+                             H2C_FIELDS_LENIENT_CONNECTION | H2C_FIELDS_LENIENT_TE}};
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ","), i;
+        for (i = 0; i < sizeof rules / sizeof rules[0]; i++)
+            if (strlen(rules[i].name) == n && memcmp(rules[i].name, p, n) == 0)
+                break;
+        if (i == sizeof rules / sizeof rules[0]) {
+            fprintf(stderr, "h2codec: --lenient: unknown rule '%.*s' (whitespace, uppercase, "
+                            "connection, te, all)\n", (int)n, p);
+            return 0;
+        }
+        *out |= rules[i].bit;
+        if (p[n] == '\0')
+            return 1;
+        p += n + 1;
+    }
+}
+
 static int usage(FILE *f)
 {
-    fputs("usage: h2codec frames [--json] [--no-hpack] [--no-validate] [--tolerant] [--pcap]\n"
-          "                      [--max-frame-size N] [--table-size N] FILE\n"
+    fputs("usage: h2codec frames [--json] [--no-hpack] [--no-validate] [--lenient RULES]\n"
+          "                      [--tolerant] [--pcap] [--max-frame-size N] [--table-size N] FILE\n"
           "  --json            JSON Lines: one object per frame, error or event\n"
           "  --no-hpack        check frames one by one; field blocks stay opaque\n"
           "  --no-validate     skip the RFC 9113 8.2-8.3 field checks\n"
+          "  --lenient RULES   relax single field checks, comma-separated: whitespace\n"
+          "                    (around values), uppercase (in names), connection\n"
+          "                    (connection-specific fields), te (any te value), or all\n"
           "  --tolerant        for captures that start mid-connection: unknown dynamic\n"
           "                    table entries decode as \"<unknown index N>\"\n"
           "  --pcap            FILE is a pcap/pcapng capture; decode every HTTP/2 flow\n"
@@ -480,7 +516,7 @@ int cmd_frames(int argc, char **argv)
         {"no-validate", no_argument, NULL, 'V'},    {"tolerant", no_argument, NULL, 'T'},
         {"pcap", no_argument, NULL, 'p'},           {"max-frame-size", required_argument, NULL, 'm'},
         {"table-size", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {"full-values", no_argument, NULL, 'F'},
+        {"full-values", no_argument, NULL, 'F'},    {"lenient", required_argument, NULL, 'L'},
         {NULL, 0, NULL, 0}};
     conn_opts co;
     conn_opts_init(&co);
@@ -495,6 +531,10 @@ int cmd_frames(int argc, char **argv)
         case 'T': co.tolerant = 1; break;
         case 'p': pcap = 1; break;
         case 'F': o.full = 1; break;
+        case 'L':
+            if (!parse_lenient(optarg, &co.lenient))
+                return CLI_USAGE;
+            break;
         case 'm':
             co.max_frame_size = (uint32_t)cli_parse_uint("--max-frame-size", optarg,
                                                          H2C_FRAME_MAX_FRAME_SIZE_MAX);

@@ -292,7 +292,7 @@ static void block_begin(conn *c, const h2c_frame_block *b, uint64_t offset)
     c->val_failed = 0;
     c->val_skip = 0;
     c->block_kind = block_kind(c, b);
-    h2c_fields_validator_init(&c->val, (h2c_fields_kind)c->block_kind, 0);
+    h2c_fields_validator_init(&c->val, (h2c_fields_kind)c->block_kind, c->o.lenient);
 }
 
 static void validation_failed(conn *c, uint32_t stream_id, int rc)

@@ -28,6 +28,7 @@ typedef struct conn_opts {
     int hpack;                /* assemble and decode field blocks (0: frames only) */
     int tolerant;             /* unknown dynamic table references become placeholders */
     int validate;             /* RFC 9113 8.2-8.3 checks on every decoded block */
+    uint32_t lenient;         /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
     int collect;              /* copy decoded fields into the reports */
     const h2c_hpack_allocator *hpack_alloc; /* NULL: libc */
     const h2c_frame_allocator *frame_alloc; /* NULL: libc */
