@@ -68,7 +68,7 @@ void h2c_frame_assembler_reset(h2c_frame_assembler *a)
     a->failed = 0;
     memset(&a->cur, 0, sizeof a->cur);
     memset(&a->err, 0, sizeof a->err);
-    a->err.reason = h2c_frame_strerror(H2C_FRAME_OK);
+    a->err.reason = h2c_frame_reason_ok;
     memset(&a->stats, 0, sizeof a->stats);
 }
 

@@ -90,6 +90,9 @@ int h2c_frame_error_set(h2c_frame_error *err, int status, int scope, uint32_t h2
                         const h2c_frame_header *hd, uint64_t frame_off, uint64_t where,
                         const char *reason);
 
+/* h2c_frame_strerror(H2C_FRAME_OK), the same pointer, without the lookup. */
+extern const char h2c_frame_reason_ok[];
+
 /* Use the status's own HTTP/2 code in h2c_frame_error_set(). */
 #define H2C_FRAME_H2_FROM_STATUS ((uint32_t)-1)
 

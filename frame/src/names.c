@@ -12,9 +12,11 @@ typedef struct status_info {
     uint32_t h2;
 } status_info;
 
+const char h2c_frame_reason_ok[] = "success";
+
 #define S(st, reason, h2) { #st, reason, st, h2 }
 static const status_info statuses[] = {
-    S(H2C_FRAME_OK, "success", 0x0),
+    S(H2C_FRAME_OK, h2c_frame_reason_ok, 0x0),
     S(H2C_FRAME_EV_PREFACE, "client connection preface", 0x0),
     S(H2C_FRAME_EV_FRAME, "frame", 0x0),
     S(H2C_FRAME_EV_STREAM_ERROR, "stream error", 0x0),

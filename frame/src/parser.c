@@ -48,7 +48,7 @@ static int frame_size_ok(uint32_t v)
 static void clear_error(h2c_frame_error *e)
 {
     memset(e, 0, sizeof *e);
-    e->reason = h2c_frame_strerror(H2C_FRAME_OK);
+    e->reason = h2c_frame_reason_ok;
 }
 
 int h2c_frame_parser_new(h2c_frame_parser **out, const h2c_frame_parser_options *opt)
@@ -206,8 +206,10 @@ static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *i
     count_header(p);
     int rc = h2c_frame_check_header(&p->hd, &p->lim, p->frame_off, &p->err);
     p->lim.settings_first = 0;
-    ev->frame.hd = p->hd; /* for errors: the rest of the frame stays unread */
-    ev->frame.offset = p->frame_off;
+    if (rc != H2C_FRAME_OK) { /* for errors: the rest of the frame stays unread */
+        ev->frame.hd = p->hd;
+        ev->frame.offset = p->frame_off;
+    }
     if (rc < 0)
         return fail(p, ev);
     if (rc == H2C_FRAME_EV_STREAM_ERROR) {
@@ -220,11 +222,13 @@ static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *i
         return rc;
     }
     p->have = 0;
-    if (len - *pos >= p->hd.length) { /* zero-copy: decode in place */
+    if (len - *pos >= p->hd.length) { /* zero-copy: decode in place (which fills ev->frame) */
         const uint8_t *pl = in + *pos;
         *pos += p->hd.length;
         return deliver(p, pl, ev);
     }
+    ev->frame.hd = p->hd;
+    ev->frame.offset = p->frame_off;
     p->state = H2C_FRAME_PS_PAYLOAD;
     return H2C_FRAME_OK;
 }
