@@ -365,7 +365,11 @@ START_TEST(unencodable)
     ck_assert_uint_eq(buf[5] & 0x80, 0);
     buf[5] |= 0x80; /* the reserved bit is ignored on receipt */
     h2c_frame_header_unpack(buf, &back);
-    ck_assert_int_eq(memcmp(&hd, &back, sizeof hd), 0);
+    /* Member by member: the struct has padding, which unpack need not write. */
+    ck_assert_uint_eq(back.length, hd.length);
+    ck_assert_uint_eq(back.type, hd.type);
+    ck_assert_uint_eq(back.flags, hd.flags);
+    ck_assert_uint_eq(back.stream_id, hd.stream_id);
     hd.length++;
     ck_assert_int_eq(h2c_frame_header_pack(&hd, buf), H2C_FRAME_E_INVALID_ARGUMENT);
     hd.length--;
