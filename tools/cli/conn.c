@@ -13,6 +13,7 @@ enum { ST_NONE = 0, ST_INFORMATIONAL = 1, ST_FINAL = 2 };
  * allocate. */
 enum { MAP_INLINE = 64 };
 typedef struct stream_map {
+    const h2c_frame_allocator *al; /* conn_opts.frame_alloc: NULL for libc */
     uint32_t *ids;
     uint8_t *state;
     size_t cap, used;
@@ -20,7 +21,9 @@ typedef struct stream_map {
     uint8_t state0[MAP_INLINE];
 } stream_map;
 
-/* Decoded fields of the open block, owned: HPACK's views die at its next call. */
+/* Decoded fields of the open block, owned: HPACK's views die at its next call.
+ * From libc, not the hooks: it is the tool's copy for its reports, not codec
+ * state, and the tests that bound the hooks' peak bytes measure the codecs. */
 typedef struct field_list {
     conn_field *f;
     size_t n, cap;
@@ -62,6 +65,20 @@ void conn_opts_init(conn_opts *o)
 
 /* ------------------------------------------------------------ stream map */
 
+static void *map_alloc(const stream_map *m, size_t n)
+{
+    return m->al ? m->al->alloc(m->al->opaque, n) : malloc(n);
+}
+
+static void map_free(const stream_map *m, void *p)
+{
+    if (p && m->al)
+        m->al->free(m->al->opaque, p);
+    else
+        free(p);
+}
+
+/* The slot of id, NULL if absent (insert = 0) or out of memory (insert = 1). */
 static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
 {
     if (!m->cap) { /* first use: the inline slots (zeroed with the conn) */
@@ -71,13 +88,14 @@ static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
     }
     if (insert && (m->used + 1) * 2 > m->cap) {
         size_t ncap = m->cap * 2;
-        uint32_t *nids = calloc(ncap, sizeof *nids);
-        uint8_t *nst = calloc(ncap, 1);
-        if (!nids || !nst) {
-            free(nids);
-            free(nst);
+        uint32_t *nids = map_alloc(m, ncap * sizeof *nids);
+        uint8_t *nst = nids ? map_alloc(m, ncap) : NULL;
+        if (!nst) {
+            map_free(m, nids);
             return NULL;
         }
+        memset(nids, 0, ncap * sizeof *nids);
+        memset(nst, 0, ncap);
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->ids[i])
                 continue;
@@ -88,8 +106,8 @@ static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
             nst[j] = m->state[i];
         }
         if (m->ids != m->ids0) {
-            free(m->ids);
-            free(m->state);
+            map_free(m, m->ids);
+            map_free(m, m->state);
         }
         m->ids = nids;
         m->state = nst;
@@ -167,6 +185,7 @@ int conn_new(conn **out, const conn_opts *o, conn_cb cb, void *user)
     if (!c)
         return H2C_FRAME_E_NOMEM;
     c->o = *o;
+    c->streams.al = o->frame_alloc;
     c->cb = cb;
     c->user = user;
     h2c_frame_parser_options po;
@@ -220,8 +239,8 @@ void conn_free(conn *c)
     free(c->fl.f);
     free(c->fl.arena);
     if (c->streams.ids != c->streams.ids0) {
-        free(c->streams.ids);
-        free(c->streams.state);
+        map_free(&c->streams, c->streams.ids);
+        map_free(&c->streams, c->streams.state);
     }
     free(c);
 }
@@ -305,21 +324,27 @@ static void validation_failed(conn *c, uint32_t stream_id, int rc)
 }
 
 /* Remember a response's status class so the next block counts as trailers. */
-static void note_block(conn *c, const h2c_frame_block *b, const h2c_hpack_field *f)
+/* Returns 0, or -1 after reporting that the stream map could not grow. */
+static int note_block(conn *c, const h2c_frame *fr, const h2c_frame_block *b,
+                      const h2c_hpack_field *f)
 {
     if (b->type != H2C_FRAME_TYPE_HEADERS)
-        return;
+        return 0;
     /* Only :status and the block's end change anything: no map lookup for
      * the other fields (a missing entry reads as ST_NONE, as a new one). */
     if (f && !(f->name_len == 7 && memcmp(f->name, ":status", 7) == 0))
-        return;
+        return 0;
     uint8_t *st = stream_slot(&c->streams, b->stream_id, 1);
-    if (!st)
-        return;
+    if (!st) {
+        report_error(c, "fields", H2C_FRAME_H2_INTERNAL_ERROR, H2C_FRAME_SCOPE_LOCAL,
+                     b->stream_id, fr->offset, "out of memory");
+        return -1;
+    }
     if (f && f->name_len == 7 && memcmp(f->name, ":status", 7) == 0)
         *st = (f->value_len == 3 && f->value[0] == '1') ? ST_INFORMATIONAL : ST_FINAL;
     else if (!f && *st == ST_NONE)
         *st = c->preface ? ST_FINAL : *st;
+    return 0;
 }
 
 /*
@@ -358,8 +383,8 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
                          b->stream_id, f->offset, "out of memory");
             return -1;
         }
-        if (headers)
-            note_block(c, b, &hf);
+        if (headers && note_block(c, f, b, &hf) != 0)
+            return -1;
         if (hf.flags & H2C_HPACK_F_UNKNOWN) {
             c->val_skip = 1;
             check = 0;
@@ -422,7 +447,8 @@ static void handle_frame(conn *c, int ev, const h2c_frame_event *e)
             return;
         block_end = rc == H2C_FRAME_EV_BLOCK_END;
         if (block_end) {
-            note_block(c, &b, NULL);
+            if (note_block(c, f, &b, NULL) != 0)
+                return;
             if (c->o.validate && !c->val_failed && !c->val_skip) {
                 int vr = h2c_fields_validator_finish(&c->val);
                 if (vr != H2C_FIELDS_OK) {

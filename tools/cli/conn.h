@@ -31,7 +31,7 @@ typedef struct conn_opts {
     uint32_t lenient;         /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
     int collect;              /* copy decoded fields into the reports */
     const h2c_hpack_allocator *hpack_alloc; /* NULL: libc */
-    const h2c_frame_allocator *frame_alloc; /* NULL: libc */
+    const h2c_frame_allocator *frame_alloc; /* NULL: libc; also grows the stream map */
 } conn_opts;
 
 void conn_opts_init(conn_opts *o);
