@@ -610,7 +610,7 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
  * maximum).  Returns 1 with *v set, 0 if cut short or too large. */
 static inline int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
 {
-    /* One continuation octet is the common case (name indexes 15-141 of
+    /* One continuation octet is the common case (name indexes 15-142 of
      * literals without indexing): no call, and it cannot overflow. */
     if (*pp < end && **pp < 0x80) {
         *v += **pp;
