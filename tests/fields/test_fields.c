@@ -429,6 +429,9 @@ int main(void)
     tcase_add_test(tc, value_scan_every_position);
     tcase_add_test(tc, name_scan_every_position);
     tcase_add_test(tc, trusted_static_table);
+    /* Like the other suites: Check's default of 4 s per test is tight for
+     * the every-position scans under ASan on a busy 2-core machine. */
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
