@@ -26,6 +26,8 @@
 
 #include <h2codec/hpack.h>
 
+#include "bytes.h"
+
 #define H2C_ENTRY_OVERHEAD 32u
 
 typedef struct h2c_dyn_entry {
@@ -93,39 +95,6 @@ static inline void h2c_dyn_evict_to(h2c_dyn_table *t, size_t limit)
     t->count = count;
 }
 
-/* memmove, without a library call for the short strings most fields have:
- * up to 32 octets, everything is loaded before anything is stored
- * (overlapping loads and stores). */
-static inline void h2c_dyn_move(uint8_t *d, const uint8_t *s, size_t n)
-{
-    if (n > 32) {
-        memmove(d, s, n);
-    } else if (n > 16) { /* most values: two 16-octet moves */
-        uint8_t x[16], y[16];
-        memcpy(x, s, 16);
-        memcpy(y, s + n - 16, 16);
-        memcpy(d, x, 16);
-        memcpy(d + n - 16, y, 16);
-    } else if (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
-        memcpy(d, &x, 8);
-        memcpy(d + n - 8, &y, 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        memcpy(d, &x, 4);
-        memcpy(d + n - 4, &y, 4);
-    } else if (n) {
-        uint8_t x = s[0], m = s[n >> 1], y = s[n - 1];
-        d[0] = x;
-        d[n >> 1] = m;
-        d[n - 1] = y;
-    }
-}
-
 /*
  * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
  * change).  name may point into the table itself, even into an entry this
@@ -158,8 +127,8 @@ static inline uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t
     /* name may lie in an entry just evicted and overlap the new place;
      * value never comes from the table. */
     uint8_t *dst = t->arena + pos;
-    h2c_dyn_move(dst, name, name_len);
-    h2c_dyn_move(dst + name_len, value, value_len);
+    h2c_bytes_move(dst, name, name_len);
+    h2c_bytes_move(dst + name_len, value, value_len);
 
     size_t slot = t->first + t->count;
     if (slot >= t->ring_cap)

@@ -138,8 +138,8 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
     e->stat = 0;
     e->hits = 0;
     uint8_t *dst = t->ring + (t->head_v & t->rmask);
-    h2c_etab_copy(dst, name, name_len);
-    h2c_etab_copy(dst + name_len, value, value_len);
+    h2c_bytes_move(dst, name, name_len);
+    h2c_bytes_move(dst + name_len, value, value_len);
     t->head_v += n;
     uint32_t *fb = &t->fbucket[hash & t->bmask], *nb = &t->nbucket[name_hash & t->bmask];
     e->next = *fb;

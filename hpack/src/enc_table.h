@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
+
 /* Per-entry overhead of RFC 7541 section 4.1. */
 #define H2C_ETAB_OVERHEAD 32u
 
@@ -67,7 +69,7 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
 /* Empty the table (max unchanged). */
 void h2c_etab_clear(h2c_etab *t);
 
-/* Equality and copies of short strings without a library call: most header
+/* Equality of short strings without a library call: most header
  * names and many values are under 16 octets. */
 static inline uint64_t h2c_etab_ld64(const void *p)
 {
@@ -117,26 +119,6 @@ static inline int h2c_etab_eq(const char *a, const char *b, size_t n)
                h2c_etab_ld32(a + n - 4) == h2c_etab_ld32(b + n - 4);
     /* n <= 3: first, middle and last octet cover them all. */
     return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
-}
-
-static inline void h2c_etab_copy(uint8_t *d, const char *s, size_t n)
-{
-    if (n > 16) {
-        memcpy(d, s, n);
-    } else if (n >= 8) {
-        uint64_t x = h2c_etab_ld64(s), y = h2c_etab_ld64(s + n - 8);
-        memcpy(d, &x, 8);
-        memcpy(d + n - 8, &y, 8);
-    } else if (n >= 4) {
-        uint32_t x = h2c_etab_ld32(s), y = h2c_etab_ld32(s + n - 4);
-        memcpy(d, &x, 4);
-        memcpy(d + n - 4, &y, 4);
-    } else if (n) {
-        uint8_t x = (uint8_t)s[0], m = (uint8_t)s[n >> 1], y = (uint8_t)s[n - 1];
-        d[0] = x;
-        d[n >> 1] = m;
-        d[n - 1] = y;
-    }
 }
 
 static inline uint64_t h2c_etab_mix(uint64_t h, uint64_t w)

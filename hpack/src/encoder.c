@@ -292,7 +292,7 @@ static uint8_t *str_write(uint8_t *p, const char *s, uint32_t n, uint32_t body, 
     p = int_put(p, huff ? 0x80 : 0x00, 7, body);
     if (huff)
         return p + h2c_huff_encode(p, (const uint8_t *)s, n);
-    h2c_etab_copy(p, s, n);
+    h2c_bytes_move(p, s, n);
     return p + n;
 }
 
@@ -322,7 +322,7 @@ static uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
             return p + hl + h;
         }
         p = int_put(p, 0x00, 7, n);
-        h2c_etab_copy(p, s, n);
+        h2c_bytes_move(p, s, n);
         return p + n;
     }
     int huff;
