@@ -414,24 +414,8 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
 static void handle_frame(conn *c, int ev, const h2c_frame_event *e)
 {
     const h2c_frame *f = &e->frame;
-    if (!c->o.hpack) {
-        report_frame(c, f, e->decoded, 0);
-        if (ev == H2C_FRAME_EV_STREAM_ERROR || ev == H2C_FRAME_EV_IGNORED)
-            report_frame_error(c, &e->error);
-        return;
-    }
-    uint8_t type = f->hd.type;
-    if (type != H2C_FRAME_TYPE_HEADERS && type != H2C_FRAME_TYPE_PUSH_PROMISE &&
-        type != H2C_FRAME_TYPE_CONTINUATION && !h2c_frame_assembler_open_stream(c->asmb)) {
-        /* Outside a block, the assembler lets every other frame through
-         * untouched (and a failed one has ended the connection). */
-        report_frame(c, f, e->decoded, 0);
-        if (ev == H2C_FRAME_EV_STREAM_ERROR || ev == H2C_FRAME_EV_IGNORED)
-            report_frame_error(c, &e->error);
-        return;
-    }
     h2c_frame_block b;
-    int rc = h2c_frame_assembler_push(c->asmb, f, &b);
+    int rc = c->o.hpack ? h2c_frame_assembler_push(c->asmb, f, &b) : H2C_FRAME_OK;
     if (rc < 0) {
         h2c_frame_error err;
         h2c_frame_assembler_error(c->asmb, &err);
