@@ -466,9 +466,13 @@ static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, siz
         } else {
             if (chunk > n)
                 chunk = n;
-            /* The room past str_cap (grow_for_piece) lets long pieces use lanes. */
-            w = h2c_huff_decode_wide(&dec->huff, dec->scratch + base + dec->str_out,
-                                     dec->scratch_cap - base - dec->str_out, p, chunk);
+            /* The room past str_cap (grow_for_piece) lets long pieces use
+             * lanes; short ones go straight to the serial decoder. */
+            uint8_t *o = dec->scratch + base + dec->str_out;
+            w = chunk < H2C_HUFF_LANES_MIN
+                    ? h2c_huff_decode(&dec->huff, o, p, chunk)
+                    : h2c_huff_decode_wide(&dec->huff, o, dec->scratch_cap - base - dec->str_out,
+                                           p, chunk);
             if (w < 0)
                 return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
         }
@@ -518,6 +522,30 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
     return 0;
 }
 
+/* The next n > 0 octets of the current string fit the room
+ * grow_for_piece() already made, and are too few for lanes: the common case
+ * when a string comes in many small pieces. */
+static inline int piece_fits(const h2c_hpack_decoder *dec, size_t n)
+{
+    return n - 1 < H2C_HUFF_LANES_MIN - 1 &&
+           (dec->str_huff ? h2c_huff_decode_room(n) : n) <= dec->str_cap - dec->str_out;
+}
+
+/* Store such a piece at base + str_out. */
+static inline int piece_small(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, size_t n)
+{
+    uint8_t *o = dec->scratch + base + dec->str_out;
+    ptrdiff_t w = (ptrdiff_t)n;
+    if (!dec->str_huff)
+        memcpy(o, p, n);
+    else if ((w = h2c_huff_decode(&dec->huff, o, p, n)) < 0)
+        return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
+    dec->str_out += (size_t)w;
+    dec->str_got += (uint32_t)n;
+    dec->scratch_keep = base + dec->str_out;
+    return 0;
+}
+
 /*
  * Read string octets.  Returns 1 when the string is complete, 0 when the
  * input ran out, or a negative status.
@@ -541,18 +569,24 @@ static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
         return 1;
     }
     size_t n = avail < need ? avail : need;
-    if (grow_for_piece(dec, base, n) < 0)
-        return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
-    if (dec->str_huff) {
-        int r = huff_piece(dec, base, p, n);
+    if (piece_fits(dec, n)) {
+        int r = piece_small(dec, base, p, n);
         if (r < 0)
             return r;
-    } else if (n) {
-        memcpy(dec->scratch + base + dec->str_out, p, n);
-        dec->str_out += n;
+    } else {
+        if (grow_for_piece(dec, base, n) < 0)
+            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+        if (dec->str_huff) {
+            int r = huff_piece(dec, base, p, n);
+            if (r < 0)
+                return r;
+        } else if (n) {
+            memcpy(dec->scratch + base + dec->str_out, p, n);
+            dec->str_out += n;
+        }
+        dec->str_got += (uint32_t)n;
+        dec->scratch_keep = base + dec->str_out;
     }
-    dec->str_got += (uint32_t)n;
-    dec->scratch_keep = base + dec->str_out;
     *pp = p + n;
     if (dec->str_got < dec->str_len)
         return 0;
@@ -1073,6 +1107,28 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 }
 
 /*
+ * Octets in the middle of a string, ending before it and fitting the room
+ * already made: a peer sending a few octets per frame, or a stack feeding
+ * octet by octet.  Kept out of the state machine, whose frame costs more
+ * than the work (CVE-2022-41723 class: split input must stay cheap).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+                      h2c_hpack_field *field)
+{
+    if (len >= dec->str_len - dec->str_got || !piece_fits(dec, len))
+        return push_general(dec, in, len, consumed, field);
+    dec->in = in;
+    int r = piece_small(dec, dec->state == ST_NAME_DATA ? 0 : dec->value_base, in, len);
+    dec->in = NULL;
+    *consumed = r < 0 ? 0 : len;
+    dec->block_off += *consumed;
+    return r < 0 ? r : H2C_HPACK_OK;
+}
+
+/*
  * The commonest representation, an indexed field whose index fits in the
  * first octet, is decoded here with no call, so that this function needs
  * no stack frame for it; so is an empty input.  Everything else goes on to
@@ -1127,6 +1183,8 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
         *consumed = 0;
         return dec->state == ST_ERROR ? dec->error : H2C_HPACK_OK;
     }
+    if (dec->state == ST_NAME_DATA || dec->state == ST_VALUE_DATA)
+        return push_piece(dec, in, len, consumed, field);
     return push_general(dec, in, len, consumed, field);
 }
 

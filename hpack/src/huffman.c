@@ -244,15 +244,58 @@ static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const u
     return r;
 }
 
+/* Every code that ends within the n valid bits of acc, with a check per
+ * code.  Returns 0 when none is left, or -1 at EOS (acc and n then stand
+ * before it). */
+static H2C_HUFF_INLINE int drain(uint64_t *acc_io, unsigned *n_io, uint8_t **po)
+{
+    uint64_t acc = *acc_io;
+    unsigned n = *n_io, sym, l, x;
+    uint8_t *o = *po;
+    int r = 0;
+    for (;;) {
+        x = H2C_HUFF_IDX(acc);
+        if (h2c_huff_dec_count[x]) {
+            if (h2c_huff_dec_len[x] <= n) {
+                store_syms(o, h2c_huff_dec_syms[x]);
+                o += h2c_huff_dec_count[x];
+                acc <<= h2c_huff_dec_len[x];
+                n -= h2c_huff_dec_len[x];
+                continue;
+            }
+            /* The second code runs past the valid bits: the first alone. */
+            sym = h2c_huff_dec_syms[x] & 0xffu;
+            l = h2c_huff_len[sym];
+            if (l > n)
+                break;
+            *o++ = (uint8_t)sym;
+        } else {
+            l = long_code(acc, &sym);
+            if (l > n)
+                break;
+            if (sym == H2C_HUFF_EOS) {
+                r = -1;
+                break;
+            }
+            *o++ = (uint8_t)sym;
+        }
+        acc <<= l;
+        n -= l;
+    }
+    *acc_io = acc;
+    *n_io = n;
+    *po = o;
+    return r;
+}
+
 static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
                                     const uint8_t *src, size_t len, uint64_t *eos_bit)
 {
     uint64_t acc = *acc_io;
-    unsigned n = *n_io, sym, l;
+    unsigned n = *n_io;
     const unsigned n0 = n;
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
-    unsigned x;
 
     if (decode_bulk(&acc, &n, &p, end, &o) < 0)
         goto eos;
@@ -266,33 +309,8 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
             p += k;
             n += 8 * (unsigned)k;
         }
-        for (;;) {
-            x = H2C_HUFF_IDX(acc);
-            if (h2c_huff_dec_count[x]) {
-                if (h2c_huff_dec_len[x] <= n) {
-                    store_syms(o, h2c_huff_dec_syms[x]);
-                    o += h2c_huff_dec_count[x];
-                    acc <<= h2c_huff_dec_len[x];
-                    n -= h2c_huff_dec_len[x];
-                    continue;
-                }
-                /* The second code runs past the valid bits: the first alone. */
-                sym = h2c_huff_dec_syms[x] & 0xffu;
-                l = h2c_huff_len[sym];
-                if (l > n)
-                    break;
-                *o++ = (uint8_t)sym;
-            } else {
-                l = long_code(acc, &sym);
-                if (l > n)
-                    break;
-                if (sym == H2C_HUFF_EOS)
-                    goto eos;
-                *o++ = (uint8_t)sym;
-            }
-            acc <<= l;
-            n -= l;
-        }
+        if (drain(&acc, &n, &o) < 0)
+            goto eos;
         if (p == end)
             break;
     }
@@ -548,12 +566,35 @@ ptrdiff_t h2c_huff_decode_wide(h2c_huff_dec *st, uint8_t *dst, size_t room, cons
     return w;
 }
 
+/* decode_core() for a few octets (a string fed in small pieces): they fit
+ * the accumulator beside the pending bits (at most 29 + 32), so no loop
+ * of loads, and no bits past them to clear afterwards. */
+#define H2C_HUFF_FEW 4
+static ptrdiff_t decode_few(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, const uint8_t *src,
+                            size_t len, uint64_t *eos_bit)
+{
+    uint64_t acc = *acc_io;
+    unsigned n = *n_io;
+    const unsigned n0 = n;
+    uint8_t *o = dst;
+    for (size_t i = 0; i < len; i++, n += 8)
+        acc |= (uint64_t)src[i] << (56 - n);
+    if (drain(&acc, &n, &o) < 0) {
+        *eos_bit = n0 + 8 * (uint64_t)len - n;
+        return -1;
+    }
+    *acc_io = acc;
+    *n_io = n;
+    return o - dst;
+}
+
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len)
 {
     uint64_t acc = st->bits, eos_bit = 0;
     unsigned n = st->nbits;
     const unsigned n0 = n;
-    ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
+    ptrdiff_t w = len <= H2C_HUFF_FEW ? decode_few(&acc, &n, dst, src, len, &eos_bit)
+                                      : decode_core(&acc, &n, dst, src, len, &eos_bit);
     if (w < 0) {
         /* EOS is 30 bits: its last one lies in this octet of src. */
         st->err_pos = (size_t)((eos_bit + 29 - n0) / 8);

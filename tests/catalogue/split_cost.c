@@ -2,11 +2,15 @@
  * split_cost: the work of decoding one large input fed whole versus one
  * octet per call (CVE-2022-41723 class: quadratic work on split input).
  *
- *     split_cost hpack  whole|bytes [K]   a ~90 KB header block of literals,
+ *     split_cost hpack  whole|bytes|calls [K]   a ~90 KB header block of literals,
  *                                         plain and Huffman, every indexing
  *                                         kind, two of them 16 KB long
- *     split_cost frames whole|bytes [K]   a ~256 KB connection of every
+ *     split_cost frames whole|bytes|calls [K]   a ~256 KB connection of every
  *                                         frame type, through the parser
+ *
+ * "calls" runs the octet-by-octet loop against a push that does nothing
+ * (split_noop.c): the cost of one call per octet alone, a floor for any
+ * push-style decoder fed that way.
  *
  * K = 2 doubles the input (and the long fields): the bytewise cost must
  * double with it, not quadruple.
@@ -22,6 +26,8 @@
 
 #include <h2codec/frame.h>
 #include <h2codec/hpack.h>
+
+#include "split_noop.h"
 
 /* Deterministic filler (xorshift), so every run measures the same input. */
 static uint32_t rng = 2463534242u;
@@ -80,29 +86,33 @@ static size_t build_block(uint8_t *out, size_t cap, unsigned k)
     return w;
 }
 
+typedef int (*hpack_push_fn)(h2c_hpack_decoder *, const uint8_t *, size_t, size_t *,
+                             h2c_hpack_field *);
+typedef int (*frame_push_fn)(h2c_frame_parser *, const uint8_t *, size_t, size_t *,
+                             h2c_frame_event *);
+
 /* The measured part: decode the block, in one call or one octet per call. */
 __attribute__((noinline)) unsigned long measured_hpack(h2c_hpack_decoder *dec, const uint8_t *in,
                                                        size_t len, size_t step,
-                                                       unsigned long *fields);
+                                                       unsigned long *fields, hpack_push_fn push);
 __attribute__((noinline)) unsigned long measured_hpack(h2c_hpack_decoder *dec, const uint8_t *in,
                                                        size_t len, size_t step,
-                                                       unsigned long *fields)
+                                                       unsigned long *fields, hpack_push_fn push)
 {
     unsigned long digest = 0;
+    /* As lean as a caller can be, so that "calls" is a fair floor: OK means
+     * the piece was taken whole, FIELD may leave some of it. */
     for (size_t off = 0; off < len;) {
-        size_t n = len - off < step ? len - off : step, used;
-        const uint8_t *p = in + off;
+        size_t used;
         h2c_hpack_field f;
-        int rc;
-        while ((rc = h2c_hpack_decoder_push(dec, p, n, &used, &f)) == H2C_HPACK_FIELD) {
-            p += used;
-            n -= used;
+        int rc = push(dec, in + off, len - off < step ? len - off : step, &used, &f);
+        off += used;
+        if (rc == H2C_HPACK_FIELD) {
             digest = digest * 31 + f.name_len * 7 + f.value_len + (unsigned char)f.value[0];
             (*fields)++;
-        }
-        if (rc != H2C_HPACK_OK)
+        } else if (rc != H2C_HPACK_OK) {
             die("push", rc);
-        off += (size_t)(p - (in + off)) + used;
+        }
     }
     int rc = h2c_hpack_decoder_finish(dec);
     if (rc)
@@ -110,7 +120,10 @@ __attribute__((noinline)) unsigned long measured_hpack(h2c_hpack_decoder *dec, c
     return digest;
 }
 
-static int run_hpack(int bytewise, unsigned k)
+static const char *const mode_name[] = { "whole", "bytes", "calls" };
+
+/* mode: 0 whole, 1 one octet per call, 2 one octet per call to a no-op. */
+static int run_hpack(int mode, unsigned k)
 {
     static uint8_t block[1 << 19];
     size_t len = build_block(block, sizeof block, k);
@@ -123,9 +136,9 @@ static int run_hpack(int bytewise, unsigned k)
     if (rc)
         die("decoder_new", rc);
     unsigned long fields = 0;
-    unsigned long d = measured_hpack(dec, block, len, bytewise ? 1 : len, &fields);
-    printf("hpack %s: %zu octets, %lu fields, digest %lx\n", bytewise ? "bytes" : "whole", len,
-           fields, d);
+    unsigned long d = measured_hpack(dec, block, len, mode ? 1 : len, &fields,
+                                     mode == 2 ? split_noop_hpack_push : h2c_hpack_decoder_push);
+    printf("hpack %s: %zu octets, %lu fields, digest %lx\n", mode_name[mode], len, fields, d);
     h2c_hpack_decoder_free(dec);
     return 0;
 }
@@ -203,26 +216,24 @@ static size_t build_stream(uint8_t *out, size_t cap)
 
 __attribute__((noinline)) unsigned long measured_frames(h2c_frame_parser *p, const uint8_t *in,
                                                         size_t len, size_t step,
-                                                        unsigned long *frames);
+                                                        unsigned long *frames, frame_push_fn push);
 __attribute__((noinline)) unsigned long measured_frames(h2c_frame_parser *p, const uint8_t *in,
                                                         size_t len, size_t step,
-                                                        unsigned long *frames)
+                                                        unsigned long *frames, frame_push_fn push)
 {
     unsigned long digest = 0;
     h2c_frame_event ev;
+    /* The same lean loop as measured_hpack(). */
     for (size_t off = 0; off < len;) {
-        size_t n = len - off < step ? len - off : step, used, done = 0;
-        for (;;) {
-            int rc = h2c_frame_parser_push(p, in + off + done, n - done, &used, &ev);
-            done += used;
-            if (rc == H2C_FRAME_OK)
-                break;
-            if (rc < 0)
-                die("parser_push", rc);
+        size_t used;
+        int rc = push(p, in + off, len - off < step ? len - off : step, &used, &ev);
+        off += used;
+        if (rc > 0) {
             digest = digest * 31 + ev.frame.hd.type * 7 + ev.frame.payload.len;
             (*frames)++;
+        } else if (rc < 0) {
+            die("parser_push", rc);
         }
-        off += n;
     }
     int rc = h2c_frame_parser_finish(p, NULL);
     if (rc)
@@ -230,7 +241,7 @@ __attribute__((noinline)) unsigned long measured_frames(h2c_frame_parser *p, con
     return digest;
 }
 
-static int run_frames(int bytewise, unsigned k)
+static int run_frames(int mode, unsigned k)
 {
     static uint8_t stream[1 << 19];
     size_t len = build_stream(stream, ((size_t)1 << 18) * k);
@@ -239,9 +250,9 @@ static int run_frames(int bytewise, unsigned k)
     if (rc)
         die("parser_new", rc);
     unsigned long frames = 0;
-    unsigned long d = measured_frames(p, stream, len, bytewise ? 1 : len, &frames);
-    printf("frames %s: %zu octets, %lu frames, digest %lx\n", bytewise ? "bytes" : "whole", len,
-           frames, d);
+    unsigned long d = measured_frames(p, stream, len, mode ? 1 : len, &frames,
+                                      mode == 2 ? split_noop_frame_push : h2c_frame_parser_push);
+    printf("frames %s: %zu octets, %lu frames, digest %lx\n", mode_name[mode], len, frames, d);
     h2c_frame_parser_free(p);
     return 0;
 }
@@ -249,16 +260,17 @@ static int run_frames(int bytewise, unsigned k)
 int main(int argc, char **argv)
 {
     unsigned k = argc == 4 ? (unsigned)atoi(argv[3]) : 1;
-    if (argc < 3 || argc > 4 || (strcmp(argv[2], "whole") != 0 && strcmp(argv[2], "bytes") != 0) ||
-        k < 1 || k > 2) {
-        fprintf(stderr, "usage: split_cost hpack|frames whole|bytes [1|2]\n");
+    int mode = 0;
+    while (argc >= 3 && mode < 3 && strcmp(argv[2], mode_name[mode]) != 0)
+        mode++;
+    if (argc < 3 || argc > 4 || mode == 3 || k < 1 || k > 2) {
+        fprintf(stderr, "usage: split_cost hpack|frames whole|bytes|calls [1|2]\n");
         return 2;
     }
-    int bytewise = strcmp(argv[2], "bytes") == 0;
     if (strcmp(argv[1], "hpack") == 0)
-        return run_hpack(bytewise, k);
+        return run_hpack(mode, k);
     if (strcmp(argv[1], "frames") == 0)
-        return run_frames(bytewise, k);
+        return run_frames(mode, k);
     fprintf(stderr, "split_cost: unknown input %s\n", argv[1]);
     return 2;
 }

@@ -14,7 +14,7 @@ target_include_directories(test_catalogue PRIVATE ${_c} ${PROJECT_SOURCE_DIR}/to
 # fed whole, counted by callgrind.  valgrind and the sanitizers do not mix:
 # registered in plain builds only (tools/test: its plain phase, label
 # split_cost).  The driver is built everywhere so it stays -Werror clean.
-add_executable(split_cost ${_c}/split_cost.c)
+add_executable(split_cost ${_c}/split_cost.c ${_c}/split_noop.c)
 target_link_libraries(split_cost PRIVATE h2codec_hpack_obj h2codec_frame_obj)
 h2codec_target_defaults(split_cost)
 find_program(H2C_VALGRIND valgrind)
