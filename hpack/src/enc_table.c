@@ -90,7 +90,7 @@ uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_l
             return 0;
         const h2c_etab_entry *e = h2c_etab_at(t, seq);
         if (e->name_hash == name_hash && e->name_len == name_len &&
-            h2c_etab_eq(h2c_etab_name(t, e), name, name_len))
+            h2c_bytes_eq(h2c_etab_name(t, e), name, name_len))
             return age + 1;
         min_age = age + 1;
         seq = e->name_next;

@@ -69,56 +69,24 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
 /* Empty the table (max unchanged). */
 void h2c_etab_clear(h2c_etab *t);
 
-/* Equality of short strings without a library call: most header
- * names and many values are under 16 octets. */
-static inline uint64_t h2c_etab_ld64(const void *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint32_t h2c_etab_ld32(const void *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */
 static inline uint64_t h2c_etab_le64(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(h2c_etab_ld64(p));
+    return __builtin_bswap64(h2c_bytes_ld64(p));
 #else
-    return h2c_etab_ld64(p);
+    return h2c_bytes_ld64(p);
 #endif
 }
 
 static inline uint64_t h2c_etab_le32(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(h2c_etab_ld32(p));
+    return __builtin_bswap32(h2c_bytes_ld32(p));
 #else
-    return h2c_etab_ld32(p);
+    return h2c_bytes_ld32(p);
 #endif
-}
-
-static inline int h2c_etab_eq(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8)
-            if (h2c_etab_ld64(a + i) != h2c_etab_ld64(b + i))
-                return 0;
-        return h2c_etab_ld64(a + n - 8) == h2c_etab_ld64(b + n - 8);
-    }
-    if (n >= 4)
-        return h2c_etab_ld32(a) == h2c_etab_ld32(b) &&
-               h2c_etab_ld32(a + n - 4) == h2c_etab_ld32(b + n - 4);
-    /* n <= 3: first, middle and last octet cover them all. */
-    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
 
 #if defined(__SIZEOF_INT128__)
@@ -221,7 +189,7 @@ static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32
         const h2c_etab_entry *e = h2c_etab_at(t, seq);
         if (e->hash == hash && e->name_len == name_len && e->value_len == value_len) {
             const char *n = h2c_etab_name(t, e);
-            if (h2c_etab_eq(n, name, name_len) && h2c_etab_eq(n + name_len, value, value_len))
+            if (h2c_bytes_eq(n, name, name_len) && h2c_bytes_eq(n + name_len, value, value_len))
                 return age + 1;
         }
         min_age = age + 1;
