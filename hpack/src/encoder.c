@@ -269,17 +269,25 @@ typedef struct out_buf {
     uint8_t *end;
 } out_buf;
 
-/* Integer fast paths: most values fit the prefix. */
+/* Integer fast paths: most values fit the prefix, and most others one
+ * continuation octet (static name indexes 15..61 after a 4-bit prefix). */
 static inline size_t int_len_fast(unsigned prefix, uint32_t v)
 {
-    return v < (1u << prefix) - 1u ? 1 : h2c_int_encoded_len(prefix, v);
+    uint32_t max = (1u << prefix) - 1u;
+    return v < max ? 1 : v - max < 0x80 ? 2 : h2c_int_encoded_len(prefix, v);
 }
 
 static inline uint8_t *int_put(uint8_t *p, uint8_t first, unsigned prefix, uint32_t v)
 {
-    if (v < (1u << prefix) - 1u) {
+    uint32_t max = (1u << prefix) - 1u;
+    if (v < max) {
         *p = (uint8_t)(first | v);
         return p + 1;
+    }
+    if (v - max < 0x80) {
+        p[0] = (uint8_t)(first | max);
+        p[1] = (uint8_t)(v - max);
+        return p + 2;
     }
     return p + h2c_int_encode(p, first, prefix, v);
 }
@@ -322,7 +330,7 @@ static inline uint64_t huff_worst(uint64_t n)
  * shorter prefix) or overwrite it with the plain octets.  p must have room
  * for 6 + huff_worst(n) + 8 octets (the branch-free Huffman coder's slack).
  */
-static uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
+static inline uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
 {
     if (mode == STR_AUTO && n) {
         size_t pl = int_len_fast(7, n);
