@@ -79,30 +79,7 @@ void h2c_etab_clear(h2c_etab *t)
     memset(t->nbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
 }
 
-/*
- * Chains run from newer to older seqs.  'age' (next_seq - 1 - seq) must
- * stay below count (live) and strictly grow along a chain; the second test
- * guards against a stale link after 2^32 insertions ever pointing forward.
- */
-uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32_t name_len,
-                       const char *value, uint32_t value_len, uint32_t hash)
-{
-    uint32_t seq = t->fbucket[hash & t->bmask], min_age = 0;
-    for (;;) {
-        uint32_t age = t->next_seq - 1u - seq;
-        if (age >= t->count || age < min_age)
-            return 0;
-        const h2c_etab_entry *e = h2c_etab_at(t, seq);
-        if (e->hash == hash && e->name_len == name_len && e->value_len == value_len) {
-            const char *n = h2c_etab_name(t, e);
-            if (h2c_etab_eq(n, name, name_len) && h2c_etab_eq(n + name_len, value, value_len))
-                return age + 1;
-        }
-        min_age = age + 1;
-        seq = e->next;
-    }
-}
-
+/* Chains: see h2c_etab_find() in enc_table.h. */
 uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_len,
                             uint32_t name_hash)
 {
@@ -113,7 +90,7 @@ uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_l
             return 0;
         const h2c_etab_entry *e = h2c_etab_at(t, seq);
         if (e->name_hash == name_hash && e->name_len == name_len &&
-            h2c_etab_eq(h2c_etab_name(t, e), name, name_len))
+            h2c_bytes_eq(h2c_etab_name(t, e), name, name_len))
             return age + 1;
         min_age = age + 1;
         seq = e->name_next;

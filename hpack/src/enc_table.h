@@ -69,91 +69,82 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
 /* Empty the table (max unchanged). */
 void h2c_etab_clear(h2c_etab *t);
 
-/* Equality of short strings without a library call: most header
- * names and many values are under 16 octets. */
-static inline uint64_t h2c_etab_ld64(const void *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint32_t h2c_etab_ld32(const void *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */
 static inline uint64_t h2c_etab_le64(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(h2c_etab_ld64(p));
+    return __builtin_bswap64(h2c_bytes_ld64(p));
 #else
-    return h2c_etab_ld64(p);
+    return h2c_bytes_ld64(p);
 #endif
 }
 
 static inline uint64_t h2c_etab_le32(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap32(h2c_etab_ld32(p));
+    return __builtin_bswap32(h2c_bytes_ld32(p));
 #else
-    return h2c_etab_ld32(p);
+    return h2c_bytes_ld32(p);
 #endif
 }
 
-static inline int h2c_etab_eq(const char *a, const char *b, size_t n)
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 h2c_etab_u128; /* not ISO C: -Wpedantic */
+#endif
+
+/* The 128-bit product of a and b, its halves xored: every bit of the
+ * result depends on every bit of both (wyhash's "mum"). */
+static inline uint64_t h2c_etab_mum(uint64_t a, uint64_t b)
 {
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8)
-            if (h2c_etab_ld64(a + i) != h2c_etab_ld64(b + i))
-                return 0;
-        return h2c_etab_ld64(a + n - 8) == h2c_etab_ld64(b + n - 8);
-    }
-    if (n >= 4)
-        return h2c_etab_ld32(a) == h2c_etab_ld32(b) &&
-               h2c_etab_ld32(a + n - 4) == h2c_etab_ld32(b + n - 4);
-    /* n <= 3: first, middle and last octet cover them all. */
-    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+#if defined(__SIZEOF_INT128__)
+    h2c_etab_u128 r = (h2c_etab_u128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    /* The same product from 32-bit halves, for compilers without 128-bit
+     * integers: hashes must not depend on the platform. */
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    uint64_t lo = (mid << 32) | (uint32_t)ll;
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return lo ^ hi;
+#endif
 }
 
-static inline uint64_t h2c_etab_mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 31);
-}
+#define H2C_ETAB_K0 0x9e3779b97f4a7c15ull
+#define H2C_ETAB_K1 0xa0761d6478bd642full
 
 /*
  * Hash of s[0..n), seeded; the name hash is h2c_etab_hash(name, n, 0) and
- * the field hash h2c_etab_hash(value, vn, name_hash).  One multiply per 8
- * octets; the tail is read with overlapping loads, never byte by byte.
+ * the field hash h2c_etab_hash(value, vn, name_hash).  One 128-bit multiply
+ * per 16 octets, and one for the last 1..16 (most names and values are
+ * short: one or two in all); the tail is read with overlapping loads, never
+ * byte by byte, and the length goes into the seed so that overlapping reads
+ * of different lengths do not collide.
  */
 static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
 {
     const uint8_t *p = (const uint8_t *)s;
-    uint64_t h = ((uint64_t)seed << 32 | seed) ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
-    if (n > 8) {
+    uint64_t h = ((uint64_t)seed << 32 | seed) ^ ((uint64_t)n * H2C_ETAB_K0), a, b;
+    if (n > 16) {
         size_t left = n;
-        for (; left > 8; p += 8, left -= 8)
-            h = h2c_etab_mix(h, h2c_etab_le64(p));
-        h = h2c_etab_mix(h, h2c_etab_le64(p + left - 8));
+        for (; left > 16; p += 16, left -= 16)
+            h = h2c_etab_mum(h2c_etab_le64(p) ^ H2C_ETAB_K1, h2c_etab_le64(p + 8) ^ h);
+        a = h2c_etab_le64(p + left - 16);
+        b = h2c_etab_le64(p + left - 8);
+    } else if (n >= 8) {
+        a = h2c_etab_le64(p);
+        b = h2c_etab_le64(p + n - 8);
     } else if (n >= 4) {
-        h = h2c_etab_mix(h, h2c_etab_le32(p) | h2c_etab_le32(p + n - 4) << 32);
-    } else if (n) {
-        h = h2c_etab_mix(h, (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16);
+        a = h2c_etab_le32(p);
+        b = h2c_etab_le32(p + n - 4);
+    } else {
+        a = n ? (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16 : 0;
+        b = 0;
     }
-    h *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(h >> 32);
+    return (uint32_t)h2c_etab_mum(a ^ H2C_ETAB_K1, b ^ h);
 }
-
-/* Dynamic index (1 = newest) of the newest live entry equal to name: value,
- * or 0. */
-uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32_t name_len,
-                       const char *value, uint32_t value_len, uint32_t hash);
 
 /* Dynamic index (1 = newest) of the newest live entry named 'name', or 0. */
 uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_len,
@@ -178,6 +169,32 @@ static inline const char *h2c_etab_name(const h2c_etab *t, const h2c_etab_entry 
 static inline const char *h2c_etab_value(const h2c_etab *t, const h2c_etab_entry *e)
 {
     return (const char *)t->ring + (e->voff & t->rmask) + e->name_len;
+}
+
+/*
+ * Dynamic index (1 = newest) of the newest live entry equal to name: value,
+ * or 0; inline, as the encoder asks it about nearly every field.
+ * Chains run from newer to older seqs.  'age' (next_seq - 1 - seq) must
+ * stay below count (live) and strictly grow along a chain; the second test
+ * guards against a stale link after 2^32 insertions ever pointing forward.
+ */
+static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32_t name_len,
+                                     const char *value, uint32_t value_len, uint32_t hash)
+{
+    uint32_t seq = t->fbucket[hash & t->bmask], min_age = 0;
+    for (;;) {
+        uint32_t age = t->next_seq - 1u - seq;
+        if (age >= t->count || age < min_age)
+            return 0;
+        const h2c_etab_entry *e = h2c_etab_at(t, seq);
+        if (e->hash == hash && e->name_len == name_len && e->value_len == value_len) {
+            const char *n = h2c_etab_name(t, e);
+            if (h2c_bytes_eq(n, name, name_len) && h2c_bytes_eq(n + name_len, value, value_len))
+                return age + 1;
+        }
+        min_age = age + 1;
+        seq = e->next;
+    }
 }
 
 static inline uint32_t h2c_etab_entry_size(const h2c_etab_entry *e)

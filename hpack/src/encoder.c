@@ -214,6 +214,18 @@ static size_t sat_add(size_t a, uint64_t b)
     return b >= SIZE_MAX - a ? SIZE_MAX : a + (size_t)b;
 }
 
+/* Start loading a field's strings, often cold in the caller's memory,
+ * while the fields before it are checked and encoded. */
+static inline void prefetch_field(const h2c_hpack_field *f)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(f->name);
+    __builtin_prefetch(f->value);
+#else
+    (void)f;
+#endif
+}
+
 /*
  * Validate a block and give a cheap upper bound of its size, no less than
  * h2c_hpack_encoder_bound(): one int length is at most 6 octets for a
@@ -228,6 +240,7 @@ static int block_check(const h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         const h2c_hpack_field *f = &fields[i];
         if (!field_valid(f))
             return 0;
+        prefetch_field(f);
         if (f->flags & H2C_HPACK_F_HUFFMAN)
             b += field_bound(enc, f);
         else
@@ -256,17 +269,25 @@ typedef struct out_buf {
     uint8_t *end;
 } out_buf;
 
-/* Integer fast paths: most values fit the prefix. */
+/* Integer fast paths: most values fit the prefix, and most others one
+ * continuation octet (static name indexes 15..61 after a 4-bit prefix). */
 static inline size_t int_len_fast(unsigned prefix, uint32_t v)
 {
-    return v < (1u << prefix) - 1u ? 1 : h2c_int_encoded_len(prefix, v);
+    uint32_t max = (1u << prefix) - 1u;
+    return v < max ? 1 : v - max < 0x80 ? 2 : h2c_int_encoded_len(prefix, v);
 }
 
 static inline uint8_t *int_put(uint8_t *p, uint8_t first, unsigned prefix, uint32_t v)
 {
-    if (v < (1u << prefix) - 1u) {
+    uint32_t max = (1u << prefix) - 1u;
+    if (v < max) {
         *p = (uint8_t)(first | v);
         return p + 1;
+    }
+    if (v - max < 0x80) {
+        p[0] = (uint8_t)(first | max);
+        p[1] = (uint8_t)(v - max);
+        return p + 2;
     }
     return p + h2c_int_encode(p, first, prefix, v);
 }
@@ -309,7 +330,7 @@ static inline uint64_t huff_worst(uint64_t n)
  * shorter prefix) or overwrite it with the plain octets.  p must have room
  * for 6 + huff_worst(n) + 8 octets (the branch-free Huffman coder's slack).
  */
-static uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
+static inline uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned mode)
 {
     if (mode == STR_AUTO && n) {
         size_t pl = int_len_fast(7, n);
@@ -445,19 +466,6 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     return H2C_HPACK_OK;
 }
 
-#ifndef PFD
-#define PFD 4
-#endif
-static inline void prefetch_field(const h2c_hpack_field *f)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(f->name);
-    __builtin_prefetch(f->value);
-#else
-    (void)f;
-#endif
-}
-
 static void snapshot(h2c_hpack_encoder *enc)
 {
     enc->saved = enc->st;
@@ -499,17 +507,8 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         if (rc == H2C_HPACK_OK)
             rc = emit_update(&o, st->table.max);
     }
-    for (size_t i = 0; i < PFD && i < n; i++)
-        prefetch_field(&fields[i]);
-    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++) {
-        /* The caller's strings are often cold: start loading those of the
-         * field PFD ahead while this one is encoded (the last field when
-         * there is none: clamped by arithmetic, no test to mispredict). */
-        size_t j = i + PFD;
-        j -= (size_t)(j >= n) * (j - (n - 1));
-        prefetch_field(&fields[j]);
+    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++)
         rc = encode_field(enc, &fields[i], &o);
-    }
     if (rc != H2C_HPACK_OK) {
         if (guarded)
             restore(enc);

@@ -54,13 +54,18 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
     return (size_t)(p - dst);
 }
 
-/* Append one code to acc (n <= 7 pending bits before, so n <= 37 after),
- * then every whole octet with one 8-octet store. */
-#define H2C_HUFF_PUT1(c)                                                                \
+/* Append one code to a 64-bit accumulator holding m bits (the top ones
+ * fall off if m goes past 64: the caller checks m afterwards). */
+#define H2C_HUFF_ADD(a, m, c)                                                           \
     do {                                                                                \
         unsigned l_ = h2c_huff_len[c];                                                  \
-        acc = acc << l_ | h2c_huff_code[c];                                             \
-        n += l_;                                                                        \
+        (a) = (a) << l_ | h2c_huff_code[c];                                             \
+        (m) += l_;                                                                      \
+    } while (0)
+
+/* Store the whole octets of acc's n (1..64) bits with one 8-octet store. */
+#define H2C_HUFF_FLUSH()                                                                \
+    do {                                                                                \
         put64be(p, acc << (64 - n));                                                    \
         p += n >> 3;                                                                    \
         n &= 7;                                                                         \
@@ -68,39 +73,72 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
 
 size_t h2c_huff_encode_slack(uint8_t *dst, const uint8_t *src, size_t len)
 {
-    /* As h2c_huff_encode(), but branch-free for text: three codes go into
-     * the accumulator together (they fit unless two or three are long: then
-     * one at a time) and the whole octets go out with one unconditional
-     * 8-octet store.  A flush test taken every few symbols, at random, costs
-     * more than the stores; three (not four) keeps everything in registers. */
+    /* As h2c_huff_encode(), but branch-free for text: eight codes go into a
+     * copy of the accumulator, and if they fit (as they do unless they
+     * average over 7 bits: rare in header text) the whole octets go out with
+     * one unconditional 8-octet store; if not, the eight go again one at a
+     * time.  A flush test
+     * taken every few symbols, at random, costs more than the stores. */
     uint64_t acc = 0;
     unsigned n = 0; /* pending bits, at the low end of acc; <= 7 between steps */
     uint8_t *p = dst;
-    size_t i = 0;
-    for (; i + 3 <= len; i += 3) {
-        const uint8_t *s = src + i;
-        unsigned l0 = h2c_huff_len[s[0]], l1 = h2c_huff_len[s[1]], l2 = h2c_huff_len[s[2]];
-        if (l0 + l1 + l2 > 64 - 7) {
-            H2C_HUFF_PUT1(s[0]);
-            H2C_HUFF_PUT1(s[1]);
-            H2C_HUFF_PUT1(s[2]);
+    const uint8_t *s = src, *end = src + len;
+    for (; end - s >= 8; s += 8) {
+        uint64_t a = acc;
+        unsigned m = n;
+        H2C_HUFF_ADD(a, m, s[0]);
+        H2C_HUFF_ADD(a, m, s[1]);
+        H2C_HUFF_ADD(a, m, s[2]);
+        H2C_HUFF_ADD(a, m, s[3]);
+        H2C_HUFF_ADD(a, m, s[4]);
+        H2C_HUFF_ADD(a, m, s[5]);
+        H2C_HUFF_ADD(a, m, s[6]);
+        H2C_HUFF_ADD(a, m, s[7]);
+        if (m > 64) { /* long codes: n <= 7 and 30-bit codes, so one at a time fits */
+            for (unsigned k = 0; k < 8; k++) {
+                H2C_HUFF_ADD(acc, n, s[k]);
+                H2C_HUFF_FLUSH();
+            }
             continue;
         }
-        acc = acc << l0 | h2c_huff_code[s[0]];
-        acc = acc << l1 | h2c_huff_code[s[1]];
-        acc = acc << l2 | h2c_huff_code[s[2]];
-        n += l0 + l1 + l2; /* >= 15 */
+        acc = a;
+        n = m;
+        H2C_HUFF_FLUSH();
+    }
+    /* Up to seven left: the same, unrolled by how many. */
+    uint64_t a = acc;
+    unsigned m = n;
+    switch (end - s) {
+    case 7: H2C_HUFF_ADD(a, m, end[-7]); /* fall through */
+    case 6: H2C_HUFF_ADD(a, m, end[-6]); /* fall through */
+    case 5: H2C_HUFF_ADD(a, m, end[-5]); /* fall through */
+    case 4: H2C_HUFF_ADD(a, m, end[-4]); /* fall through */
+    case 3: H2C_HUFF_ADD(a, m, end[-3]); /* fall through */
+    case 2: H2C_HUFF_ADD(a, m, end[-2]); /* fall through */
+    case 1: H2C_HUFF_ADD(a, m, end[-1]); /* fall through */
+    default: break;
+    }
+    if (m <= 64) {
+        acc = a;
+        n = m;
+    } else {
+        for (; s < end; s++) {
+            H2C_HUFF_ADD(acc, n, *s);
+            H2C_HUFF_FLUSH();
+        }
+    }
+    /* Pad to an octet with the most significant bits of EOS: all ones. */
+    unsigned pad = (8 - (n & 7)) & 7;
+    acc = acc << pad | ((1u << pad) - 1u);
+    n += pad;
+    if (n > 0) {
         put64be(p, acc << (64 - n));
         p += n >> 3;
-        n &= 7;
     }
-    for (; i < len; i++)
-        H2C_HUFF_PUT1(src[i]);
-    if (n > 0) /* pad with the most significant bits of EOS: all ones */
-        *p++ = (uint8_t)(acc << (8 - n) | 0xffu >> n);
     return (size_t)(p - dst);
 }
-#undef H2C_HUFF_PUT1
+#undef H2C_HUFF_ADD
+#undef H2C_HUFF_FLUSH
 
 void h2c_huff_dec_init(h2c_huff_dec *st)
 {

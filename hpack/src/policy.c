@@ -161,12 +161,6 @@ static void ghost_put(h2c_policy *p, uint32_t hash)
     at[0] = p->clock;
 }
 
-static void count_reuse(h2c_policy_name *s)
-{
-    if (s->reuses < s->news)
-        s->reuses++;
-}
-
 static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
     const h2c_hpack_field *f = in->field;
@@ -177,7 +171,7 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
         return H2C_HPACK_INDEX_NO;
     h2c_policy_name *s = name_slot(p, in->name_hash, f);
     if (ghost_take(p, in->hash, t->max)) {
-        count_reuse(s);
+        h2c_policy_count_reuse(s);
         return H2C_HPACK_INDEX_YES;
     }
     if (s->news >= DECAY_AT) {
@@ -218,17 +212,6 @@ void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_ent
 {
     p->clock += h2c_etab_entry_size(e);
     e->stat = (uint16_t)name_slot_index(in->name_hash);
-}
-
-void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e)
-{
-    if (e->hits == 0 && p->kind == H2C_HPACK_POLICY_ADAPTIVE) {
-        h2c_policy_name *s = &p->names[e->stat];
-        if (s->tag == e->name_hash)
-            count_reuse(s);
-    }
-    if (e->hits != UINT16_MAX)
-        e->hits++;
 }
 
 void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)

@@ -63,8 +63,25 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
 /* The field the policy decided on was inserted as entry e. */
 void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e);
 
-/* Entry e was referenced by an indexed representation. */
-void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e);
+/* One more of the name's new values was seen again. */
+static inline void h2c_policy_count_reuse(h2c_policy_name *s)
+{
+    if (s->reuses < s->news)
+        s->reuses++;
+}
+
+/* Entry e was referenced by an indexed representation.  Inline: more than
+ * half the fields of typical traffic are such hits. */
+static inline void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e)
+{
+    if (e->hits == 0 && p->kind == H2C_HPACK_POLICY_ADAPTIVE) {
+        h2c_policy_name *s = &p->names[e->stat];
+        if (s->tag == e->name_hash)
+            h2c_policy_count_reuse(s);
+    }
+    if (e->hits != UINT16_MAX)
+        e->hits++;
+}
 
 /* Entry e is about to be evicted. */
 void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e);
