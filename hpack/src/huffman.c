@@ -212,20 +212,21 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
 
 /* The branch-free part shared by decode_core() and decode_whole(): batches
  * while 8 input octets remain.  Returns 0, or -1 at EOS (acc, n and p then
- * stand before it). */
+ * stand before it).  padded: the input ends in ones enough for EOS to be
+ * reached before it ends (decode_padded()), so no test of its end. */
 static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const uint8_t **pp,
-                                       const uint8_t *end, uint8_t **po)
+                                       const uint8_t *end, uint8_t **po, int padded)
 {
     uint64_t acc = *acc_io;
     unsigned n = *n_io, sym, l;
     const uint8_t *p = *pp;
     uint8_t *o = *po;
     int r = 0;
-    while ((size_t)(end - p) >= 8) {
+    while (padded || (size_t)(end - p) >= 8) {
         H2C_HUFF_BATCH(acc, n, p, o);
         if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
             if (n < 30) {
-                if ((size_t)(end - p) < 8)
+                if (!padded && (size_t)(end - p) < 8)
                     break;
                 H2C_HUFF_REFILL(acc, n, p);
             }
@@ -256,7 +257,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
     uint8_t *o = dst;
     unsigned x;
 
-    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+    if (decode_bulk(&acc, &n, &p, end, &o, 0) < 0)
         goto eos;
 
     for (;;) {
@@ -600,8 +601,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_padded(uint64_t acc, unsigned n, const u
                                                const uint8_t *dst)
 {
     const uint8_t *bp = buf;
-    if (decode_bulk(&acc, &n, &bp, buf + size, &o) == 0)
-        return -1;
+    decode_bulk(&acc, &n, &bp, buf + size, &o, 1); /* returns at EOS */
     /* Positions count from the first bit of buf: what is left of the real
      * bits, all ones (EOS starts there), must be padding. */
     int64_t rest = 8 * (int64_t)r - (8 * (bp - buf) - (int64_t)n);
@@ -625,17 +625,18 @@ static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
 
-    /* In a buffer, a position is at least 8 * (octets loaded) - 63, so
-     * EOS, at bit 8 * r or before (r <= 32 here, < 8 below), is reached
-     * with over 8 octets of the buffer left to load, as decode_bulk()
-     * needs: 24 of 64 here, 25 of 40 below. */
+    /* decode_bulk() reads 8 octets at most 63 bits ahead of the position
+     * decoded, and that stops by bit 8 * r + 29 (r <= 32 here, < 8 below):
+     * one code at most (invalid input) runs from the string's bits into
+     * the ones, and after it the next check finds only ones, EOS.  So the
+     * reads end by octet 52 of 64 here, 27 of 40 below. */
     if (len <= 32) { /* most strings: no second loop, no partial load */
         uint8_t w[64];
         memset(w, 0xff, sizeof w);
         h2c_bytes_move(w, src, len);
         return decode_padded(0, 0, w, sizeof w, len, o, dst);
     }
-    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+    if (decode_bulk(&acc, &n, &p, end, &o, 0) < 0)
         return -1;
     size_t r = (size_t)(end - p);
     uint8_t t[40];
