@@ -651,9 +651,13 @@ static inline int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t
         ++*pp;
         return 1;
     }
+    /* Copies: the caller's pointer, passed on to the out-of-line
+     * h2c_int_decode_more(), would otherwise have to live in memory. */
     h2c_int_dec st = {*v, 0};
-    if (h2c_int_decode_more(&st, pp, end) != 1)
+    const uint8_t *q = *pp;
+    if (h2c_int_decode_more(&st, &q, end) != 1)
         return 0;
+    *pp = q;
     *v = st.value;
     return 1;
 }
@@ -686,6 +690,13 @@ __attribute__((always_inline))
 static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s,
                                   uint32_t len)
 {
+    /* Short strings, the common case, need neither the exact bound nor
+     * lanes: a string of len octets decodes to at most 1.6 * len. */
+    if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
+        base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
+        ptrdiff_t w = h2c_huff_decode_string(dec->scratch + base, s, len);
+        return w < 0 ? -1 : w;
+    }
     size_t most = h2c_huff_decoded_max(len);
     if (most > dec->max_string_len)
         return -1;
@@ -814,16 +825,18 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
             return 0;
         ns = p;
         p += nl;
-        nlen = nh ? huff_min_decoded(nl) : nl;
+        nlen = nl;
         flags = nh ? H2C_HPACK_F_NAME_HUFFMAN : 0;
     }
     if (!fast_str(&p, end, &vl, &vh))
         return 0;
     vs = p;
     p += vl;
-    vlen = vh ? huff_min_decoded(vl) : vl;
-    /* Limits before any decoding, with the fewest octets a Huffman
-     * string can give; the exact lengths are checked again below. */
+    vlen = vl;
+    /* Limits before any decoding, with the encoded lengths: cheaper than
+     * the fewest octets a Huffman string can give (the state machine's
+     * test), and never smaller, so a field refused here only near a limit
+     * goes to the state machine.  The exact lengths are checked below. */
     if (nlen > dec->max_string_len || vlen > dec->max_string_len ||
         over_list(dec, nlen, vlen))
         return 0;

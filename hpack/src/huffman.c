@@ -1,6 +1,8 @@
 /* Huffman coding of string literals (RFC 7541 section 5.2, Appendix B). */
 #include "huffman.h"
 
+#include "bytes.h"
+
 #include <h2codec/hpack.h>
 
 #include <string.h>
@@ -248,20 +250,21 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
 
 /* The branch-free part shared by decode_core() and decode_whole(): batches
  * while 8 input octets remain.  Returns 0, or -1 at EOS (acc, n and p then
- * stand before it). */
+ * stand before it).  padded: the input ends in ones enough for EOS to be
+ * reached before it ends (decode_padded()), so no test of its end. */
 static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const uint8_t **pp,
-                                       const uint8_t *end, uint8_t **po)
+                                       const uint8_t *end, uint8_t **po, int padded)
 {
     uint64_t acc = *acc_io;
     unsigned n = *n_io, sym, l;
     const uint8_t *p = *pp;
     uint8_t *o = *po;
     int r = 0;
-    while ((size_t)(end - p) >= 8) {
+    while (padded || (size_t)(end - p) >= 8) {
         H2C_HUFF_BATCH(acc, n, p, o);
         if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
             if (n < 30) {
-                if ((size_t)(end - p) < 8)
+                if (!padded && (size_t)(end - p) < 8)
                     break;
                 H2C_HUFF_REFILL(acc, n, p);
             }
@@ -335,7 +338,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, u
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
 
-    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+    if (decode_bulk(&acc, &n, &p, end, &o, 0) < 0)
         goto eos;
 
     for (;;) {
@@ -667,17 +670,32 @@ static inline void store_be64(uint8_t *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
+/* decode_bulk() on from acc / n over buf[0, size): r octets of the string,
+ * then ones.  Ones are a prefix of EOS, so no code completes inside them:
+ * the run goes through the real bits and stops at the EOS the ones form,
+ * where the padding begins, and that must be 0..7 bits before the end.
+ * Returns the total decoded length (o - dst), or -1. */
+static H2C_HUFF_INLINE ptrdiff_t decode_padded(uint64_t acc, unsigned n, const uint8_t *buf,
+                                               size_t size, size_t r, uint8_t *o,
+                                               const uint8_t *dst)
+{
+    const uint8_t *bp = buf;
+    decode_bulk(&acc, &n, &bp, buf + size, &o, 1); /* returns at EOS */
+    /* Positions count from the first bit of buf: what is left of the real
+     * bits, all ones (EOS starts there), must be padding. */
+    int64_t rest = 8 * (int64_t)r - (8 * (bp - buf) - (int64_t)n);
+    return rest < 0 || rest > 7 ? -1 : o - dst;
+}
+
 /*
- * A whole, valid string, with no per-symbol bounds checks: decode_bulk()
- * over the string, then again over its last r < 8 octets copied into a
- * buffer padded with ones.  Ones are a prefix of EOS, so no code completes
- * inside them: the second run goes through the real bits and stops at the
- * EOS the ones form, where the padding begins, and that must be 0..7 bits
- * before the end.  Returns the decoded length, or -1 for anything else
- * (invalid input): the caller then decodes again exactly.  dst must have
- * room for h2c_huff_decoded_max(len) + 3 octets: invalid input may end in
- * one code that runs into the ones, and steps that take nothing still
- * store two octets.
+ * A whole, valid string, with no per-symbol bounds checks: up to 32
+ * octets, the string copied into a buffer of ones, in one decode_padded();
+ * longer, decode_bulk() over the string, then decode_padded() over its
+ * last r < 8 octets copied into a buffer of ones.  Returns the decoded
+ * length, or -1 for anything else (invalid input): the caller then
+ * decodes again exactly.  dst must have room for h2c_huff_decoded_max(len)
+ * + 3 octets: invalid input may end in one code that runs into the ones,
+ * and steps that take nothing still store two octets.
  */
 static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
 {
@@ -686,22 +704,24 @@ static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
     const uint8_t *p = src, *end = src + len;
     uint8_t *o = dst;
 
-    if (decode_bulk(&acc, &n, &p, end, &o) < 0)
+    /* decode_bulk() reads 8 octets at most 63 bits ahead of the position
+     * decoded, and that stops by bit 8 * r + 29 (r <= 32 here, < 8 below):
+     * one code at most (invalid input) runs from the string's bits into
+     * the ones, and after it the next check finds only ones, EOS.  So the
+     * reads end by octet 52 of 64 here, 27 of 40 below. */
+    if (len <= 32) { /* most strings: no second loop, no partial load */
+        uint8_t w[64];
+        memset(w, 0xff, sizeof w);
+        h2c_bytes_move(w, src, len);
+        return decode_padded(0, 0, w, sizeof w, len, o, dst);
+    }
+    if (decode_bulk(&acc, &n, &p, end, &o, 0) < 0)
         return -1;
-    /* At most 63 + 56 real bits are left; EOS is found at most 30 bits past
-     * them, while 8 octets of t remain to load (a position is at least
-     * 8 * (tp - t) - 63). */
     size_t r = (size_t)(end - p);
     uint8_t t[40];
     memset(t + 8, 0xff, 32);
     store_be64(t, load_tail(p, r) | ~(uint64_t)0 >> (8 * r));
-    const uint8_t *tp = t;
-    if (decode_bulk(&acc, &n, &tp, t + sizeof t, &o) == 0)
-        return -1;
-    /* Positions count from the first bit of t: what is left of the real
-     * bits, all ones (EOS starts there), must be padding. */
-    int64_t rest = 8 * (int64_t)r - (8 * (tp - t) - (int64_t)n);
-    return rest < 0 || rest > 7 ? -1 : o - dst;
+    return decode_padded(acc, n, t, sizeof t, r, o, dst);
 }
 
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
