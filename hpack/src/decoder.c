@@ -527,6 +527,7 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
  * when a string comes in many small pieces. */
 static inline int piece_fits(const h2c_hpack_decoder *dec, size_t n)
 {
+    /* n - 1 wraps for n == 0, which string_data() may ask about. */
     return n - 1 < H2C_HUFF_LANES_MIN - 1 &&
            (dec->str_huff ? h2c_huff_decode_room(n) : n) <= dec->str_cap - dec->str_out;
 }

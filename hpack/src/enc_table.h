@@ -93,23 +93,35 @@ static inline uint64_t h2c_etab_le32(const uint8_t *p)
 __extension__ typedef unsigned __int128 h2c_etab_u128; /* not ISO C: -Wpedantic */
 #endif
 
-/* The 128-bit product of a and b, its halves xored: every bit of the
- * result depends on every bit of both (wyhash's "mum"). */
-static inline uint64_t h2c_etab_mum(uint64_t a, uint64_t b)
+/* The 128-bit product of a and b from 32-bit halves, as (lo, hi): the
+ * path for compilers without 128-bit integers, compiled everywhere so that
+ * tests can hold it to the native product (hashes must not depend on the
+ * platform). */
+static inline void h2c_etab_mul128(uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi)
 {
-#if defined(__SIZEOF_INT128__)
-    h2c_etab_u128 r = (h2c_etab_u128)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-#else
-    /* The same product from 32-bit halves, for compilers without 128-bit
-     * integers: hashes must not depend on the platform. */
     uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
     uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
     uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
-    uint64_t lo = (mid << 32) | (uint32_t)ll;
-    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-    return lo ^ hi;
+    *lo = (mid << 32) | (uint32_t)ll;
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/* The 128-bit product of a and b, its halves xored (wyhash's "mum"), and
+ * b xored in too: a product of 0 (an octet block equal to the constant it
+ * is xored with) would otherwise make the hash forget b, which carries the
+ * rest of the string and everything hashed before, so values a peer
+ * chooses could all collide. */
+static inline uint64_t h2c_etab_mum(uint64_t a, uint64_t b)
+{
+    uint64_t lo, hi;
+#if defined(__SIZEOF_INT128__)
+    h2c_etab_u128 r = (h2c_etab_u128)a * b;
+    lo = (uint64_t)r;
+    hi = (uint64_t)(r >> 64);
+#else
+    h2c_etab_mul128(a, b, &lo, &hi);
 #endif
+    return lo ^ hi ^ b;
 }
 
 #define H2C_ETAB_K0 0x9e3779b97f4a7c15ull
@@ -126,7 +138,7 @@ static inline uint64_t h2c_etab_mum(uint64_t a, uint64_t b)
 static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
 {
     const uint8_t *p = (const uint8_t *)s;
-    uint64_t h = ((uint64_t)seed << 32 | seed) ^ ((uint64_t)n * H2C_ETAB_K0), a, b;
+    uint64_t h = ((uint64_t)n << 32 | seed) * H2C_ETAB_K0, a, b; /* odd: a bijection */
     if (n > 16) {
         size_t left = n;
         for (; left > 16; p += 16, left -= 16)
@@ -143,7 +155,8 @@ static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
         a = n ? (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16 : 0;
         b = 0;
     }
-    return (uint32_t)h2c_etab_mum(a ^ H2C_ETAB_K1, b ^ h);
+    h = h2c_etab_mum(a ^ H2C_ETAB_K1, b ^ h);
+    return (uint32_t)(h ^ h >> 32); /* all 64 bits count, even when the product was 0 */
 }
 
 /* Dynamic index (1 = newest) of the newest live entry named 'name', or 0. */

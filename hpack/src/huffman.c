@@ -79,8 +79,8 @@ size_t h2c_huff_encode_slack(uint8_t *dst, const uint8_t *src, size_t len)
      * copy of the accumulator, and if they fit (as they do unless they
      * average over 7 bits: rare in header text) the whole octets go out with
      * one unconditional 8-octet store; if not, the eight go again one at a
-     * time.  A flush test
-     * taken every few symbols, at random, costs more than the stores. */
+     * time.  A flush test taken every few symbols, at random, costs more
+     * than the stores. */
     uint64_t acc = 0;
     unsigned n = 0; /* pending bits, at the low end of acc; <= 7 between steps */
     uint8_t *p = dst;

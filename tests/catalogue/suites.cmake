@@ -24,8 +24,9 @@ if(H2C_VALGRIND AND NOT H2CODEC_SANITIZE)
     add_test(NAME split_cost_${_w}
              COMMAND sh ${_c}/split_cost.sh ${H2C_VALGRIND} $<TARGET_FILE:split_cost> ${_w} linear)
     set_tests_properties(split_cost_${_w} PROPERTIES TIMEOUT 300 LABELS split_cost)
-    # Issue 7's literal bound (octet-wise <= 2x whole): not met, so kept out of
-    # tools/test (label split_ratio) until the per-call cost comes down.
+    # Issue 7's literal bound (octet-wise <= 2x whole): below the floor that
+    # split_cost.sh measures (the calls alone), so kept out of tools/test
+    # (label split_ratio); run it to see the figures.
     add_test(NAME split_ratio_${_w}
              COMMAND sh ${_c}/split_cost.sh ${H2C_VALGRIND} $<TARGET_FILE:split_cost> ${_w} ratio)
     set_tests_properties(split_ratio_${_w} PROPERTIES TIMEOUT 300 LABELS split_ratio)
