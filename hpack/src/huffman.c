@@ -291,11 +291,11 @@ static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const u
 static H2C_HUFF_INLINE int drain(uint64_t *acc_io, unsigned *n_io, uint8_t **po)
 {
     uint64_t acc = *acc_io;
-    unsigned n = *n_io, sym, l, x;
+    unsigned n = *n_io, sym, l;
     uint8_t *o = *po;
     int r = 0;
     for (;;) {
-        x = H2C_HUFF_IDX(acc);
+        unsigned x = H2C_HUFF_IDX(acc);
         if (h2c_huff_dec_count[x]) {
             if (h2c_huff_dec_len[x] <= n) {
                 store_syms(o, h2c_huff_dec_syms[x]);

@@ -91,7 +91,7 @@ ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, si
 #define H2C_HUFF_LANES 4
 #define H2C_HUFF_SYNC 32                          /* boundaries recorded per lane */
 #define H2C_HUFF_LANE_MARGIN (5 * H2C_HUFF_SYNC + 8) /* octets between lane regions */
-#define H2C_HUFF_LANES_MIN (H2C_HUFF_LANES * 256)  /* octets of input, at least */
+#define H2C_HUFF_LANES_MIN ((size_t)H2C_HUFF_LANES * 256) /* octets of input, at least */
 
 /* h2c_huff_decode() with dst of room octets: lanes when room allows. */
 ptrdiff_t h2c_huff_decode_wide(h2c_huff_dec *st, uint8_t *dst, size_t room, const uint8_t *src,
@@ -122,7 +122,7 @@ static inline size_t h2c_huff_decode_room(size_t len)
  * carried from an earlier piece). */
 static inline size_t h2c_huff_lanes_room(size_t len)
 {
-    if (len < (size_t)(H2C_HUFF_LANES_MIN))
+    if (len < H2C_HUFF_LANES_MIN)
         return 0;
     return h2c_huff_decode_room(len) + (size_t)(H2C_HUFF_LANES * (16 + H2C_HUFF_LANE_MARGIN));
 }
