@@ -689,13 +689,14 @@ static inline int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len
 __attribute__((always_inline))
 #endif
 static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s,
-                                  uint32_t len)
+                                  uint32_t len, size_t avail)
 {
     /* Short strings, the common case, need neither the exact bound nor
-     * lanes: a string of len octets decodes to at most 1.6 * len. */
+     * lanes: a string of len octets decodes to at most 1.6 * len.  The
+     * decoder may read the input past it, up to avail. */
     if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
         base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
-        ptrdiff_t w = h2c_huff_decode_string(dec->scratch + base, s, len);
+        ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
         return w < 0 ? -1 : w;
     }
     size_t most = h2c_huff_decoded_max(len);
@@ -843,7 +844,7 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
         return 0;
     size_t base = 0;
     if (nh && nl) {
-        ptrdiff_t w = fast_huff(dec, 0, ns, nl);
+        ptrdiff_t w = fast_huff(dec, 0, ns, nl, (size_t)(end - ns));
         if (w < 0)
             return fast_failed(dec, pp, ns, w);
         nlen = (size_t)w;
@@ -853,7 +854,7 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     }
     if (vh && vl) {
         flags |= H2C_HPACK_F_VALUE_HUFFMAN;
-        ptrdiff_t w = fast_huff(dec, base, vs, vl);
+        ptrdiff_t w = fast_huff(dec, base, vs, vl, (size_t)(end - vs));
         if (w < 0)
             return fast_failed(dec, pp, vs, w);
         value = dec->scratch + base;

@@ -149,12 +149,24 @@ void h2c_huff_dec_init(h2c_huff_dec *st)
     st->err_pos = 0;
 }
 
-/* Big-endian 64-bit load (compilers turn it into one load and a byte swap). */
+/* Big-endian 64-bit load: one load and a byte swap.  Compilers find that
+ * in the shifts alone only sometimes (not when the result is combined with
+ * another load at once), so spell it out where the byte order is known. */
 static inline uint64_t load_be64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
     return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
            (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
            (uint64_t)p[6] << 8 | (uint64_t)p[7];
+#endif
 }
 
 static inline uint64_t load_be32(const uint8_t *p)
@@ -185,10 +197,16 @@ static inline void store_syms(uint8_t *o, uint16_t syms)
     memcpy(o, &v, 2);
 }
 
-/* First-level index of the next 12 bits. */
+/* First-level index of the next H2C_HUFF_FAST_BITS bits. */
 #define H2C_HUFF_IDX(acc) ((unsigned)((acc) >> (64 - H2C_HUFF_FAST_BITS)))
+/* Most bits a batch of four steps takes: a refill leaves at least 56
+ * valid bits, so every step of a batch sees valid bits only. */
+#define H2C_HUFF_BATCH_MAX (4 * H2C_HUFF_FAST_BITS)
+#if H2C_HUFF_BATCH_MAX > 56
+#error "a batch could outrun its refill"
+#endif
 
-/* The code at the top of acc is 13 bits or longer: its length, and the
+/* The code at the top of acc is 15 bits or longer: its length, and the
  * symbol in *sym.  Rare in text: a short linear walk over 14 lengths. */
 static unsigned long_code(uint64_t acc, unsigned *sym)
 {
@@ -205,8 +223,8 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
  * Bits live in a 64-bit accumulator, MSB first: n valid bits at the top,
  * zeros or the true next input bits below them.  While 8 input octets
  * remain, a branch-free refill brings n to 56..63 and four first-level
- * steps follow (at most 48 bits); a step at a long code takes nothing, so
- * the long code is decoded after the four.  For the last octets one
+ * steps follow (at most H2C_HUFF_BATCH_MAX bits); a step at a long code
+ * takes nothing, so the long code is decoded after the four.  For the last octets one
  * partial load fills the accumulator and each step checks that its codes
  * end within the valid bits; what remains (no complete code, < 30 bits) is
  * left in *acc_io / *n_io.  Returns the octets written, or -1 at EOS with
@@ -433,7 +451,7 @@ static inline int lane_long(lane *l)
  * Needs 16 readable octets past stop / 8.  0, or -1 at EOS. */
 static int lane_finish(lane *l, const uint8_t *src, int64_t stop)
 {
-    while (lane_pos(l, src) + 48 <= stop) {
+    while (lane_pos(l, src) + H2C_HUFF_BATCH_MAX <= stop) {
         H2C_HUFF_BATCH(l->acc, l->n, l->p, l->o);
         if (lane_long(l) < 0)
             return -1;
@@ -495,9 +513,9 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
         const uint8_t *p0 = l[0].p, *p1 = l[1].p, *p2 = l[2].p, *p3 = l[3].p;
         uint8_t *o0 = l[0].o, *o1 = l[1].o, *o2 = l[2].o, *o3 = l[3].o;
         for (;;) {
-            if (8 * (p0 - src) - (int64_t)n0 + 48 > stop[0] ||
-                8 * (p1 - src) - (int64_t)n1 + 48 > stop[1] ||
-                8 * (p2 - src) - (int64_t)n2 + 48 > stop[2] || end - p3 < 16)
+            if (8 * (p0 - src) - (int64_t)n0 + H2C_HUFF_BATCH_MAX > stop[0] ||
+                8 * (p1 - src) - (int64_t)n1 + H2C_HUFF_BATCH_MAX > stop[1] ||
+                8 * (p2 - src) - (int64_t)n2 + H2C_HUFF_BATCH_MAX > stop[2] || end - p3 < 16)
                 break;
             H2C_HUFF_REFILL(a0, n0, p0);
             H2C_HUFF_REFILL(a1, n1, p1);
@@ -724,11 +742,10 @@ static ptrdiff_t decode_whole(uint8_t *dst, const uint8_t *src, size_t len)
     return decode_padded(acc, n, t, sizeof t, r, o, dst);
 }
 
-ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
+/* Decoding exactly, with every check: the answer for anything the fast
+ * paths refuse. */
+static ptrdiff_t decode_exact(uint8_t *dst, const uint8_t *src, size_t len)
 {
-    ptrdiff_t fast = decode_whole(dst, src, len);
-    if (fast >= 0)
-        return fast;
     uint64_t acc = 0, eos_bit = 0;
     unsigned n = 0;
     ptrdiff_t w = decode_core(&acc, &n, dst, src, len, &eos_bit);
@@ -736,6 +753,85 @@ ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
         return H2C_HPACK_E_HUFFMAN_EOS;
     int r = check_padding(acc, n);
     return r ? r : w;
+}
+
+ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    ptrdiff_t fast = decode_whole(dst, src, len);
+    return fast >= 0 ? fast : decode_exact(dst, src, len);
+}
+
+/* Ones below the first k (0..8) octets of a 64-bit load. */
+static const uint64_t ones_after[9] = {
+    ~(uint64_t)0,       ~(uint64_t)0 >> 8,  ~(uint64_t)0 >> 16,
+    ~(uint64_t)0 >> 24, ~(uint64_t)0 >> 32, ~(uint64_t)0 >> 40,
+    ~(uint64_t)0 >> 48, ~(uint64_t)0 >> 56, 0};
+
+/*
+ * decode_padded() without the copy: the ones past the string are made in
+ * the register.  src[0, avail) is readable, avail >= len and avail >= 8.
+ * A refill wanted at octet i loads the 8 octets at c = min(i, len) (and,
+ * near_end, at most avail - 8), shifts out the i - c (<= 8) before i,
+ * and sets the bits past the string.  The copy this saves, with its branches on the length, cost
+ * about as much as decoding a short string.
+ */
+static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, size_t len,
+                                              size_t avail, int near_end)
+{
+    const uint8_t *p = src;
+    uint64_t acc = 0;
+    unsigned n = 0, sym, l;
+    uint8_t *o = dst;
+    const size_t last = avail - 8; /* the last octet a load may start at */
+    /* Long strings: the plain loop while 8 octets of the string remain. */
+    if (len >= 32 && decode_bulk(&acc, &n, &p, src + len, &o, 0) < 0)
+        return -1;
+    size_t i = (size_t)(p - src); /* an index: it may run past avail */
+#define H2C_HUFF_REFILL_ONES(acc, n, i)                                                 \
+    do {                                                                                \
+        size_t at_ = (i) < len ? (i) : len;                                             \
+        size_t c_ = !near_end || at_ < last ? at_ : last;                               \
+        size_t k_ = len - at_ < 8 ? len - at_ : 8;                                      \
+        unsigned d_ = 4 * (unsigned)(at_ - c_); /* two shifts: at_ - c_ may be 8 */     \
+        uint64_t v_ = load_be64(src + c_) << d_ << d_;                                  \
+        (acc) |= (v_ | ones_after[k_]) >> (n);                                          \
+        (i) += (63 - (n)) >> 3;                                                         \
+        (n) |= 56;                                                                      \
+    } while (0)
+    for (;;) {
+        H2C_HUFF_REFILL_ONES(acc, n, i);
+        uint8_t nb = (uint8_t)n;
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        H2C_HUFF_STEP(acc, nb, o);
+        n = nb;
+        if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
+            if (n < 30)
+                H2C_HUFF_REFILL_ONES(acc, n, i);
+            if (acc >> 34 == 0x3fffffffu) /* the ones, or a true EOS */
+                break;
+            l = long_code(acc, &sym);
+            *o++ = (uint8_t)sym;
+            acc <<= l;
+            n -= l;
+        }
+    }
+#undef H2C_HUFF_REFILL_ONES
+    /* As in decode_padded(): what is left of the string must be padding. */
+    int64_t rest = 8 * (int64_t)len - (8 * (int64_t)i - (int64_t)n);
+    return rest < 0 || rest > 7 ? -1 : o - dst;
+}
+
+ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len, size_t avail)
+{
+    /* near_end: the string ends less than 8 octets before avail (the
+     * last of a block, say), so the loads are clamped: a few more
+     * instructions, kept out of the common case. */
+    ptrdiff_t fast = avail - len >= 8 ? decode_slack(dst, src, len, avail, 0)
+                     : avail >= 8     ? decode_slack(dst, src, len, avail, 1)
+                                      : decode_whole(dst, src, len);
+    return fast >= 0 ? fast : decode_exact(dst, src, len);
 }
 
 ptrdiff_t h2c_huff_decode_string_wide(uint8_t *dst, size_t room, const uint8_t *src, size_t len)

@@ -31,19 +31,19 @@ extern const uint8_t h2c_huff_len[257];
 /* ---- decoding tables ---- */
 
 /*
- * First level, by the next 12 input bits: the codes lying wholly inside
+ * First level, by the next 14 input bits: the codes lying wholly inside
  * those bits, at most two: their total length, the symbols (first in the
  * low octet), their count.  A count of 0 means a longer code.
  */
-#define H2C_HUFF_FAST_BITS 12
-/* From this 12-bit prefix on, the next code is longer than 12 bits. */
-#define H2C_HUFF_LONG_PREFIX 0xffcu
+#define H2C_HUFF_FAST_BITS 14
+/* From this 14-bit prefix on, the next code is longer than 14 bits. */
+#define H2C_HUFF_LONG_PREFIX 0x3ffeu
 extern const uint8_t h2c_huff_dec_len[1u << H2C_HUFF_FAST_BITS];
 extern const uint16_t h2c_huff_dec_syms[1u << H2C_HUFF_FAST_BITS];
 extern const uint8_t h2c_huff_dec_count[1u << H2C_HUFF_FAST_BITS];
 
 /*
- * Second level, codes of 13 to 30 bits: the next code's length is that of
+ * Second level, codes of 15 to 30 bits: the next code's length is that of
  * the first row whose 'last' is >= the next 32 input bits, and its symbol
  * h2c_huff_sym[(next len bits) + offset] (uint32_t arithmetic).
  */
@@ -53,7 +53,7 @@ typedef struct h2c_huff_long_row {
     uint32_t offset; /* index in h2c_huff_sym of its first code, minus that code */
 } h2c_huff_long_row;
 
-#define H2C_HUFF_LONG_ROWS 14
+#define H2C_HUFF_LONG_ROWS 12
 #define H2C_HUFF_EOS 256
 extern const h2c_huff_long_row h2c_huff_long[H2C_HUFF_LONG_ROWS];
 /* Symbols in code order. */
@@ -103,6 +103,10 @@ ptrdiff_t h2c_huff_decode_wide(h2c_huff_dec *st, uint8_t *dst, size_t room, cons
  * decoded length, or H2C_HPACK_E_HUFFMAN_EOS / _PADDING / _BAD_PAD.
  */
 ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
+/* The same, where src[0, avail) is readable (avail >= len): faster, with
+ * no copy of the string, when avail is 8 or more.  The octets past len are
+ * read but never used. */
+ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len, size_t avail);
 /* The same with dst of room octets: lanes when room allows. */
 ptrdiff_t h2c_huff_decode_string_wide(uint8_t *dst, size_t room, const uint8_t *src, size_t len);
 

@@ -566,6 +566,28 @@ static void check_whole(const uint8_t *src, size_t len)
         ck_assert_int_eq(w, want.rc);
     }
     free(in);
+    /* The entry point that may read past the string, up to avail: octets
+     * there of every kind (never used), avail from len (the loads clamped,
+     * or the copy when under 8) to past the slack, input and output in heap
+     * blocks of exactly their size. */
+    static const size_t extra[] = {0, 1, 3, 7, 8, 9, 24};
+    static uint32_t junk_seed = 99;
+    for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+        size_t avail = len + extra[e];
+        in = malloc(avail ? avail : 1);
+        memcpy(in, src, len);
+        for (size_t i = len; i < avail; i++)
+            in[i] = e & 1 ? 0xff : (uint8_t)rnd(&junk_seed);
+        memset(o, 0, room);
+        w = h2c_huff_decode_string_in(o, in, len, avail);
+        if (want.rc == 0) {
+            ck_assert_int_eq(w, (ptrdiff_t)want.len);
+            ck_assert_mem_eq(o, want.out, want.len);
+        } else {
+            ck_assert_int_eq(w, want.rc);
+        }
+        free(in);
+    }
     free(o);
 }
 
@@ -588,6 +610,46 @@ START_TEST(whole_string_matches_reference)
             put_bits(buf, &bit, 0x7f, (8 - bit % 8) % 8);
             check_whole(buf, (bit + 7) / 8);
         }
+}
+END_TEST
+
+/* h2c_huff_decode_string_in() with the string, then 0..9 octets of
+ * avail, ending against a guard page: a load past avail would fault.
+ * Text of every length 0..80 (the whole-string paths and the long-string
+ * loop), and an EOS in the middle. */
+START_TEST(string_in_guard_page)
+{
+    uint32_t seed = 0x5eed;
+    uint8_t plain[80], enc[128], out[160];
+    for (size_t m = 0; m <= 80; m++) {
+        for (size_t i = 0; i < m; i++)
+            plain[i] = (uint8_t)(' ' + rnd(&seed) % 95);
+        size_t n = h2c_huff_encode(enc, plain, m);
+        for (size_t extra = 0; extra <= 9; extra++) {
+            uint8_t buf[140];
+            memcpy(buf, enc, n);
+            memset(buf + n, 0x5a, extra);
+            uint8_t *g = h2t_guard_copy(buf, n + extra);
+            ptrdiff_t w = h2c_huff_decode_string_in(out, g, n, n + extra);
+            ck_assert_int_eq(w, (ptrdiff_t)m);
+            ck_assert_mem_eq(out, plain, m);
+            h2t_guard_free(g, n + extra);
+        }
+    }
+    /* EOS after "ab" (10 bits), then one padding bit: 40 bits. */
+    size_t bit = 0;
+    memset(enc, 0, sizeof enc);
+    put_bits(enc, &bit, h2c_huff_code['a'], h2c_huff_len['a']);
+    put_bits(enc, &bit, h2c_huff_code['b'], h2c_huff_len['b']);
+    put_bits(enc, &bit, h2c_huff_code[256], 30);
+    while (bit % 8)
+        put_bits(enc, &bit, 1, 1);
+    for (size_t extra = 0; extra <= 9; extra++) {
+        uint8_t *g = h2t_guard_copy(enc, bit / 8 + extra);
+        ck_assert_int_eq(h2c_huff_decode_string_in(out, g, bit / 8, bit / 8 + extra),
+                         H2C_HPACK_E_HUFFMAN_EOS);
+        h2t_guard_free(g, bit / 8 + extra);
+    }
 }
 END_TEST
 
@@ -758,6 +820,7 @@ static Suite *suite(void)
     tcase_add_test(tc, long_strings_match_reference);
     tcase_add_test(tc, room_bounds);
     tcase_add_test(tc, whole_string_matches_reference);
+    tcase_add_test(tc, string_in_guard_page);
     tcase_add_test(tc, lanes_match_reference);
     tcase_add_test(tc, lanes_periodic_pairs);
     suite_add_tcase(s, tc);
