@@ -201,8 +201,8 @@ static inline void store_syms(uint8_t *o, uint16_t syms)
 #define H2C_HUFF_IDX(acc) ((unsigned)((acc) >> (64 - H2C_HUFF_FAST_BITS)))
 /* Most bits a batch of four steps takes: a refill leaves at least 56
  * valid bits, so every step of a batch sees valid bits only. */
-#define H2C_HUFF_BATCH_MAX (4 * H2C_HUFF_FAST_BITS)
-#if H2C_HUFF_BATCH_MAX > 56
+#define H2C_HUFF_BATCH_MAX ((int64_t)(4 * H2C_HUFF_FAST_BITS))
+#if 4 * H2C_HUFF_FAST_BITS > 56
 #error "a batch could outrun its refill"
 #endif
 
