@@ -207,7 +207,8 @@ static inline void store_syms(uint8_t *o, uint16_t syms)
 #endif
 
 /* The code at the top of acc is 15 bits or longer: its length, and the
- * symbol in *sym.  Rare in text: a short linear walk over 14 lengths. */
+ * symbol in *sym.  Rare in text: a short linear walk over the
+ * H2C_HUFF_LONG_ROWS lengths. */
 static unsigned long_code(uint64_t acc, unsigned *sym)
 {
     uint32_t v = (uint32_t)(acc >> 32);
@@ -770,10 +771,12 @@ static const uint64_t ones_after[9] = {
 /*
  * decode_padded() without the copy: the ones past the string are made in
  * the register.  src[0, avail) is readable, avail >= len and avail >= 8.
- * A refill wanted at octet i loads the 8 octets at c = min(i, len) (and,
- * near_end, at most avail - 8), shifts out the i - c (<= 8) before i,
- * and sets the bits past the string.  The copy this saves, with its branches on the length, cost
- * about as much as decoding a short string.
+ * A refill wanted at octet i takes at = min(i, len), loads the 8 octets at
+ * c = at (near_end: at most avail - 8), shifts out the at - c (<= 8)
+ * octets before at, and sets the bits past the string (past len all are
+ * ones, so where i stands then does not matter).  The copy this saves,
+ * with its branches on the length, cost about as much as decoding a short
+ * string.
  */
 static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, size_t len,
                                               size_t avail, int near_end)
@@ -827,7 +830,10 @@ ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len
 {
     /* near_end: the string ends less than 8 octets before avail (the
      * last of a block, say), so the loads are clamped: a few more
-     * instructions, kept out of the common case. */
+     * instructions, kept out of the common case.  An avail below len
+     * (a caller's mistake) reads nothing past len. */
+    if (avail < len)
+        avail = len;
     ptrdiff_t fast = avail - len >= 8 ? decode_slack(dst, src, len, avail, 0)
                      : avail >= 8     ? decode_slack(dst, src, len, avail, 1)
                                       : decode_whole(dst, src, len);

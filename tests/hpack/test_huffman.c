@@ -588,6 +588,14 @@ static void check_whole(const uint8_t *src, size_t len)
         }
         free(in);
     }
+    /* An avail below len (a caller's mistake) reads nothing past len. */
+    if (len) {
+        in = malloc(len);
+        memcpy(in, src, len);
+        w = h2c_huff_decode_string_in(o, in, len, len / 2);
+        ck_assert_int_eq(w, want.rc == 0 ? (ptrdiff_t)want.len : want.rc);
+        free(in);
+    }
     free(o);
 }
 
