@@ -255,10 +255,10 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
         (n) |= 56;                                                                      \
     } while (0)
 
-/* Refill, then four steps; the 8-bit count costs one subtraction a step. */
-#define H2C_HUFF_BATCH(acc, n, p, o)                                                    \
+/* Four steps after a refill (n >= 56); the 8-bit count costs one
+ * subtraction a step. */
+#define H2C_HUFF_STEPS(acc, n, o)                                                       \
     do {                                                                                \
-        H2C_HUFF_REFILL(acc, n, p);                                                     \
         uint8_t nb_ = (uint8_t)(n);                                                     \
         H2C_HUFF_STEP(acc, nb_, o);                                                     \
         H2C_HUFF_STEP(acc, nb_, o);                                                     \
@@ -266,6 +266,30 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
         H2C_HUFF_STEP(acc, nb_, o);                                                     \
         (n) = nb_;                                                                      \
     } while (0)
+
+/* Refill, then four steps. */
+#define H2C_HUFF_BATCH(acc, n, p, o)                                                    \
+    do {                                                                                \
+        H2C_HUFF_REFILL(acc, n, p);                                                     \
+        H2C_HUFF_STEPS(acc, n, o);                                                      \
+    } while (0)
+
+/* The long code at the top of acc, which holds at least 30 valid bits:
+ * store its symbol and take it.  -1 at EOS (30 ones, found without the
+ * row walk), with nothing taken. */
+static H2C_HUFF_INLINE int take_long(uint64_t *acc, unsigned *n, uint8_t **o)
+{
+    unsigned sym;
+    uint64_t a = *acc;
+    if (a >> 34 == 0x3fffffffu)
+        return -1;
+    unsigned l = long_code(a, &sym);
+    **o = (uint8_t)sym;
+    *o += 1;
+    *acc = a << l;
+    *n -= l;
+    return 0;
+}
 
 /* The branch-free part shared by decode_core() and decode_whole(): batches
  * while 8 input octets remain.  Returns 0, or -1 at EOS (acc, n and p then
@@ -275,7 +299,7 @@ static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const u
                                        const uint8_t *end, uint8_t **po, int padded)
 {
     uint64_t acc = *acc_io;
-    unsigned n = *n_io, sym, l;
+    unsigned n = *n_io;
     const uint8_t *p = *pp;
     uint8_t *o = *po;
     int r = 0;
@@ -287,14 +311,8 @@ static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const u
                     break;
                 H2C_HUFF_REFILL(acc, n, p);
             }
-            if (acc >> 34 == 0x3fffffffu) { /* 30 ones: EOS, without the row walk */
-                r = -1;
+            if ((r = take_long(&acc, &n, &o)) < 0)
                 break;
-            }
-            l = long_code(acc, &sym);
-            *o++ = (uint8_t)sym;
-            acc <<= l;
-            n -= l;
         }
     }
     *acc_io = acc;
@@ -783,7 +801,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
 {
     const uint8_t *p = src;
     uint64_t acc = 0;
-    unsigned n = 0, sym, l;
+    unsigned n = 0;
     uint8_t *o = dst;
     const size_t last = avail - 8; /* the last octet a load may start at */
     /* Long strings: the plain loop while 8 octets of the string remain. */
@@ -803,21 +821,12 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
     } while (0)
     for (;;) {
         H2C_HUFF_REFILL_ONES(acc, n, i);
-        uint8_t nb = (uint8_t)n;
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        H2C_HUFF_STEP(acc, nb, o);
-        n = nb;
+        H2C_HUFF_STEPS(acc, n, o);
         if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
             if (n < 30)
                 H2C_HUFF_REFILL_ONES(acc, n, i);
-            if (acc >> 34 == 0x3fffffffu) /* the ones, or a true EOS */
+            if (take_long(&acc, &n, &o) < 0) /* the ones, or a true EOS */
                 break;
-            l = long_code(acc, &sym);
-            *o++ = (uint8_t)sym;
-            acc <<= l;
-            n -= l;
         }
     }
 #undef H2C_HUFF_REFILL_ONES
