@@ -532,6 +532,13 @@ static inline int piece_fits(const h2c_hpack_decoder *dec, size_t n)
            (dec->str_huff ? h2c_huff_decode_room(n) : n) <= dec->str_cap - dec->str_out;
 }
 
+/* n more octets of the string were read; its output ends at str_out. */
+static inline void piece_done(h2c_hpack_decoder *dec, size_t base, size_t n)
+{
+    dec->str_got += (uint32_t)n;
+    dec->scratch_keep = base + dec->str_out;
+}
+
 /* Store such a piece at base + str_out. */
 static inline int piece_small(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, size_t n)
 {
@@ -542,8 +549,7 @@ static inline int piece_small(h2c_hpack_decoder *dec, size_t base, const uint8_t
     else if ((w = h2c_huff_decode(&dec->huff, o, p, n)) < 0)
         return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
     dec->str_out += (size_t)w;
-    dec->str_got += (uint32_t)n;
-    dec->scratch_keep = base + dec->str_out;
+    piece_done(dec, base, n);
     return 0;
 }
 
@@ -585,8 +591,7 @@ static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
             memcpy(dec->scratch + base + dec->str_out, p, n);
             dec->str_out += n;
         }
-        dec->str_got += (uint32_t)n;
-        dec->scratch_keep = base + dec->str_out;
+        piece_done(dec, base, n);
     }
     *pp = p + n;
     if (dec->str_got < dec->str_len)
