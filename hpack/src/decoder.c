@@ -467,12 +467,9 @@ static int huff_piece(h2c_hpack_decoder *dec, size_t base, const uint8_t *p, siz
             if (chunk > n)
                 chunk = n;
             /* The room past str_cap (grow_for_piece) lets long pieces use
-             * lanes; short ones go straight to the serial decoder. */
-            uint8_t *o = dec->scratch + base + dec->str_out;
-            w = chunk < H2C_HUFF_LANES_MIN
-                    ? h2c_huff_decode(&dec->huff, o, p, chunk)
-                    : h2c_huff_decode_wide(&dec->huff, o, dec->scratch_cap - base - dec->str_out,
-                                           p, chunk);
+             * lanes; h2c_huff_decode_wide() takes short ones serially. */
+            w = h2c_huff_decode_wide(&dec->huff, dec->scratch + base + dec->str_out,
+                                     dec->scratch_cap - base - dec->str_out, p, chunk);
             if (w < 0)
                 return fail(dec, (int)w, off_of(dec, p + dec->huff.err_pos));
         }
