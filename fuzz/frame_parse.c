@@ -33,18 +33,18 @@ static void check_event(int rc, const h2c_frame_event *ev, const uint8_t *in, si
         break;
     case H2C_FRAME_EV_FRAME:
         H2C_FUZZ_CHECK(ev->decoded == 1);
-        H2C_FUZZ_CHECK(ev->error.status == H2C_FRAME_OK);
+        H2C_FUZZ_CHECK(ev->error.status == H2C_OK);
         H2C_FUZZ_CHECK(f->offset + H2C_FRAME_HEADER_LEN + f->hd.length <= len);
         H2C_FUZZ_CHECK(f->payload.len == f->hd.length);
         h2c_fuzz_check_reserialize(f, in + f->offset);
         break;
     case H2C_FRAME_EV_STREAM_ERROR:
-        H2C_FUZZ_CHECK(ev->error.scope == H2C_FRAME_SCOPE_STREAM);
+        H2C_FUZZ_CHECK(ev->error.scope == H2C_SCOPE_STREAM);
         H2C_FUZZ_CHECK(ev->error.stream_id != 0);
         H2C_FUZZ_CHECK(ev->error.status < 0 && ev->error.reason != NULL);
         break;
     case H2C_FRAME_EV_IGNORED:
-        H2C_FUZZ_CHECK(ev->error.scope == H2C_FRAME_SCOPE_IGNORABLE);
+        H2C_FUZZ_CHECK(ev->error.scope == H2C_SCOPE_IGNORABLE);
         H2C_FUZZ_CHECK(f->payload.len == f->hd.length);
         H2C_FUZZ_CHECK(f->offset + H2C_FRAME_HEADER_LEN + f->hd.length <= len);
         H2C_FUZZ_CHECK(h2c_fuzz_eq(f->payload.ptr, f->payload.len,
@@ -80,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h2c_fuzz_chunker_read(&ch, &r, 4);
     in = h2c_fuzz_rest(&r, &len);
 
-    H2C_FUZZ_CHECK(h2c_frame_parser_new(&pa, &opt) == H2C_FRAME_OK);
-    H2C_FUZZ_CHECK(h2c_frame_parser_new(&pb, &opt) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_new(&pa, &opt) == H2C_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_new(&pb, &opt) == H2C_OK);
     h2c_fuzz_fparse_init(&a, pa, in, len, NULL, 0);
     h2c_fuzz_fparse_init(&b, pb, in, len, &ch, 1);
     for (;;) {
@@ -91,6 +91,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         H2C_FUZZ_CHECK(ra == rb);
         if (ra <= 0) {
             H2C_FUZZ_CHECK(h2c_fuzz_error_same(&ea.error, &eb.error));
+            /* the offending frame: header and offset (zero for the preface) */
+            H2C_FUZZ_CHECK(ea.frame.offset == eb.frame.offset &&
+                           ea.frame.hd.length == eb.frame.hd.length &&
+                           ea.frame.hd.type == eb.frame.hd.type &&
+                           ea.frame.hd.flags == eb.frame.hd.flags &&
+                           ea.frame.hd.stream_id == eb.frame.hd.stream_id);
             break;
         }
         H2C_FUZZ_CHECK(ea.decoded == eb.decoded);

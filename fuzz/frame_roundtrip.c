@@ -45,27 +45,27 @@ static const uint8_t types[13] = {
 typedef struct built {
     h2c_frame f;
     h2c_frame_setting settings[MAX_ITEMS];
-    h2c_frame_view origins[MAX_ITEMS];
+    h2c_view origins[MAX_ITEMS];
     int valid;
     int split;
 } built;
 
-static h2c_frame_view view(const uint8_t *p, size_t n)
+static h2c_view view(const uint8_t *p, size_t n)
 {
-    h2c_frame_view v;
+    h2c_view v;
     v.ptr = n ? p : NULL;
     v.len = n;
     return v;
 }
 
-static h2c_frame_view str8(h2c_fuzz_reader *r)
+static h2c_view str8(h2c_fuzz_reader *r)
 {
     size_t n;
     const uint8_t *p = h2c_fuzz_str8(r, &n);
     return view(p, n);
 }
 
-static h2c_frame_view str16(h2c_fuzz_reader *r)
+static h2c_view str16(h2c_fuzz_reader *r)
 {
     size_t n;
     const uint8_t *p = h2c_fuzz_bytes(r, h2c_fuzz_u16(r), &n);
@@ -259,16 +259,16 @@ static void check_same_as_built(const built *b, const h2c_frame *p)
         h2c_frame_setting s;
         H2C_FUZZ_CHECK(p->u.settings.count == f->u.settings.count);
         for (size_t i = 0; i < f->u.settings.count; i++) {
-            H2C_FUZZ_CHECK(h2c_frame_settings_get(p, i, &s) == H2C_FRAME_OK);
+            H2C_FUZZ_CHECK(h2c_frame_settings_get(p, i, &s) == H2C_OK);
             H2C_FUZZ_CHECK(s.id == b->settings[i].id && s.value == b->settings[i].value);
         }
         H2C_FUZZ_CHECK(h2c_frame_settings_get(p, f->u.settings.count, &s) ==
-                       H2C_FRAME_E_INVALID_ARGUMENT);
+                       H2C_E_INVALID_ARGUMENT);
         return;
     }
     case H2C_FRAME_TYPE_ORIGIN: {
         size_t pos = 0, i = 0;
-        h2c_frame_view o;
+        h2c_view o;
         H2C_FUZZ_CHECK(p->u.origin.count == f->u.origin.count);
         while (h2c_frame_origin_next(p, &pos, &o) == 1) {
             H2C_FUZZ_CHECK(i < f->u.origin.count);
@@ -314,18 +314,18 @@ static void roundtrip_one(const built *b)
     if (bound == 0) {
         H2C_FUZZ_CHECK(!b->valid || b->f.hd.type == H2C_FRAME_TYPE_ALTSVC);
         H2C_FUZZ_CHECK(h2c_frame_serialize(&b->f, NULL, 0, &written) ==
-                       H2C_FRAME_E_INVALID_ARGUMENT);
+                       H2C_E_INVALID_ARGUMENT);
         return;
     }
     buf = malloc(bound);
     if (!buf)
         abort();
-    H2C_FUZZ_CHECK(h2c_frame_serialize(&b->f, buf, bound, &written) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_serialize(&b->f, buf, bound, &written) == H2C_OK);
     H2C_FUZZ_CHECK(written == bound);
 
     h2c_frame_parser_options_init(&opt);
     opt.max_frame_size = H2C_FRAME_MAX_FRAME_SIZE_MAX;
-    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &opt) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &opt) == H2C_OK);
     rc = h2c_frame_parser_push(p, buf, bound, &used, &ev);
     if (b->valid) {
         if (rc != H2C_FRAME_EV_FRAME) {
@@ -340,8 +340,8 @@ static void roundtrip_one(const built *b)
         H2C_FUZZ_CHECK(used == bound);
         check_same_as_built(b, &ev.frame);
         h2c_fuzz_check_reserialize(&ev.frame, buf);
-        H2C_FUZZ_CHECK(h2c_frame_parser_push(p, buf + used, 0, &used, &ev) == H2C_FRAME_OK);
-        H2C_FUZZ_CHECK(h2c_frame_parser_finish(p, NULL) == H2C_FRAME_OK);
+        H2C_FUZZ_CHECK(h2c_frame_parser_push(p, buf + used, 0, &used, &ev) == H2C_OK);
+        H2C_FUZZ_CHECK(h2c_frame_parser_finish(p, NULL) == H2C_OK);
     }
     h2c_frame_parser_free(p);
     free(buf);
@@ -354,7 +354,7 @@ static void roundtrip_one(const built *b)
 static void split_block(const built *b, size_t block_len, uint32_t max_frame_size)
 {
     h2c_frame first = b->f;
-    h2c_frame_view src = first.hd.type == H2C_FRAME_TYPE_HEADERS ? first.u.headers.fragment
+    h2c_view src = first.hd.type == H2C_FRAME_TYPE_HEADERS ? first.u.headers.fragment
                                                                   : first.u.push_promise.fragment;
     h2c_frame_parser_options popt;
     h2c_frame_assembler_options aopt;
@@ -379,7 +379,7 @@ static void split_block(const built *b, size_t block_len, uint32_t max_frame_siz
     if (!wire)
         abort();
     H2C_FUZZ_CHECK(h2c_frame_serialize_header_block(&first, max_frame_size, wire, bound,
-                                                    &written) == H2C_FRAME_OK);
+                                                    &written) == H2C_OK);
     H2C_FUZZ_CHECK(written == bound);
 
     h2c_frame_parser_options_init(&popt);
@@ -388,15 +388,15 @@ static void split_block(const built *b, size_t block_len, uint32_t max_frame_siz
     aopt.flags = H2C_FRAME_ASSEMBLER_JOIN;
     aopt.max_continuations = UINT32_MAX;
     aopt.max_block_size = SIZE_MAX;
-    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &popt) == H2C_FRAME_OK);
-    H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &aopt) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &popt) == H2C_OK);
+    H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &aopt) == H2C_OK);
     for (;;) {
         h2c_frame_event ev;
         h2c_frame_block blk;
         size_t used = 0;
         int rc = h2c_frame_parser_push(p, wire + off, written - off, &used, &ev);
         off += used;
-        if (rc == H2C_FRAME_OK)
+        if (rc == H2C_OK)
             break;
         H2C_FUZZ_CHECK(rc == H2C_FRAME_EV_FRAME);
         H2C_FUZZ_CHECK(ev.frame.hd.length <= max_frame_size);
@@ -444,12 +444,12 @@ static void check_api(const built *b, uint32_t mfs)
     hd.length = (uint32_t)h2c_frame_serialize_bound(f);
     rc = h2c_frame_header_pack(&hd, raw);
     if (hd.length <= H2C_FRAME_MAX_FRAME_SIZE_MAX && hd.stream_id <= H2C_FRAME_MAX_31BIT) {
-        H2C_FUZZ_CHECK(rc == H2C_FRAME_OK);
+        H2C_FUZZ_CHECK(rc == H2C_OK);
         h2c_frame_header_unpack(raw, &back);
         H2C_FUZZ_CHECK(back.length == hd.length && back.type == hd.type &&
                        back.flags == hd.flags && back.stream_id == hd.stream_id);
     } else {
-        H2C_FUZZ_CHECK(rc == H2C_FRAME_E_INVALID_ARGUMENT);
+        H2C_FUZZ_CHECK(rc == H2C_E_INVALID_ARGUMENT);
     }
     H2C_FUZZ_CHECK(h2c_frame_type_name(f->hd.type) != NULL);
     need = h2c_frame_flags_format(f->hd.type, f->hd.flags, text, sizeof text);
@@ -461,7 +461,7 @@ static void check_api(const built *b, uint32_t mfs)
         for (size_t i = 0; i < f->u.settings.count; i++)
             H2C_FUZZ_CHECK(h2c_frame_setting_name(b->settings[i].id) != NULL);
     if (f->hd.type == H2C_FRAME_TYPE_RST_STREAM)
-        H2C_FUZZ_CHECK(h2c_frame_h2_error_name(f->u.rst_stream.error_code) != NULL);
+        H2C_FUZZ_CHECK(h2c_h2_error_name(f->u.rst_stream.error_code) != NULL);
 
     bound = h2c_frame_header_block_bound(f, mfs);
     buf = malloc(bound ? bound : 1);
@@ -469,11 +469,11 @@ static void check_api(const built *b, uint32_t mfs)
         abort();
     rc = h2c_frame_serialize_header_block(f, mfs, buf, bound, &written);
     if (bound == 0) {
-        H2C_FUZZ_CHECK(rc == H2C_FRAME_E_INVALID_ARGUMENT);
+        H2C_FUZZ_CHECK(rc == H2C_E_INVALID_ARGUMENT);
     } else {
-        H2C_FUZZ_CHECK(rc == H2C_FRAME_OK && written == bound);
+        H2C_FUZZ_CHECK(rc == H2C_OK && written == bound);
         H2C_FUZZ_CHECK(h2c_frame_serialize_header_block(f, mfs, buf, bound - 1, &written) ==
-                       H2C_FRAME_E_BUFFER_TOO_SMALL);
+                       H2C_E_BUFFER_TOO_SMALL);
     }
     free(buf);
 }

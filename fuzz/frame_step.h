@@ -23,7 +23,7 @@ void h2c_fuzz_fparse_init(h2c_fuzz_fparse *d, h2c_frame_parser *p, const uint8_t
                           size_t len, const h2c_fuzz_chunker *ch, int copy);
 /*
  * Next event (> 0, ev filled); or, once the input is used up, the result of
- * h2c_frame_parser_finish() (H2C_FRAME_OK or H2C_FRAME_E_TRUNCATED, err in
+ * h2c_frame_parser_finish() (H2C_OK or H2C_FRAME_E_TRUNCATED, err in
  * ev->error); or a negative connection error (checked to be sticky).  After
  * the end or an error it keeps returning that value.
  */
@@ -32,7 +32,7 @@ void h2c_fuzz_fparse_done(h2c_fuzz_fparse *d);
 
 /* Equal in every field a parser fills (views by content). */
 int h2c_fuzz_frame_same(const h2c_frame *a, const h2c_frame *b);
-int h2c_fuzz_error_same(const h2c_frame_error *a, const h2c_frame_error *b);
+int h2c_fuzz_error_same(const h2c_error *a, const h2c_error *b);
 
 /*
  * RFC 9113 section 4.1 and 6: serialize a frame the parser accepted and check

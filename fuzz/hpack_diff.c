@@ -50,8 +50,8 @@ static void report(int blockno, int ours, int theirs, const h2c_hpack_decoder *d
 {
     fprintf(stderr,
             "hpack_diff: block %d: ours %d (%s, offset %zu), nghttp2 %d (%s)\n", blockno,
-            ours, ours < 0 ? h2c_hpack_status_name(ours) : (ours ? "field" : "end"),
-            h2c_hpack_decoder_error_offset(dec), theirs,
+            ours, ours < 0 ? h2c_status_name(ours) : (ours ? "field" : "end"),
+            h2t_hpack_error_offset(dec), theirs,
             theirs < 0 ? nghttp2_strerror(theirs) : (theirs ? "field" : "end"));
 }
 
@@ -67,9 +67,9 @@ static void check_same_tables(const h2c_hpack_decoder *dec, h2c_fuzz_ngh *ngh)
     for (size_t i = 1; i <= n; i++) {
         const nghttp2_nv *nv = nghttp2_hd_inflate_get_table_entry(ngh->inf, 61 + i);
         H2C_FUZZ_CHECK(nv != NULL);
-        H2C_FUZZ_CHECK(h2c_hpack_decoder_table_get(dec, i, &e) == H2C_HPACK_OK);
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name, e.name_len, nv->name, nv->namelen));
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value, e.value_len, nv->value, nv->valuelen));
+        H2C_FUZZ_CHECK(h2c_hpack_decoder_table_get(dec, i, &e) == H2C_OK);
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name.ptr, e.name.len, nv->name, nv->namelen));
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value.ptr, e.value.len, nv->value, nv->valuelen));
     }
 }
 
@@ -99,10 +99,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((cfg.fields_set = (v = h2c_fuzz_u8(&r)) != 0))
         opt.max_fields = v;
 
-    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &opt) == H2C_HPACK_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &opt) == H2C_OK);
     h2c_fuzz_ngh_init(&ngh);
     h2c_fuzz_hdec_init(&ours, dec, NULL, 0, 0);
-    H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, table) == H2C_HPACK_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, table) == H2C_OK);
     H2C_FUZZ_CHECK(h2c_fuzz_ngh_set_max_table_size(&ngh, table) == 0);
 
     while (h2c_fuzz_block_read(&r, &blk)) {
@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             h2c_hpack_decoder_reset(dec);
             h2c_fuzz_ngh_free(&ngh);
             h2c_fuzz_ngh_init(&ngh);
-            H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, table) == H2C_HPACK_OK);
+            H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, table) == H2C_OK);
             H2C_FUZZ_CHECK(h2c_fuzz_ngh_set_max_table_size(&ngh, table) == 0);
         }
         if (blk.has_settings) {
@@ -132,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             rn = h2c_fuzz_ngh_next(&ngh, &nv);
             if (ro == 1 && rn == 1) {
                 int ngh_never = (nv.flags & NGHTTP2_NV_FLAG_NO_INDEX) != 0;
-                if (!h2c_fuzz_eq(f.name, f.name_len, nv.name, nv.namelen) ||
-                    !h2c_fuzz_eq(f.value, f.value_len, nv.value, nv.valuelen) ||
+                if (!h2c_fuzz_eq(f.name.ptr, f.name.len, nv.name, nv.namelen) ||
+                    !h2c_fuzz_eq(f.value.ptr, f.value.len, nv.value, nv.valuelen) ||
                     (f.indexing == H2C_HPACK_INDEX_NEVER) != ngh_never) {
                     fprintf(stderr, "hpack_diff: block %d: fields differ\n", blockno);
                     H2C_FUZZ_CHECK(!"same field");

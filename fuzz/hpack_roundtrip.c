@@ -6,7 +6,7 @@
  *
  * Also checked on every block:
  *   - written <= h2c_hpack_encoder_bound(), into an exact-size heap buffer;
- *   - a too-small buffer fails with H2C_HPACK_E_BUFFER_TOO_SMALL and leaves
+ *   - a too-small buffer fails with H2C_E_BUFFER_TOO_SMALL and leaves
  *     the encoder as it was: a twin encoder that only ever gets a full
  *     buffer must produce the same bytes;
  *   - the per-field requests are honoured: never-indexed stays never-indexed
@@ -144,12 +144,12 @@ static int custom_policy(void *user, const h2c_hpack_policy_input *in)
     unsigned sel = *(const uint8_t *)user;
     H2C_FUZZ_CHECK(in->field != NULL);
     H2C_FUZZ_CHECK(in->table_size <= in->table_max);
-    return (int)((sel + in->field->name_len * 7 + in->field->value_len) % 3) + 1;
+    return (int)((sel + in->field->name.len * 7 + in->field->value.len) % 3) + 1;
 }
 
 static int name_is(const h2c_hpack_field *f, const char *s)
 {
-    return h2c_fuzz_eq(f->name, f->name_len, s, strlen(s));
+    return h2c_fuzz_eq(f->name.ptr, f->name.len, s, strlen(s));
 }
 
 /* Did the wire representation honour what was asked for this string? */
@@ -185,8 +185,8 @@ static int asked_indexed(const h2c_hpack_field *f, const h2c_hpack_field *hist, 
 {
     for (size_t i = 0; i < nhist; i++)
         if (hist[i].indexing == H2C_HPACK_INDEX_YES &&
-            h2c_fuzz_eq(hist[i].name, hist[i].name_len, f->name, f->name_len) &&
-            h2c_fuzz_eq(hist[i].value, hist[i].value_len, f->value, f->value_len))
+            h2c_fuzz_eq(hist[i].name.ptr, hist[i].name.len, f->name.ptr, f->name.len) &&
+            h2c_fuzz_eq(hist[i].value.ptr, hist[i].value.len, f->value.ptr, f->value.len))
             return 1;
     return nhist == MAX_HISTORY; /* may have scrolled out of the history */
 }
@@ -196,8 +196,8 @@ static void check_decoded(const h2c_hpack_field *in, const h2c_hpack_field *out,
                           size_t nhist)
 {
     int incremental = out->indexing == H2C_HPACK_INDEX_YES && !(out->flags & H2C_HPACK_F_INDEXED);
-    H2C_FUZZ_CHECK(h2c_fuzz_eq(in->name, in->name_len, out->name, out->name_len));
-    H2C_FUZZ_CHECK(h2c_fuzz_eq(in->value, in->value_len, out->value, out->value_len));
+    H2C_FUZZ_CHECK(h2c_fuzz_eq(in->name.ptr, in->name.len, out->name.ptr, out->name.len));
+    H2C_FUZZ_CHECK(h2c_fuzz_eq(in->value.ptr, in->value.len, out->value.ptr, out->value.len));
     switch (in->indexing) {
     case H2C_HPACK_INDEX_NEVER:
         H2C_FUZZ_CHECK(out->indexing == H2C_HPACK_INDEX_NEVER);
@@ -214,8 +214,8 @@ static void check_decoded(const h2c_hpack_field *in, const h2c_hpack_field *out,
         /* Sensitive by default: sent as a never-indexed literal, unless the
          * caller itself put this exact field in the table earlier (then the
          * policy is not asked and an indexed reference is fine). */
-        if (policy == H2C_HPACK_POLICY_ADAPTIVE && in->value_len > 0 &&
-            (name_is(in, "authorization") || (name_is(in, "cookie") && in->value_len < 20))) {
+        if (policy == H2C_HPACK_POLICY_ADAPTIVE && in->value.len > 0 &&
+            (name_is(in, "authorization") || (name_is(in, "cookie") && in->value.len < 20))) {
             if (out->flags & H2C_HPACK_F_INDEXED)
                 H2C_FUZZ_CHECK(asked_indexed(in, hist, nhist));
             else
@@ -224,10 +224,10 @@ static void check_decoded(const h2c_hpack_field *in, const h2c_hpack_field *out,
         break;
     }
     if (!(out->flags & H2C_HPACK_F_INDEXED)) {
-        check_huffman(in, enc_no_huffman, in->value, in->value_len,
+        check_huffman(in, enc_no_huffman, (const char *)in->value.ptr, in->value.len,
                       (out->flags & H2C_HPACK_F_VALUE_HUFFMAN) != 0);
         if (out->index == 0)
-            check_huffman(in, enc_no_huffman, in->name, in->name_len,
+            check_huffman(in, enc_no_huffman, (const char *)in->name.ptr, in->name.len,
                           (out->flags & H2C_HPACK_F_NAME_HUFFMAN) != 0);
     }
 }
@@ -260,13 +260,13 @@ static void check_tables(const h2c_hpack_encoder *enc, const h2c_hpack_decoder *
     H2C_FUZZ_CHECK(n <= h2c_hpack_decoder_table_count(dec));
     for (size_t i = 1; i <= n; i++) {
         const nghttp2_nv *nv = nghttp2_hd_inflate_get_table_entry(ngh->inf, 61 + i);
-        H2C_FUZZ_CHECK(h2c_hpack_encoder_table_get(enc, i, &e) == H2C_HPACK_OK);
-        H2C_FUZZ_CHECK(h2c_hpack_decoder_table_get(dec, i, &d) == H2C_HPACK_OK);
+        H2C_FUZZ_CHECK(h2c_hpack_encoder_table_get(enc, i, &e) == H2C_OK);
+        H2C_FUZZ_CHECK(h2c_hpack_decoder_table_get(dec, i, &d) == H2C_OK);
         H2C_FUZZ_CHECK(nv != NULL);
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name, e.name_len, nv->name, nv->namelen));
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value, e.value_len, nv->value, nv->valuelen));
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name, e.name_len, d.name, d.name_len));
-        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value, e.value_len, d.value, d.value_len));
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name.ptr, e.name.len, nv->name, nv->namelen));
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value.ptr, e.value.len, nv->value, nv->valuelen));
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.name.ptr, e.name.len, d.name.ptr, d.name.len));
+        H2C_FUZZ_CHECK(h2c_fuzz_eq(e.value.ptr, e.value.len, d.value.ptr, d.value.len));
     }
 }
 
@@ -277,6 +277,7 @@ static void read_field(h2c_fuzz_reader *r, h2c_hpack_field *f, const h2c_hpack_f
     uint8_t kind = h2c_fuzz_u8(r);
     unsigned src = kind >> 4;
     size_t len;
+    const uint8_t *s;
     memset(f, 0, sizeof *f);
     if ((src == 2 || src == 3) && nhist == 0)
         src = 4;
@@ -284,14 +285,12 @@ static void read_field(h2c_fuzz_reader *r, h2c_hpack_field *f, const h2c_hpack_f
     case 0:
     case 1: {
         unsigned i = h2c_fuzz_u8(r) % 61;
-        f->name = static_table[i].name;
-        f->name_len = strlen(f->name);
+        f->name = h2c_view_of(static_table[i].name, strlen(static_table[i].name));
         if (src == 1) {
-            f->value = static_table[i].value;
-            f->value_len = strlen(f->value);
+            f->value = h2c_view_of(static_table[i].value, strlen(static_table[i].value));
         } else {
-            f->value = (const char *)h2c_fuzz_str8(r, &len);
-            f->value_len = len;
+            s = h2c_fuzz_str8(r, &len);
+            f->value = h2c_view_of(s, len);
         }
         break;
     }
@@ -300,14 +299,14 @@ static void read_field(h2c_fuzz_reader *r, h2c_hpack_field *f, const h2c_hpack_f
         break;
     case 3:
         *f = hist[h2c_fuzz_u8(r) % nhist];
-        f->value = (const char *)h2c_fuzz_str8(r, &len);
-        f->value_len = len;
+        s = h2c_fuzz_str8(r, &len);
+        f->value = h2c_view_of(s, len);
         break;
     default:
-        f->name = (const char *)h2c_fuzz_str8(r, &len);
-        f->name_len = len;
-        f->value = (const char *)h2c_fuzz_str8(r, &len);
-        f->value_len = len;
+        s = h2c_fuzz_str8(r, &len);
+        f->name = h2c_view_of(s, len);
+        s = h2c_fuzz_str8(r, &len);
+        f->value = h2c_view_of(s, len);
         break;
     }
     f->indexing = kind & 3;
@@ -326,7 +325,7 @@ static int encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fs, size_t n, s
         abort();
     *written = (size_t)-1;
     rc = h2c_hpack_encoder_encode(enc, fs, n, *out, cap, written);
-    if (rc == H2C_HPACK_OK)
+    if (rc == H2C_OK)
         H2C_FUZZ_CHECK(*written <= cap);
     return rc;
 }
@@ -363,9 +362,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dopt.max_list_size = SIZE_MAX;
     dopt.max_string_len = SIZE_MAX;
     dopt.max_fields = UINT32_MAX;
-    H2C_FUZZ_CHECK(h2c_hpack_encoder_new(&enc, &eopt) == H2C_HPACK_OK);
-    H2C_FUZZ_CHECK(h2c_hpack_encoder_new(&twin, &eopt) == H2C_HPACK_OK);
-    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &dopt) == H2C_HPACK_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_encoder_new(&enc, &eopt) == H2C_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_encoder_new(&twin, &eopt) == H2C_OK);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &dopt) == H2C_OK);
     h2c_fuzz_ngh_init(&ngh);
     h2c_fuzz_hdec_init(&hd, dec, &ch, 1, 0);
 
@@ -378,10 +377,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((op & 7) == 0) {
             uint16_t v = h2c_fuzz_u16(&r);
             /* The decoder side advertised v and the encoder acknowledged it. */
-            H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, v) == H2C_HPACK_OK);
+            H2C_FUZZ_CHECK(h2c_hpack_decoder_set_max_table_size(dec, v) == H2C_OK);
             H2C_FUZZ_CHECK(h2c_fuzz_ngh_set_max_table_size(&ngh, v) == 0);
-            H2C_FUZZ_CHECK(h2c_hpack_encoder_set_max_table_size(enc, v) == H2C_HPACK_OK);
-            H2C_FUZZ_CHECK(h2c_hpack_encoder_set_max_table_size(twin, v) == H2C_HPACK_OK);
+            H2C_FUZZ_CHECK(h2c_hpack_encoder_set_max_table_size(enc, v) == H2C_OK);
+            H2C_FUZZ_CHECK(h2c_hpack_encoder_set_max_table_size(twin, v) == H2C_OK);
             continue;
         }
         n = op >> 3;
@@ -398,16 +397,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         H2C_FUZZ_CHECK(bound == h2c_hpack_encoder_bound(twin, fields, n));
         if (capsel != 0) {
             rc = encode(enc, fields, n, bound * capsel / 256, &out, &written);
-            if (rc != H2C_HPACK_OK) {
-                H2C_FUZZ_CHECK(rc == H2C_HPACK_E_BUFFER_TOO_SMALL);
+            if (rc != H2C_OK) {
+                H2C_FUZZ_CHECK(rc == H2C_E_BUFFER_TOO_SMALL);
                 free(out);
                 rc = encode(enc, fields, n, bound, &out, &written);
             }
         } else {
             rc = encode(enc, fields, n, bound, &out, &written);
         }
-        H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
-        H2C_FUZZ_CHECK(encode(twin, fields, n, bound, &twin_out, &twin_written) == H2C_HPACK_OK);
+        H2C_FUZZ_CHECK(rc == H2C_OK);
+        H2C_FUZZ_CHECK(encode(twin, fields, n, bound, &twin_out, &twin_written) == H2C_OK);
         H2C_FUZZ_CHECK(h2c_fuzz_eq(out, written, twin_out, twin_written));
         free(twin_out);
 
@@ -433,8 +432,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             H2C_FUZZ_CHECK(i < n);
             check_decoded(&fields[i], &f, eopt.policy_kind, no_huffman, hist, nhist);
-            H2C_FUZZ_CHECK(h2c_fuzz_eq(f.name, f.name_len, nv.name, nv.namelen));
-            H2C_FUZZ_CHECK(h2c_fuzz_eq(f.value, f.value_len, nv.value, nv.valuelen));
+            H2C_FUZZ_CHECK(h2c_fuzz_eq(f.name.ptr, f.name.len, nv.name, nv.namelen));
+            H2C_FUZZ_CHECK(h2c_fuzz_eq(f.value.ptr, f.value.len, nv.value, nv.valuelen));
             H2C_FUZZ_CHECK((f.indexing == H2C_HPACK_INDEX_NEVER) ==
                            ((nv.flags & NGHTTP2_NV_FLAG_NO_INDEX) != 0));
         }

@@ -25,14 +25,14 @@ static void check_sticky(h2c_hpack_decoder *dec, int rc)
     static const uint8_t probe[2] = {0x82, 0x82};
     h2c_hpack_field f;
     size_t used = 99;
-    H2C_FUZZ_CHECK(h2c_hpack_decoder_error(dec) == rc);
+    H2C_FUZZ_CHECK(h2c_hpack_decoder_error(dec, NULL) == rc);
     H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(dec) == H2C_HPACK_DS_ERROR);
     H2C_FUZZ_CHECK(h2c_hpack_decoder_push(dec, probe, sizeof probe, &used, &f) == rc);
     H2C_FUZZ_CHECK(used == 0);
     H2C_FUZZ_CHECK(h2c_hpack_decoder_finish(dec) == rc);
-    H2C_FUZZ_CHECK(h2c_hpack_status_name(rc) != NULL);
-    H2C_FUZZ_CHECK(h2c_hpack_strerror(rc) != NULL);
-    H2C_FUZZ_CHECK(h2c_hpack_h2_error(rc) != 0);
+    H2C_FUZZ_CHECK(h2c_status_name(rc) != NULL);
+    H2C_FUZZ_CHECK(h2c_strerror(rc) != NULL);
+    H2C_FUZZ_CHECK(h2c_status_h2_error(rc) != 0);
 }
 
 static int fail(h2c_fuzz_hdec *d, int rc)
@@ -53,7 +53,7 @@ int h2c_fuzz_hdec_next(h2c_fuzz_hdec *d, h2c_hpack_field *f)
         int rc, ready = h2c_fuzz_feed_ready(fd);
         if (ready == 0) {
             rc = h2c_hpack_decoder_finish(d->dec);
-            if (rc != H2C_HPACK_OK)
+            if (rc != H2C_OK)
                 return fail(d, rc);
             H2C_FUZZ_CHECK(h2c_hpack_decoder_state_get(d->dec) == H2C_HPACK_DS_BLOCK_START);
             d->state = 1;
@@ -65,7 +65,7 @@ int h2c_fuzz_hdec_next(h2c_fuzz_hdec *d, h2c_hpack_field *f)
                 return fail(d, rc);
             H2C_FUZZ_CHECK(used == 0);
             /* An empty push completes nothing that was not complete. */
-            H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
+            H2C_FUZZ_CHECK(rc == H2C_OK);
         }
         rc = h2c_hpack_decoder_push(d->dec, fd->cur + fd->cur_off, fd->cur_len - fd->cur_off,
                                     &used, f);
@@ -74,7 +74,7 @@ int h2c_fuzz_hdec_next(h2c_fuzz_hdec *d, h2c_hpack_field *f)
             return 1;
         if (rc < 0)
             return fail(d, rc);
-        H2C_FUZZ_CHECK(rc == H2C_HPACK_OK);
+        H2C_FUZZ_CHECK(rc == H2C_OK);
         H2C_FUZZ_CHECK(fd->cur_off == fd->cur_len);
     }
 }
@@ -86,8 +86,8 @@ void h2c_fuzz_hdec_done(h2c_fuzz_hdec *d)
 
 int h2c_fuzz_field_same(const h2c_hpack_field *a, const h2c_hpack_field *b)
 {
-    return h2c_fuzz_eq(a->name, a->name_len, b->name, b->name_len) &&
-           h2c_fuzz_eq(a->value, a->value_len, b->value, b->value_len) &&
+    return h2c_fuzz_eq(a->name.ptr, a->name.len, b->name.ptr, b->name.len) &&
+           h2c_fuzz_eq(a->value.ptr, a->value.len, b->value.ptr, b->value.len) &&
            a->indexing == b->indexing && a->flags == b->flags && a->index == b->index;
 }
 

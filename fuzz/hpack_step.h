@@ -11,6 +11,14 @@
 
 #include <h2codec/hpack.h>
 
+/* The offset of a decoder's sticky error in its header block. */
+static inline uint64_t h2t_hpack_error_offset(const h2c_hpack_decoder *dec)
+{
+    h2c_error e;
+    h2c_hpack_decoder_error(dec, &e);
+    return e.offset;
+}
+
 #include "fuzz_util.h"
 
 typedef struct h2c_fuzz_hdec {

@@ -32,7 +32,7 @@
  *   fail_at:u8   a third run, fragmented, whose allocator (parser, assembler
  *                and HPACK decoder alike) fails from call fail_at on; 0 = no
  *                third run.  It must end exactly like the second run, or
- *                with H2C_FRAME_E_NOMEM / H2C_HPACK_E_NOMEM after a failure.
+ *                with H2C_E_NOMEM / H2C_E_NOMEM after a failure.
  *   then the connection octets.
  *
  * After each run the parser and the assembler are reset and must be as new.
@@ -77,7 +77,14 @@ static void mix_int(outcome *o, uint64_t v)
 }
 
 /* Decode one fragment; returns 0 or the HPACK error. */
-static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_view frag,
+/* What a validator's push or finish may return on a live validator: H2C_OK
+ * or one of the H2C_FIELDS_E_* (never H2C_E_STATE). */
+static int fields_result(int rc)
+{
+    return rc == H2C_OK || (rc <= H2C_FIELDS_E_NAME_EMPTY && rc >= H2C_FIELDS_E_PATH);
+}
+
+static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_view frag,
                           h2c_fields_validator *val, outcome *o, size_t *list_sum,
                           uint32_t *count)
 {
@@ -89,21 +96,21 @@ static int hpack_fragment(h2c_hpack_decoder *dec, const config *cfg, h2c_frame_v
         size_t used = 0;
         int rc = h2c_hpack_decoder_push(dec, frag.ptr + off, frag.len - off, &used, &f);
         off += used;
-        if (rc == H2C_HPACK_OK)
+        if (rc == H2C_OK)
             return 0;
         if (rc < 0)
             return rc;
-        *list_sum += f.name_len + f.value_len + 32;
+        *list_sum += f.name.len + f.value.len + 32;
         *count += 1;
         H2C_FUZZ_CHECK(*list_sum <= cfg->hopt.max_list_size);
         H2C_FUZZ_CHECK(*count <= cfg->hopt.max_fields);
-        mix_int(o, f.name_len);
-        mix(o, f.name, f.name_len);
-        mix_int(o, f.value_len);
-        mix(o, f.value, f.value_len);
+        mix_int(o, f.name.len);
+        mix(o, f.name.ptr, f.name.len);
+        mix_int(o, f.value.len);
+        mix(o, f.value.ptr, f.value.len);
         mix_int(o, f.indexing);
-        rc = h2c_fields_validator_push(val, f.name, f.name_len, f.value, f.value_len);
-        H2C_FUZZ_CHECK(rc <= 0 && rc > H2C_FIELDS_E_STATE && h2c_fields_status_name(rc) != NULL);
+        rc = h2c_fields_validator_push(val, f.name, f.value);
+        H2C_FUZZ_CHECK(fields_result(rc) && h2c_status_name(rc) != NULL);
         mix_int(o, (uint64_t)(int64_t)rc);
         o->fields++;
     }
@@ -114,14 +121,14 @@ static void check_reset(h2c_frame_parser *p, h2c_frame_assembler *a, const confi
 {
     static const h2c_frame_parser_stats zp;
     static const h2c_frame_assembler_stats za;
-    h2c_frame_error e;
+    h2c_error e;
     h2c_frame_parser_reset(p);
     h2c_frame_assembler_reset(a);
     H2C_FUZZ_CHECK(h2c_frame_parser_offset(p) == 0);
-    H2C_FUZZ_CHECK(h2c_frame_parser_error(p, &e) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_parser_error(p, &e) == H2C_OK);
     H2C_FUZZ_CHECK(h2c_frame_parser_max_frame_size(p) == cfg->popt.max_frame_size);
     H2C_FUZZ_CHECK(memcmp(h2c_frame_parser_stats_get(p), &zp, sizeof zp) == 0);
-    H2C_FUZZ_CHECK(h2c_frame_assembler_error(a, &e) == H2C_FRAME_OK);
+    H2C_FUZZ_CHECK(h2c_frame_assembler_error(a, &e) == H2C_OK);
     H2C_FUZZ_CHECK(h2c_frame_assembler_open_stream(a) == 0);
     H2C_FUZZ_CHECK(memcmp(h2c_frame_assembler_stats_get(a), &za, sizeof za) == 0);
 }
@@ -137,8 +144,8 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
     h2c_fields_validator val;
     size_t list_sum = 0;
     uint32_t count = 0;
-    h2c_frame_allocator fhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
-    h2c_hpack_allocator hhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
+    h2c_allocator fhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
+    h2c_allocator hhooks = {h2c_fuzz_alloc_fn, h2c_fuzz_free_fn, fa};
     h2c_frame_parser_options popt = cfg->popt;
     h2c_frame_assembler_options aopt = cfg->aopt;
     h2c_hpack_decoder_options hopt = cfg->hopt;
@@ -153,20 +160,20 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
         r1 = h2c_frame_parser_new(&p, &popt);
         r2 = h2c_frame_assembler_new(&a, &aopt);
         r3 = h2c_hpack_decoder_new(&dec, &hopt);
-        if (r1 != H2C_FRAME_OK || r2 != H2C_FRAME_OK || r3 != H2C_HPACK_OK) {
+        if (r1 != H2C_OK || r2 != H2C_OK || r3 != H2C_OK) {
             H2C_FUZZ_CHECK(fa->failed > 0);
-            H2C_FUZZ_CHECK(r1 == H2C_FRAME_OK || (r1 == H2C_FRAME_E_NOMEM && p == NULL));
-            H2C_FUZZ_CHECK(r2 == H2C_FRAME_OK || (r2 == H2C_FRAME_E_NOMEM && a == NULL));
-            H2C_FUZZ_CHECK(r3 == H2C_HPACK_OK || (r3 == H2C_HPACK_E_NOMEM && dec == NULL));
+            H2C_FUZZ_CHECK(r1 == H2C_OK || (r1 == H2C_E_NOMEM && p == NULL));
+            H2C_FUZZ_CHECK(r2 == H2C_OK || (r2 == H2C_E_NOMEM && a == NULL));
+            H2C_FUZZ_CHECK(r3 == H2C_OK || (r3 == H2C_E_NOMEM && dec == NULL));
             h2c_hpack_decoder_free(dec);
             h2c_frame_assembler_free(a);
             h2c_frame_parser_free(p);
             return -1;
         }
     } else {
-        H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &popt) == H2C_FRAME_OK);
-        H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &aopt) == H2C_FRAME_OK);
-        H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &hopt) == H2C_HPACK_OK);
+        H2C_FUZZ_CHECK(h2c_frame_parser_new(&p, &popt) == H2C_OK);
+        H2C_FUZZ_CHECK(h2c_frame_assembler_new(&a, &aopt) == H2C_OK);
+        H2C_FUZZ_CHECK(h2c_hpack_decoder_new(&dec, &hopt) == H2C_OK);
     }
     h2c_fuzz_fparse_init(&fp, p, in, len, ch, copy);
     for (;;) {
@@ -187,7 +194,7 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
             int valid = cfg->mfs >= H2C_FRAME_MAX_FRAME_SIZE_MIN &&
                         cfg->mfs <= H2C_FRAME_MAX_FRAME_SIZE_MAX;
             int r = h2c_frame_parser_set_max_frame_size(p, cfg->mfs);
-            H2C_FUZZ_CHECK(r == (valid ? H2C_FRAME_OK : H2C_FRAME_E_INVALID_ARGUMENT));
+            H2C_FUZZ_CHECK(r == (valid ? H2C_OK : H2C_E_INVALID_ARGUMENT));
             mix_int(o, h2c_frame_parser_max_frame_size(p));
         }
         mix_int(o, ev.frame.hd.length);
@@ -198,13 +205,13 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
         rc = h2c_frame_assembler_push(a, &ev.frame, &blk);
         mix_int(o, (uint64_t)(int64_t)rc);
         if (rc < 0) {
-            h2c_frame_error e;
+            h2c_error e;
             H2C_FUZZ_CHECK(h2c_frame_assembler_error(a, &e) == rc);
-            H2C_FUZZ_CHECK(e.scope == H2C_FRAME_SCOPE_CONNECTION || e.scope == H2C_FRAME_SCOPE_LOCAL);
+            H2C_FUZZ_CHECK(e.scope == H2C_SCOPE_CONNECTION || e.scope == H2C_SCOPE_LOCAL);
             o->end = rc;
             break;
         }
-        if (rc == H2C_FRAME_OK)
+        if (rc == H2C_OK)
             continue;
         /* A fragment of a field block: within the limits, then to HPACK. */
         H2C_FUZZ_CHECK(rc == H2C_FRAME_EV_FRAGMENT || rc == H2C_FRAME_EV_BLOCK_END);
@@ -226,24 +233,24 @@ static int run(const config *cfg, const uint8_t *in, size_t len, const h2c_fuzz_
             list_sum = 0;
             count = 0;
             vr = h2c_fields_validator_finish(&val);
-            H2C_FUZZ_CHECK(vr <= 0 && vr > H2C_FIELDS_E_STATE);
+            H2C_FUZZ_CHECK(fields_result(vr));
             mix_int(o, (uint64_t)(int64_t)vr);
             mix_int(o, h2c_fields_validator_kind(&val));
             /* After finish, the validator refuses more fields. */
-            H2C_FUZZ_CHECK(h2c_fields_validator_push(&val, "a", 1, "b", 1) == H2C_FIELDS_E_STATE);
+            H2C_FUZZ_CHECK(h2c_fields_validator_push(&val, h2c_view_of("a", 1), h2c_view_of("b", 1)) == H2C_E_STATE);
         }
         if (rc != 0) {
             /* COMPRESSION_ERROR ends the connection (RFC 9113 4.3). */
-            if (rc == H2C_HPACK_E_NOMEM)
+            if (rc == H2C_E_NOMEM)
                 H2C_FUZZ_CHECK(fa && fa->failed > 0);
-            H2C_FUZZ_CHECK(h2c_hpack_h2_error(rc) == H2C_FRAME_H2_COMPRESSION_ERROR ||
-                           rc == H2C_HPACK_E_NOMEM);
+            H2C_FUZZ_CHECK(h2c_status_h2_error(rc) == H2C_H2_COMPRESSION_ERROR ||
+                           rc == H2C_E_NOMEM);
             mix_int(o, (uint64_t)(int64_t)rc);
             o->end = rc - 1000; /* keep HPACK and frame statuses apart */
             break;
         }
     }
-    if (o->end == H2C_FRAME_E_NOMEM)
+    if (o->end == H2C_E_NOMEM)
         H2C_FUZZ_CHECK(fa && fa->failed > 0);
     mix(o, h2c_frame_parser_stats_get(p), sizeof(h2c_frame_parser_stats));
     h2c_fuzz_fparse_done(&fp);
@@ -305,8 +312,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fa.failed == 0) {
             H2C_FUZZ_CHECK(failing.end == split.end && failing.hash == split.hash);
         } else {
-            H2C_FUZZ_CHECK(failing.end == split.end || failing.end == H2C_FRAME_E_NOMEM ||
-                           failing.end == H2C_HPACK_E_NOMEM - 1000);
+            H2C_FUZZ_CHECK(failing.end == split.end || failing.end == H2C_E_NOMEM ||
+                           failing.end == H2C_E_NOMEM - 1000);
             H2C_FUZZ_CHECK(failing.frames <= split.frames);
         }
     }

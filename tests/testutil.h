@@ -8,6 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <h2codec/hpack.h>
+
+/* The offset of a decoder's sticky error in its header block. */
+static inline uint64_t h2t_hpack_error_offset(const h2c_hpack_decoder *dec)
+{
+    h2c_error e;
+    h2c_hpack_decoder_error(dec, &e);
+    return e.offset;
+}
+
 /* Directory holding the unpacked corpus (set by CMake). */
 #ifndef H2C_CORPUS_DIR
 #define H2C_CORPUS_DIR "corpus"
@@ -20,8 +30,7 @@ long h2t_hex(const char *hex, uint8_t *out, size_t cap);
 uint8_t *h2t_read_file(const char *path, size_t *len);
 
 /*
- * Counting allocator.  Matches the shape of h2c_hpack_allocator and
- * h2c_frame_allocator: pass h2t_fa_alloc / h2t_fa_free with &state.
+ * Counting allocator.  Matches the shape of h2c_allocator: pass h2t_fa_alloc / h2t_fa_free with &state.
  * fail_at = N makes the Nth allocation (1-based) and every later one fail
  * when fail_all is set, otherwise just the Nth; 0 never fails.
  */

@@ -3,7 +3,7 @@
 # root; otherwise prints the exact apt-get line and exits.
 
 H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev"
-H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 afl++"
+H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++"
 
 h2c_need_packages() {
     missing=""

@@ -16,7 +16,7 @@ static void libc_free(void *opaque, void *ptr)
     free(ptr);
 }
 
-void h2c_frame_alloc_init(h2c_frame_allocator *dst, const h2c_frame_allocator *a)
+void h2c_frame_alloc_init(h2c_allocator *dst, const h2c_allocator *a)
 {
     if (a && a->alloc && a->free) {
         *dst = *a;
@@ -27,9 +27,9 @@ void h2c_frame_alloc_init(h2c_frame_allocator *dst, const h2c_frame_allocator *a
     }
 }
 
-void *h2c_frame_ctx_new(h2c_frame_allocator *al, const h2c_frame_allocator *user, size_t size)
+void *h2c_frame_ctx_new(h2c_allocator *al, const h2c_allocator *user, size_t size)
 {
-    h2c_frame_allocator tmp;
+    h2c_allocator tmp;
     h2c_frame_alloc_init(&tmp, user);
     void *ctx = h2c_frame_alloc(&tmp, size);
     if (ctx) {

@@ -10,14 +10,14 @@
 #include "frame_int.h"
 
 struct h2c_frame_assembler {
-    h2c_frame_allocator al;
+    h2c_allocator al;
     h2c_frame_assembler_options opt;
     int open;                    /* a block is open */
     int failed;                  /* sticky error in err */
     h2c_frame_block cur;         /* the open block (fragment/block fields unused) */
     uint8_t *buf;                /* JOIN buffer */
     size_t cap;
-    h2c_frame_error err;
+    h2c_error err;
     h2c_frame_assembler_stats stats;
 };
 
@@ -32,24 +32,24 @@ int h2c_frame_assembler_new(h2c_frame_assembler **out, const h2c_frame_assembler
 {
     h2c_frame_assembler_options def;
     if (!out)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     *out = NULL;
     if (!opt) {
         h2c_frame_assembler_options_init(&def);
         opt = &def;
     }
     if (opt->max_block_size == 0)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
-    h2c_frame_allocator al;
+        return H2C_E_INVALID_ARGUMENT;
+    h2c_allocator al;
     h2c_frame_assembler *a = h2c_frame_ctx_new(&al, opt->allocator, sizeof *a);
     if (!a)
-        return H2C_FRAME_E_NOMEM;
+        return H2C_E_NOMEM;
     a->al = al;
     a->opt = *opt;
     a->opt.allocator = NULL;
     h2c_frame_assembler_reset(a);
     *out = a;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 void h2c_frame_assembler_free(h2c_frame_assembler *a)
@@ -77,14 +77,14 @@ static int fail(h2c_frame_assembler *a, int status, const h2c_frame *f, const ch
     a->failed = 1;
     a->open = 0;
     return h2c_frame_error_set(&a->err, status,
-                               status == H2C_FRAME_E_NOMEM ? H2C_FRAME_SCOPE_LOCAL
-                                                           : H2C_FRAME_SCOPE_CONNECTION,
+                               status == H2C_E_NOMEM ? H2C_SCOPE_LOCAL
+                                                           : H2C_SCOPE_CONNECTION,
                                H2C_FRAME_H2_FROM_STATUS, &f->hd, f->offset, 0, reason);
 }
 
 /* Append a fragment to the JOIN buffer, growing it geometrically up to the
  * block limit (the caller has checked size <= max_block_size). */
-static int join(h2c_frame_assembler *a, h2c_frame_view frag, size_t before)
+static int join(h2c_frame_assembler *a, h2c_view frag, size_t before)
 {
     size_t need = before + frag.len;
     if (need > a->cap) {
@@ -93,7 +93,7 @@ static int join(h2c_frame_assembler *a, h2c_frame_view frag, size_t before)
             ncap = ncap > a->opt.max_block_size / 2 ? a->opt.max_block_size : ncap * 2;
         uint8_t *nb = h2c_frame_alloc(&a->al, ncap);
         if (!nb)
-            return H2C_FRAME_E_NOMEM;
+            return H2C_E_NOMEM;
         if (before)
             memcpy(nb, a->buf, before);
         h2c_frame_free(&a->al, a->buf);
@@ -102,13 +102,13 @@ static int join(h2c_frame_assembler *a, h2c_frame_view frag, size_t before)
     }
     if (frag.len)
         memcpy(a->buf + before, frag.ptr, frag.len);
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f, h2c_frame_block *out)
 {
     if (!a || !f || !out)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     memset(out, 0, sizeof *out);
     if (a->failed)
         return a->err.status;
@@ -125,10 +125,10 @@ int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f, h2c_fra
         return fail(a, H2C_FRAME_E_CONTINUATION_UNEXPECTED, f,
                     "CONTINUATION without an open field block");
     } else if (!opens) {
-        return H2C_FRAME_OK;
+        return H2C_OK;
     }
 
-    h2c_frame_view frag;
+    h2c_view frag;
     size_t before = a->open ? a->cur.size : 0;
     if (type == H2C_FRAME_TYPE_CONTINUATION) {
         frag = f->u.continuation.fragment;
@@ -161,7 +161,7 @@ int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f, h2c_fra
     /* JOIN: copy unless the block is a single frame (then the view is it). */
     if ((a->opt.flags & H2C_FRAME_ASSEMBLER_JOIN) && !(end && before == 0 && !a->open)) {
         if (join(a, frag, before) < 0)
-            return fail(a, H2C_FRAME_E_NOMEM, f, "cannot allocate the field block buffer");
+            return fail(a, H2C_E_NOMEM, f, "cannot allocate the field block buffer");
     }
 
     *out = a->cur;
@@ -191,10 +191,10 @@ uint32_t h2c_frame_assembler_open_stream(const h2c_frame_assembler *a)
     return a && a->open ? a->cur.stream_id : 0;
 }
 
-int h2c_frame_assembler_error(const h2c_frame_assembler *a, h2c_frame_error *err)
+int h2c_frame_assembler_error(const h2c_frame_assembler *a, h2c_error *err)
 {
     if (!a || !err)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     *err = a->err;
     return err->status;
 }

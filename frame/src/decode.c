@@ -8,17 +8,17 @@
 
 #include "frame_int.h"
 
-static int conn(h2c_frame_error *err, int status, const h2c_frame_header *hd, uint64_t off,
+static int conn(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                 uint64_t where, const char *reason)
 {
-    return h2c_frame_error_set(err, status, H2C_FRAME_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
+    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
                                hd, off, H2C_FRAME_HEADER_LEN + where, reason);
 }
 
-static int stream_err(h2c_frame_error *err, int status, const h2c_frame_header *hd, uint64_t off,
+static int stream_err(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                       uint64_t where, const char *reason)
 {
-    h2c_frame_error_set(err, status, H2C_FRAME_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off,
+    h2c_frame_error_set(err, status, H2C_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off,
                         H2C_FRAME_HEADER_LEN + where, reason);
     return H2C_FRAME_EV_STREAM_ERROR;
 }
@@ -36,7 +36,7 @@ static void read_priority(const uint8_t *p, h2c_frame_priority *pr)
  * the content within the payload.
  */
 static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fixed, uint64_t off,
-                 h2c_frame *f, size_t *start, size_t *len, h2c_frame_error *err)
+                 h2c_frame *f, size_t *start, size_t *len, h2c_error *err)
 {
     uint32_t pad_field = 0, pad = 0;
     *start = *len = 0;
@@ -53,17 +53,17 @@ static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fi
                     "Pad Length not less than the rest of the payload");
     *start = pad_field + fixed;
     *len = hd->length - pad_field - fixed - pad;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
-static h2c_frame_view view(const uint8_t *p, size_t len)
+static h2c_view view(const uint8_t *p, size_t len)
 {
-    h2c_frame_view v = { len ? p : NULL, len };
+    h2c_view v = { len ? p : NULL, len };
     return v;
 }
 
 static int decode_data(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off, h2c_frame *f,
-                       h2c_frame_error *err)
+                       h2c_error *err)
 {
     size_t start, len;
     int rc = unpad(hd, pl, 0, off, f, &start, &len, err);
@@ -74,7 +74,7 @@ static int decode_data(const h2c_frame_header *hd, const uint8_t *pl, uint64_t o
 }
 
 static int decode_headers(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                          h2c_frame *f, h2c_frame_error *err)
+                          h2c_frame *f, h2c_error *err)
 {
     uint32_t prio = hd->flags & H2C_FRAME_FLAG_PRIORITY ? 5 : 0;
     size_t start, len;
@@ -95,7 +95,7 @@ static int decode_headers(const h2c_frame_header *hd, const uint8_t *pl, uint64_
 }
 
 static int decode_priority(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                           h2c_frame *f, h2c_frame_error *err)
+                           h2c_frame *f, h2c_error *err)
 {
     read_priority(pl, &f->u.priority.priority);
     if (f->u.priority.priority.dependency == hd->stream_id)
@@ -105,7 +105,7 @@ static int decode_priority(const h2c_frame_header *hd, const uint8_t *pl, uint64
 }
 
 static int decode_settings(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                           h2c_frame *f, h2c_frame_error *err)
+                           h2c_frame *f, h2c_error *err)
 {
     size_t count = hd->length / 6, bad = 0;
     const char *reason = NULL;
@@ -118,7 +118,7 @@ static int decode_settings(const h2c_frame_header *hd, const uint8_t *pl, uint64
 }
 
 static int decode_push_promise(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                               h2c_frame *f, h2c_frame_error *err)
+                               h2c_frame *f, h2c_error *err)
 {
     size_t start, len;
     int rc = unpad(hd, pl, 4, off, f, &start, &len, err);
@@ -136,7 +136,7 @@ static int decode_push_promise(const h2c_frame_header *hd, const uint8_t *pl, ui
 }
 
 static int decode_window_update(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                                h2c_frame *f, h2c_frame_error *err)
+                                h2c_frame *f, h2c_error *err)
 {
     f->u.window_update.increment = h2c_frame_get31(pl);
     if (f->u.window_update.increment != 0)
@@ -150,7 +150,7 @@ static int decode_window_update(const h2c_frame_header *hd, const uint8_t *pl, u
 
 int h2c_frame_decode_payload(const h2c_frame_header *hd, const uint8_t *pl,
                              const h2c_frame_limits *lim, uint64_t off, h2c_frame *f,
-                             h2c_frame_error *err)
+                             h2c_error *err)
 {
     memset(f, 0, sizeof *f);
     f->hd = *hd;

@@ -11,39 +11,39 @@
 #include "frame_int.h"
 
 /* Report an ignorable error: the frame keeps hd and raw payload only. */
-static int ignore(h2c_frame_error *err, uint32_t h2, const h2c_frame_header *hd, uint64_t off,
+static int ignore(h2c_error *err, uint32_t h2, const h2c_frame_header *hd, uint64_t off,
                   uint64_t where, h2c_frame *f, const char *reason)
 {
     memset(&f->u, 0, sizeof f->u);
     f->verbatim = 1;
-    h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_FRAME_SCOPE_IGNORABLE, h2, hd, off,
+    h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_SCOPE_IGNORABLE, h2, hd, off,
                         H2C_FRAME_HEADER_LEN + where, reason);
     return H2C_FRAME_EV_IGNORED;
 }
 
-static h2c_frame_view view(const uint8_t *p, size_t len)
+static h2c_view view(const uint8_t *p, size_t len)
 {
-    h2c_frame_view v = { len ? p : NULL, len };
+    h2c_view v = { len ? p : NULL, len };
     return v;
 }
 
 int h2c_frame_decode_altsvc(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                            h2c_frame *f, h2c_frame_error *err)
+                            h2c_frame *f, h2c_error *err)
 {
     if (hd->length < 2)
-        return ignore(err, H2C_FRAME_H2_FRAME_SIZE_ERROR, hd, off, 0, f,
+        return ignore(err, H2C_H2_FRAME_SIZE_ERROR, hd, off, 0, f,
                       "ALTSVC payload shorter than its Origin-Len field");
     uint32_t olen = h2c_frame_get16(pl);
     if (olen > hd->length - 2)
-        return ignore(err, H2C_FRAME_H2_FRAME_SIZE_ERROR, hd, off, 0, f,
+        return ignore(err, H2C_H2_FRAME_SIZE_ERROR, hd, off, 0, f,
                       "ALTSVC Origin-Len past the end of the payload");
     /* RFC 7838 section 4: the origin is named on stream 0 and implied by
      * the stream otherwise; the other combinations MUST be ignored. */
     if (hd->stream_id == 0 && olen == 0)
-        return ignore(err, H2C_FRAME_H2_PROTOCOL_ERROR, hd, off, 0, f,
+        return ignore(err, H2C_H2_PROTOCOL_ERROR, hd, off, 0, f,
                       "ALTSVC on stream 0 without an origin");
     if (hd->stream_id != 0 && olen != 0)
-        return ignore(err, H2C_FRAME_H2_PROTOCOL_ERROR, hd, off, 0, f,
+        return ignore(err, H2C_H2_PROTOCOL_ERROR, hd, off, 0, f,
                       "ALTSVC on a stream with an origin");
     f->u.altsvc.origin = view(pl + 2, olen);
     f->u.altsvc.value = view(pl + 2 + olen, hd->length - 2 - olen);
@@ -67,16 +67,16 @@ static long origin_count(const uint8_t *p, size_t len, size_t *bad)
 }
 
 int h2c_frame_decode_origin(const h2c_frame_header *hd, const uint8_t *pl, uint64_t off,
-                            h2c_frame *f, h2c_frame_error *err)
+                            h2c_frame *f, h2c_error *err)
 {
     /* RFC 8336 section 2.1: only meaningful on stream 0. */
     if (hd->stream_id != 0)
-        return ignore(err, H2C_FRAME_H2_PROTOCOL_ERROR, hd, off, 0, f,
+        return ignore(err, H2C_H2_PROTOCOL_ERROR, hd, off, 0, f,
                       "ORIGIN on a stream other than 0");
     size_t bad = 0;
     long n = origin_count(pl, hd->length, &bad);
     if (n < 0)
-        return ignore(err, H2C_FRAME_H2_FRAME_SIZE_ERROR, hd, off, bad, f,
+        return ignore(err, H2C_H2_FRAME_SIZE_ERROR, hd, off, bad, f,
                       "ORIGIN entry runs past the end of the payload");
     f->u.origin.raw = view(pl, hd->length);
     f->u.origin.count = (size_t)n;
@@ -85,22 +85,22 @@ int h2c_frame_decode_origin(const h2c_frame_header *hd, const uint8_t *pl, uint6
 
 int h2c_frame_decode_priority_update(const h2c_frame_header *hd, const uint8_t *pl,
                                      const h2c_frame_limits *lim, uint64_t off, h2c_frame *f,
-                                     h2c_frame_error *err)
+                                     h2c_error *err)
 {
     const char *reason = NULL;
-    uint32_t h2 = H2C_FRAME_H2_PROTOCOL_ERROR;
+    uint32_t h2 = H2C_H2_PROTOCOL_ERROR;
     /* RFC 9218 section 7.1. */
     if (hd->stream_id != 0) {
         reason = "PRIORITY_UPDATE on a stream other than 0";
     } else if (hd->length < 4) {
         reason = "PRIORITY_UPDATE shorter than its Prioritized Stream ID";
-        h2 = H2C_FRAME_H2_FRAME_SIZE_ERROR;
+        h2 = H2C_H2_FRAME_SIZE_ERROR;
     } else if (h2c_frame_get31(pl) == 0) {
         reason = "PRIORITY_UPDATE for stream 0";
     }
     if (reason) {
         if (lim && (lim->flags & H2C_FRAME_PARSER_STRICT_EXTENSIONS))
-            return h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_FRAME_SCOPE_CONNECTION, h2,
+            return h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_SCOPE_CONNECTION, h2,
                                        hd, off, hd->stream_id ? 5 : H2C_FRAME_HEADER_LEN, reason);
         return ignore(err, h2, hd, off, 0, f, reason);
     }
@@ -109,7 +109,7 @@ int h2c_frame_decode_priority_update(const h2c_frame_header *hd, const uint8_t *
     return H2C_FRAME_EV_FRAME;
 }
 
-int h2c_frame_origin_next(const h2c_frame *f, size_t *pos, h2c_frame_view *origin)
+int h2c_frame_origin_next(const h2c_frame *f, size_t *pos, h2c_view *origin)
 {
     if (!f || !pos || !origin || f->hd.type != H2C_FRAME_TYPE_ORIGIN)
         return 0;

@@ -58,21 +58,21 @@ static inline uint8_t *h2c_frame_put32(uint8_t *p, uint32_t v)
 /* ---- allocator (alloc.c) ----------------------------------------------- */
 
 /* Copy *a, or the libc allocator when a is NULL, into *dst. */
-void h2c_frame_alloc_init(h2c_frame_allocator *dst, const h2c_frame_allocator *a);
+void h2c_frame_alloc_init(h2c_allocator *dst, const h2c_allocator *a);
 
 /*
  * Allocate and zero a context of size octets through *user (libc if NULL);
  * on success the resolved allocator is stored in *al, which must be inside
  * the context or outlive it.
  */
-void *h2c_frame_ctx_new(h2c_frame_allocator *al, const h2c_frame_allocator *user, size_t size);
+void *h2c_frame_ctx_new(h2c_allocator *al, const h2c_allocator *user, size_t size);
 
-static inline void *h2c_frame_alloc(const h2c_frame_allocator *a, size_t n)
+static inline void *h2c_frame_alloc(const h2c_allocator *a, size_t n)
 {
     return a->alloc(a->opaque, n);
 }
 
-static inline void h2c_frame_free(const h2c_frame_allocator *a, void *p)
+static inline void h2c_frame_free(const h2c_allocator *a, void *p)
 {
     if (p)
         a->free(a->opaque, p);
@@ -86,11 +86,11 @@ static inline void h2c_frame_free(const h2c_frame_allocator *a, void *p)
  * relative to frame_off.  The HTTP/2 code comes from the status unless
  * h2 is not (uint32_t)-1.  Returns status.
  */
-int h2c_frame_error_set(h2c_frame_error *err, int status, int scope, uint32_t h2,
+int h2c_frame_error_set(h2c_error *err, int status, int scope, uint32_t h2,
                         const h2c_frame_header *hd, uint64_t frame_off, uint64_t where,
                         const char *reason);
 
-/* h2c_frame_strerror(H2C_FRAME_OK), the same pointer, without the lookup. */
+/* h2c_strerror(H2C_OK), the same pointer, without the lookup. */
 extern const char h2c_frame_reason_ok[];
 
 /* Use the status's own HTTP/2 code in h2c_frame_error_set(). */
@@ -108,11 +108,11 @@ typedef struct h2c_frame_limits {
 
 /*
  * Layer 1: check a frame header before its payload is read.  Returns
- * H2C_FRAME_OK, H2C_FRAME_EV_STREAM_ERROR (payload to be skipped) or a
+ * H2C_OK, H2C_FRAME_EV_STREAM_ERROR (payload to be skipped) or a
  * negative connection error, filling *err for the last two.
  */
 int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *lim,
-                           uint64_t frame_off, h2c_frame_error *err);
+                           uint64_t frame_off, h2c_error *err);
 
 /*
  * Layer 2: decode and check a payload of hd->length octets whose header
@@ -122,20 +122,20 @@ int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *l
  */
 int h2c_frame_decode_payload(const h2c_frame_header *hd, const uint8_t *payload,
                              const h2c_frame_limits *lim, uint64_t frame_off, h2c_frame *f,
-                             h2c_frame_error *err);
+                             h2c_error *err);
 
 /* Extension frames (extension.c), same contract as h2c_frame_decode_payload. */
 int h2c_frame_decode_altsvc(const h2c_frame_header *hd, const uint8_t *payload, uint64_t frame_off,
-                            h2c_frame *f, h2c_frame_error *err);
+                            h2c_frame *f, h2c_error *err);
 int h2c_frame_decode_origin(const h2c_frame_header *hd, const uint8_t *payload, uint64_t frame_off,
-                            h2c_frame *f, h2c_frame_error *err);
+                            h2c_frame *f, h2c_error *err);
 int h2c_frame_decode_priority_update(const h2c_frame_header *hd, const uint8_t *payload,
                                      const h2c_frame_limits *lim, uint64_t frame_off, h2c_frame *f,
-                                     h2c_frame_error *err);
+                                     h2c_error *err);
 
 /*
  * SETTINGS values (settings.c): check count entries in wire format.  Returns
- * H2C_FRAME_OK or a negative connection error with *bad_index set.
+ * H2C_OK or a negative connection error with *bad_index set.
  */
 int h2c_frame_settings_check(const uint8_t *raw, size_t count, size_t *bad_index,
                              const char **reason);

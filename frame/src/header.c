@@ -16,12 +16,12 @@ void h2c_frame_header_unpack(const uint8_t *in, h2c_frame_header *hd)
 int h2c_frame_header_pack(const h2c_frame_header *hd, uint8_t *out)
 {
     if (hd->length > H2C_FRAME_MAX_FRAME_SIZE_MAX || hd->stream_id > H2C_FRAME_MAX_31BIT)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     h2c_frame_put24(out, hd->length);
     out[3] = hd->type;
     out[4] = hd->flags;
     h2c_frame_put32(out + 5, hd->stream_id);
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 /* Header octets the checks point at, for error offsets. */
@@ -49,18 +49,18 @@ static int stream_rule(uint8_t type)
     }
 }
 
-static int conn(h2c_frame_error *err, int status, const h2c_frame_header *hd, uint64_t off,
+static int conn(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                 uint64_t where, const char *reason)
 {
-    return h2c_frame_error_set(err, status, H2C_FRAME_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
+    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
                                hd, off, where, reason);
 }
 
 /* A stream error: reported, the payload skipped, parsing goes on. */
-static int stream(h2c_frame_error *err, int status, const h2c_frame_header *hd, uint64_t off,
+static int stream(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                   uint64_t where, const char *reason)
 {
-    h2c_frame_error_set(err, status, H2C_FRAME_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off,
+    h2c_frame_error_set(err, status, H2C_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off,
                         where, reason);
     return H2C_FRAME_EV_STREAM_ERROR;
 }
@@ -83,7 +83,7 @@ static uint32_t min_length(const h2c_frame_header *hd)
 }
 
 int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *lim,
-                           uint64_t off, h2c_frame_error *err)
+                           uint64_t off, h2c_error *err)
 {
     /* 3.4: the preface is followed by a SETTINGS frame. */
     if (lim->settings_first &&
@@ -168,5 +168,5 @@ int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *l
     default:
         break;
     }
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }

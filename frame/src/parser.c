@@ -13,7 +13,7 @@
 #define KEEP_BUFFER H2C_FRAME_MAX_FRAME_SIZE_MIN
 
 struct h2c_frame_parser {
-    h2c_frame_allocator al;
+    h2c_allocator al;
     h2c_frame_parser_options opt; /* allocator pointer cleared: al is the copy */
     h2c_frame_limits lim;
     h2c_frame_parser_state state;
@@ -27,7 +27,7 @@ struct h2c_frame_parser {
     size_t cap;
     size_t have;           /* payload octets in buf */
     uint64_t skip;         /* SKIP: payload octets left to discard */
-    h2c_frame_error err;   /* sticky error (state ERROR) */
+    h2c_error err;   /* sticky error (state ERROR) */
     h2c_frame_parser_stats stats;
 };
 
@@ -45,7 +45,7 @@ static int frame_size_ok(uint32_t v)
     return v >= H2C_FRAME_MAX_FRAME_SIZE_MIN && v <= H2C_FRAME_MAX_FRAME_SIZE_MAX;
 }
 
-static void clear_error(h2c_frame_error *e)
+static void clear_error(h2c_error *e)
 {
     memset(e, 0, sizeof *e);
     e->reason = h2c_frame_reason_ok;
@@ -55,7 +55,7 @@ int h2c_frame_parser_new(h2c_frame_parser **out, const h2c_frame_parser_options 
 {
     h2c_frame_parser_options def;
     if (!out)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     *out = NULL;
     if (!opt) {
         h2c_frame_parser_options_init(&def);
@@ -63,17 +63,17 @@ int h2c_frame_parser_new(h2c_frame_parser **out, const h2c_frame_parser_options 
     }
     if (!frame_size_ok(opt->max_frame_size) || opt->max_settings == 0 ||
         opt->preface < H2C_FRAME_PREFACE_NONE || opt->preface > H2C_FRAME_PREFACE_AUTO)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
-    h2c_frame_allocator al;
+        return H2C_E_INVALID_ARGUMENT;
+    h2c_allocator al;
     h2c_frame_parser *p = h2c_frame_ctx_new(&al, opt->allocator, sizeof *p);
     if (!p)
-        return H2C_FRAME_E_NOMEM;
+        return H2C_E_NOMEM;
     p->al = al;
     p->opt = *opt;
     p->opt.allocator = NULL;
     h2c_frame_parser_reset(p);
     *out = p;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 void h2c_frame_parser_free(h2c_frame_parser *p)
@@ -112,13 +112,13 @@ void h2c_frame_parser_reset(h2c_frame_parser *p)
 int h2c_frame_parser_set_max_frame_size(h2c_frame_parser *p, uint32_t size)
 {
     if (!p)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (p->state == H2C_FRAME_PS_ERROR)
         return p->err.status;
     if (!frame_size_ok(size))
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     p->lim.max_frame_size = size;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 /* Make a connection error sticky and report it. */
@@ -167,10 +167,10 @@ static int count_empty(h2c_frame_parser *p, const h2c_frame *f)
     if (empty && p->opt.max_empty_frames &&
         p->stats.empty_data + p->stats.empty_headers + p->stats.empty_continuation >
             p->opt.max_empty_frames)
-        return h2c_frame_error_set(&p->err, H2C_FRAME_E_EMPTY_FRAMES, H2C_FRAME_SCOPE_CONNECTION,
+        return h2c_frame_error_set(&p->err, H2C_FRAME_E_EMPTY_FRAMES, H2C_SCOPE_CONNECTION,
                                    H2C_FRAME_H2_FROM_STATUS, &f->hd, f->offset, 0,
                                    "more empty frames than max_empty_frames");
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 /* Decode a complete payload and turn the result into the push return. */
@@ -206,7 +206,7 @@ static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *i
     count_header(p);
     int rc = h2c_frame_check_header(&p->hd, &p->lim, p->frame_off, &p->err);
     p->lim.settings_first = 0;
-    if (rc != H2C_FRAME_OK) { /* for errors: the rest of the frame stays unread */
+    if (rc != H2C_OK) { /* for errors: the rest of the frame stays unread */
         ev->frame.hd = p->hd;
         ev->frame.offset = p->frame_off;
     }
@@ -230,7 +230,7 @@ static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *i
     ev->frame.hd = p->hd;
     ev->frame.offset = p->frame_off;
     p->state = H2C_FRAME_PS_PAYLOAD;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 /* Gather payload octets; returns an event once the payload is complete. */
@@ -248,7 +248,7 @@ static int payload_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
         p->cap = 0;
         p->buf = h2c_frame_alloc(&p->al, p->hd.length);
         if (!p->buf) {
-            h2c_frame_error_set(&p->err, H2C_FRAME_E_NOMEM, H2C_FRAME_SCOPE_LOCAL,
+            h2c_frame_error_set(&p->err, H2C_E_NOMEM, H2C_SCOPE_LOCAL,
                                 H2C_FRAME_H2_FROM_STATUS, &p->hd, p->frame_off,
                                 H2C_FRAME_HEADER_LEN + p->have, "cannot allocate the payload buffer");
             ev->frame.hd = p->hd;
@@ -262,7 +262,7 @@ static int payload_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
     p->have += n;
     *pos += n;
     if (p->have < p->hd.length)
-        return H2C_FRAME_OK;
+        return H2C_OK;
     return deliver(p, p->buf, ev);
 }
 
@@ -273,11 +273,11 @@ static int preface_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
 {
     if (p->preface_got == 0 && p->opt.preface == H2C_FRAME_PREFACE_AUTO && in[*pos] != 'P') {
         p->state = H2C_FRAME_PS_HEADER; /* no preface: a frame starts here */
-        return H2C_FRAME_OK;
+        return H2C_OK;
     }
     while (*pos < len && p->preface_got < H2C_FRAME_CLIENT_PREFACE_LEN) {
         if (in[*pos] != preface[p->preface_got]) {
-            h2c_frame_error_set(&p->err, H2C_FRAME_E_PREFACE, H2C_FRAME_SCOPE_CONNECTION,
+            h2c_frame_error_set(&p->err, H2C_FRAME_E_PREFACE, H2C_SCOPE_CONNECTION,
                                 H2C_FRAME_H2_FROM_STATUS, NULL, 0, base + *pos,
                                 "input does not start with the client connection preface");
             return fail(p, ev);
@@ -286,7 +286,7 @@ static int preface_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
         (*pos)++;
     }
     if (p->preface_got < H2C_FRAME_CLIENT_PREFACE_LEN)
-        return H2C_FRAME_OK;
+        return H2C_OK;
     p->state = H2C_FRAME_PS_HEADER;
     p->lim.settings_first = 1;
     return H2C_FRAME_EV_PREFACE;
@@ -305,7 +305,7 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     if (consumed)
         *consumed = 0;
     if (!p || !consumed || !ev || (!in && len))
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     clear_event(ev);
     if (p->state == H2C_FRAME_PS_ERROR) {
         ev->error = p->err;
@@ -321,8 +321,8 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     /* Offsets: in[pos] is at connection offset base + pos throughout. */
     const uint64_t base = p->offset;
     size_t pos = 0;
-    int rc = H2C_FRAME_OK;
-    while (pos < len && rc == H2C_FRAME_OK) {
+    int rc = H2C_OK;
+    while (pos < len && rc == H2C_OK) {
         switch (p->state) {
         case H2C_FRAME_PS_PREFACE:
             rc = preface_step(p, in, len, &pos, base, ev);
@@ -371,21 +371,21 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     return rc;
 }
 
-int h2c_frame_parser_finish(h2c_frame_parser *p, h2c_frame_error *err)
+int h2c_frame_parser_finish(h2c_frame_parser *p, h2c_error *err)
 {
-    h2c_frame_error local;
+    h2c_error local;
     if (!err)
         err = &local;
     clear_error(err);
     if (!p)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (p->state == H2C_FRAME_PS_ERROR) {
         *err = p->err;
         return p->err.status;
     }
     uint64_t missing = h2c_frame_parser_missing(p);
     if (missing == 0)
-        return H2C_FRAME_OK;
+        return H2C_OK;
     const h2c_frame_header *hd = NULL;
     const char *reason = "input ended inside a frame header";
     if (p->state == H2C_FRAME_PS_PREFACE) {
@@ -394,7 +394,7 @@ int h2c_frame_parser_finish(h2c_frame_parser *p, h2c_frame_error *err)
         hd = &p->hd;
         reason = "input ended inside a frame payload";
     }
-    return h2c_frame_error_set(err, H2C_FRAME_E_TRUNCATED, H2C_FRAME_SCOPE_LOCAL,
+    return h2c_frame_error_set(err, H2C_FRAME_E_TRUNCATED, H2C_SCOPE_LOCAL,
                                H2C_FRAME_H2_FROM_STATUS, hd,
                                p->state == H2C_FRAME_PS_PREFACE ? 0 : p->frame_off,
                                p->offset - (p->state == H2C_FRAME_PS_PREFACE ? 0 : p->frame_off),
@@ -424,10 +424,10 @@ h2c_frame_parser_state h2c_frame_parser_state_get(const h2c_frame_parser *p)
     return p ? p->state : H2C_FRAME_PS_ERROR;
 }
 
-int h2c_frame_parser_error(const h2c_frame_parser *p, h2c_frame_error *err)
+int h2c_frame_parser_error(const h2c_frame_parser *p, h2c_error *err)
 {
     if (!p || !err)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (p->state == H2C_FRAME_PS_ERROR) {
         *err = p->err;
     } else {

@@ -35,7 +35,7 @@ static int known_type(uint8_t type)
            type == H2C_FRAME_TYPE_PRIORITY_UPDATE;
 }
 
-static int view_ok(h2c_frame_view v)
+static int view_ok(h2c_view v)
 {
     return v.ptr || v.len == 0;
 }
@@ -111,7 +111,7 @@ static size_t payload_len(const h2c_frame *f)
         if (!f->u.origin.list)
             return view_ok(f->u.origin.raw) && add(&n, f->u.origin.raw.len) ? n : bad;
         for (size_t i = 0; i < f->u.origin.count; i++) {
-            h2c_frame_view o = f->u.origin.list[i];
+            h2c_view o = f->u.origin.list[i];
             if (o.len > 0xffff || !view_ok(o) || !add(&n, 2 + o.len))
                 return bad;
         }
@@ -135,7 +135,7 @@ size_t h2c_frame_serialize_bound(const h2c_frame *f)
     return n == (size_t)-1 ? 0 : H2C_FRAME_HEADER_LEN + n;
 }
 
-static uint8_t *put_view(uint8_t *p, h2c_frame_view v)
+static uint8_t *put_view(uint8_t *p, h2c_view v)
 {
     if (v.len)
         memcpy(p, v.ptr, v.len);
@@ -210,13 +210,13 @@ int h2c_frame_serialize(const h2c_frame *f, uint8_t *out, size_t cap, size_t *wr
     if (written)
         *written = 0;
     if (!f || !written || (!out && cap))
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     size_t total = h2c_frame_serialize_bound(f);
     if (total == 0)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (cap < total) {
         *written = total;
-        return H2C_FRAME_E_BUFFER_TOO_SMALL;
+        return H2C_E_BUFFER_TOO_SMALL;
     }
     h2c_frame_header hd = f->hd;
     hd.length = (uint32_t)(total - H2C_FRAME_HEADER_LEN);
@@ -234,19 +234,19 @@ int h2c_frame_serialize(const h2c_frame *f, uint8_t *out, size_t cap, size_t *wr
     if (pad > 1)
         memset(p, 0, pad - 1);
     *written = total;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 /* ---- field blocks ------------------------------------------------------ */
 
 typedef struct split {
     h2c_frame first;  /* the HEADERS / PUSH_PROMISE with its share of the block */
-    h2c_frame_view rest;
+    h2c_view rest;
     size_t conts;     /* CONTINUATION frames */
     size_t total;     /* octets of all frames */
 } split;
 
-static h2c_frame_view *fragment_of(h2c_frame *f)
+static h2c_view *fragment_of(h2c_frame *f)
 {
     return f->hd.type == H2C_FRAME_TYPE_HEADERS ? &f->u.headers.fragment
                                                 : &f->u.push_promise.fragment;
@@ -259,8 +259,8 @@ static int plan(const h2c_frame *first, uint32_t max, split *s)
         (first->hd.type != H2C_FRAME_TYPE_HEADERS && first->hd.type != H2C_FRAME_TYPE_PUSH_PROMISE))
         return 0;
     s->first = *first;
-    h2c_frame_view *frag = fragment_of(&s->first);
-    h2c_frame_view block = *frag;
+    h2c_view *frag = fragment_of(&s->first);
+    h2c_view block = *frag;
     if (!view_ok(block))
         return 0;
     frag->len = 0;
@@ -297,10 +297,10 @@ int h2c_frame_serialize_header_block(const h2c_frame *first, uint32_t max_frame_
     if (written)
         *written = 0;
     if (!written || (!out && cap) || !plan(first, max_frame_size, &s))
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (cap < s.total) {
         *written = s.total;
-        return H2C_FRAME_E_BUFFER_TOO_SMALL;
+        return H2C_E_BUFFER_TOO_SMALL;
     }
     size_t n = 0, w;
     int rc = h2c_frame_serialize(&s.first, out, cap, &w);
@@ -323,5 +323,5 @@ int h2c_frame_serialize_header_block(const h2c_frame *first, uint32_t max_frame_
         s.rest.len -= take;
     }
     *written = n;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }

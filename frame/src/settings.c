@@ -7,7 +7,7 @@ int h2c_frame_settings_check(const uint8_t *raw, size_t count, size_t *bad_index
     for (size_t i = 0; i < count; i++) {
         uint32_t id = h2c_frame_get16(raw + 6 * i);
         uint32_t v = h2c_frame_get32(raw + 6 * i + 2);
-        int rc = H2C_FRAME_OK;
+        int rc = H2C_OK;
         switch (id) {
         case H2C_FRAME_SETTINGS_ENABLE_PUSH:
             if (v > 1) {
@@ -47,21 +47,21 @@ int h2c_frame_settings_check(const uint8_t *raw, size_t count, size_t *bad_index
             return rc;
         }
     }
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }
 
 int h2c_frame_settings_get(const h2c_frame *f, size_t i, h2c_frame_setting *out)
 {
     if (!f || !out || f->hd.type != H2C_FRAME_TYPE_SETTINGS || i >= f->u.settings.count)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (f->u.settings.list) {
         *out = f->u.settings.list[i];
-        return H2C_FRAME_OK;
+        return H2C_OK;
     }
     if (f->u.settings.raw.len / 6 <= i)
-        return H2C_FRAME_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     const uint8_t *p = f->u.settings.raw.ptr + 6 * i;
     out->id = (uint16_t)h2c_frame_get16(p);
     out->value = h2c_frame_get32(p + 2);
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }

@@ -30,6 +30,15 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # --------------------------------------------------------------------------
 # 1. Libraries.
+# <h2codec/version.h> from its template, with the version of CMakeLists.txt.
+gen=$WORK/h2codec-gen
+mkdir -p "$gen/h2codec"
+ver=$(sed -nE 's/^project\(h2codec VERSION ([0-9]+\.[0-9]+\.[0-9]+).*/\1/p' CMakeLists.txt)
+IFS=. read -r vmaj vmin vpat <<<"$ver"
+sed -e "s/@PROJECT_VERSION@/$ver/; s/@PROJECT_VERSION_MAJOR@/$vmaj/; s/@PROJECT_VERSION_MINOR@/$vmin/" \
+    -e "s/@PROJECT_VERSION_PATCH@/$vpat/" common/include/h2codec/version.h.in >"$gen/h2codec/version.h"
+includes="-Icommon/include -I$gen -Ihpack/include -Iframe/include -Iconn/include"
+
 build_lib() { # build_lib NAME -> $WORK/h2codec-lib/libh2codec-NAME.a
     local name=$1 objdir=$WORK/h2codec-lib/$1 srcs objs="" s o
     mkdir -p "$objdir"
@@ -39,17 +48,14 @@ build_lib() { # build_lib NAME -> $WORK/h2codec-lib/libh2codec-NAME.a
         o=$objdir/$(basename "${s%.c}").o
         # shellcheck disable=SC2086
         $CC $CFLAGS -std=c11 -fvisibility=hidden -DH2C_BUILDING_LIBRARY \
-            -I"$name/include" -I"$name/src" -c "$name/$s" -o "$o"
+            $includes -I"$name/src" -c "$name/$s" -o "$o"
         objs="$objs $o"
     done
     rm -f "$WORK/h2codec-lib/libh2codec-$name.a"
     # shellcheck disable=SC2086
     ar rcs "$WORK/h2codec-lib/libh2codec-$name.a" $objs
 }
-build_lib hpack
-build_lib frame
-lib_hpack=$WORK/h2codec-lib/libh2codec-hpack.a
-lib_frame=$WORK/h2codec-lib/libh2codec-frame.a
+for lib in common hpack frame conn; do build_lib $lib; done
 
 # --------------------------------------------------------------------------
 # 2. nghttp2.
@@ -108,14 +114,14 @@ while read -r name libs extra needs_ngh; do
     for src in "$name.c" fuzz_util.c ${extra//,/ }; do
         o=$objdir/${src%.c}.o
         # shellcheck disable=SC2086
-        $CC $CFLAGS -std=c11 -Ihpack/include -Iframe/include $cflags_t -c "fuzz/$src" -o "$o"
+        $CC $CFLAGS -std=c11 $includes $cflags_t -c "fuzz/$src" -o "$o"
         objs="$objs $o"
     done
     archives=""
-    for lib in ${libs//,/ }; do
-        case "$lib" in
-            hpack) archives="$archives $lib_hpack" ;;
-            frame) archives="$archives $lib_frame" ;;
+    # Dependents before what they depend on: conn, frame, hpack, common.
+    for lib in conn frame hpack common; do
+        case ",$libs,common," in
+            *",$lib,"*) archives="$archives $WORK/h2codec-lib/libh2codec-$lib.a" ;;
         esac
     done
     [ "$needs_ngh" = yes ] && archives="$archives $ngh_libs"

@@ -57,7 +57,7 @@ enum name_src {
 #define PLACEHOLDER_CAP 32
 
 struct h2c_hpack_decoder {
-    h2c_hpack_allocator alloc;
+    h2c_allocator alloc;
     size_t max_list_size;
     size_t max_string_len;
     uint32_t max_fields;
@@ -135,7 +135,7 @@ static void begin_block(h2c_hpack_decoder *dec)
 int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_options *opt)
 {
     if (!out)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     *out = NULL;
     h2c_hpack_decoder_options def;
     if (!opt) {
@@ -143,12 +143,12 @@ int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_optio
         opt = &def;
     }
     if (opt->max_list_size == 0 || opt->max_string_len == 0 || opt->max_fields == 0)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
-    h2c_hpack_allocator a;
+        return H2C_E_INVALID_ARGUMENT;
+    h2c_allocator a;
     h2c_alloc_init(&a, opt->allocator);
     h2c_hpack_decoder *dec = h2c_alloc(&a, sizeof *dec);
     if (!dec)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     memset(dec, 0, sizeof *dec);
     dec->alloc = a;
     dec->max_list_size = opt->max_list_size;
@@ -162,14 +162,14 @@ int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_optio
     h2c_dyn_init(&dec->table, opt->max_table_size);
     begin_block(dec);
     *out = dec;
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 void h2c_hpack_decoder_free(h2c_hpack_decoder *dec)
 {
     if (!dec)
         return;
-    h2c_hpack_allocator a = dec->alloc;
+    h2c_allocator a = dec->alloc;
     h2c_dyn_free(&dec->table, &a);
     h2c_free(&a, dec->scratch);
     h2c_free(&a, dec);
@@ -257,7 +257,7 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need, size_t floor)
     }
     uint8_t *p = h2c_alloc(&dec->alloc, cap);
     if (!p)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     if (dec->scratch_keep && dec->scratch)
         memcpy(p, dec->scratch, dec->scratch_keep);
     h2c_free(&dec->alloc, dec->scratch);
@@ -335,10 +335,10 @@ static int over_list(const h2c_hpack_decoder *dec, size_t name_len, size_t value
 static void emit(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
                  size_t name_len, const uint8_t *value, size_t value_len)
 {
-    f->name = (const char *)name;
-    f->name_len = name_len;
-    f->value = (const char *)value;
-    f->value_len = value_len;
+    f->name.ptr = (const uint8_t *)name;
+    f->name.len = name_len;
+    f->value.ptr = (const uint8_t *)value;
+    f->value.len = value_len;
     f->indexing = dec->indexing;
     f->flags = dec->flags;
     f->reserved = 0;
@@ -513,7 +513,7 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
         dec->scratch_keep = dec->str_out ? base + dec->str_out
                             : (base && dec->name_src == NAME_SCRATCH) ? base : 0;
         if (scratch_reserve(dec, phys, SCRATCH_PIECE_MIN) < 0)
-            return H2C_HPACK_E_NOMEM;
+            return H2C_E_NOMEM;
         dec->str_cap = dec->scratch_cap - base < hard ? dec->scratch_cap - base : hard;
     }
     return 0;
@@ -579,7 +579,7 @@ static int string_data(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
             return r;
     } else {
         if (grow_for_piece(dec, base, n) < 0)
-            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+            return fail(dec, H2C_E_NOMEM, off_of(dec, p));
         if (dec->str_huff) {
             int r = huff_piece(dec, base, p, n);
             if (r < 0)
@@ -682,10 +682,13 @@ static inline int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len
     return 1;
 }
 
+/* fast_huff(): not a status (H2C_E_NOMEM is -1), so the two stay apart. */
+#define FAST_GIVE_UP (-1000)
+
 /*
  * Huffman-decode a whole string into scratch at base.  Returns its length,
- * -1 to leave it to the state machine (bad code or padding, or possibly
- * longer than max_string_len), or H2C_HPACK_E_NOMEM.
+ * FAST_GIVE_UP to leave it to the state machine (bad code or padding, or
+ * possibly longer than max_string_len), or H2C_E_NOMEM.
  */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((always_inline))
@@ -699,11 +702,11 @@ static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uin
     if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
         base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
         ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
-        return w < 0 ? -1 : w;
+        return w < 0 ? FAST_GIVE_UP : w;
     }
     size_t most = h2c_huff_decoded_max(len);
     if (most > dec->max_string_len)
-        return -1;
+        return FAST_GIVE_UP;
     /* From a fresh state the decoder stores at most three octets past most;
      * long strings get room for lanes too. */
     size_t need = base + most + 3;
@@ -712,13 +715,13 @@ static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uin
     if (need > dec->scratch_cap) {
         dec->scratch_keep = base; /* a name decoded before */
         if (scratch_reserve(dec, need, SCRATCH_WHOLE_MIN) < 0)
-            return H2C_HPACK_E_NOMEM;
+            return H2C_E_NOMEM;
     }
     ptrdiff_t w = len >= H2C_HUFF_LANES_MIN
                       ? h2c_huff_decode_string_wide(dec->scratch + base, dec->scratch_cap - base,
                                                     s, len)
                       : h2c_huff_decode_string(dec->scratch + base, s, len);
-    return w < 0 ? -1 : w;
+    return w < 0 ? FAST_GIVE_UP : w;
 }
 
 /* Table entry idx >= 1 if it exists (no placeholders here). */
@@ -748,10 +751,10 @@ static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t
 static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p,
                        ptrdiff_t w)
 {
-    if (w != H2C_HPACK_E_NOMEM)
+    if (w != H2C_E_NOMEM)
         return 0;
     *pp = p;
-    return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+    return fail(dec, H2C_E_NOMEM, off_of(dec, p));
 }
 
 /* A field decoded by the fast path: fill *f (the caller set indexing,
@@ -759,10 +762,10 @@ static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t
 static inline int fast_done(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
                             size_t nlen, const uint8_t *value, size_t vlen)
 {
-    f->name = (const char *)name;
-    f->name_len = nlen;
-    f->value = (const char *)value;
-    f->value_len = vlen;
+    f->name.ptr = (const uint8_t *)name;
+    f->name.len = nlen;
+    f->value.ptr = (const uint8_t *)value;
+    f->value.len = vlen;
     f->reserved = 0;
     dec->fields_seen = 1;
     dec->field_count++;
@@ -790,7 +793,7 @@ static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const
 }
 
 /* Literal field (first octet 01xxxxxx or 000xxxxx).  Returns
- * H2C_HPACK_FIELD, 0, or H2C_HPACK_E_NOMEM (the decoder has failed). */
+ * H2C_HPACK_FIELD, 0, or H2C_E_NOMEM (the decoder has failed). */
 static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
                         h2c_hpack_field *f)
 {
@@ -812,7 +815,7 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     /* As in rep_start(): allocate before taking pointers into the table. */
     if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
         *pp = p;
-        return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, start));
+        return fail(dec, H2C_E_NOMEM, off_of(dec, start));
     }
     uint32_t idx = b & mask, nl = 0, vl;
     int nh = 0, vh;
@@ -884,7 +887,7 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     return fast_done(dec, f, name, nlen, value, vlen);
 }
 
-/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_HPACK_E_NOMEM
+/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_E_NOMEM
  * (the decoder has failed). */
 static inline int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
                              h2c_hpack_field *f)
@@ -930,7 +933,7 @@ static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field
         prefix = 6;
         /* Allocate now, before any pointer into the table is taken. */
         if (h2c_dyn_reserve(&dec->table, &dec->alloc) < 0)
-            return fail(dec, H2C_HPACK_E_NOMEM, off_of(dec, p));
+            return fail(dec, H2C_E_NOMEM, off_of(dec, p));
     } else {          /* 0001xxxx never indexed, 0000xxxx without indexing */
         dec->indexing = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         prefix = 4;
@@ -985,7 +988,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
         case ST_START:
         case ST_REP:
             if (*pp == end)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             dec->state = ST_REP;
             r = rep_start(dec, pp, f);
             break;
@@ -993,23 +996,23 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             if ((r = int_more(dec, pp, end, &last)) == 1)
                 r = indexed_done(dec, last, f);
             else if (r == 0)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             break;
         case ST_NAME_INDEX_MORE:
             if ((r = int_more(dec, pp, end, &last)) == 1)
                 r = name_index_done(dec, last);
             else if (r == 0)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             break;
         case ST_UPDATE_MORE:
             if ((r = int_more(dec, pp, end, &last)) == 1)
                 r = update_done(dec, last);
             else if (r == 0)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             break;
         case ST_NAME_LEN:
             if (*pp == end)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             r = length_start(dec, pp, 1);
             break;
         case ST_NAME_LEN_MORE:
@@ -1017,7 +1020,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             if ((r = int_more(dec, pp, end, &last)) == 1)
                 r = string_start(dec, last, dec->state == ST_NAME_LEN_MORE);
             else if (r == 0)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             break;
         case ST_NAME_DATA:
             r = string_data(dec, pp, end, 0);
@@ -1035,12 +1038,12 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
                 dec->state = ST_VALUE_LEN;
                 r = 0;
             } else if (r == 0) {
-                return H2C_HPACK_OK;
+                return H2C_OK;
             }
             break;
         case ST_VALUE_LEN:
             if (*pp == end)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             r = length_start(dec, pp, 0);
             break;
         case ST_VALUE_DATA:
@@ -1048,7 +1051,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             if (r == 1)
                 r = field_done(dec, *pp, f);
             else if (r == 0)
-                return H2C_HPACK_OK;
+                return H2C_OK;
             break;
         default:
             return dec->error;
@@ -1075,7 +1078,7 @@ static int spill_name(h2c_hpack_decoder *dec)
     size_t keep = dec->state == ST_VALUE_DATA && dec->str_cap ? dec->scratch_keep : 0;
     dec->scratch_keep = keep;
     if (scratch_reserve(dec, dec->name_len, SCRATCH_PIECE_MIN) < 0)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     if (dec->name_len)
         memcpy(dec->scratch, dec->name_ptr, dec->name_len);
     dec->name_src = NAME_SCRATCH;
@@ -1116,8 +1119,8 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
     dec->in = in;
     r = run(dec, &p, in + len, field);
     *consumed = (size_t)(p - in);
-    if (r == H2C_HPACK_OK && spill_name(dec) < 0)
-        r = fail(dec, H2C_HPACK_E_NOMEM, dec->block_off + *consumed);
+    if (r == H2C_OK && spill_name(dec) < 0)
+        r = fail(dec, H2C_E_NOMEM, dec->block_off + *consumed);
     dec->block_off += *consumed;
     dec->in = NULL;
     return r;
@@ -1142,7 +1145,7 @@ static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, siz
     dec->in = NULL;
     *consumed = r < 0 ? 0 : len;
     dec->block_off += *consumed;
-    return r < 0 ? r : H2C_HPACK_OK;
+    return r < 0 ? r : H2C_OK;
 }
 
 /*
@@ -1159,7 +1162,7 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
     if (!dec || !consumed || !field || (!in && len)) {
         if (consumed)
             *consumed = 0;
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     }
     if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
         dec->field_count < dec->max_fields) {
@@ -1168,20 +1171,20 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
         uint32_t idx = in[0] & 0x7fu;
         if (idx - 1u < H2C_STATIC_COUNT) {
             const h2c_static_entry *e = &h2c_static_table[idx - 1];
-            field->name = e->name;
-            field->name_len = e->name_len;
-            field->value = e->value;
-            field->value_len = e->value_len;
+            field->name.ptr = (const uint8_t *)e->name;
+            field->name.len = e->name_len;
+            field->value.ptr = (const uint8_t *)e->value;
+            field->value.len = e->value_len;
         } else {
             const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
             if (!e || idx == 0x7fu)
                 return push_general(dec, in, len, consumed, field);
-            field->name = (const char *)h2c_dyn_name(&dec->table, e);
-            field->name_len = e->name_len;
-            field->value = field->name + e->name_len;
-            field->value_len = e->value_len;
+            field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
+            field->name.len = e->name_len;
+            field->value.ptr = field->name.ptr + e->name_len;
+            field->value.len = e->value_len;
         }
-        size_t add = field->name_len + field->value_len + H2C_ENTRY_OVERHEAD;
+        size_t add = field->name.len + field->value.len + H2C_ENTRY_OVERHEAD;
         if (add <= dec->max_list_size - dec->list_size) {
             dec->list_size += add;
             field->indexing = H2C_HPACK_INDEX_YES;
@@ -1198,7 +1201,7 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
     }
     if (!len) { /* e.g. the call after a block's last field */
         *consumed = 0;
-        return dec->state == ST_ERROR ? dec->error : H2C_HPACK_OK;
+        return dec->state == ST_ERROR ? dec->error : H2C_OK;
     }
     if (dec->state == ST_NAME_DATA || dec->state == ST_VALUE_DATA)
         return push_piece(dec, in, len, consumed, field);
@@ -1208,7 +1211,7 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
 int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
 {
     if (!dec)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (dec->state == ST_ERROR)
         return dec->error;
     if (dec->state != ST_START && dec->state != ST_REP)
@@ -1216,17 +1219,17 @@ int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
     if (dec->need_update)
         return fail(dec, H2C_HPACK_E_TABLE_UPDATE_MISSING, dec->block_off);
     begin_block(dec);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec, uint32_t acked)
 {
     if (!dec)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     if (dec->state == ST_ERROR)
         return dec->error;
     if (dec->state != ST_START || dec->block_off != 0)
-        return fail(dec, H2C_HPACK_E_STATE, dec->block_off);
+        return fail(dec, H2C_E_STATE, dec->block_off);
     if (acked < dec->table.max) {
         /* The peer may be using more than it is now allowed: the next block
          * must start by shrinking to at most the lowest value set since. */
@@ -1239,7 +1242,7 @@ int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec, uint32_t acked)
     dec->acked = acked;
     if (acked < dec->table.max)
         h2c_dyn_set_max(&dec->table, acked);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec)
@@ -1263,14 +1266,20 @@ h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec
     return (h2c_hpack_decoder_state)map[dec->state];
 }
 
-int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec)
+int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec, h2c_error *err)
 {
-    return dec ? dec->error : H2C_HPACK_E_INVALID_ARGUMENT;
-}
-
-size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec)
-{
-    return dec ? dec->error_off : 0;
+    int status = dec ? dec->error : H2C_E_INVALID_ARGUMENT;
+    if (err) {
+        err->status = status;
+        err->h2_error = h2c_status_h2_error(status);
+        err->scope = status == H2C_OK               ? H2C_SCOPE_NONE
+                     : status > -100 ? H2C_SCOPE_LOCAL
+                                                    : H2C_SCOPE_CONNECTION;
+        err->stream_id = 0;
+        err->offset = dec ? dec->error_off : 0;
+        err->reason = h2c_strerror(status);
+    }
+    return status;
 }
 
 size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec)
@@ -1291,17 +1300,17 @@ size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec)
 int h2c_hpack_decoder_table_get(const h2c_hpack_decoder *dec, size_t i, h2c_hpack_field *out)
 {
     if (!dec || !out)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, i);
     if (!e)
         return H2C_HPACK_E_INDEX_RANGE;
-    out->name = (const char *)h2c_dyn_name(&dec->table, e);
-    out->name_len = e->name_len;
-    out->value = (const char *)h2c_dyn_value(&dec->table, e);
-    out->value_len = e->value_len;
+    out->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
+    out->name.len = e->name_len;
+    out->value.ptr = (const uint8_t *)h2c_dyn_value(&dec->table, e);
+    out->value.len = e->value_len;
     out->indexing = H2C_HPACK_INDEX_YES;
     out->flags = 0;
     out->reserved = 0;
     out->index = (uint32_t)(H2C_STATIC_COUNT + i);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }

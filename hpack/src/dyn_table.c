@@ -11,7 +11,7 @@ void h2c_dyn_init(h2c_dyn_table *t, size_t max)
     t->max = max;
 }
 
-void h2c_dyn_free(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+void h2c_dyn_free(h2c_dyn_table *t, const h2c_allocator *a)
 {
     h2c_free(a, t->arena);
     h2c_free(a, t->ring);
@@ -38,12 +38,12 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
 
 /* The common case, storage already large enough, is h2c_dyn_reserve()
  * inline. */
-int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_allocator *a)
 {
     if (t->max < H2C_ENTRY_OVERHEAD) /* no entry can ever be added */
         return 0;
     if (t->max > SIZE_MAX / 2)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     size_t arena_need = 2 * t->max;
     size_t ring_need = t->max / H2C_ENTRY_OVERHEAD;
     if (t->arena_cap >= arena_need && t->ring_cap >= ring_need) {
@@ -55,13 +55,13 @@ int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a)
     if (ring_need < t->ring_cap)
         ring_need = t->ring_cap;
     if (ring_need > SIZE_MAX / sizeof(h2c_dyn_entry))
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     uint8_t *arena = h2c_alloc(a, arena_need);
     h2c_dyn_entry *ring = h2c_alloc(a, ring_need * sizeof *ring);
     if (!arena || !ring) {
         h2c_free(a, arena);
         h2c_free(a, ring);
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     }
     /* Growing happens only when the maximum rises: compact the live
      * entries, oldest first, into the new memory. */

@@ -51,7 +51,7 @@ typedef struct h2c_dyn_table {
 
 /* Empty table with maximum max; allocates nothing. */
 void h2c_dyn_init(h2c_dyn_table *t, size_t max);
-void h2c_dyn_free(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+void h2c_dyn_free(h2c_dyn_table *t, const h2c_allocator *a);
 /* Drop every entry, keep the memory. */
 void h2c_dyn_clear(h2c_dyn_table *t);
 
@@ -61,11 +61,11 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 /*
  * Make sure an insertion under the current maximum needs no allocation.
  * Live entries move if the memory grows, so call it before taking pointers
- * into the table.  Returns 0 or H2C_HPACK_E_NOMEM (table unchanged).
+ * into the table.  Returns 0 or H2C_E_NOMEM (table unchanged).
  */
-int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_hpack_allocator *a);
+int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_allocator *a);
 
-static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_hpack_allocator *a)
+static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_allocator *a)
 {
     return t->max <= t->ready_max ? 0 : h2c_dyn_reserve_grow(t, a);
 }

@@ -32,7 +32,7 @@ typedef struct enc_state {
 } enc_state;
 
 struct h2c_hpack_encoder {
-    h2c_hpack_allocator alloc;
+    h2c_allocator alloc;
     uint32_t opt_max; /* options.max_table_size */
     uint32_t flags;   /* H2C_HPACK_ENC_* */
     enc_state st;
@@ -59,7 +59,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_options *opt)
 {
     if (!out)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     *out = NULL;
     h2c_hpack_encoder_options o;
     h2c_hpack_encoder_options_init(&o);
@@ -68,12 +68,12 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     if (o.max_table_size > H2C_ETAB_LIMIT_MAX || (o.flags & ~(uint32_t)H2C_HPACK_ENC_NO_HUFFMAN) ||
         o.policy_kind < H2C_HPACK_POLICY_ADAPTIVE || o.policy_kind > H2C_HPACK_POLICY_CUSTOM ||
         (o.policy_kind == H2C_HPACK_POLICY_CUSTOM && !o.policy_fn))
-        return H2C_HPACK_E_INVALID_ARGUMENT;
-    h2c_hpack_allocator a;
+        return H2C_E_INVALID_ARGUMENT;
+    h2c_allocator a;
     h2c_alloc_init(&a, o.allocator);
     h2c_hpack_encoder *enc = h2c_alloc(&a, sizeof *enc);
     if (!enc)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     /* Only what free() may read needs clearing: the state is set up below,
      * and the snapshot is written before it is ever read. */
     enc->storage = enc->saved_storage = NULL;
@@ -85,20 +85,20 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     enc->saved_storage = enc->storage ? h2c_alloc(&a, enc->storage_size) : NULL;
     if (!enc->saved_storage) {
         h2c_hpack_encoder_free(enc);
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     }
     h2c_etab_init(&enc->st.table, enc->storage, o.max_table_size);
     h2c_policy_init(&enc->st.policy, o.policy_kind, o.policy_fn, o.policy_user);
     h2c_hpack_encoder_reset(enc); /* empties the table, resets the policy */
     *out = enc;
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 void h2c_hpack_encoder_free(h2c_hpack_encoder *enc)
 {
     if (!enc)
         return;
-    h2c_hpack_allocator a = enc->alloc;
+    h2c_allocator a = enc->alloc;
     h2c_free(&a, enc->storage);
     h2c_free(&a, enc->saved_storage);
     h2c_free(&a, enc);
@@ -132,7 +132,7 @@ static void make_room(enc_state *st, uint32_t need)
 int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc, uint32_t peer_setting)
 {
     if (!enc)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     enc_state *st = &enc->st;
     uint32_t m = min_u32(peer_setting, enc->opt_max);
     /* Like nghttp2's deflater, signal after every new setting, even an
@@ -142,7 +142,7 @@ int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc, uint32_t peer_s
     st->pending = 1;
     st->table.max = m;
     make_room(st, 0);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -193,8 +193,8 @@ static uint64_t str_bound(uint64_t n, unsigned mode)
 static uint64_t field_bound(const h2c_hpack_encoder *enc, const h2c_hpack_field *f)
 {
     unsigned mode = str_mode(enc, f);
-    uint64_t name = 1 + str_bound(f->name_len, mode);
-    return (name < 5 ? 5 : name) + str_bound(f->value_len, mode);
+    uint64_t name = 1 + str_bound(f->name.len, mode);
+    return (name < 5 ? 5 : name) + str_bound(f->value.len, mode);
 }
 
 static uint64_t updates_bound(const enc_state *st)
@@ -204,8 +204,8 @@ static uint64_t updates_bound(const enc_state *st)
 
 static int field_valid(const h2c_hpack_field *f)
 {
-    return (f->name || !f->name_len) && (f->value || !f->value_len) &&
-           f->name_len <= MAX_STRING && f->value_len <= MAX_STRING &&
+    return (f->name.ptr || !f->name.len) && (f->value.ptr || !f->value.len) &&
+           f->name.len <= MAX_STRING && f->value.len <= MAX_STRING &&
            f->indexing <= H2C_HPACK_INDEX_NEVER;
 }
 
@@ -219,8 +219,8 @@ static size_t sat_add(size_t a, uint64_t b)
 static inline void prefetch_field(const h2c_hpack_field *f)
 {
 #if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(f->name);
-    __builtin_prefetch(f->value);
+    __builtin_prefetch(f->name.ptr);
+    __builtin_prefetch(f->value.ptr);
 #else
     (void)f;
 #endif
@@ -244,7 +244,7 @@ static int block_check(const h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         if (f->flags & H2C_HPACK_F_HUFFMAN)
             b += field_bound(enc, f);
         else
-            b += (uint64_t)f->name_len + f->value_len + 13;
+            b += (uint64_t)f->name.len + f->value.len + 13;
     }
     *bound = b;
     return 1;
@@ -354,44 +354,45 @@ static inline uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned 
 static int emit_indexed(out_buf *o, uint32_t index)
 {
     if (int_len_fast(7, index) > (size_t)(o->end - o->p))
-        return H2C_HPACK_E_BUFFER_TOO_SMALL;
+        return H2C_E_BUFFER_TOO_SMALL;
     o->p = int_put(o->p, 0x80, 7, index);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 static int emit_update(out_buf *o, uint32_t size)
 {
     if (h2c_int_encoded_len(5, size) > (size_t)(o->end - o->p))
-        return H2C_HPACK_E_BUFFER_TOO_SMALL;
+        return H2C_E_BUFFER_TOO_SMALL;
     o->p += h2c_int_encode(o->p, 0x20, 5, size);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
 {
     enc_state *st = &enc->st;
     h2c_etab *t = &st->table;
-    uint32_t nl = (uint32_t)f->name_len, vl = (uint32_t)f->value_len;
+    uint32_t nl = (uint32_t)f->name.len, vl = (uint32_t)f->value.len;
+    const char *name = (const char *)f->name.ptr, *value = (const char *)f->value.ptr;
     int ix = f->indexing;
 
     h2c_policy_field pf;
     pf.field = f;
-    pf.name_hash = h2c_etab_hash(f->name, nl, 0);
-    pf.hash = h2c_etab_hash(f->value, vl, pf.name_hash);
+    pf.name_hash = h2c_etab_hash(name, nl, 0);
+    pf.hash = h2c_etab_hash(value, vl, pf.name_hash);
     /* The dynamic table first: it never holds a field of the static table
      * (those are always sent as static indexes, never inserted), so a hit
      * here means there is no static match to prefer. */
     if (ix != H2C_HPACK_INDEX_NEVER && t->count) {
-        uint32_t d = h2c_etab_find(t, f->name, nl, f->value, vl, pf.hash);
+        uint32_t d = h2c_etab_find(t, name, nl, value, vl, pf.hash);
         if (d) {
             int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
-            if (rc == H2C_HPACK_OK)
+            if (rc == H2C_OK)
                 h2c_policy_hit(&st->policy, h2c_etab_get(t, d));
             return rc;
         }
     }
     uint32_t sname;
-    uint32_t sidx = h2c_static_find(f->name, nl, f->value, vl, &sname);
+    uint32_t sidx = h2c_static_find(name, nl, value, vl, &sname);
     /* A never-indexed field keeps its literal form even when it matches,
      * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
     if (sidx && ix != H2C_HPACK_INDEX_NEVER)
@@ -399,7 +400,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* A static name always encodes no longer than a dynamic one. */
     pf.name_index = sname;
     if (!sname && t->count) {
-        uint32_t d = h2c_etab_find_name(t, f->name, nl, pf.name_hash);
+        uint32_t d = h2c_etab_find_name(t, name, nl, pf.name_hash);
         if (d)
             pf.name_index = H2C_STATIC_COUNT + d;
     }
@@ -432,9 +433,9 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_emit(p, f->name, nl, mode);
+            p = str_emit(p, name, nl, mode);
         }
-        o->p = str_emit(p, f->value, vl, mode);
+        o->p = str_emit(p, value, vl, mode);
     } else {
         int nhuff = 0, vhuff;
         uint32_t nbody = 0;
@@ -442,28 +443,28 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         if (pf.name_index) {
             len = int_len_fast(prefix, pf.name_index);
         } else {
-            nbody = str_plan(f->name, nl, mode, &nhuff);
+            nbody = str_plan(name, nl, mode, &nhuff);
             len = 1 + int_len_fast(7, nbody) + nbody;
         }
-        uint32_t vbody = str_plan(f->value, vl, mode, &vhuff);
+        uint32_t vbody = str_plan(value, vl, mode, &vhuff);
         len += int_len_fast(7, vbody) + vbody;
         if (len > (size_t)(o->end - p))
-            return H2C_HPACK_E_BUFFER_TOO_SMALL;
+            return H2C_E_BUFFER_TOO_SMALL;
         if (pf.name_index) {
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_write(p, f->name, nl, nbody, nhuff);
+            p = str_write(p, name, nl, nbody, nhuff);
         }
-        o->p = str_write(p, f->value, vl, vbody, vhuff);
+        o->p = str_write(p, value, vl, vbody, vhuff);
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
         make_room(st, (uint32_t)esize);
-        h2c_etab_entry *e = h2c_etab_insert(t, f->name, nl, f->value, vl, pf.name_hash, pf.hash);
+        h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
     }
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 static void snapshot(h2c_hpack_encoder *enc)
@@ -486,10 +487,10 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
     if (written)
         *written = 0;
     if (!enc || !written || (n && !fields) || (!out && cap))
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     uint64_t bound;
     if (!block_check(enc, fields, n, &bound))
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     uint8_t dummy = 0;
     out_buf o;
     o.p = out ? out : &dummy;
@@ -499,24 +500,24 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         snapshot(enc);
 
     enc_state *st = &enc->st;
-    int rc = H2C_HPACK_OK;
+    int rc = H2C_OK;
     if (st->pending) {
         /* RFC 7541 section 4.2: the smallest size first, then the final one. */
         if (st->min_max < st->table.max)
             rc = emit_update(&o, st->min_max);
-        if (rc == H2C_HPACK_OK)
+        if (rc == H2C_OK)
             rc = emit_update(&o, st->table.max);
     }
-    for (size_t i = 0; rc == H2C_HPACK_OK && i < n; i++)
+    for (size_t i = 0; rc == H2C_OK && i < n; i++)
         rc = encode_field(enc, &fields[i], &o);
-    if (rc != H2C_HPACK_OK) {
+    if (rc != H2C_OK) {
         if (guarded)
             restore(enc);
         return rc;
     }
     st->pending = 0;
     *written = (size_t)(o.p - (out ? out : &dummy));
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -535,17 +536,17 @@ size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc)
 int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i, h2c_hpack_field *out)
 {
     if (!enc || !out)
-        return H2C_HPACK_E_INVALID_ARGUMENT;
+        return H2C_E_INVALID_ARGUMENT;
     const h2c_etab *t = &enc->st.table;
     if (i < 1 || i > t->count)
         return H2C_HPACK_E_INDEX_RANGE;
     const h2c_etab_entry *e = h2c_etab_get(t, (uint32_t)i);
     memset(out, 0, sizeof *out);
-    out->name = h2c_etab_name(t, e);
-    out->name_len = e->name_len;
-    out->value = h2c_etab_value(t, e);
-    out->value_len = e->value_len;
+    out->name.ptr = (const uint8_t *)h2c_etab_name(t, e);
+    out->name.len = e->name_len;
+    out->value.ptr = (const uint8_t *)h2c_etab_value(t, e);
+    out->value.len = e->value_len;
     out->indexing = H2C_HPACK_INDEX_YES;
     out->index = (uint32_t)(H2C_STATIC_COUNT + i);
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }

@@ -54,7 +54,7 @@ void h2c_policy_reset(h2c_policy *p)
 
 static int name_is(const h2c_hpack_field *f, const char *lit, size_t n)
 {
-    return f->name_len == n && memcmp(f->name, lit, n) == 0;
+    return f->name.len == n && memcmp(f->name.ptr, lit, n) == 0;
 }
 
 #define NAME_IS(f, lit) name_is((f), (lit), sizeof(lit) - 1)
@@ -63,8 +63,8 @@ static int name_is(const h2c_hpack_field *f, const char *lit, size_t n)
  * attacker who can add fields to the same connection (RFC 7541 section 7.1). */
 static int sensitive(const h2c_hpack_field *f)
 {
-    switch (f->name_len) {
-    case 6: return NAME_IS(f, "cookie") && f->value_len < 20;
+    switch (f->name.len) {
+    case 6: return NAME_IS(f, "cookie") && f->value.len < 20;
     case 13: return NAME_IS(f, "authorization");
     case 19: return NAME_IS(f, "proxy-authorization");
     default: return 0;
@@ -74,7 +74,7 @@ static int sensitive(const h2c_hpack_field *f)
 /* Names whose values usually name one resource or one moment. */
 static int churning(const h2c_hpack_field *f)
 {
-    switch (f->name_len) {
+    switch (f->name.len) {
     case 3: return NAME_IS(f, "age");
     case 4: return NAME_IS(f, "etag");
     case 5: return NAME_IS(f, ":path");
@@ -166,7 +166,7 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
     const h2c_hpack_field *f = in->field;
     if (sensitive(f))
         return H2C_HPACK_INDEX_NEVER;
-    uint64_t size = (uint64_t)f->name_len + f->value_len + H2C_ETAB_OVERHEAD;
+    uint64_t size = (uint64_t)f->name.len + f->value.len + H2C_ETAB_OVERHEAD;
     if (size * 4 > (uint64_t)t->max * 3)
         return H2C_HPACK_INDEX_NO;
     h2c_policy_name *s = name_slot(p, in->name_hash, f);

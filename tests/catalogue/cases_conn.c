@@ -10,11 +10,11 @@
 
 /* Preface mode: the pipeline's default, AUTO. */
 #define C(name_, cls_, ref_) .name = name_, .cls = cls_, .ref = ref_, .layer = CAT_CONN
-#define CONN_ERR(code, src) .h2 = H2C_FRAME_H2_##code, .scope = H2C_FRAME_SCOPE_CONNECTION, \
+#define CONN_ERR(code, src) .h2 = H2C_H2_##code, .scope = H2C_SCOPE_CONNECTION, \
                             .source = src
-#define STREAM_ERR(code, src) .h2 = H2C_FRAME_H2_##code, .scope = H2C_FRAME_SCOPE_STREAM, \
+#define STREAM_ERR(code, src) .h2 = H2C_H2_##code, .scope = H2C_SCOPE_STREAM, \
                               .source = src
-#define SOFT(code) .soft_h2 = H2C_FRAME_H2_##code, .soft_scope = H2C_FRAME_SCOPE_STREAM
+#define SOFT(code) .soft_h2 = H2C_H2_##code, .soft_scope = H2C_SCOPE_STREAM
 
 /* Client preface and an empty SETTINGS. */
 #define PRE "505249202a20485454502f322e300d0a0d0a534d0d0a0d0a 000000 04 00 00000000 "

@@ -9,10 +9,10 @@
 #include "catalogue.h"
 
 #define F(name_, cls_, ref_) .name = name_, .cls = cls_, .ref = ref_, .layer = CAT_FRAMES
-#define FERR(st, code, sc) .status = H2C_FRAME_E_##st, .h2 = H2C_FRAME_H2_##code, \
-                           .scope = H2C_FRAME_SCOPE_##sc
+#define FERR(st, code, sc) .status = H2C_FRAME_E_##st, .h2 = H2C_H2_##code, \
+                           .scope = H2C_SCOPE_##sc
 #define CONNERR(st, code) FERR(st, code, CONNECTION)
-#define TRUNC .status = H2C_FRAME_E_TRUNCATED, .h2 = 0, .scope = H2C_FRAME_SCOPE_LOCAL
+#define TRUNC .status = H2C_FRAME_E_TRUNCATED, .h2 = 0, .scope = H2C_SCOPE_LOCAL
 
 #define PING " 000008 06 00 00000000 0011223344556677 "
 #define CLIENT_PREFACE " 505249202a20485454502f322e300d0a0d0a534d0d0a0d0a "
@@ -46,8 +46,8 @@ const cat_case cat_frame_cases[] = {
     { F("cont_flood_after_stream_error", "continuation-flood", "CVE-2024-27316"),
       /* a self-dependent HEADERS is a stream error but still opens its block */
       .input = "000007 01 20 00000001 00000001 10 8286 *50000(" EMPTY_CONT ")",
-      CONNERR(CONTINUATION_FLOOD, ENHANCE_YOUR_CALM), .soft_h2 = H2C_FRAME_H2_PROTOCOL_ERROR,
-      .soft_scope = H2C_FRAME_SCOPE_STREAM, .count = 34, .max_peak = SMALL },
+      CONNERR(CONTINUATION_FLOOD, ENHANCE_YOUR_CALM), .soft_h2 = H2C_H2_PROTOCOL_ERROR,
+      .soft_scope = H2C_SCOPE_STREAM, .count = 34, .max_peak = SMALL },
     { F("cont_32_ok", "continuation-flood", "CVE-2024-27316"),
       .input = OPEN_BLOCK "*31(" EMPTY_CONT ") 000000 09 04 00000001", .count = 33,
       .stat = CAT_STAT_EMPTY_CONTINUATION, .stat_value = 32 },
@@ -396,8 +396,8 @@ const cat_case cat_frame_cases[] = {
     { F("trunc_in_payload", "truncation", "RFC 9113 4.1"), .input = "000008 06 00 00000000 0011",
       TRUNC },
     { F("trunc_in_skipped_payload", "truncation", "RFC 9113 4.2"),
-      .input = "004001 00 00 00000001 6162", TRUNC, .soft_h2 = H2C_FRAME_H2_FRAME_SIZE_ERROR,
-      .soft_scope = H2C_FRAME_SCOPE_STREAM, .count = 1 },
+      .input = "004001 00 00 00000001 6162", TRUNC, .soft_h2 = H2C_H2_FRAME_SIZE_ERROR,
+      .soft_scope = H2C_SCOPE_STREAM, .count = 1 },
     { F("trunc_in_continuation", "truncation", "RFC 9113 6.10"),
       .input = OPEN_BLOCK "000003 09 04 00000001 84", TRUNC, .count = 1,
       .flags = CAT_F_OPEN_BLOCK },

@@ -6,8 +6,8 @@
  */
 #include "catalogue.h"
 
-#define HERR(st) .status = H2C_HPACK_E_##st, .h2 = H2C_FRAME_H2_COMPRESSION_ERROR, \
-                 .scope = H2C_FRAME_SCOPE_CONNECTION
+#define HERR(st) .status = H2C_HPACK_E_##st, .h2 = H2C_H2_COMPRESSION_ERROR, \
+                 .scope = H2C_SCOPE_CONNECTION
 #define H(name_, cls_, ref_) .name = name_, .cls = cls_, .ref = ref_, .layer = CAT_HPACK
 
 /* A 4000-octet value in one literal with incremental indexing: name "x",

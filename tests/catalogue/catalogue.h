@@ -83,7 +83,7 @@ typedef struct cat_case {
      */
     int status;
     uint32_t h2;        /* HTTP/2 error code to send */
-    int scope;          /* h2c_frame_scope */
+    int scope;          /* h2c_scope */
     /* A stream/ignorable error expected before a fatal one (0: not checked). */
     uint32_t soft_h2;
     int soft_scope;
@@ -162,8 +162,8 @@ void cat_wrap_blocks(const cat_input *blocks, cat_input *frames);
 
 /* Every public call on a decoder / parser / assembler in its sticky error. */
 void cat_check_sticky_decoder(h2c_hpack_decoder *dec, int status, const char *label);
-void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, const char *label);
-void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_frame_error *e,
+void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_error *e, const char *label);
+void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_error *e,
                                 const char *label);
 
 /* Distinct class labels, in catalogue order; returns how many (at most cap). */

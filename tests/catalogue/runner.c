@@ -122,7 +122,7 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
 {
     outcome_init(out);
     h2t_failalloc fa = { 0 };
-    h2c_hpack_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
     h2c_hpack_decoder_options o;
     h2c_hpack_decoder_options_init(&o);
     o.max_table_size = opt32(c->o.table_size, o.max_table_size);
@@ -135,9 +135,9 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
     o.lenient = c->o.lenient;
     o.allocator = &al;
     h2c_hpack_decoder *dec = NULL;
-    ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &o), H2C_HPACK_OK);
+    ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &o), H2C_OK);
 
-    int rc = H2C_HPACK_OK;
+    int rc = H2C_OK;
     if (c->flags & CAT_F_SETMAX)
         rc = h2c_hpack_decoder_set_max_table_size(dec, opt32(c->o.set_max, 0));
     size_t start = 0, fail_block = 0;
@@ -158,11 +158,11 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
                 if (rc != H2C_HPACK_FIELD)
                     break;
                 out->count++;
-                REQUIRE(f.name && f.value, "%s: field with a NULL view", c->name);
-                touch(f.name, f.name_len);
-                touch(f.value, f.value_len);
+                REQUIRE(f.name.ptr && f.value.ptr, "%s: field with a NULL view", c->name);
+                touch(f.name.ptr, f.name.len);
+                touch(f.value.ptr, f.value.len);
             }
-            if (rc == H2C_HPACK_OK)
+            if (rc == H2C_OK)
                 REQUIRE(off == n, "%s: OK without consuming the input", c->name);
         }
         feeder_free(&fd);
@@ -174,9 +174,9 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
     out->peak = fa.peak_bytes;
     if (rc < 0) {
         out->status = rc;
-        out->h2 = h2c_hpack_h2_error(rc);
-        out->scope = rc == H2C_HPACK_E_NOMEM ? H2C_FRAME_SCOPE_LOCAL : H2C_FRAME_SCOPE_CONNECTION;
-        out->err_offset = fail_block + h2c_hpack_decoder_error_offset(dec);
+        out->h2 = h2c_status_h2_error(rc);
+        out->scope = rc == H2C_E_NOMEM ? H2C_SCOPE_LOCAL : H2C_SCOPE_CONNECTION;
+        out->err_offset = fail_block + h2t_hpack_error_offset(dec);
         char label[160];
         snprintf(label, sizeof label, "%s [%s] (HPACK, %s)", c->name, c->cls, feed_name(feed));
         cat_check_sticky_decoder(dec, rc, label);
@@ -188,11 +188,11 @@ void cat_run_hpack(const cat_case *c, const cat_input *in, cat_feed feed, cat_ou
 void cat_check_sticky_decoder(h2c_hpack_decoder *dec, int status, const char *label)
 {
     static const uint8_t more[] = { 0x82, 0x40, 0x01, 'a', 0x01, 'b' };
-    size_t used = 99, off = h2c_hpack_decoder_error_offset(dec);
+    size_t used = 99, off = h2t_hpack_error_offset(dec);
     h2c_hpack_field f;
-    ck_assert_msg(h2c_hpack_decoder_error(dec) == status, "%s: error() is %s, not %s", label,
-                  h2c_hpack_status_name(h2c_hpack_decoder_error(dec)),
-                  h2c_hpack_status_name(status));
+    ck_assert_msg(h2c_hpack_decoder_error(dec, NULL) == status, "%s: error() is %s, not %s", label,
+                  h2c_status_name(h2c_hpack_decoder_error(dec, NULL)),
+                  h2c_status_name(status));
     ck_assert_msg(h2c_hpack_decoder_state_get(dec) == H2C_HPACK_DS_ERROR, "%s: state", label);
     ck_assert_msg(h2c_hpack_decoder_push(dec, more, sizeof more, &used, &f) == status &&
                       used == 0,
@@ -200,46 +200,46 @@ void cat_check_sticky_decoder(h2c_hpack_decoder *dec, int status, const char *la
     ck_assert_int_eq(h2c_hpack_decoder_push(dec, more, 0, &used, &f), status);
     ck_assert_int_eq(h2c_hpack_decoder_push(dec, NULL, 0, &used, &f), status);
     /* Bad arguments are refused without touching the decoder. */
-    ck_assert_int_eq(h2c_hpack_decoder_push(dec, more, 1, NULL, &f), H2C_HPACK_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_hpack_decoder_push(dec, more, 1, NULL, &f), H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_hpack_decoder_push(dec, more, 1, &used, NULL),
-                     H2C_HPACK_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_hpack_decoder_push(dec, NULL, 1, &used, &f), H2C_HPACK_E_INVALID_ARGUMENT);
+                     H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_hpack_decoder_push(dec, NULL, 1, &used, &f), H2C_E_INVALID_ARGUMENT);
     ck_assert_msg(h2c_hpack_decoder_finish(dec) == status, "%s: finish after the error", label);
     ck_assert_msg(h2c_hpack_decoder_set_max_table_size(dec, 4096) == status,
                   "%s: set_max_table_size after the error", label);
     ck_assert_msg(h2c_hpack_decoder_set_max_table_size(dec, 0) == status,
                   "%s: set_max_table_size(0) after the error", label);
-    ck_assert_int_eq(h2c_hpack_decoder_error(dec), status);
-    ck_assert_uint_eq(h2c_hpack_decoder_error_offset(dec), off);
+    ck_assert_int_eq(h2c_hpack_decoder_error(dec, NULL), status);
+    ck_assert_uint_eq(h2t_hpack_error_offset(dec), off);
     ck_assert_int_eq(h2c_hpack_decoder_state_get(dec), H2C_HPACK_DS_ERROR);
     /* Read-only calls still answer. */
     size_t count = h2c_hpack_decoder_table_count(dec);
     ck_assert_uint_le(h2c_hpack_decoder_table_size(dec), h2c_hpack_decoder_table_max(dec));
     for (size_t i = 1; i <= count; i++) {
-        ck_assert_int_eq(h2c_hpack_decoder_table_get(dec, i, &f), H2C_HPACK_OK);
-        touch(f.name, f.name_len);
-        touch(f.value, f.value_len);
+        ck_assert_int_eq(h2c_hpack_decoder_table_get(dec, i, &f), H2C_OK);
+        touch(f.name.ptr, f.name.len);
+        touch(f.value.ptr, f.value.len);
     }
     ck_assert_int_eq(h2c_hpack_decoder_table_get(dec, count + 1, &f), H2C_HPACK_E_INDEX_RANGE);
-    ck_assert_ptr_nonnull(h2c_hpack_strerror(status));
-    ck_assert_ptr_nonnull(h2c_hpack_status_name(status));
-    ck_assert_ptr_nonnull(h2c_hpack_h2_error_name(status));
-    ck_assert_uint_eq(h2c_hpack_h2_error(status), status == H2C_HPACK_E_NOMEM ? 0x2u : 0x9u);
+    ck_assert_ptr_nonnull(h2c_strerror(status));
+    ck_assert_ptr_nonnull(h2c_status_name(status));
+    ck_assert_ptr_nonnull(h2c_h2_error_name(h2c_status_h2_error(status)));
+    ck_assert_uint_eq(h2c_status_h2_error(status), status == H2C_E_NOMEM ? 0x2u : 0x9u);
     /* reset() clears it: the decoder works again. */
     h2c_hpack_decoder_reset(dec);
-    ck_assert_int_eq(h2c_hpack_decoder_error(dec), H2C_HPACK_OK);
+    ck_assert_int_eq(h2c_hpack_decoder_error(dec, NULL), H2C_OK);
     ck_assert_int_eq(h2c_hpack_decoder_state_get(dec), H2C_HPACK_DS_BLOCK_START);
     ck_assert_uint_eq(h2c_hpack_decoder_table_count(dec), 0);
     ck_assert_msg(h2c_hpack_decoder_push(dec, more, 1, &used, &f) == H2C_HPACK_FIELD,
                   "%s: push after reset", label);
-    ck_assert(f.name_len == 7 && memcmp(f.name, ":method", 7) == 0);
-    ck_assert_int_eq(h2c_hpack_decoder_finish(dec), H2C_HPACK_OK);
+    ck_assert(f.name.len == 7 && memcmp(f.name.ptr, ":method", 7) == 0);
+    ck_assert_int_eq(h2c_hpack_decoder_finish(dec), H2C_OK);
 }
 
 /* ------------------------------------------------------------ frames */
 
 static void parser_opts(const cat_case *c, h2c_frame_parser_options *po,
-                        const h2c_frame_allocator *al)
+                        const h2c_allocator *al)
 {
     h2c_frame_parser_options_init(po);
     if (c->o.max_frame_size)
@@ -294,7 +294,7 @@ static void touch_frame(const h2c_frame *f)
     case H2C_FRAME_TYPE_SETTINGS:
         for (size_t i = 0; i < f->u.settings.count; i++) {
             h2c_frame_setting s;
-            REQUIRE(h2c_frame_settings_get(f, i, &s) == H2C_FRAME_OK, "settings entry %zu", i);
+            REQUIRE(h2c_frame_settings_get(f, i, &s) == H2C_OK, "settings entry %zu", i);
         }
         break;
     case H2C_FRAME_TYPE_GOAWAY:
@@ -309,7 +309,7 @@ static void touch_frame(const h2c_frame *f)
     case H2C_FRAME_TYPE_ORIGIN:
         if (!f->verbatim) {
             size_t pos = 0;
-            h2c_frame_view v;
+            h2c_view v;
             size_t n = 0;
             while (h2c_frame_origin_next(f, &pos, &v)) {
                 touch(v.ptr, v.len);
@@ -323,7 +323,7 @@ static void touch_frame(const h2c_frame *f)
     }
 }
 
-static void set_error(cat_outcome *out, const h2c_frame_error *e, int fatal)
+static void set_error(cat_outcome *out, const h2c_error *e, int fatal)
 {
     if (fatal) {
         out->status = e->status;
@@ -347,11 +347,11 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
 {
     outcome_init(out);
     h2t_failalloc fa = { 0 };
-    h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
     h2c_frame_parser_options po;
     parser_opts(c, &po, &al);
     h2c_frame_parser *p = NULL;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, &po), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &po), H2C_OK);
     h2c_frame_assembler_options ao;
     h2c_frame_assembler_options_init(&ao);
     if (c->o.max_continuations)
@@ -361,7 +361,7 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
     ao.flags = H2C_FRAME_ASSEMBLER_JOIN;
     ao.allocator = &al;
     h2c_frame_assembler *a = NULL;
-    ck_assert_int_eq(h2c_frame_assembler_new(&a, &ao), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_assembler_new(&a, &ao), H2C_OK);
 
     char label[160];
     snprintf(label, sizeof label, "%s [%s] (frames, %s)", c->name, c->cls, feed_name(feed));
@@ -377,7 +377,7 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
             int rc = h2c_frame_parser_push(p, ptr + off, n - off, &used, &ev);
             REQUIRE(used <= n - off, "%s: push consumed past its input", label);
             off += used;
-            if (rc == H2C_FRAME_OK) {
+            if (rc == H2C_OK) {
                 REQUIRE(off == n, "%s: OK without consuming the input", label);
                 break;
             }
@@ -394,8 +394,8 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
             out->count++;
             if (rc == H2C_FRAME_EV_STREAM_ERROR || rc == H2C_FRAME_EV_IGNORED) {
                 REQUIRE(ev.error.scope == (rc == H2C_FRAME_EV_STREAM_ERROR
-                                               ? H2C_FRAME_SCOPE_STREAM
-                                               : H2C_FRAME_SCOPE_IGNORABLE),
+                                               ? H2C_SCOPE_STREAM
+                                               : H2C_SCOPE_IGNORABLE),
                         "%s: event %d with scope %d", label, rc, ev.error.scope);
                 set_error(out, &ev.error, 0);
             }
@@ -404,7 +404,7 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
             h2c_frame_block blk;
             int ar = h2c_frame_assembler_push(a, &ev.frame, &blk);
             if (ar < 0) {
-                h2c_frame_error e;
+                h2c_error e;
                 ck_assert_int_eq(h2c_frame_assembler_error(a, &e), ar);
                 set_error(out, &e, 1);
                 snapshot(c, p, out);
@@ -426,10 +426,10 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
         snapshot(c, p, out);
     if (!fatal) {
         ck_assert_uint_eq(out->consumed, in->len);
-        h2c_frame_error e;
+        h2c_error e;
         int rc = h2c_frame_parser_finish(p, &e);
         if (rc == H2C_FRAME_E_TRUNCATED) {
-            ck_assert_int_eq(e.scope, H2C_FRAME_SCOPE_LOCAL);
+            ck_assert_int_eq(e.scope, H2C_SCOPE_LOCAL);
             out->missing = h2c_frame_parser_missing(p);
             ck_assert_uint_gt(out->missing, 0);
             set_error(out, &e, 1);
@@ -437,7 +437,7 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
             ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_FRAME_E_TRUNCATED);
             ck_assert_int_ne(h2c_frame_parser_state_get(p), H2C_FRAME_PS_ERROR);
         } else {
-            ck_assert_int_eq(rc, H2C_FRAME_OK);
+            ck_assert_int_eq(rc, H2C_OK);
             ck_assert_uint_eq(h2c_frame_parser_missing(p), 0);
         }
         out->open_block = h2c_frame_assembler_open_stream(a) != 0;
@@ -448,19 +448,18 @@ void cat_run_frames(const cat_case *c, const cat_input *in, cat_feed feed, cat_o
     ck_assert_int_eq(fa.live, 0);
 }
 
-static int same_error(const h2c_frame_error *a, const h2c_frame_error *b)
+static int same_error(const h2c_error *a, const h2c_error *b)
 {
     return a->status == b->status && a->h2_error == b->h2_error && a->scope == b->scope &&
-           a->stream_id == b->stream_id && a->offset == b->offset &&
-           a->frame_offset == b->frame_offset && a->hd.type == b->hd.type &&
-           a->hd.length == b->hd.length && a->reason != NULL;
+           a->stream_id == b->stream_id && a->offset == b->offset && a->reason != NULL &&
+           b->reason != NULL && strcmp(a->reason, b->reason) == 0;
 }
 
-void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, const char *label)
+void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_error *e, const char *label)
 {
     /* A valid PING: must still be refused. */
     static const uint8_t ping[] = { 0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
-    h2c_frame_error got;
+    h2c_error got;
     h2c_frame_event ev;
     size_t used = 99;
     int st = e->status;
@@ -475,8 +474,8 @@ void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, cons
     ck_assert_msg(same_error(&ev.error, e), "%s: push reports another error", label);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping, 0, &used, &ev), st);
     ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 0, &used, &ev), st);
-    ck_assert_int_eq(h2c_frame_parser_push(p, ping, 1, NULL, &ev), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_parser_push(p, ping, 1, &used, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_push(p, ping, 1, NULL, &ev), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_push(p, ping, 1, &used, NULL), H2C_E_INVALID_ARGUMENT);
     ck_assert_msg(h2c_frame_parser_finish(p, &got) == st && same_error(&got, e),
                   "%s: finish after the error", label);
     ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), st);
@@ -488,13 +487,13 @@ void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, cons
     ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->octets, octets);
     ck_assert_uint_ge(h2c_frame_parser_max_frame_size(p), H2C_FRAME_MAX_FRAME_SIZE_MIN);
     ck_assert_int_eq(h2c_frame_parser_state_get(p), H2C_FRAME_PS_ERROR);
-    ck_assert_ptr_nonnull(h2c_frame_strerror(st));
-    ck_assert_ptr_nonnull(h2c_frame_status_name(st));
-    ck_assert_ptr_nonnull(h2c_frame_h2_error_name(e->h2_error));
-    ck_assert_ptr_nonnull(h2c_frame_scope_name(e->scope));
+    ck_assert_ptr_nonnull(h2c_strerror(st));
+    ck_assert_ptr_nonnull(h2c_status_name(st));
+    ck_assert_ptr_nonnull(h2c_h2_error_name(e->h2_error));
+    ck_assert_ptr_nonnull(h2c_scope_name(e->scope));
     /* reset() clears it. */
     h2c_frame_parser_reset(p);
-    ck_assert_int_eq(h2c_frame_parser_error(p, &got), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_error(p, &got), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_offset(p), 0);
     if (h2c_frame_parser_state_get(p) == H2C_FRAME_PS_HEADER) {
         ck_assert_msg(h2c_frame_parser_push(p, ping, sizeof ping, &used, &ev) == H2C_FRAME_EV_FRAME,
@@ -504,11 +503,11 @@ void cat_check_sticky_parser(h2c_frame_parser *p, const h2c_frame_error *e, cons
     }
 }
 
-void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_frame_error *e,
+void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_error *e,
                                 const char *label)
 {
     static const uint8_t blk[] = { 0x82 };
-    h2c_frame_error got;
+    h2c_error got;
     h2c_frame_block out;
     int st = e->status;
     h2c_frame_assembler_stats before = *h2c_frame_assembler_stats_get(a);
@@ -536,14 +535,14 @@ void cat_check_sticky_assembler(h2c_frame_assembler *a, const h2c_frame_error *e
             ck_assert_uint_eq(out.block.len, 0);
         }
     }
-    ck_assert_int_eq(h2c_frame_assembler_push(a, NULL, &out), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_push(a, NULL, &out), H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_assembler_error(a, &got), st);
     ck_assert_uint_eq(h2c_frame_assembler_open_stream(a), 0);
     const h2c_frame_assembler_stats *now = h2c_frame_assembler_stats_get(a);
     ck_assert(memcmp(now, &before, sizeof before) == 0);
     /* reset() clears it. */
     h2c_frame_assembler_reset(a);
-    ck_assert_int_eq(h2c_frame_assembler_error(a, &got), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_assembler_error(a, &got), H2C_OK);
     h2c_frame f;
     h2c_frame_init(&f, H2C_FRAME_TYPE_HEADERS, H2C_FRAME_FLAG_END_HEADERS, 1);
     f.u.headers.fragment.ptr = blk;
@@ -579,7 +578,7 @@ static void conn_report_cb(void *user, const conn_report *r)
         }
         break;
     case CONN_ERROR: {
-        int fatal = r->scope == H2C_FRAME_SCOPE_CONNECTION || r->scope == H2C_FRAME_SCOPE_LOCAL;
+        int fatal = r->scope == H2C_SCOPE_CONNECTION || r->scope == H2C_SCOPE_LOCAL;
         if (fatal || (!out->scope && !out->soft_scope)) {
             out->h2 = r->h2_error;
             out->scope = r->scope;
@@ -595,8 +594,8 @@ static void conn_report_cb(void *user, const conn_report *r)
     }
     case CONN_TRUNCATED:
         out->status = H2C_FRAME_E_TRUNCATED;
-        out->h2 = H2C_FRAME_H2_NO_ERROR;
-        out->scope = H2C_FRAME_SCOPE_LOCAL;
+        out->h2 = H2C_H2_NO_ERROR;
+        out->scope = H2C_SCOPE_LOCAL;
         out->source = "frame";
         out->missing = r->missing;
         out->err_offset = r->offset;
@@ -611,8 +610,8 @@ void cat_run_conn(const cat_case *c, const cat_input *in, cat_feed feed, int val
 {
     outcome_init(out);
     h2t_failalloc fa = { 0 };
-    h2c_frame_allocator fal = { h2t_fa_alloc, h2t_fa_free, &fa };
-    h2c_hpack_allocator hal = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_allocator fal = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_allocator hal = { h2t_fa_alloc, h2t_fa_free, &fa };
     conn_opts o;
     conn_opts_init(&o);
     if (c->layer != CAT_CONN || c->o.preface) /* pipeline cases: its default, AUTO */
@@ -674,7 +673,7 @@ static void put_frame_header(cat_input *o, uint32_t len, uint8_t type, uint8_t f
 {
     uint8_t h[9];
     h2c_frame_header hd = { len, type, flags, sid };
-    ck_assert_int_eq(h2c_frame_header_pack(&hd, h), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_header_pack(&hd, h), H2C_OK);
     size_t need = o->len + 9 + len;
     if (need > o->cap) {
         size_t cap = o->cap ? o->cap : 1024;
@@ -732,20 +731,20 @@ static void expect(const cat_case *c, const cat_outcome *o, const cat_input *in,
                       c->cls, how, fn, o->status, c->status);
     ck_assert_msg(o->h2 == c->h2 && o->scope == c->scope,
                   "%s [%s] (%s, %s): %s/%s, expected %s/%s", c->name, c->cls, how, fn,
-                  h2c_frame_h2_error_name(o->h2), h2c_frame_scope_name(o->scope),
-                  h2c_frame_h2_error_name(c->h2), h2c_frame_scope_name(c->scope));
+                  h2c_h2_error_name(o->h2), h2c_scope_name(o->scope),
+                  h2c_h2_error_name(c->h2), h2c_scope_name(c->scope));
     if (c->soft_scope)
         ck_assert_msg(o->soft_h2 == c->soft_h2 && o->soft_scope == c->soft_scope,
                       "%s [%s] (%s, %s): first soft error %s/%s, expected %s/%s", c->name, c->cls,
-                      how, fn, h2c_frame_h2_error_name(o->soft_h2),
-                      h2c_frame_scope_name(o->soft_scope), h2c_frame_h2_error_name(c->soft_h2),
-                      h2c_frame_scope_name(c->soft_scope));
+                      how, fn, h2c_h2_error_name(o->soft_h2),
+                      h2c_scope_name(o->soft_scope), h2c_h2_error_name(c->soft_h2),
+                      h2c_scope_name(c->soft_scope));
     if (c->source && c->layer == CAT_CONN)
         ck_assert_msg(o->source && strcmp(o->source, c->source) == 0,
                       "%s [%s] (%s, %s): error from %s, expected %s", c->name, c->cls, how, fn,
                       o->source ? o->source : "nowhere", c->source);
     /* A pipeline reports fields per completed block: compare accepted runs only. */
-    if (c->count && (!replay || (c->layer == CAT_HPACK && c->scope == H2C_FRAME_SCOPE_NONE)))
+    if (c->count && (!replay || (c->layer == CAT_HPACK && c->scope == H2C_SCOPE_NONE)))
         ck_assert_msg(o->count == c->count, "%s [%s] (%s, %s): count %llu, expected %llu",
                       c->name, c->cls, how, fn, (unsigned long long)o->count,
                       (unsigned long long)c->count);
@@ -768,8 +767,8 @@ static void expect(const cat_case *c, const cat_outcome *o, const cat_input *in,
                       "%s [%s] (%s, %s): open block at the end: %d", c->name, c->cls, how, fn,
                       o->open_block);
     /* Stream and ignorable errors do not stop the input. */
-    if (c->layer != CAT_HPACK && c->scope != H2C_FRAME_SCOPE_CONNECTION &&
-        c->scope != H2C_FRAME_SCOPE_LOCAL)
+    if (c->layer != CAT_HPACK && c->scope != H2C_SCOPE_CONNECTION &&
+        c->scope != H2C_SCOPE_LOCAL)
         ck_assert_msg(o->consumed == in->len, "%s [%s] (%s, %s): stopped at %llu of %zu",
                       c->name, c->cls, how, fn, (unsigned long long)o->consumed, in->len);
 }

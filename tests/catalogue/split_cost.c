@@ -65,7 +65,8 @@ static size_t build_block(uint8_t *out, size_t cap, unsigned k)
         size_t vl = i >= nf - 2 ? 16384 * (size_t)k : 4 + next() % (i % 10 == 0 ? 590 : 120);
         for (size_t j = 0; j < vl; j++)
             v[j] = alpha[next() % (sizeof alpha - 1)];
-        f[i] = (h2c_hpack_field){ names[i], nl, v, vl, (uint8_t)(next() % 4), 0, 0, 0 };
+        f[i] = (h2c_hpack_field){ h2c_view_of(names[i], nl), h2c_view_of(v, vl),
+                                  (uint8_t)(next() % 4), 0, 0, 0 };
         f[i].flags = (uint8_t)(i % 3 == 0 ? H2C_HPACK_F_PLAIN : i % 3 == 1 ? H2C_HPACK_F_HUFFMAN : 0);
         v += vl;
     }
@@ -108,9 +109,9 @@ __attribute__((noinline)) unsigned long measured_hpack(h2c_hpack_decoder *dec, c
         int rc = push(dec, in + off, len - off < step ? len - off : step, &used, &f);
         off += used;
         if (rc == H2C_HPACK_FIELD) {
-            digest = digest * 31 + f.name_len * 7 + f.value_len + (unsigned char)f.value[0];
+            digest = digest * 31 + f.name.len * 7 + f.value.len + f.value.ptr[0];
             (*fields)++;
-        } else if (rc != H2C_HPACK_OK) {
+        } else if (rc != H2C_OK) {
             die("push", rc);
         }
     }

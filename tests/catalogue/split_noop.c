@@ -11,7 +11,7 @@ int split_noop_hpack_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 {
     (void)dec, (void)in, (void)field;
     *consumed = len;
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 int split_noop_frame_push(h2c_frame_parser *p, const uint8_t *in, size_t len, size_t *consumed,
@@ -19,5 +19,5 @@ int split_noop_frame_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
 {
     (void)p, (void)in, (void)ev;
     *consumed = len;
-    return H2C_FRAME_OK;
+    return H2C_OK;
 }

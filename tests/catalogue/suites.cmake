@@ -6,7 +6,7 @@ set(H2C_CATALOGUE_SOURCES ${_c}/input.c ${_c}/runner.c ${_c}/cases_hpack.c ${_c}
     ${_c}/cases_conn.c ${PROJECT_SOURCE_DIR}/tools/cli/conn.c)
 h2codec_check_suite(NAME test_catalogue TIMEOUT 120
                     SOURCES ${_c}/test_catalogue.c ${H2C_CATALOGUE_SOURCES}
-                    LIBS h2codec_hpack_obj h2codec_frame_obj)
+                    LIBS h2codec_hpack_obj h2codec_frame_obj h2codec_conn_obj h2codec_common_obj)
 target_include_directories(test_catalogue PRIVATE ${_c} ${PROJECT_SOURCE_DIR}/tools/cli)
 
 # Quadratic work on split input (CVE-2022-41723 class): instructions of a
@@ -15,7 +15,7 @@ target_include_directories(test_catalogue PRIVATE ${_c} ${PROJECT_SOURCE_DIR}/to
 # registered in plain builds only (tools/test: its plain phase, label
 # split_cost).  The driver is built everywhere so it stays -Werror clean.
 add_executable(split_cost ${_c}/split_cost.c ${_c}/split_noop.c)
-target_link_libraries(split_cost PRIVATE h2codec_hpack_obj h2codec_frame_obj)
+target_link_libraries(split_cost PRIVATE h2codec_hpack_obj h2codec_frame_obj h2codec_conn_obj h2codec_common_obj)
 h2codec_target_defaults(split_cost)
 find_program(H2C_VALGRIND valgrind)
 if(H2C_VALGRIND AND NOT H2CODEC_SANITIZE)

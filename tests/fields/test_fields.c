@@ -15,9 +15,8 @@ static int run(h2c_fields_kind kind, uint32_t lenient, const kv *f, size_t n)
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, kind, lenient);
     for (size_t i = 0; i < n; i++) {
-        int rc = h2c_fields_validator_push(&v, f[i].name, strlen(f[i].name), f[i].value,
-                                           strlen(f[i].value));
-        if (rc != H2C_FIELDS_OK)
+        int rc = h2c_fields_validator_push(&v, h2c_view_of(f[i].name, strlen(f[i].name)), h2c_view_of(f[i].value, strlen(f[i].value)));
+        if (rc != H2C_OK)
             return rc;
     }
     return h2c_fields_validator_finish(&v);
@@ -36,7 +35,10 @@ START_TEST(valid_request_response_trailers)
     ck_assert_int_eq(RUN(H2C_FIELDS_AUTO, 0, GET), 0);
     ck_assert_int_eq(RUN(H2C_FIELDS_AUTO, 0, {":status", "404"}), 0);
     ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "OPTIONS"}, {":scheme", "https"},
-                         {":path", "*"}), 0);
+                         {":path", "*"}, {":authority", "a.example"}), 0);
+    /* An http(s) request names its authority with :authority or Host (8.3.1). */
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
+                         {":path", "/"}, {"host", "a.example"}), 0);
     ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "foo"},
                          {":path", ""}), 0); /* empty path only matters for http(s) */
     ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, GET, {"x", ""}), 0); /* empty value is fine */
@@ -61,7 +63,7 @@ START_TEST(names)
     /* NUL inside a name needs an explicit length. */
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, H2C_FIELDS_TRAILERS, 0);
-    ck_assert_int_eq(h2c_fields_validator_push(&v, "a\0b", 3, "v", 1), H2C_FIELDS_E_NAME_CHAR);
+    ck_assert_int_eq(h2c_fields_validator_push(&v, h2c_view_of("a\0b", 3), h2c_view_of("v", 1)), H2C_FIELDS_E_NAME_CHAR);
 }
 END_TEST
 
@@ -79,7 +81,7 @@ START_TEST(values)
 
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, H2C_FIELDS_TRAILERS, 0);
-    ck_assert_int_eq(h2c_fields_validator_push(&v, "x", 1, "a\0b", 3), H2C_FIELDS_E_VALUE_CHAR);
+    ck_assert_int_eq(h2c_fields_validator_push(&v, h2c_view_of("x", 1), h2c_view_of("a\0b", 3)), H2C_FIELDS_E_VALUE_CHAR);
 }
 END_TEST
 
@@ -106,6 +108,22 @@ START_TEST(pseudo_headers)
                      H2C_FIELDS_E_PSEUDO_IN_TRAILERS);
     ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
                          {":path", ""}), H2C_FIELDS_E_PATH_EMPTY);
+    /* 8.3.1: one valid value each; :path in origin form, or "*" for OPTIONS;
+     * an http(s) request has a non-empty authority (RFC 9110 4.2.1). */
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", ""}, {":scheme", "https"},
+                         {":path", "/"}, {":authority", "a"}), H2C_FIELDS_E_PSEUDO_EMPTY);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", ""},
+                         {":path", ""}, {":authority", "a"}), H2C_FIELDS_E_PSEUDO_EMPTY);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
+                         {":path", "/"}, {":authority", ""}), H2C_FIELDS_E_PSEUDO_EMPTY);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
+                         {":path", "/"}), H2C_FIELDS_E_PSEUDO_MISSING);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
+                         {":path", "index.html"}, {":authority", "a"}), H2C_FIELDS_E_PATH);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "https"},
+                         {":path", "*"}, {":authority", "a"}), H2C_FIELDS_E_PATH);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "foo"},
+                         {":path", "urn:x"}), 0); /* other schemes: any path, no authority */
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "20"}), H2C_FIELDS_E_STATUS);
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "2x0"}), H2C_FIELDS_E_STATUS);
 }
@@ -144,16 +162,30 @@ START_TEST(state_and_names)
 {
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, H2C_FIELDS_AUTO, 0);
-    ck_assert_int_eq(h2c_fields_validator_push(&v, "x", 1, "y", 1), 0);
+    ck_assert_int_eq(h2c_fields_validator_push(&v, h2c_view_of("x", 1), h2c_view_of("y", 1)), 0);
     ck_assert_int_eq(h2c_fields_validator_finish(&v), 0);
     ck_assert_int_eq(h2c_fields_validator_kind(&v), H2C_FIELDS_TRAILERS);
-    ck_assert_int_eq(h2c_fields_validator_push(&v, "x", 1, "y", 1), H2C_FIELDS_E_STATE);
-    ck_assert_int_eq(h2c_fields_validator_finish(&v), H2C_FIELDS_E_STATE);
-    for (int s = 0; s >= H2C_FIELDS_E_STATE; s--) {
-        ck_assert_str_ne(h2c_fields_strerror(s), "unknown status");
-        ck_assert_str_ne(h2c_fields_status_name(s), "H2C_FIELDS_UNKNOWN");
+    ck_assert_int_eq(h2c_fields_validator_push(&v, h2c_view_of("x", 1), h2c_view_of("y", 1)), H2C_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_finish(&v), H2C_E_STATE);
+    /* Every status push and finish return: H2C_OK, the H2C_FIELDS_E_* and
+     * H2C_E_STATE. */
+    static const int all[] = { H2C_OK, H2C_E_STATE, -301, -302, -303, -304, -305, -306,
+                               -307,   -308,        -309, -310, -311, -312, -313, -314,
+                               -315,   -316,        -317, -318 };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        int s = all[i];
+        ck_assert_str_ne(h2c_strerror(s), "unknown status");
+        ck_assert_str_ne(h2c_status_name(s), "H2C_E_UNKNOWN");
+        ck_assert_uint_eq(h2c_status_h2_error(s), s < -300 ? 0x1u : 0x0u);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(h2c_status_name(s), h2c_status_name(all[j]));
     }
-    ck_assert_str_eq(h2c_fields_strerror(-999), "unknown status");
+    ck_assert_int_eq(H2C_FIELDS_E_NAME_EMPTY, -301);
+    ck_assert_int_eq(H2C_FIELDS_E_STATUS, -316);
+    ck_assert_int_eq(H2C_FIELDS_E_PATH, -318);
+    ck_assert_str_eq(h2c_status_name(H2C_FIELDS_E_TE), "H2C_FIELDS_E_TE");
+    ck_assert_str_eq(h2c_strerror(-319), "unknown status");
+    ck_assert_str_eq(h2c_strerror(-999), "unknown status");
 }
 END_TEST
 
@@ -201,25 +233,34 @@ static int push1(uint32_t lenient, const void *name, size_t name_len, const void
 {
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, H2C_FIELDS_TRAILERS, lenient);
-    return h2c_fields_validator_push(&v, name, name_len, value, value_len);
+    return h2c_fields_validator_push(&v, h2c_view_of(name, name_len), h2c_view_of(value, value_len));
 }
 
-/* The rule for values, octet by octet. */
+/* The rule for values, octet by octet: NUL, CR and LF never (RFC 9113
+ * 8.2.1); other controls but HTAB, and DEL, unless lenient (RFC 9110 5.5). */
 static int value_ref(const unsigned char *p, size_t len, uint32_t lenient)
 {
     for (size_t i = 0; i < len; i++)
         if (p[i] == 0 || p[i] == '\n' || p[i] == '\r')
             return H2C_FIELDS_E_VALUE_CHAR;
+    if (!(lenient & H2C_FIELDS_LENIENT_VALUE_CTL))
+        for (size_t i = 0; i < len; i++)
+            if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
+                return H2C_FIELDS_E_VALUE_CHAR;
     if (len && !(lenient & H2C_FIELDS_LENIENT_VALUE_WHITESPACE) &&
         (p[0] == ' ' || p[0] == '\t' || p[len - 1] == ' ' || p[len - 1] == '\t'))
         return H2C_FIELDS_E_VALUE_WHITESPACE;
-    return H2C_FIELDS_OK;
+    return H2C_OK;
 }
 
 static void check_value(const unsigned char *p, size_t len)
 {
-    for (uint32_t lenient = 0; lenient <= H2C_FIELDS_LENIENT_VALUE_WHITESPACE;
-         lenient += H2C_FIELDS_LENIENT_VALUE_WHITESPACE) {
+    static const uint32_t modes[] = { 0, H2C_FIELDS_LENIENT_VALUE_WHITESPACE,
+                                      H2C_FIELDS_LENIENT_VALUE_CTL,
+                                      H2C_FIELDS_LENIENT_VALUE_CTL |
+                                          H2C_FIELDS_LENIENT_VALUE_WHITESPACE };
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        uint32_t lenient = modes[m];
         int want = value_ref(p, len, lenient);
         int got = push1(lenient, "x", 1, p, len);
         if (got != want)
@@ -284,7 +325,7 @@ static int name_ref(const unsigned char *p, size_t len, uint32_t lenient)
     }
     if (len == 1 && p[0] == ':')
         return H2C_FIELDS_E_NAME_CHAR;
-    return p[0] == ':' ? H2C_FIELDS_E_PSEUDO_IN_TRAILERS : H2C_FIELDS_OK;
+    return p[0] == ':' ? H2C_FIELDS_E_PSEUDO_IN_TRAILERS : H2C_OK;
 }
 
 static void check_name(const unsigned char *p, size_t len)
@@ -377,16 +418,15 @@ START_TEST(trusted_static_table)
                     h2c_fields_validator_init(&a, kinds[k], 0);
                     h2c_fields_validator_init(&b, kinds[k], 0);
                     if (regular_first) {
-                        ck_assert_int_eq(h2c_fields_validator_push(&a, "x", 1, "y", 1), 0);
-                        ck_assert_int_eq(h2c_fields_validator_push(&b, "x", 1, "y", 1), 0);
+                        ck_assert_int_eq(h2c_fields_validator_push(&a, h2c_view_of("x", 1), h2c_view_of("y", 1)), 0);
+                        ck_assert_int_eq(h2c_fields_validator_push(&b, h2c_view_of("x", 1), h2c_view_of("y", 1)), 0);
                     }
-                    int want = h2c_fields_validator_push(&a, n, strlen(n), val, strlen(val));
+                    int want = h2c_fields_validator_push(&a, h2c_view_of(n, strlen(n)), h2c_view_of(val, strlen(val)));
                     ck_assert_int_ne(want, H2C_FIELDS_E_NAME_CHAR);
                     ck_assert_int_ne(want, H2C_FIELDS_E_NAME_UPPERCASE);
                     ck_assert_int_ne(want, H2C_FIELDS_E_VALUE_CHAR);
                     ck_assert_int_ne(want, H2C_FIELDS_E_VALUE_WHITESPACE);
-                    int got = h2c_fields_validator_push_trusted(&b, n, strlen(n), val, strlen(val),
-                                                                trust[t]);
+                    int got = h2c_fields_validator_push_trusted(&b, h2c_view_of(n, strlen(n)), h2c_view_of(val, strlen(val)), trust[t]);
                     ck_assert_msg(got == want, "%s: %s (kind %d, trust %u): got %d, want %d", n,
                                   val, (int)kinds[k], (unsigned)trust[t], got, want);
                     ck_assert(memcmp(&a, &b, sizeof a) == 0);
@@ -400,18 +440,18 @@ START_TEST(trusted_static_table)
     /* What trust does not cover: state, empty names, the rules on names. */
     h2c_fields_validator v;
     h2c_fields_validator_init(&v, H2C_FIELDS_REQUEST, 0);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "", 0, "v", 1, H2C_FIELDS_TRUSTED_NAME),
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of("", 0), h2c_view_of("v", 1), H2C_FIELDS_TRUSTED_NAME),
                      H2C_FIELDS_E_NAME_EMPTY);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "connection", 10, "x", 1, 3),
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of("connection", 10), h2c_view_of("x", 1), 3),
                      H2C_FIELDS_E_CONNECTION_SPECIFIC);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, ":bogus", 6, "x", 1, 3),
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of(":bogus", 6), h2c_view_of("x", 1), 3),
                      H2C_FIELDS_E_PSEUDO_AFTER_REGULAR);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "x", 1, "a\rb", 3, H2C_FIELDS_TRUSTED_NAME),
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of("x", 1), h2c_view_of("a\rb", 3), H2C_FIELDS_TRUSTED_NAME),
                      H2C_FIELDS_E_VALUE_CHAR);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(NULL, "x", 1, "y", 1, 3), H2C_FIELDS_E_STATE);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, NULL, 1, "y", 1, 3), H2C_FIELDS_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(NULL, h2c_view_of("x", 1), h2c_view_of("y", 1), 3), H2C_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of(NULL, 1), h2c_view_of("y", 1), 3), H2C_E_STATE);
     ck_assert_int_eq(h2c_fields_validator_finish(&v), H2C_FIELDS_E_PSEUDO_MISSING);
-    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, "x", 1, "y", 1, 3), H2C_FIELDS_E_STATE);
+    ck_assert_int_eq(h2c_fields_validator_push_trusted(&v, h2c_view_of("x", 1), h2c_view_of("y", 1), 3), H2C_E_STATE);
 }
 END_TEST
 

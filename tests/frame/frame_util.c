@@ -23,7 +23,7 @@ static void hu64(hasher *s, uint64_t v)
     hbytes(s, &v, sizeof v);
 }
 
-static void hview(hasher *s, h2c_frame_view v)
+static void hview(hasher *s, h2c_view v)
 {
     hu64(s, v.len);
     if (v.len)
@@ -32,22 +32,28 @@ static void hview(hasher *s, h2c_frame_view v)
 
 static void hstr(hasher *s, const char *str)
 {
-    hview(s, (h2c_frame_view){ (const uint8_t *)str, strlen(str) });
+    hview(s, (h2c_view){ (const uint8_t *)str, strlen(str) });
 }
 
-static void herror(hasher *s, const h2c_frame_error *e)
+static void herror(hasher *s, const h2c_error *e)
 {
     hu64(s, (uint64_t)(int64_t)e->status);
     hu64(s, e->h2_error);
     hu64(s, (uint64_t)e->scope);
     hu64(s, e->stream_id);
     hu64(s, e->offset);
-    hu64(s, e->frame_offset);
-    hu64(s, e->hd.length);
-    hu64(s, e->hd.type);
-    hu64(s, e->hd.flags);
-    hu64(s, e->hd.stream_id);
     hstr(s, e->reason ? e->reason : "(null)");
+}
+
+/* The offending frame of an error: its header and offset (all zero for a
+ * preface error). */
+static void hculprit(hasher *s, const h2c_frame *f)
+{
+    hu64(s, f->offset);
+    hu64(s, f->hd.length);
+    hu64(s, f->hd.type);
+    hu64(s, f->hd.flags);
+    hu64(s, f->hd.stream_id);
 }
 
 static void hprio(hasher *s, const h2c_frame_priority *p)
@@ -117,7 +123,7 @@ static void hframe(hasher *s, const h2c_frame *f, int decoded)
         break;
     case H2C_FRAME_TYPE_ORIGIN: {
         size_t pos = 0;
-        h2c_frame_view o;
+        h2c_view o;
         hu64(s, f->u.origin.count);
         while (h2c_frame_origin_next(f, &pos, &o))
             hview(s, o);
@@ -140,15 +146,19 @@ uint64_t ft_event_digest(int rc, const h2c_frame_event *ev)
     hu64(&s, (uint64_t)ev->decoded);
     if (rc == H2C_FRAME_EV_FRAME || rc == H2C_FRAME_EV_STREAM_ERROR || rc == H2C_FRAME_EV_IGNORED)
         hframe(&s, &ev->frame, ev->decoded);
+    else if (rc < 0)
+        hculprit(&s, &ev->frame);
     return s.h;
 }
 
-uint64_t ft_block_digest(int rc, const h2c_frame_block *b, const h2c_frame_error *err)
+uint64_t ft_block_digest(int rc, const h2c_frame *f, const h2c_frame_block *b,
+                         const h2c_error *err)
 {
     hasher s = { 0x84222325cbf29ce4ull };
     hu64(&s, (uint64_t)(int64_t)rc);
     if (rc < 0) {
         herror(&s, err);
+        hculprit(&s, f);
         return s.h;
     }
     hu64(&s, b->stream_id);
@@ -170,10 +180,10 @@ const char *ft_describe(int rc, const h2c_frame_event *ev, char *buf, size_t cap
     snprintf(buf, cap,
              "%s: %s flags=%s len=%u stream=%u off=%llu | err %s %s %s stream=%u off=%llu "
              "\"%s\"",
-             h2c_frame_status_name(rc), h2c_frame_type_name(ev->frame.hd.type), flags,
+             h2c_status_name(rc), h2c_frame_type_name(ev->frame.hd.type), flags,
              (unsigned)ev->frame.hd.length, (unsigned)ev->frame.hd.stream_id,
-             (unsigned long long)ev->frame.offset, h2c_frame_status_name(ev->error.status),
-             h2c_frame_h2_error_name(ev->error.h2_error), h2c_frame_scope_name(ev->error.scope),
+             (unsigned long long)ev->frame.offset, h2c_status_name(ev->error.status),
+             h2c_h2_error_name(ev->error.h2_error), h2c_scope_name(ev->error.scope),
              (unsigned)ev->error.stream_id, (unsigned long long)ev->error.offset,
              ev->error.reason ? ev->error.reason : "(null)");
     return buf;
@@ -246,7 +256,7 @@ int ft_run(const ft_config *cfg, const uint8_t *in, size_t len, const size_t *cu
             size_t used = 0;
             int rc = h2c_frame_parser_push(p, piece + off, plen - off, &used, &ev);
             off += used;
-            if (rc == H2C_FRAME_OK)
+            if (rc == H2C_OK)
                 break;
             log_add(log, ft_event_digest(rc, &ev));
             if (rc != H2C_FRAME_EV_PREFACE && !have_first) {
@@ -264,11 +274,14 @@ int ft_run(const ft_config *cfg, const uint8_t *in, size_t len, const size_t *cu
             log->frames++;
             if (a) {
                 h2c_frame_block b;
-                h2c_frame_error err;
+                h2c_error err;
                 int arc = h2c_frame_assembler_push(a, &ev.frame, &b);
                 h2c_frame_assembler_error(a, &err);
-                log_add(log, ft_block_digest(arc, &b, &err));
+                log_add(log, ft_block_digest(arc, &ev.frame, &b, &err));
                 if (arc < 0) {
+                    /* Assembler errors are found at the frame's first octet. */
+                    ck_assert_uint_eq(err.offset, ev.frame.offset);
+                    ck_assert_uint_eq(err.stream_id, ev.frame.hd.stream_id);
                     log->end_rc = arc;
                     dead = 1;
                 }

@@ -14,8 +14,9 @@
 
 /* Digest of one parser event (rc and everything in *ev that rc makes meaningful). */
 uint64_t ft_event_digest(int rc, const h2c_frame_event *ev);
-/* Digest of one assembler result. */
-uint64_t ft_block_digest(int rc, const h2c_frame_block *b, const h2c_frame_error *err);
+/* Digest of one assembler result for frame f (which the digest covers on errors). */
+uint64_t ft_block_digest(int rc, const h2c_frame *f, const h2c_frame_block *b,
+                         const h2c_error *err);
 
 /* One line describing an event, for messages.  Returns buf. */
 const char *ft_describe(int rc, const h2c_frame_event *ev, char *buf, size_t cap);
@@ -25,7 +26,7 @@ typedef struct ft_log {
     uint64_t *d;
     size_t n, cap;
     int first_rc;          /* first event other than EV_PREFACE (OK if none) */
-    h2c_frame_error first_err; /* its error, reason copied by pointer (static) */
+    h2c_error first_err; /* its error, reason copied by pointer (static) */
     int end_rc;            /* last negative push/assembler rc, else finish() rc */
     uint64_t end_offset;   /* parser offset at the end */
     size_t frames;         /* frame events (FRAME, STREAM_ERROR, IGNORED) */

@@ -37,7 +37,9 @@ static void put(bytes *b, uint8_t type, uint8_t flags, uint32_t sid, const void 
 /* Result of running bytes through parser + assembler. */
 typedef struct outcome {
     int rc;               /* first negative rc (parser or assembler), or 0 */
-    h2c_frame_error err;  /* its error */
+    h2c_error err;  /* its error */
+    h2c_frame_header hd;   /* the offending frame's header */
+    uint64_t frame_offset; /* and its connection offset */
     size_t consumed;      /* parser octets consumed when it stopped */
     int blocks;           /* EV_BLOCK_END seen */
     int fragments;        /* EV_FRAGMENT + EV_BLOCK_END seen */
@@ -62,11 +64,13 @@ static void run(const uint8_t *in, size_t len, size_t chunk, const h2c_frame_par
         h2c_frame_event ev;
         int rc = h2c_frame_parser_push(p, in + off, end - off, &used, &ev);
         off += used;
-        if (rc == H2C_FRAME_OK)
+        if (rc == H2C_OK)
             continue;
         if (rc < 0) {
             o->rc = rc;
             o->err = ev.error;
+            o->hd = ev.frame.hd;
+            o->frame_offset = ev.frame.offset;
             break;
         }
         h2c_frame_block b;
@@ -74,6 +78,10 @@ static void run(const uint8_t *in, size_t len, size_t chunk, const h2c_frame_par
         if (arc < 0) {
             o->rc = arc;
             ck_assert_int_eq(h2c_frame_assembler_error(a, &o->err), arc);
+            o->hd = ev.frame.hd;
+            o->frame_offset = ev.frame.offset;
+            /* found at the frame's first octet */
+            ck_assert_uint_eq(o->err.offset, ev.frame.offset);
             /* sticky */
             ck_assert_int_eq(h2c_frame_assembler_push(a, &ev.frame, &b), arc);
             break;
@@ -105,11 +113,11 @@ static void run_default(const bytes *b, outcome *o)
 
 static void expect_conn(const outcome *o, int status, uint32_t h2, uint32_t sid)
 {
-    ck_assert_msg(o->rc == status, "rc %s, want %s", h2c_frame_status_name(o->rc),
-                  h2c_frame_status_name(status));
+    ck_assert_msg(o->rc == status, "rc %s, want %s", h2c_status_name(o->rc),
+                  h2c_status_name(status));
     ck_assert_int_eq(o->err.status, status);
     ck_assert_uint_eq(o->err.h2_error, h2);
-    ck_assert_int_eq(o->err.scope, H2C_FRAME_SCOPE_CONNECTION);
+    ck_assert_int_eq(o->err.scope, H2C_SCOPE_CONNECTION);
     ck_assert_uint_eq(o->err.stream_id, sid);
 }
 
@@ -151,9 +159,9 @@ START_TEST(sequencing_errors)
             size_t at = b.n;
             put(&b, cases[i].type, cases[i].flags, cases[i].sid, cases[i].pl, cases[i].len);
             run_default(&b, &o);
-            expect_conn(&o, cases[i].status, H2C_FRAME_H2_PROTOCOL_ERROR, cases[i].err_sid);
-            ck_assert_uint_eq(o.err.frame_offset, at);
-            ck_assert_uint_eq(o.err.hd.type, cases[i].type);
+            expect_conn(&o, cases[i].status, H2C_H2_PROTOCOL_ERROR, cases[i].err_sid);
+            ck_assert_uint_eq(o.frame_offset, at);
+            ck_assert_uint_eq(o.hd.type, cases[i].type);
             free(b.p);
             free(o.joined);
         }
@@ -163,13 +171,13 @@ START_TEST(sequencing_errors)
     bytes b = { 0 };
     put(&b, H2C_FRAME_TYPE_CONTINUATION, 4, 1, frag, 2);
     run_default(&b, &o);
-    expect_conn(&o, H2C_FRAME_E_CONTINUATION_UNEXPECTED, H2C_FRAME_H2_PROTOCOL_ERROR, 1);
+    expect_conn(&o, H2C_FRAME_E_CONTINUATION_UNEXPECTED, H2C_H2_PROTOCOL_ERROR, 1);
     b.n = 0;
     put(&b, H2C_FRAME_TYPE_HEADERS, 4, 1, frag, 2);
     put(&b, H2C_FRAME_TYPE_CONTINUATION, 0, 1, frag, 2);
     run_default(&b, &o);
-    expect_conn(&o, H2C_FRAME_E_CONTINUATION_UNEXPECTED, H2C_FRAME_H2_PROTOCOL_ERROR, 1);
-    ck_assert_uint_eq(o.err.frame_offset, 11);
+    expect_conn(&o, H2C_FRAME_E_CONTINUATION_UNEXPECTED, H2C_H2_PROTOCOL_ERROR, 1);
+    ck_assert_uint_eq(o.frame_offset, 11);
     ck_assert_int_eq(o.blocks, 1);
     free(o.joined);
     free(b.p);
@@ -241,19 +249,19 @@ START_TEST(blocks_and_join)
     h2c_frame_assembler_reset(a);
     ck_assert_uint_eq(h2c_frame_assembler_open_stream(a), 0);
     h2c_frame_init(&f, H2C_FRAME_TYPE_PING, 0, 0);
-    ck_assert_int_eq(h2c_frame_assembler_push(a, &f, &blk), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_assembler_push(a, &f, &blk), H2C_OK);
     const h2c_frame_assembler_stats *st = h2c_frame_assembler_stats_get(a);
     ck_assert_uint_eq(st->blocks, 0);
-    ck_assert_int_eq(h2c_frame_assembler_push(NULL, &f, &blk), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_assembler_push(a, NULL, &blk), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_assembler_push(a, &f, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_push(NULL, &f, &blk), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_push(a, NULL, &blk), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_push(a, &f, NULL), H2C_E_INVALID_ARGUMENT);
     h2c_frame_assembler_free(a);
     h2c_frame_assembler_free(NULL);
 
     ao.max_block_size = 0;
-    ck_assert_int_eq(h2c_frame_assembler_new(&a, &ao), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_new(&a, &ao), H2C_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(a);
-    ck_assert_int_eq(h2c_frame_assembler_new(NULL, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_assembler_new(NULL, NULL), H2C_E_INVALID_ARGUMENT);
     h2c_frame_assembler_options_init(&ao);
     ck_assert_uint_eq(ao.max_continuations, 32);
     ck_assert_uint_eq(ao.max_block_size, 131072);
@@ -284,7 +292,7 @@ START_TEST(stream_error_keeps_block)
     h2c_frame_header_pack(&big, b.p + b.n);
     b.n += 9;
     run_default(&b, &o);
-    expect_conn(&o, H2C_FRAME_E_CONTINUATION_EXPECTED, H2C_FRAME_H2_PROTOCOL_ERROR, 1);
+    expect_conn(&o, H2C_FRAME_E_CONTINUATION_EXPECTED, H2C_H2_PROTOCOL_ERROR, 1);
     free(b.p);
 }
 END_TEST
@@ -303,8 +311,8 @@ START_TEST(empty_continuation_flood)
     put(&b, H2C_FRAME_TYPE_CONTINUATION, H2C_FRAME_FLAG_END_HEADERS, 1, NULL, 0);
     outcome o;
     run(b.p, b.n, 4096, NULL, NULL, &o);
-    expect_conn(&o, H2C_FRAME_E_CONTINUATION_FLOOD, H2C_FRAME_H2_ENHANCE_YOUR_CALM, 1);
-    ck_assert_uint_eq(o.err.frame_offset, 10 + 32 * 9); /* the 33rd */
+    expect_conn(&o, H2C_FRAME_E_CONTINUATION_FLOOD, H2C_H2_ENHANCE_YOUR_CALM, 1);
+    ck_assert_uint_eq(o.frame_offset, 10 + 32 * 9); /* the 33rd */
     ck_assert_uint_le(o.consumed, 4096);                /* stopped within the first chunk */
 
     /* the limit is configurable: 0 refuses the first CONTINUATION ... */
@@ -312,8 +320,8 @@ START_TEST(empty_continuation_flood)
     h2c_frame_assembler_options_init(&ao);
     ao.max_continuations = 0;
     run(b.p, b.n, 0, NULL, &ao, &o);
-    expect_conn(&o, H2C_FRAME_E_CONTINUATION_FLOOD, H2C_FRAME_H2_ENHANCE_YOUR_CALM, 1);
-    ck_assert_uint_eq(o.err.frame_offset, 10);
+    expect_conn(&o, H2C_FRAME_E_CONTINUATION_FLOOD, H2C_H2_ENHANCE_YOUR_CALM, 1);
+    ck_assert_uint_eq(o.frame_offset, 10);
     /* ... and a limit above the count lets the whole block through */
     ao.max_continuations = (uint32_t)n + 1;
     run(b.p, b.n, 0, NULL, &ao, &o);
@@ -343,8 +351,8 @@ START_TEST(empty_continuation_flood)
     h2c_frame_parser_options_init(&po);
     po.max_empty_frames = 1000;
     run(b.p, b.n, 0, &po, &ao, &o);
-    expect_conn(&o, H2C_FRAME_E_EMPTY_FRAMES, H2C_FRAME_H2_ENHANCE_YOUR_CALM, 1);
-    ck_assert_uint_eq(o.err.frame_offset, 10 + 1000 * 9); /* the 1001st */
+    expect_conn(&o, H2C_FRAME_E_EMPTY_FRAMES, H2C_H2_ENHANCE_YOUR_CALM, 1);
+    ck_assert_uint_eq(o.frame_offset, 10 + 1000 * 9); /* the 1001st */
     free(b.p);
 }
 END_TEST
@@ -362,7 +370,7 @@ START_TEST(continuation_payload_flood)
         put(&b, H2C_FRAME_TYPE_CONTINUATION, 0, 1, chunk, frame);
     for (int join = 0; join <= 1; join++) {
         h2t_failalloc fa = { 0 };
-        h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+        h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
         h2c_frame_parser_options po;
         h2c_frame_parser_options_init(&po);
         po.allocator = &al;
@@ -373,9 +381,9 @@ START_TEST(continuation_payload_flood)
         ao.flags = join ? H2C_FRAME_ASSEMBLER_JOIN : 0;
         outcome o;
         run(b.p, b.n, 1000, &po, &ao, &o); /* straddling frames: the parser buffers */
-        expect_conn(&o, H2C_FRAME_E_BLOCK_SIZE, H2C_FRAME_H2_ENHANCE_YOUR_CALM, 1);
+        expect_conn(&o, H2C_FRAME_E_BLOCK_SIZE, H2C_H2_ENHANCE_YOUR_CALM, 1);
         /* 16384 + 7 * 16384 = 131072 is the limit; the 8th CONTINUATION fails */
-        ck_assert_uint_eq(o.err.frame_offset, 8 * (9 + frame));
+        ck_assert_uint_eq(o.frame_offset, 8 * (9 + frame));
         ck_assert_uint_le(o.consumed, 9 * (9 + frame));
         /* parser buffer + contexts, and the JOIN buffer: it doubles up to
          * max_block_size, so old and new coexist at 1.5 x the limit */
@@ -403,8 +411,8 @@ START_TEST(continuation_payload_flood)
     b.n = 0;
     put(&b, H2C_FRAME_TYPE_HEADERS, H2C_FRAME_FLAG_END_HEADERS, 1, chunk, frame);
     run(b.p, b.n, 0, NULL, &ao, &o);
-    expect_conn(&o, H2C_FRAME_E_BLOCK_SIZE, H2C_FRAME_H2_ENHANCE_YOUR_CALM, 1);
-    ck_assert_uint_eq(o.err.frame_offset, 0);
+    expect_conn(&o, H2C_FRAME_E_BLOCK_SIZE, H2C_H2_ENHANCE_YOUR_CALM, 1);
+    ck_assert_uint_eq(o.frame_offset, 0);
     free(b.p);
     free(chunk);
 }
@@ -421,7 +429,7 @@ START_TEST(allocation_failure)
     for (unsigned long k = 1; !completed; k++) {
         h2t_failalloc fa = { 0 };
         fa.fail_at = k;
-        h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+        h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
         h2c_frame_assembler_options ao;
         h2c_frame_assembler_options_init(&ao);
         ao.allocator = &al;
@@ -429,7 +437,7 @@ START_TEST(allocation_failure)
         ao.max_continuations = 1000;
         h2c_frame_assembler *a = (h2c_frame_assembler *)&fa; /* must be reset to NULL */
         int rc = h2c_frame_assembler_new(&a, &ao);
-        if (rc == H2C_FRAME_E_NOMEM) {
+        if (rc == H2C_E_NOMEM) {
             ck_assert_ptr_null(a);
             ck_assert_int_eq(fa.live, 0);
             continue;
@@ -440,16 +448,16 @@ START_TEST(allocation_failure)
             h2c_frame_init(&f, i ? H2C_FRAME_TYPE_CONTINUATION : H2C_FRAME_TYPE_HEADERS,
                            i == 199 ? H2C_FRAME_FLAG_END_HEADERS : 0, 1);
             if (i)
-                f.u.continuation.fragment = (h2c_frame_view){ f1, sizeof f1 };
+                f.u.continuation.fragment = (h2c_view){ f1, sizeof f1 };
             else
-                f.u.headers.fragment = (h2c_frame_view){ f1, sizeof f1 };
+                f.u.headers.fragment = (h2c_view){ f1, sizeof f1 };
             rc = h2c_frame_assembler_push(a, &f, &blk);
-            if (rc == H2C_FRAME_E_NOMEM) {
-                h2c_frame_error err;
-                ck_assert_int_eq(h2c_frame_assembler_error(a, &err), H2C_FRAME_E_NOMEM);
-                ck_assert_uint_eq(err.h2_error, H2C_FRAME_H2_INTERNAL_ERROR);
-                ck_assert_int_eq(err.scope, H2C_FRAME_SCOPE_LOCAL);
-                ck_assert_int_eq(h2c_frame_assembler_push(a, &f, &blk), H2C_FRAME_E_NOMEM);
+            if (rc == H2C_E_NOMEM) {
+                h2c_error err;
+                ck_assert_int_eq(h2c_frame_assembler_error(a, &err), H2C_E_NOMEM);
+                ck_assert_uint_eq(err.h2_error, H2C_H2_INTERNAL_ERROR);
+                ck_assert_int_eq(err.scope, H2C_SCOPE_LOCAL);
+                ck_assert_int_eq(h2c_frame_assembler_push(a, &f, &blk), H2C_E_NOMEM);
                 failed = 1;
             } else {
                 ck_assert_int_gt(rc, 0);

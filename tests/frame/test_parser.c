@@ -29,23 +29,23 @@ START_TEST(options_defaults_and_validation)
 
     h2c_frame_parser *p = (h2c_frame_parser *)&o;
     o.max_frame_size = 16383;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(p);
     o.max_frame_size = H2C_FRAME_MAX_FRAME_SIZE_MAX + 1;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_E_INVALID_ARGUMENT);
     o.max_frame_size = 16384;
     o.max_settings = 0;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_E_INVALID_ARGUMENT);
     o.max_settings = 1;
     o.preface = 3;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_parser_new(NULL, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &o), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_new(NULL, NULL), H2C_E_INVALID_ARGUMENT);
 
     ck_assert_int_eq(h2c_frame_parser_new(&p, NULL), 0);
     ck_assert_uint_eq(h2c_frame_parser_max_frame_size(p), 16384);
     ck_assert_int_eq(h2c_frame_parser_state_get(p), H2C_FRAME_PS_HEADER);
-    ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(p, 16383), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(p, 1 << 24), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(p, 16383), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(p, 1 << 24), H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(p, 1 << 20), 0);
     ck_assert_uint_eq(h2c_frame_parser_max_frame_size(p), 1 << 20);
     h2c_frame_parser_reset(p);
@@ -63,21 +63,21 @@ START_TEST(invalid_arguments_not_sticky)
     size_t used = 99;
     h2c_frame_event ev;
     ck_assert_int_eq(h2c_frame_parser_push(NULL, ping_frame, 17, &used, &ev),
-                     H2C_FRAME_E_INVALID_ARGUMENT);
+                     H2C_E_INVALID_ARGUMENT);
     ck_assert_uint_eq(used, 0);
-    ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 3, &used, &ev), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 3, &used, &ev), H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, NULL, &ev),
-                     H2C_FRAME_E_INVALID_ARGUMENT);
+                     H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, NULL),
-                     H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 0, &used, &ev), H2C_FRAME_OK);
+                     H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 0, &used, &ev), H2C_OK);
     ck_assert_uint_eq(used, 0);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev), H2C_FRAME_EV_FRAME);
     ck_assert_uint_eq(used, 17);
-    ck_assert_int_eq(h2c_frame_parser_finish(NULL, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(h2c_frame_parser_error(p, NULL), H2C_FRAME_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_finish(NULL, NULL), H2C_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(h2c_frame_parser_error(p, NULL), H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_parser_set_max_frame_size(NULL, 16384),
-                     H2C_FRAME_E_INVALID_ARGUMENT);
+                     H2C_E_INVALID_ARGUMENT);
     ck_assert_int_eq(h2c_frame_parser_state_get(NULL), H2C_FRAME_PS_ERROR);
     ck_assert_ptr_null(h2c_frame_parser_stats_get(NULL));
     h2c_frame_parser_free(p);
@@ -99,7 +99,7 @@ START_TEST(zero_copy_and_buffered)
     ck_assert_uint_eq(ev.frame.offset, 0);
 
     /* header in one call, payload whole in the next: still in place */
-    ck_assert_int_eq(h2c_frame_parser_push(p, data, 9, &used, &ev), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_push(p, data, 9, &used, &ev), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 6);
     ck_assert_int_eq(h2c_frame_parser_state_get(p), H2C_FRAME_PS_PAYLOAD);
     ck_assert_int_eq(h2c_frame_parser_push(p, data + 9, 6, &used, &ev), H2C_FRAME_EV_FRAME);
@@ -109,7 +109,7 @@ START_TEST(zero_copy_and_buffered)
     /* payload cut: gathered in the parser's buffer, input not referenced */
     uint8_t part[16];
     memcpy(part, data, 12);
-    ck_assert_int_eq(h2c_frame_parser_push(p, part, 12, &used, &ev), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_push(p, part, 12, &used, &ev), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 3);
     memset(part, 0, sizeof part); /* the caller may reuse its buffer */
     memcpy(part, data + 12, 3);
@@ -127,7 +127,7 @@ END_TEST
 START_TEST(buffer_bounded_and_released)
 {
     h2t_failalloc fa = { 0 };
-    h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
     h2c_frame_parser_options o;
     h2c_frame_parser_options_init(&o);
     o.allocator = &al;
@@ -152,7 +152,7 @@ START_TEST(buffer_bounded_and_released)
     ck_assert_uint_eq(ev.frame.u.data.data.len, len);
     ck_assert_uint_eq(fa.peak_bytes - base, len); /* exactly one payload */
     /* next call frees the large buffer */
-    ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 4, &used, &ev), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 4, &used, &ev), H2C_OK);
     ck_assert_uint_eq(fa.live_bytes, base);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame + 4, 13, &used, &ev), H2C_FRAME_EV_FRAME);
     /* an oversized frame is refused on its header: nothing buffered */
@@ -161,7 +161,7 @@ START_TEST(buffer_bounded_and_released)
     ck_assert_int_eq(h2c_frame_parser_push(p, f, 9, &used, &ev), H2C_FRAME_EV_STREAM_ERROR);
     ck_assert_int_eq(h2c_frame_parser_state_get(p), H2C_FRAME_PS_SKIP);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), len + 1);
-    ck_assert_int_eq(h2c_frame_parser_push(p, f + 9, len, &used, &ev), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_push(p, f + 9, len, &used, &ev), H2C_OK);
     ck_assert_uint_eq(used, len);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 1);
     ck_assert_uint_eq(fa.live_bytes, base);
@@ -187,14 +187,14 @@ START_TEST(allocation_failure_every_site)
     for (unsigned long k = 1; !completed; k++) {
         h2t_failalloc fa = { 0 };
         fa.fail_at = k;
-        h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
+        h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, &fa };
         h2c_frame_parser_options o;
         h2c_frame_parser_options_init(&o);
         o.allocator = &al;
         o.preface = H2C_FRAME_PREFACE_EXPECT;
         h2c_frame_parser *p;
         int rc = h2c_frame_parser_new(&p, &o);
-        if (rc == H2C_FRAME_E_NOMEM) {
+        if (rc == H2C_E_NOMEM) {
             ck_assert_int_eq(fa.live, 0);
             sites++;
             continue;
@@ -209,12 +209,12 @@ START_TEST(allocation_failure_every_site)
             if (rc < 0)
                 break;
         }
-        if (rc == H2C_FRAME_E_NOMEM) {
+        if (rc == H2C_E_NOMEM) {
             sites++;
-            ck_assert_uint_eq(ev.error.h2_error, H2C_FRAME_H2_INTERNAL_ERROR);
-            ck_assert_int_eq(ev.error.scope, H2C_FRAME_SCOPE_LOCAL);
-            ck_assert_int_eq(h2c_frame_parser_push(p, in, len, &used, &ev), H2C_FRAME_E_NOMEM);
-            ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_FRAME_E_NOMEM);
+            ck_assert_uint_eq(ev.error.h2_error, H2C_H2_INTERNAL_ERROR);
+            ck_assert_int_eq(ev.error.scope, H2C_SCOPE_LOCAL);
+            ck_assert_int_eq(h2c_frame_parser_push(p, in, len, &used, &ev), H2C_E_NOMEM);
+            ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_E_NOMEM);
             /* reset makes it usable again */
             h2c_frame_parser_reset(p);
             ck_assert_int_eq(h2c_frame_parser_push(p, in, 24, &used, &ev), H2C_FRAME_EV_PREFACE);
@@ -242,10 +242,9 @@ START_TEST(sticky_connection_error)
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev), H2C_FRAME_EV_FRAME);
     ck_assert_int_eq(h2c_frame_parser_push(p, bad, sizeof bad, &used, &ev),
                      H2C_FRAME_E_STREAM_NONZERO);
-    h2c_frame_error first = ev.error;
+    h2c_error first = ev.error;
     ck_assert_uint_eq(first.offset, 17 + 5);
-    ck_assert_uint_eq(first.frame_offset, 17);
-    ck_assert_uint_eq(ev.frame.hd.type, H2C_FRAME_TYPE_PING);
+    ck_assert_uint_eq(ev.frame.hd.type, H2C_FRAME_TYPE_PING); /* the offending frame */
     ck_assert_uint_eq(ev.frame.offset, 17);
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev),
@@ -255,7 +254,7 @@ START_TEST(sticky_connection_error)
         ck_assert_int_eq(h2c_frame_parser_push(p, NULL, 0, &used, &ev),
                          H2C_FRAME_E_STREAM_NONZERO);
     }
-    h2c_frame_error e;
+    h2c_error e;
     ck_assert_int_eq(h2c_frame_parser_error(p, &e), H2C_FRAME_E_STREAM_NONZERO);
     ck_assert_int_eq(memcmp(&e, &first, sizeof e), 0);
     ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_E_STREAM_NONZERO);
@@ -265,8 +264,8 @@ START_TEST(sticky_connection_error)
     ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->frames, 2);
 
     h2c_frame_parser_reset(p);
-    ck_assert_int_eq(h2c_frame_parser_error(p, &e), H2C_FRAME_OK);
-    ck_assert_int_eq(e.scope, H2C_FRAME_SCOPE_NONE);
+    ck_assert_int_eq(h2c_frame_parser_error(p, &e), H2C_OK);
+    ck_assert_int_eq(e.scope, H2C_SCOPE_NONE);
     ck_assert_uint_eq(h2c_frame_parser_offset(p), 0);
     ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->frames, 0);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev), H2C_FRAME_EV_FRAME);
@@ -331,7 +330,7 @@ START_TEST(stream_errors_continue_and_stats)
     ck_assert_uint_eq(st->empty_continuation, 1);
     ck_assert_uint_eq(st->stream_errors, 2);
     ck_assert_uint_eq(st->ignored, 1);
-    ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_OK);
     h2c_frame_parser_free(p);
 }
 END_TEST
@@ -369,11 +368,11 @@ START_TEST(truncation_reporting)
     ck_assert_int_eq(h2c_frame_parser_new(&p, &o), 0);
     size_t used;
     h2c_frame_event ev;
-    h2c_frame_error e;
-    ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_OK); /* nothing yet */
+    h2c_error e;
+    ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_OK); /* nothing yet */
     ck_assert_int_eq(h2c_frame_parser_push(p, (const uint8_t *)H2C_FRAME_CLIENT_PREFACE, 10, &used,
                                            &ev),
-                     H2C_FRAME_OK);
+                     H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 14);
     ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_E_TRUNCATED);
     ck_assert_uint_eq(e.offset, 10);
@@ -381,18 +380,24 @@ START_TEST(truncation_reporting)
                                            &used, &ev),
                      H2C_FRAME_EV_PREFACE);
     static const uint8_t settings[] = { 0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100 };
-    ck_assert_int_eq(h2c_frame_parser_push(p, settings, 4, &used, &ev), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_push(p, settings, 4, &used, &ev), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 5);
     ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_E_TRUNCATED);
-    ck_assert_uint_eq(e.frame_offset, 24);
     ck_assert_uint_eq(e.offset, 28);
-    ck_assert_int_eq(h2c_frame_parser_push(p, settings + 4, 7, &used, &ev), H2C_FRAME_OK);
+    /* 4 of the 9 header octets are in: the frame starts at 24 */
+    ck_assert_uint_eq(e.offset - (9 - h2c_frame_parser_missing(p)), 24);
+    ck_assert_int_eq(h2c_frame_parser_push(p, settings + 4, 7, &used, &ev), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 4);
     ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_E_TRUNCATED);
-    ck_assert_uint_eq(e.hd.type, H2C_FRAME_TYPE_SETTINGS);
-    ck_assert_uint_eq(e.hd.length, 6);
+    /* inside the payload of the SETTINGS frame at 24: its header was read
+     * and counted, 2 of its 6 payload octets are in */
+    ck_assert_uint_eq(e.offset, 24 + 9 + 2);
+    ck_assert_uint_eq(e.offset - 24 - 9 + h2c_frame_parser_missing(p), 6);
+    ck_assert_uint_eq(e.stream_id, 0);
+    ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->by_type[H2C_FRAME_TYPE_SETTINGS], 1);
+    ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->frames, 1);
     ck_assert_int_eq(h2c_frame_parser_push(p, settings + 11, 4, &used, &ev), H2C_FRAME_EV_FRAME);
-    ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_FRAME_OK);
+    ck_assert_int_eq(h2c_frame_parser_finish(p, &e), H2C_OK);
     ck_assert_uint_eq(h2c_frame_parser_missing(p), 0);
     h2c_frame_parser_free(p);
 }
@@ -401,7 +406,7 @@ END_TEST
 START_TEST(names)
 {
     static const int all[] = {
-        H2C_FRAME_OK,
+        H2C_OK,
         H2C_FRAME_EV_PREFACE,
         H2C_FRAME_EV_FRAME,
         H2C_FRAME_EV_STREAM_ERROR,
@@ -427,27 +432,27 @@ START_TEST(names)
         H2C_FRAME_E_CONTINUATION_FLOOD,
         H2C_FRAME_E_BLOCK_SIZE,
         H2C_FRAME_E_TRUNCATED,
-        H2C_FRAME_E_NOMEM,
-        H2C_FRAME_E_BUFFER_TOO_SMALL,
-        H2C_FRAME_E_INVALID_ARGUMENT,
-        H2C_FRAME_E_STATE,
+        H2C_E_NOMEM,
+        H2C_E_BUFFER_TOO_SMALL,
+        H2C_E_INVALID_ARGUMENT,
+        H2C_E_STATE,
     };
     size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n; i++) {
-        ck_assert_str_ne(h2c_frame_status_name(all[i]), "H2C_FRAME_E_UNKNOWN");
-        ck_assert_str_ne(h2c_frame_strerror(all[i]), "unknown status");
+        ck_assert_str_ne(h2c_status_name(all[i]), "H2C_E_UNKNOWN");
+        ck_assert_str_ne(h2c_strerror(all[i]), "unknown status");
         for (size_t j = 0; j < i; j++)
-            ck_assert_str_ne(h2c_frame_status_name(all[i]), h2c_frame_status_name(all[j]));
+            ck_assert_str_ne(h2c_status_name(all[i]), h2c_status_name(all[j]));
     }
-    ck_assert_str_eq(h2c_frame_status_name(H2C_FRAME_E_PADDING), "H2C_FRAME_E_PADDING");
-    ck_assert_str_eq(h2c_frame_status_name(-999), "H2C_FRAME_E_UNKNOWN");
-    ck_assert_str_eq(h2c_frame_strerror(-999), "unknown status");
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_E_SETTINGS_WINDOW), 0x3);
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_E_LENGTH), 0x6);
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_E_CONTINUATION_FLOOD), 0xb);
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_E_NOMEM), 0x2);
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_E_BUFFER_TOO_SMALL), 0x0);
-    ck_assert_uint_eq(h2c_frame_status_h2_error(H2C_FRAME_EV_FRAME), 0x0);
+    ck_assert_str_eq(h2c_status_name(H2C_FRAME_E_PADDING), "H2C_FRAME_E_PADDING");
+    ck_assert_str_eq(h2c_status_name(-999), "H2C_E_UNKNOWN");
+    ck_assert_str_eq(h2c_strerror(-999), "unknown status");
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_FRAME_E_SETTINGS_WINDOW), 0x3);
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_FRAME_E_LENGTH), 0x6);
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_FRAME_E_CONTINUATION_FLOOD), 0xb);
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_E_NOMEM), 0x2);
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_E_BUFFER_TOO_SMALL), 0x0);
+    ck_assert_uint_eq(h2c_status_h2_error(H2C_FRAME_EV_FRAME), 0x0);
 
     static const char *const h2[] = { "NO_ERROR",           "PROTOCOL_ERROR",    "INTERNAL_ERROR",
                                       "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",  "STREAM_CLOSED",
@@ -455,9 +460,9 @@ START_TEST(names)
                                       "COMPRESSION_ERROR",  "CONNECT_ERROR",     "ENHANCE_YOUR_CALM",
                                       "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED" };
     for (uint32_t c = 0; c <= 0xd; c++)
-        ck_assert_str_eq(h2c_frame_h2_error_name(c), h2[c]);
-    ck_assert_str_eq(h2c_frame_h2_error_name(0xe), "UNKNOWN");
-    ck_assert_str_eq(h2c_frame_h2_error_name(0xffffffffu), "UNKNOWN");
+        ck_assert_str_eq(h2c_h2_error_name(c), h2[c]);
+    ck_assert_str_eq(h2c_h2_error_name(0xe), "UNKNOWN");
+    ck_assert_str_eq(h2c_h2_error_name(0xffffffffu), "UNKNOWN");
 
     ck_assert_str_eq(h2c_frame_type_name(0x0), "DATA");
     ck_assert_str_eq(h2c_frame_type_name(0x8), "WINDOW_UPDATE");
@@ -476,12 +481,13 @@ START_TEST(names)
     ck_assert_str_eq(h2c_frame_setting_name(0), "UNKNOWN");
     ck_assert_str_eq(h2c_frame_setting_name(0xffff), "UNKNOWN");
 
-    ck_assert_str_eq(h2c_frame_scope_name(H2C_FRAME_SCOPE_CONNECTION), "connection");
-    ck_assert_str_eq(h2c_frame_scope_name(H2C_FRAME_SCOPE_STREAM), "stream");
-    ck_assert_str_eq(h2c_frame_scope_name(H2C_FRAME_SCOPE_IGNORABLE), "ignorable");
-    ck_assert_str_eq(h2c_frame_scope_name(H2C_FRAME_SCOPE_LOCAL), "local");
-    ck_assert_str_eq(h2c_frame_scope_name(H2C_FRAME_SCOPE_NONE), "none");
-    ck_assert_str_eq(h2c_frame_version(), "0.1.0");
+    ck_assert_str_eq(h2c_scope_name(H2C_SCOPE_CONNECTION), "connection");
+    ck_assert_str_eq(h2c_scope_name(H2C_SCOPE_STREAM), "stream");
+    ck_assert_str_eq(h2c_scope_name(H2C_SCOPE_IGNORABLE), "ignorable");
+    ck_assert_str_eq(h2c_scope_name(H2C_SCOPE_LOCAL), "local");
+    ck_assert_str_eq(h2c_scope_name(H2C_SCOPE_NONE), "none");
+    ck_assert_str_eq(h2c_version(), "0.2.0");
+    ck_assert_str_eq(h2c_version(), H2CODEC_VERSION);
 }
 END_TEST
 

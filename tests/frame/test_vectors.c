@@ -54,15 +54,15 @@ START_TEST(vector_outcome)
     char desc[512];
     int rc = first_event(v, in, len, &p, &ev);
     ft_describe(rc, &ev, desc, sizeof desc);
-    ck_assert_msg(rc == v->rc, "%s: rc %s, want %s (%s)", v->name, h2c_frame_status_name(rc),
-                  h2c_frame_status_name(v->rc), desc);
+    ck_assert_msg(rc == v->rc, "%s: rc %s, want %s (%s)", v->name, h2c_status_name(rc),
+                  h2c_status_name(v->rc), desc);
     ck_assert_msg(ev.error.status == v->status, "%s: status %s, want %s", v->name,
-                  h2c_frame_status_name(ev.error.status), h2c_frame_status_name(v->status));
-    if (v->status != H2C_FRAME_OK) {
+                  h2c_status_name(ev.error.status), h2c_status_name(v->status));
+    if (v->status != H2C_OK) {
         ck_assert_msg(ev.error.h2_error == (uint32_t)v->h2, "%s: %s, want %s", v->name,
-                      h2c_frame_h2_error_name(ev.error.h2_error), h2c_frame_h2_error_name(v->h2));
+                      h2c_h2_error_name(ev.error.h2_error), h2c_h2_error_name(v->h2));
         ck_assert_msg(ev.error.scope == v->scope, "%s: scope %s, want %s", v->name,
-                      h2c_frame_scope_name(ev.error.scope), h2c_frame_scope_name(v->scope));
+                      h2c_scope_name(ev.error.scope), h2c_scope_name(v->scope));
         ck_assert_msg(ev.error.stream_id == v->stream, "%s: stream %u, want %u", v->name,
                       ev.error.stream_id, v->stream);
         if (v->off >= 0)
@@ -70,10 +70,11 @@ START_TEST(vector_outcome)
                           v->name, (unsigned long long)ev.error.offset, v->off);
         ck_assert_ptr_nonnull(ev.error.reason);
         ck_assert_msg(strlen(ev.error.reason) > 0, "%s: empty reason", v->name);
-        ck_assert_uint_eq(ev.error.hd.stream_id, ev.error.stream_id);
-        ck_assert_uint_le(ev.error.frame_offset, ev.error.offset);
+        /* ev.frame is the offending frame (all zero for a preface error) */
+        ck_assert_uint_eq(ev.frame.hd.stream_id, ev.error.stream_id);
+        ck_assert_uint_le(ev.frame.offset, ev.error.offset);
     } else {
-        ck_assert_int_eq(ev.error.scope, H2C_FRAME_SCOPE_NONE);
+        ck_assert_int_eq(ev.error.scope, H2C_SCOPE_NONE);
         ck_assert_int_eq(ev.decoded, 1);
     }
     if (rc < 0) {
@@ -117,7 +118,7 @@ START_TEST(vector_round_trip)
     /* One octet short: BUFFER_TOO_SMALL, nothing written. */
     memset(out, 0xee, len);
     ck_assert_int_eq(h2c_frame_serialize(&ev.frame, out, len - 1, &w),
-                     H2C_FRAME_E_BUFFER_TOO_SMALL);
+                     H2C_E_BUFFER_TOO_SMALL);
     ck_assert_uint_eq(w, len);
     for (size_t i = 0; i < len; i++)
         ck_assert_uint_eq(out[i], 0xee);
@@ -133,8 +134,8 @@ static void assert_same(const char *name, const char *how, size_t at, const ft_l
     size_t d = ft_log_diff(a, b);
     ck_assert_msg(d == (size_t)-1,
                   "%s: %s %zu differs from one-shot at event %zu (events %zu/%zu, end %s/%s)", name,
-                  how, at, d, a->n, b->n, h2c_frame_status_name(a->end_rc),
-                  h2c_frame_status_name(b->end_rc));
+                  how, at, d, a->n, b->n, h2c_status_name(a->end_rc),
+                  h2c_status_name(b->end_rc));
 }
 
 /* Same events and outcome at every split point and byte by byte, with and
@@ -152,7 +153,7 @@ START_TEST(vector_chunk_sweep)
         ft_log whole, part;
         ck_assert_int_eq(ft_run_whole(&cfg, in, len, &whole), 0);
         ck_assert_msg(whole.first_rc == v->rc || assemble, "%s: one-shot first rc %s", v->name,
-                      h2c_frame_status_name(whole.first_rc));
+                      h2c_status_name(whole.first_rc));
         for (size_t cut = 1; cut < len; cut++) {
             ck_assert_int_eq(ft_run(&cfg, in, len, &cut, 1, &part), 0);
             assert_same(v->name, "split", cut, &whole, &part);
@@ -191,7 +192,7 @@ START_TEST(vector_truncation)
         size_t off = 0, used, n = 0;
         int rc;
         h2c_frame_event ev;
-        while ((rc = h2c_frame_parser_push(p, in + off, k - off, &used, &ev)) != H2C_FRAME_OK) {
+        while ((rc = h2c_frame_parser_push(p, in + off, k - off, &used, &ev)) != H2C_OK) {
             off += used;
             ck_assert_msg(n < whole.n && ft_event_digest(rc, &ev) == whole.d[n],
                           "%s: truncated at %zu: event %zu differs", v->name, k, n);
@@ -201,14 +202,14 @@ START_TEST(vector_truncation)
         }
         if (rc >= 0) {
             ck_assert_uint_eq(off + used, k);
-            h2c_frame_error err;
+            h2c_error err;
             int frc = h2c_frame_parser_finish(p, &err);
             uint64_t missing = h2c_frame_parser_missing(p);
-            if (frc == H2C_FRAME_OK) {
+            if (frc == H2C_OK) {
                 ck_assert_uint_eq(missing, 0);
             } else {
                 ck_assert_int_eq(frc, H2C_FRAME_E_TRUNCATED);
-                ck_assert_int_eq(err.scope, H2C_FRAME_SCOPE_LOCAL);
+                ck_assert_int_eq(err.scope, H2C_SCOPE_LOCAL);
                 ck_assert_uint_gt(missing, 0);
                 ck_assert_uint_eq(err.offset, k);
                 /* not sticky: finish again, same answer */

@@ -14,11 +14,11 @@
 #include "testutil.h"
 
 #define NONE H2C_FRAME_PREFACE_NONE
-#define CONN H2C_FRAME_SCOPE_CONNECTION
-#define STRM H2C_FRAME_SCOPE_STREAM
-#define IGN H2C_FRAME_SCOPE_IGNORABLE
-#define PROTO H2C_FRAME_H2_PROTOCOL_ERROR
-#define FSIZE H2C_FRAME_H2_FRAME_SIZE_ERROR
+#define CONN H2C_SCOPE_CONNECTION
+#define STRM H2C_SCOPE_STREAM
+#define IGN H2C_SCOPE_IGNORABLE
+#define PROTO H2C_H2_PROTOCOL_ERROR
+#define FSIZE H2C_H2_FRAME_SIZE_ERROR
 
 /* A valid frame that round-trips; one that does not (reserved bits, padding). */
 #define OK(n, hex) { n, hex, NULL, NONE, 0, 0, H2C_FRAME_EV_FRAME, 0, 0, 0, 0, -1, 1 }
@@ -163,7 +163,7 @@ const ft_vector ft_vectors[] = {
     CE("settings_enable_push_2", "000006 04 00 00000000 0002 00000002", H2C_FRAME_E_SETTINGS_VALUE,
        PROTO, 0, 11),
     CE("settings_window_2_31", "000006 04 00 00000000 0004 80000000", H2C_FRAME_E_SETTINGS_WINDOW,
-       H2C_FRAME_H2_FLOW_CONTROL_ERROR, 0, 11),
+       H2C_H2_FLOW_CONTROL_ERROR, 0, 11),
     CE("settings_frame_size_16383", "000006 04 00 00000000 0005 00003fff",
        H2C_FRAME_E_SETTINGS_VALUE, PROTO, 0, 11),
     CE("settings_frame_size_2_24", "000006 04 00 00000000 0005 01000000",
@@ -177,7 +177,7 @@ const ft_vector ft_vectors[] = {
     { "settings_32_entries", NULL, gen_settings_32, NONE, 0, 0, H2C_FRAME_EV_FRAME, 0, 0, 0, 0, -1,
       1 },
     { "settings_33_entries", NULL, gen_settings_33, NONE, 0, 0, H2C_FRAME_E_SETTINGS_COUNT,
-      H2C_FRAME_E_SETTINGS_COUNT, H2C_FRAME_H2_ENHANCE_YOUR_CALM, CONN, 0, 0, 0 },
+      H2C_FRAME_E_SETTINGS_COUNT, H2C_H2_ENHANCE_YOUR_CALM, CONN, 0, 0, 0 },
 
     /* ---- PUSH_PROMISE (6.6) ---- */
     OK("push_promise", "000005 05 04 00000001 00000002 82"),

@@ -13,9 +13,9 @@ typedef struct ft_vector {
     uint32_t flags;          /* parser flags */
     uint32_t max_frame_size; /* 0: default */
     int rc;                  /* first event other than EV_PREFACE */
-    int status;              /* its error status (H2C_FRAME_OK for none) */
+    int status;              /* its error status (H2C_OK for none) */
     int h2;                  /* expected HTTP/2 code */
-    int scope;               /* expected h2c_frame_scope */
+    int scope;               /* expected h2c_scope */
     uint32_t stream;         /* expected error stream */
     long off;                /* expected error offset, -1: not checked */
     int rt;                  /* parse -> serialize gives the input back */

@@ -39,7 +39,7 @@ enum {
 /*
  * Decode one block: wire[0..len) cut before each offset in cuts[0..ncuts)
  * (ascending), then finish().  Appends fields to out.  Returns the first
- * failing status, or H2C_HPACK_OK.
+ * failing status, or H2C_OK.
  */
 int dt_decode_cuts(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len,
                    const size_t *cuts, size_t ncuts, int mode, dt_list *out);

@@ -82,9 +82,9 @@ static uint32_t rnd(uint32_t *s)
     return *s >> 8;
 }
 
-static h2c_hpack_allocator fa_allocator(h2t_failalloc *fa)
+static h2c_allocator fa_allocator(h2t_failalloc *fa)
 {
-    h2c_hpack_allocator a = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator a = { h2t_fa_alloc, h2t_fa_free, fa };
     return a;
 }
 
@@ -93,7 +93,7 @@ static h2c_hpack_allocator fa_allocator(h2t_failalloc *fa)
 START_TEST(random_against_model)
 {
     h2t_failalloc fa = { 0 };
-    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_allocator a = fa_allocator(&fa);
     static model m;
     memset(&m, 0, sizeof m);
     h2c_dyn_table t;
@@ -146,7 +146,7 @@ END_TEST
 START_TEST(too_large_entry_empties)
 {
     h2t_failalloc fa = { 0 };
-    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 100);
     ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
@@ -169,7 +169,7 @@ END_TEST
 START_TEST(grow_keeps_entries)
 {
     h2t_failalloc fa = { 0 };
-    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 200);
     ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
@@ -180,7 +180,7 @@ START_TEST(grow_keeps_entries)
     ck_assert_uint_eq(t.count, 5); /* 5 * 36 = 180 */
     h2c_dyn_set_max(&t, 5000);
     fa.fail_at = fa.calls + 1;
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), H2C_HPACK_E_NOMEM);
+    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), H2C_E_NOMEM);
     ck_assert_uint_eq(t.count, 5); /* failed growth changed nothing */
     fa.fail_at = 0;
     ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
@@ -204,7 +204,7 @@ END_TEST
 START_TEST(zero_max_allocates_nothing)
 {
     h2t_failalloc fa = { 0 };
-    h2c_hpack_allocator a = fa_allocator(&fa);
+    h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 0);
     ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);

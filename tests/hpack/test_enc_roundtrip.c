@@ -60,11 +60,9 @@ static void story_load(story *s, const char *path)
             const char *name = json_object_iter_key(json_object_iter(h));
             json_t *v = json_object_iter_value(json_object_iter(h));
             h2c_hpack_field *f = &s->c[i].f[k];
-            f->name = name;
-            f->name_len = strlen(name);
-            f->value = json_string_value(v);
-            f->value_len = json_string_length(v);
-            s->plain += f->name_len + f->value_len;
+            f->name = h2c_view_of(name, strlen(name));
+            f->value = h2c_view_of(json_string_value(v), json_string_length(v));
+            s->plain += f->name.len + f->value.len;
         }
     }
 }
@@ -118,8 +116,8 @@ static void expect_field(expect *e, const char *name, size_t nl, const char *val
 {
     ck_assert_msg(e->k < e->n, "%s: more fields than encoded", e->who);
     const h2c_hpack_field *f = &e->f[e->k++];
-    ck_assert_msg(f->name_len == nl && memcmp(f->name, name, nl) == 0 && f->value_len == vl &&
-                      (vl == 0 || memcmp(f->value, value, vl) == 0),
+    ck_assert_msg(f->name.len == nl && memcmp(f->name.ptr, name, nl) == 0 && f->value.len == vl &&
+                      (vl == 0 || memcmp(f->value.ptr, value, vl) == 0),
                   "%s: field %zu differs", e->who, e->k - 1);
     if (f->indexing == H2C_HPACK_INDEX_NEVER)
         ck_assert_msg(never, "%s: field %zu lost its never-indexed mark", e->who, e->k - 1);
@@ -135,15 +133,16 @@ static void ours_decode(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len,
         int rc = h2c_hpack_decoder_push(dec, wire + off, len - off, &used, &out);
         off += used;
         if (rc == H2C_HPACK_FIELD) {
-            expect_field(&e, out.name, out.name_len, out.value, out.value_len,
+            expect_field(&e, (const char *)out.name.ptr, out.name.len,
+                         (const char *)out.value.ptr, out.value.len,
                          out.indexing == H2C_HPACK_INDEX_NEVER);
             continue;
         }
-        ck_assert_msg(rc == H2C_HPACK_OK, "decoder: %s", h2c_hpack_status_name(rc));
+        ck_assert_msg(rc == H2C_OK, "decoder: %s", h2c_status_name(rc));
         break;
     }
     int rc = h2c_hpack_decoder_finish(dec);
-    ck_assert_msg(rc == H2C_HPACK_OK, "decoder finish: %s", h2c_hpack_status_name(rc));
+    ck_assert_msg(rc == H2C_OK, "decoder finish: %s", h2c_status_name(rc));
     ck_assert_uint_eq(e.k, n);
 }
 
@@ -179,7 +178,7 @@ typedef struct run_cfg {
     int policy;          /* h2c_hpack_policy_kind */
     int changes;         /* add SETTINGS changes between cases */
     int mark;            /* mark some fields INDEX_NEVER / NO / YES */
-    const h2c_hpack_allocator *alloc;
+    const h2c_allocator *alloc;
 } run_cfg;
 
 static uint32_t rnd_state = 2463534242u;
@@ -195,8 +194,8 @@ static int custom_policy(void *user, const h2c_hpack_policy_input *in)
 {
     (void)user;
     /* Index short values only: exercises every representation. */
-    return in->field->value_len < 16 ? H2C_HPACK_INDEX_YES
-           : in->field->value_len % 3 ? H2C_HPACK_INDEX_NO
+    return in->field->value.len < 16 ? H2C_HPACK_INDEX_YES
+           : in->field->value.len % 3 ? H2C_HPACK_INDEX_NO
                                       : H2C_HPACK_INDEX_NEVER;
 }
 
@@ -212,12 +211,12 @@ static size_t run_story(const story *s, const run_cfg *cfg)
     eo.policy_fn = custom_policy;
     eo.allocator = cfg->alloc;
     h2c_hpack_encoder *enc;
-    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_HPACK_OK);
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
     h2c_hpack_decoder_options dopt;
     h2c_hpack_decoder_options_init(&dopt);
     dopt.max_list_size = 1 << 20;
     h2c_hpack_decoder *dec;
-    ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &dopt), H2C_HPACK_OK);
+    ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &dopt), H2C_OK);
     nghttp2_hd_inflater *inf;
     ck_assert_int_eq(nghttp2_hd_inflate_new(&inf), 0);
 
@@ -238,8 +237,8 @@ static size_t run_story(const story *s, const run_cfg *cfg)
                 set[nset++] = sizes[rnd() % 7];
         }
         for (size_t k = 0; k < nset; k++) {
-            ck_assert_int_eq(h2c_hpack_encoder_set_max_table_size(enc, set[k]), H2C_HPACK_OK);
-            ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(dec, set[k]), H2C_HPACK_OK);
+            ck_assert_int_eq(h2c_hpack_encoder_set_max_table_size(enc, set[k]), H2C_OK);
+            ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(dec, set[k]), H2C_OK);
             ck_assert_int_eq(nghttp2_hd_inflate_change_table_size(inf, set[k]), 0);
         }
         const h2c_hpack_field *f = c->f;
@@ -262,7 +261,7 @@ static size_t run_story(const story *s, const run_cfg *cfg)
             buf = malloc(cap);
         }
         int rc = h2c_hpack_encoder_encode(enc, f, c->n, buf, need, &w);
-        ck_assert_msg(rc == H2C_HPACK_OK, "encode: %s", h2c_hpack_status_name(rc));
+        ck_assert_msg(rc == H2C_OK, "encode: %s", h2c_status_name(rc));
         wire += w;
         ours_decode(dec, buf, w, f, c->n);
         ngh_decode(inf, buf, w, f, c->n);
@@ -285,10 +284,10 @@ static size_t ngh_deflate(const story *s)
         const st_case *c = &s->c[i];
         nghttp2_nv *nva = calloc(c->n + 1, sizeof *nva);
         for (size_t k = 0; k < c->n; k++) {
-            nva[k].name = (uint8_t *)(uintptr_t)c->f[k].name;
-            nva[k].namelen = c->f[k].name_len;
-            nva[k].value = (uint8_t *)(uintptr_t)c->f[k].value;
-            nva[k].valuelen = c->f[k].value_len;
+            nva[k].name = (uint8_t *)(uintptr_t)c->f[k].name.ptr;
+            nva[k].namelen = c->f[k].name.len;
+            nva[k].value = (uint8_t *)(uintptr_t)c->f[k].value.ptr;
+            nva[k].valuelen = c->f[k].value.len;
         }
         size_t cap = nghttp2_hd_deflate_bound(d, nva, c->n);
         uint8_t *buf = malloc(cap);
@@ -361,12 +360,12 @@ START_TEST(steady_state_allocations)
 {
     h2t_failalloc fa;
     memset(&fa, 0, sizeof fa);
-    h2c_hpack_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
+    h2c_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
     h2c_hpack_encoder_options eo;
     h2c_hpack_encoder_options_init(&eo);
     eo.allocator = &a;
     h2c_hpack_encoder *enc;
-    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_HPACK_OK);
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
     unsigned long at_new = fa.calls;
     size_t fields = 0;
     static uint8_t buf[1 << 16];
@@ -376,7 +375,7 @@ START_TEST(steady_state_allocations)
             size_t w;
             ck_assert_int_eq(h2c_hpack_encoder_encode(enc, stories[i].c[k].f, stories[i].c[k].n,
                                                       buf, sizeof buf, &w),
-                             H2C_HPACK_OK);
+                             H2C_OK);
             fields += stories[i].c[k].n;
         }
     }

@@ -6,7 +6,7 @@ set(_r ${CMAKE_CURRENT_LIST_DIR})
 foreach(_s alloc_inject guard)
   h2codec_check_suite(NAME test_${_s} TIMEOUT 120
                       SOURCES ${_r}/test_${_s}.c ${H2C_CATALOGUE_SOURCES}
-                      LIBS h2codec_hpack_obj h2codec_frame_obj)
+                      LIBS h2codec_hpack_obj h2codec_frame_obj h2codec_conn_obj h2codec_common_obj)
   target_include_directories(test_${_s} PRIVATE ${PROJECT_SOURCE_DIR}/tests/catalogue
                                                 ${PROJECT_SOURCE_DIR}/tools/cli)
 endforeach()

@@ -11,15 +11,15 @@
  * must end in a clean NOMEM (INTERNAL_ERROR) or succeed, leak nothing
  * (live == 0 after free), and leave the context as its header documents:
  *
- *   decoder    sticky H2C_HPACK_E_NOMEM on push, finish and
+ *   decoder    sticky H2C_E_NOMEM on push, finish and
  *              set_max_table_size until reset(); after reset() it decodes
  *              the same fields again (hpack.h, decoder_push)
  *   encoder    only new() allocates; encode and set_max_table_size never do
  *              (hpack.h, encoder options and encode)
- *   parser     sticky H2C_FRAME_E_NOMEM, scope LOCAL, INTERNAL_ERROR on every
+ *   parser     sticky H2C_E_NOMEM, scope LOCAL, INTERNAL_ERROR on every
  *              call until reset(); then it parses the same events again
  *              (frame.h, parser_push)
- *   assembler  sticky H2C_FRAME_E_NOMEM (scope LOCAL) until reset() (frame.h,
+ *   assembler  sticky H2C_E_NOMEM (scope LOCAL) until reset() (frame.h,
  *              assembler_push)
  *   pipeline   conn_new fails with NOMEM, or one INTERNAL_ERROR report of
  *              scope LOCAL ends the connection, after reports that match
@@ -124,8 +124,8 @@ static int dec_blocks_run(h2c_hpack_decoder *dec, size_t chunk, uint64_t *digest
             while ((rc = h2c_hpack_decoder_push(dec, in.buf + off + done, n - done, &used, &f)) ==
                    H2C_HPACK_FIELD) {
                 done += used;
-                *digest = mix(*digest, f.name, f.name_len);
-                *digest = mix(*digest, f.value, f.value_len);
+                *digest = mix(*digest, f.name.ptr, f.name.len);
+                *digest = mix(*digest, f.value.ptr, f.value.len);
             }
             off += n;
         }
@@ -140,7 +140,7 @@ static int dec_blocks_run(h2c_hpack_decoder *dec, size_t chunk, uint64_t *digest
 
 static int dec_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 {
-    h2c_hpack_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
     h2c_hpack_decoder_options o;
     h2c_hpack_decoder_options_init(&o);
     o.max_table_size = 256;
@@ -154,8 +154,8 @@ static int dec_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
     }
     rc = dec_blocks_run(dec, chunk, digest);
     if (rc < 0) {
-        ck_assert_int_eq(rc, H2C_HPACK_E_NOMEM);
-        ck_assert_uint_eq(h2c_hpack_h2_error(rc), H2C_FRAME_H2_INTERNAL_ERROR);
+        ck_assert_int_eq(rc, H2C_E_NOMEM);
+        ck_assert_uint_eq(h2c_status_h2_error(rc), H2C_H2_INTERNAL_ERROR);
         /* Sticky on every call until reset (cat_check_sticky_decoder ends
          * with a reset and a short block). */
         cat_check_sticky_decoder(dec, rc, "decoder after NOMEM");
@@ -173,7 +173,7 @@ static int dec_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 START_TEST(test_decoder)
 {
     /* decoder, table arena and ring, scratch, then all of them grown */
-    inject(dec_workload, chunks[_i], 5, H2C_HPACK_E_NOMEM, "decoder");
+    inject(dec_workload, chunks[_i], 5, H2C_E_NOMEM, "decoder");
 }
 END_TEST
 
@@ -181,13 +181,15 @@ END_TEST
 
 static int enc_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 {
+#define V(s) { (const uint8_t *)(s), sizeof(s) - 1 }
     static const h2c_hpack_field fields[] = {
-        { ":method", 7, "GET", 3, 0, 0, 0, 0 },
-        { ":path", 5, "/index.html", 11, 0, 0, 0, 0 },
-        { "x-custom", 8, "some value that is long enough to matter", 40, 1, 0, 0, 0 },
-        { "authorization", 13, "secret", 6, 0, 0, 0, 0 },
+        { V(":method"), V("GET"), 0, 0, 0, 0 },
+        { V(":path"), V("/index.html"), 0, 0, 0, 0 },
+        { V("x-custom"), V("some value that is long enough to matter"), 1, 0, 0, 0 },
+        { V("authorization"), V("secret"), 0, 0, 0, 0 },
     };
-    h2c_hpack_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
+#undef V
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
     h2c_hpack_encoder_options o;
     h2c_hpack_encoder_options_init(&o);
     /* no input to chunk: the chunk index picks a table size instead */
@@ -208,7 +210,7 @@ static int enc_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
         ck_assert_int_eq(h2c_hpack_encoder_encode(enc, fields, 4, out, sizeof out, &w), 0);
         *digest = mix(*digest, out, w);
         ck_assert_int_eq(h2c_hpack_encoder_encode(enc, fields, 4, out, 3, &w),
-                         H2C_HPACK_E_BUFFER_TOO_SMALL);
+                         H2C_E_BUFFER_TOO_SMALL);
     }
     ck_assert_uint_eq(fa->calls, calls); /* encode and set_max never allocate */
     h2c_hpack_encoder_reset(enc);
@@ -220,7 +222,7 @@ static int enc_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 START_TEST(test_encoder)
 {
     /* new(): the encoder, its table storage and the snapshot copy */
-    inject(enc_workload, chunks[_i], 3, H2C_HPACK_E_NOMEM, "encoder");
+    inject(enc_workload, chunks[_i], 3, H2C_E_NOMEM, "encoder");
 }
 END_TEST
 
@@ -237,7 +239,7 @@ static const char parser_stream[] =
     "00000c 04 00 00000000 000100001000 000300000064";
 
 static int parser_events(h2c_frame_parser *p, const cat_input *in, size_t chunk, uint64_t *digest,
-                         h2c_frame_error *err)
+                         h2c_error *err)
 {
     for (size_t off = 0; off < in->len;) {
         size_t n = chunk && in->len - off > chunk ? chunk : in->len - off, done = 0, used;
@@ -245,7 +247,7 @@ static int parser_events(h2c_frame_parser *p, const cat_input *in, size_t chunk,
         for (;;) {
             int rc = h2c_frame_parser_push(p, in->buf + off + done, n - done, &used, &ev);
             done += used;
-            if (rc == H2C_FRAME_OK)
+            if (rc == H2C_OK)
                 break;
             if (rc < 0) {
                 *err = ev.error;
@@ -261,7 +263,7 @@ static int parser_events(h2c_frame_parser *p, const cat_input *in, size_t chunk,
 
 static int parser_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 {
-    h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
     h2c_frame_parser_options o;
     h2c_frame_parser_options_init(&o);
     o.max_frame_size = 65536;
@@ -274,14 +276,14 @@ static int parser_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
     }
     cat_input in;
     ck_assert_int_eq(cat_build(parser_stream, &in), 0);
-    h2c_frame_error err;
+    h2c_error err;
     rc = parser_events(p, &in, chunk, digest, &err);
     if (rc < 0) {
-        ck_assert_int_eq(rc, H2C_FRAME_E_NOMEM);
+        ck_assert_int_eq(rc, H2C_E_NOMEM);
         ck_assert_int_eq(err.status, rc);
-        ck_assert_int_eq(err.scope, H2C_FRAME_SCOPE_LOCAL);
-        ck_assert_uint_eq(err.h2_error, H2C_FRAME_H2_INTERNAL_ERROR);
-        ck_assert_uint_eq(h2c_frame_status_h2_error(rc), H2C_FRAME_H2_INTERNAL_ERROR);
+        ck_assert_int_eq(err.scope, H2C_SCOPE_LOCAL);
+        ck_assert_uint_eq(err.h2_error, H2C_H2_INTERNAL_ERROR);
+        ck_assert_uint_eq(h2c_status_h2_error(rc), H2C_H2_INTERNAL_ERROR);
         /* Sticky on every call; reset() brings it back (checked inside). */
         cat_check_sticky_parser(p, &err, "parser after NOMEM");
         h2c_frame_parser_reset(p);
@@ -301,7 +303,7 @@ START_TEST(test_parser)
     /* whole: the context only (payloads decoded in place); chunked: the
      * context and a reassembly buffer per large frame */
     size_t chunk = chunks[_i];
-    inject(parser_workload, chunk, chunk ? 4 : 1, H2C_FRAME_E_NOMEM, "parser");
+    inject(parser_workload, chunk, chunk ? 4 : 1, H2C_E_NOMEM, "parser");
 }
 END_TEST
 
@@ -328,7 +330,7 @@ static int asm_blocks(h2c_frame_assembler *a, size_t chunk, uint64_t *digest)
     for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
         h2c_frame f;
         h2c_frame_init(&f, seq[i].type, seq[i].flags, 1);
-        h2c_frame_view v = { data, seq[i].len };
+        h2c_view v = { data, seq[i].len };
         if (seq[i].type == H2C_FRAME_TYPE_HEADERS)
             f.u.headers.fragment = v;
         else if (seq[i].type == H2C_FRAME_TYPE_CONTINUATION)
@@ -351,7 +353,7 @@ static int asm_blocks(h2c_frame_assembler *a, size_t chunk, uint64_t *digest)
 
 static int asm_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 {
-    h2c_frame_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator al = { h2t_fa_alloc, h2t_fa_free, fa };
     h2c_frame_assembler_options o;
     h2c_frame_assembler_options_init(&o);
     o.flags = H2C_FRAME_ASSEMBLER_JOIN;
@@ -364,11 +366,11 @@ static int asm_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
     }
     rc = asm_blocks(a, chunk, digest);
     if (rc < 0) {
-        h2c_frame_error e;
-        ck_assert_int_eq(rc, H2C_FRAME_E_NOMEM);
+        h2c_error e;
+        ck_assert_int_eq(rc, H2C_E_NOMEM);
         ck_assert_int_eq(h2c_frame_assembler_error(a, &e), rc);
-        ck_assert_int_eq(e.scope, H2C_FRAME_SCOPE_LOCAL);
-        ck_assert_uint_eq(e.h2_error, H2C_FRAME_H2_INTERNAL_ERROR);
+        ck_assert_int_eq(e.scope, H2C_SCOPE_LOCAL);
+        ck_assert_uint_eq(e.h2_error, H2C_H2_INTERNAL_ERROR);
         cat_check_sticky_assembler(a, &e, "assembler after NOMEM");
         h2c_frame_assembler_reset(a);
         unsigned long fail_at = fa->fail_at;
@@ -384,7 +386,7 @@ static int asm_workload(h2t_failalloc *fa, size_t chunk, uint64_t *digest)
 START_TEST(test_assembler)
 {
     /* the context, then the JOIN buffer as it doubles */
-    inject(asm_workload, chunks[_i], 4, H2C_FRAME_E_NOMEM, "assembler");
+    inject(asm_workload, chunks[_i], 4, H2C_E_NOMEM, "assembler");
 }
 END_TEST
 
@@ -420,8 +422,8 @@ static void log_cb(void *user, const conn_report *r)
     conn_log *l = user;
     if (l->internal)
         l->after++;
-    if (r->kind == CONN_ERROR && r->h2_error == H2C_FRAME_H2_INTERNAL_ERROR) {
-        ck_assert_int_eq(r->scope, H2C_FRAME_SCOPE_LOCAL);
+    if (r->kind == CONN_ERROR && r->h2_error == H2C_H2_INTERNAL_ERROR) {
+        ck_assert_int_eq(r->scope, H2C_SCOPE_LOCAL);
         l->internal++;
     }
     ck_assert_uint_lt(l->n, sizeof l->h / sizeof l->h[0]);
@@ -431,8 +433,8 @@ static void log_cb(void *user, const conn_report *r)
 /* Run one connection; 0 = no allocation failure met, else the NOMEM status. */
 static int conn_run(const cat_input *in, h2t_failalloc *fa, size_t chunk, conn_log *log)
 {
-    h2c_frame_allocator fal = { h2t_fa_alloc, h2t_fa_free, fa };
-    h2c_hpack_allocator hal = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator fal = { h2t_fa_alloc, h2t_fa_free, fa };
+    h2c_allocator hal = { h2t_fa_alloc, h2t_fa_free, fa };
     conn_opts o;
     conn_opts_init(&o);
     o.hpack_alloc = &hal;
@@ -441,7 +443,7 @@ static int conn_run(const cat_input *in, h2t_failalloc *fa, size_t chunk, conn_l
     memset(log, 0, sizeof *log);
     int rc = conn_new(&c, &o, log_cb, log);
     if (rc != 0) {
-        ck_assert_msg(rc == H2C_FRAME_E_NOMEM || rc == H2C_HPACK_E_NOMEM, "conn_new: %d", rc);
+        ck_assert_msg(rc == H2C_E_NOMEM || rc == H2C_E_NOMEM, "conn_new: %d", rc);
         ck_assert_int_eq(fa->live, 0);
         return rc;
     }
@@ -457,7 +459,7 @@ static int conn_run(const cat_input *in, h2t_failalloc *fa, size_t chunk, conn_l
     ck_assert_int_le(log->internal, 1);
     if (log->internal) {
         ck_assert_int_eq(dead, 1);
-        return H2C_FRAME_E_NOMEM;
+        return H2C_E_NOMEM;
     }
     return 0;
 }

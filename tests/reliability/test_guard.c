@@ -49,7 +49,7 @@ static void extract_blocks(const cat_input *conn, cat_input *blocks)
     for (;;) {
         int rc = h2c_frame_parser_push(p, conn->buf + off, conn->len - off, &used, &ev);
         off += used;
-        if (rc <= H2C_FRAME_OK || rc == H2C_FRAME_EV_PREFACE) {
+        if (rc <= H2C_OK || rc == H2C_FRAME_EV_PREFACE) {
             if (rc == H2C_FRAME_EV_PREFACE)
                 continue;
             break;

@@ -78,7 +78,7 @@ static int decode_all(size_t *fields)
         const block *b = &blocks[i];
         if (b->story_start) {
             h2c_hpack_decoder_free(dec);
-            if (h2c_hpack_decoder_new(&dec, NULL) != H2C_HPACK_OK)
+            if (h2c_hpack_decoder_new(&dec, NULL) != H2C_OK)
                 return -1;
         }
         if (b->table_size >= 0)
@@ -91,8 +91,8 @@ static int decode_all(size_t *fields)
             off += used;
             (*fields)++;
         }
-        if (rc != H2C_HPACK_OK || h2c_hpack_decoder_finish(dec) != H2C_HPACK_OK) {
-            fprintf(stderr, "soak: block %zu failed: %s\n", i, h2c_hpack_strerror(rc));
+        if (rc != H2C_OK || h2c_hpack_decoder_finish(dec) != H2C_OK) {
+            fprintf(stderr, "soak: block %zu failed: %s\n", i, h2c_strerror(rc));
             h2c_hpack_decoder_free(dec);
             return -1;
         }

@@ -3,7 +3,7 @@
 # runs it in its plain build.
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 add_executable(soak ${CMAKE_CURRENT_LIST_DIR}/soak.c)
-target_link_libraries(soak PRIVATE h2codec_hpack_obj h2codec_testutil PkgConfig::JANSSON)
+target_link_libraries(soak PRIVATE h2codec_hpack_obj h2codec_common_obj h2codec_testutil PkgConfig::JANSSON)
 h2codec_target_defaults(soak)
 add_dependencies(soak h2codec_corpus)
 if(NOT H2CODEC_SANITIZE)

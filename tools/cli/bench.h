@@ -16,7 +16,7 @@ typedef struct bench_alloc_count {
     unsigned long steady; /* allocations counted */
 } bench_alloc_count;
 
-h2c_hpack_allocator bench_allocator(bench_alloc_count *c);
+h2c_allocator bench_allocator(bench_alloc_count *c);
 
 typedef struct bench_stream_result {
     double ours_ns_per_frame, nghttp2_ns_per_frame; /* captured-stream decode */

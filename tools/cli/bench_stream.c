@@ -159,7 +159,7 @@ static uint8_t *make_data_stream(size_t *len)
         f.u.data.data.ptr = payload;
         f.u.data.data.len = size;
         size_t w;
-        if (h2c_frame_serialize(&f, buf + off, cap - off, &w) != H2C_FRAME_OK)
+        if (h2c_frame_serialize(&f, buf + off, cap - off, &w) != H2C_OK)
             break;
         off += w;
         size = size == 16384 ? 1000 : 16384; /* mostly full frames, some small ones */
@@ -171,7 +171,7 @@ static uint8_t *make_data_stream(size_t *len)
 __attribute__((noinline)) static uint64_t ours_parse(const uint8_t *data, size_t len)
 {
     h2c_frame_parser *p;
-    if (h2c_frame_parser_new(&p, NULL) != H2C_FRAME_OK)
+    if (h2c_frame_parser_new(&p, NULL) != H2C_OK)
         return 0;
     size_t off = 0, used;
     h2c_frame_event ev;
@@ -182,7 +182,7 @@ __attribute__((noinline)) static uint64_t ours_parse(const uint8_t *data, size_t
         frames += rc == H2C_FRAME_EV_FRAME;
     }
     h2c_frame_parser_free(p);
-    return rc == H2C_FRAME_OK ? frames : 0;
+    return rc == H2C_OK ? frames : 0;
 }
 
 int bench_stream(const char *root, size_t rounds, bench_stream_result *r)

@@ -67,9 +67,9 @@ static void count_free(void *opaque, void *p)
     free(p);
 }
 
-h2c_hpack_allocator bench_allocator(bench_alloc_count *c)
+h2c_allocator bench_allocator(bench_alloc_count *c)
 {
-    h2c_hpack_allocator a = {count_alloc, count_free, c};
+    h2c_allocator a = {count_alloc, count_free, c};
     return a;
 }
 
@@ -130,13 +130,13 @@ static int corpus_load(corpus *c, const char *dir)
             for (size_t h = 0; h < sc->n_headers; h++, at++) {
                 h2c_hpack_field *f = &sc->headers[h];
                 nghttp2_nv *nv = &c->nva[s][at];
-                nv->name = (uint8_t *)(uintptr_t)f->name;
-                nv->namelen = f->name_len;
-                nv->value = (uint8_t *)(uintptr_t)f->value;
-                nv->valuelen = f->value_len;
+                nv->name = (uint8_t *)(uintptr_t)f->name.ptr;
+                nv->namelen = f->name.len;
+                nv->value = (uint8_t *)(uintptr_t)f->value.ptr;
+                nv->valuelen = f->value.len;
                 nv->flags = NGHTTP2_NV_FLAG_NONE;
                 c->fields++;
-                c->plain += f->name_len + f->value_len;
+                c->plain += f->name.len + f->value.len;
             }
         }
     }
@@ -159,7 +159,7 @@ static void corpus_free(corpus *c)
 /* noinline: tools/callgrind counts instructions inside this function. */
 __attribute__((noinline)) static size_t ours_decode(const corpus *c, bench_alloc_count *ac)
 {
-    h2c_hpack_allocator a = bench_allocator(ac);
+    h2c_allocator a = bench_allocator(ac);
     h2c_hpack_decoder_options opt;
     h2c_hpack_decoder_options_init(&opt);
     opt.allocator = &a;
@@ -167,7 +167,7 @@ __attribute__((noinline)) static size_t ours_decode(const corpus *c, bench_alloc
     for (size_t s = 0; s < c->n; s++) {
         h2c_hpack_decoder *dec;
         ac->armed = 0;
-        if (h2c_hpack_decoder_new(&dec, &opt) != H2C_HPACK_OK)
+        if (h2c_hpack_decoder_new(&dec, &opt) != H2C_OK)
             return 0;
         const story *st = &c->stories[s];
         for (size_t k = 0; k < st->n_cases; k++) {
@@ -184,7 +184,7 @@ __attribute__((noinline)) static size_t ours_decode(const corpus *c, bench_alloc
                 off += used;
                 fields++;
             }
-            if (rc != H2C_HPACK_OK || h2c_hpack_decoder_finish(dec) != H2C_HPACK_OK) {
+            if (rc != H2C_OK || h2c_hpack_decoder_finish(dec) != H2C_OK) {
                 h2c_hpack_decoder_free(dec);
                 return 0;
             }
@@ -245,14 +245,14 @@ typedef struct enc_result {
 __attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_alloc_count *ac)
 {
     enc_result r = {0, 0};
-    h2c_hpack_allocator a = bench_allocator(ac);
+    h2c_allocator a = bench_allocator(ac);
     h2c_hpack_encoder_options opt;
     h2c_hpack_encoder_options_init(&opt);
     opt.allocator = &a;
     for (size_t s = 0; s < c->n; s++) {
         h2c_hpack_encoder *enc;
         ac->armed = 0;
-        if (h2c_hpack_encoder_new(&enc, &opt) != H2C_HPACK_OK)
+        if (h2c_hpack_encoder_new(&enc, &opt) != H2C_OK)
             return (enc_result){0, 0};
         const story *st = &c->stories[s];
         for (size_t k = 0; k < st->n_cases; k++) {
@@ -262,7 +262,7 @@ __attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t
                 h2c_hpack_encoder_set_max_table_size(enc, (uint32_t)sc->table_size);
             size_t n;
             if (h2c_hpack_encoder_encode(enc, sc->headers, sc->n_headers, buf, cap, &n) !=
-                H2C_HPACK_OK) {
+                H2C_OK) {
                 h2c_hpack_encoder_free(enc);
                 return (enc_result){0, 0};
             }
@@ -322,9 +322,8 @@ static int huffman_round(const corpus *c, uint8_t *buf, uint8_t *out, size_t *el
             const story_case *sc = &c->stories[s].cases[k];
             for (size_t h = 0; h < sc->n_headers; h++) {
                 const h2c_hpack_field *f = &sc->headers[h];
-                size_t a = h2c_huff_encode(buf + enc_total, (const uint8_t *)f->name, f->name_len);
-                size_t b = h2c_huff_encode(buf + enc_total + a, (const uint8_t *)f->value,
-                                           f->value_len);
+                size_t a = h2c_huff_encode(buf + enc_total, f->name.ptr, f->name.len);
+                size_t b = h2c_huff_encode(buf + enc_total + a, f->value.ptr, f->value.len);
                 elen[k2++] = a;
                 elen[k2++] = b;
                 enc_total += a + b;
@@ -348,7 +347,7 @@ static int huffman_round(const corpus *c, uint8_t *buf, uint8_t *out, size_t *el
         for (size_t k = 0; k < c->stories[s].n_cases; k++) {
             const story_case *sc = &c->stories[s].cases[k];
             for (size_t h = 0; h < sc->n_headers; h++)
-                plain += sc->headers[h].name_len + sc->headers[h].value_len;
+                plain += sc->headers[h].name.len + sc->headers[h].value.len;
         }
     hb->enc_mbps = (double)dec_total / ((t1 - t0) / 1e3);
     hb->dec_mbps = (double)dec_total / ((t2 - t1) / 1e3);

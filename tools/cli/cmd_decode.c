@@ -34,7 +34,7 @@ typedef struct owned_list {
     size_t n, cap;
 } owned_list;
 
-static int arena_put(owned_list *l, const char *s, size_t len, size_t *off)
+static int arena_put(owned_list *l, const void *s, size_t len, size_t *off)
 {
     if (l->arena_len + len > l->arena_cap) {
         size_t ncap = (l->arena_cap + len) * 2;
@@ -62,11 +62,11 @@ static int list_add(owned_list *l, const h2c_hpack_field *f)
         l->cap = ncap;
     }
     struct owned_field *o = &l->f[l->n];
-    if (arena_put(l, f->name, f->name_len, &o->name_off) ||
-        arena_put(l, f->value, f->value_len, &o->value_off))
+    if (arena_put(l, f->name.ptr, f->name.len, &o->name_off) ||
+        arena_put(l, f->value.ptr, f->value.len, &o->value_off))
         return -1;
-    o->name_len = f->name_len;
-    o->value_len = f->value_len;
+    o->name_len = f->name.len;
+    o->value_len = f->value.len;
     o->indexing = f->indexing;
     o->flags = f->flags;
     l->n++;
@@ -97,16 +97,18 @@ static int decode_block(h2c_hpack_decoder *dec, const uint8_t *wire, size_t len,
             }
             continue;
         }
-        if (rc == H2C_HPACK_OK)
+        if (rc == H2C_OK)
             rc = h2c_hpack_decoder_finish(dec);
         break;
     }
-    if (rc == H2C_HPACK_OK)
+    if (rc == H2C_OK)
         return 0;
     if (multi)
         fprintf(stderr, "%s: ", file);
-    fprintf(stderr, "block %zu, byte %zu: %s (%s)\n", block, h2c_hpack_decoder_error_offset(dec),
-            h2c_hpack_strerror(rc), h2c_hpack_h2_error_name(rc));
+    h2c_error err;
+    h2c_hpack_decoder_error(dec, &err);
+    fprintf(stderr, "block %zu, byte %llu: %s (%s)\n", block, (unsigned long long)err.offset,
+            err.reason, h2c_h2_error_name(err.h2_error));
     return -1;
 }
 
@@ -144,14 +146,14 @@ static int verify_case(const owned_list *l, const story_case *c, const char *fil
     for (size_t i = 0; i < n; i++) {
         const struct owned_field *o = &l->f[i];
         const h2c_hpack_field *e = &c->headers[i];
-        if (o->name_len == e->name_len && o->value_len == e->value_len &&
-            memcmp(l->arena + o->name_off, e->name, e->name_len) == 0 &&
-            memcmp(l->arena + o->value_off, e->value, e->value_len) == 0)
+        if (o->name_len == e->name.len && o->value_len == e->value.len &&
+            memcmp(l->arena + o->name_off, e->name.ptr, e->name.len) == 0 &&
+            memcmp(l->arena + o->value_off, e->value.ptr, e->value.len) == 0)
             continue;
         fprintf(stderr, "%s: block %zu, header %zu: expected \"", file, block, i);
-        cli_print_escaped(stderr, e->name, e->name_len);
+        cli_print_escaped(stderr, (const char *)e->name.ptr, e->name.len);
         fputs(": ", stderr);
-        cli_print_escaped(stderr, e->value, e->value_len);
+        cli_print_escaped(stderr, (const char *)e->value.ptr, e->value.len);
         fputs("\", decoded \"", stderr);
         cli_print_escaped(stderr, l->arena + o->name_off, o->name_len);
         fputs(": ", stderr);
@@ -176,8 +178,8 @@ static int new_decoder(const decode_opts *o, h2c_hpack_decoder **dec)
     if (o->tolerant)
         opt.lenient |= H2C_HPACK_LENIENT_UNKNOWN_INDEX;
     int rc = h2c_hpack_decoder_new(dec, &opt);
-    if (rc != H2C_HPACK_OK)
-        fprintf(stderr, "h2codec: cannot create decoder: %s\n", h2c_hpack_strerror(rc));
+    if (rc != H2C_OK)
+        fprintf(stderr, "h2codec: cannot create decoder: %s\n", h2c_strerror(rc));
     return rc;
 }
 
@@ -187,7 +189,7 @@ static int decode_story(const decode_opts *o, const char *file, int multi, owned
     if (story_load(&s, file) != 0)
         return CLI_USAGE;
     h2c_hpack_decoder *dec;
-    if (new_decoder(o, &dec) != H2C_HPACK_OK) {
+    if (new_decoder(o, &dec) != H2C_OK) {
         story_free(&s);
         return CLI_USAGE;
     }
@@ -201,7 +203,7 @@ static int decode_story(const decode_opts *o, const char *file, int multi, owned
             break;
         }
         if (c->table_size >= 0 &&
-            h2c_hpack_decoder_set_max_table_size(dec, (uint32_t)c->table_size) != H2C_HPACK_OK) {
+            h2c_hpack_decoder_set_max_table_size(dec, (uint32_t)c->table_size) != H2C_OK) {
             fprintf(stderr, "%s: case %zu: cannot apply header_table_size\n", file, i);
             status = CLI_FAIL;
             break;
@@ -241,7 +243,7 @@ static int decode_raw(const decode_opts *o, enum fmt fmt, const char *file, int 
     if (!data)
         return CLI_USAGE;
     h2c_hpack_decoder *dec;
-    if (new_decoder(o, &dec) != H2C_HPACK_OK) {
+    if (new_decoder(o, &dec) != H2C_OK) {
         free(data);
         return CLI_USAGE;
     }

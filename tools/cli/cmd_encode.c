@@ -31,20 +31,20 @@ static int encode_case(h2c_hpack_encoder *enc, story_case *c, uint8_t **buf, siz
     if (need > *cap) {
         uint8_t *nb = realloc(*buf, need);
         if (!nb)
-            return H2C_HPACK_E_NOMEM;
+            return H2C_E_NOMEM;
         *buf = nb;
         *cap = need;
     }
     int rc = h2c_hpack_encoder_encode(enc, c->headers, c->n_headers, *buf, *cap, &len);
-    if (rc != H2C_HPACK_OK)
+    if (rc != H2C_OK)
         return rc;
     char *hex = cli_hex_encode(*buf, len);
     if (!hex)
-        return H2C_HPACK_E_NOMEM;
+        return H2C_E_NOMEM;
     json_object_set_new(c->obj, "wire", json_string(hex));
     free(hex);
     *wire_total += len;
-    return H2C_HPACK_OK;
+    return H2C_OK;
 }
 
 int cmd_encode(int argc, char **argv)
@@ -79,22 +79,22 @@ int cmd_encode(int argc, char **argv)
     h2c_hpack_encoder *enc;
     int rc = h2c_hpack_encoder_new(&enc, &opt);
     /* --table-size is also the size the peer allows (default: 4096, no update). */
-    if (rc == H2C_HPACK_OK && table_given)
+    if (rc == H2C_OK && table_given)
         rc = h2c_hpack_encoder_set_max_table_size(enc, opt.max_table_size);
     uint8_t *buf = NULL;
     size_t cap = 0, wire_total = 0, plain_total = 0, i;
-    for (i = 0; rc == H2C_HPACK_OK && i < s.n_cases; i++) {
+    for (i = 0; rc == H2C_OK && i < s.n_cases; i++) {
         story_case *sc = &s.cases[i];
         if (sc->table_size >= 0)
             rc = h2c_hpack_encoder_set_max_table_size(enc, (uint32_t)sc->table_size);
-        if (rc == H2C_HPACK_OK)
+        if (rc == H2C_OK)
             rc = encode_case(enc, sc, &buf, &cap, &wire_total);
         for (size_t k = 0; k < sc->n_headers; k++)
-            plain_total += sc->headers[k].name_len + sc->headers[k].value_len;
+            plain_total += sc->headers[k].name.len + sc->headers[k].value.len;
     }
     int status = CLI_OK;
-    if (rc != H2C_HPACK_OK) {
-        fprintf(stderr, "h2codec: %s: case %zu: %s\n", file, i ? i - 1 : 0, h2c_hpack_strerror(rc));
+    if (rc != H2C_OK) {
+        fprintf(stderr, "h2codec: %s: case %zu: %s\n", file, i ? i - 1 : 0, h2c_strerror(rc));
         status = CLI_FAIL;
     } else {
         json_dumpf(s.root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -66,13 +66,13 @@ static void json_type_fields(json_t *o, const h2c_frame *f)
     case H2C_FRAME_TYPE_RST_STREAM:
         json_object_set_new(o, "error_code", json_integer(f->u.rst_stream.error_code));
         json_object_set_new(o, "error_name",
-                            json_string(h2c_frame_h2_error_name(f->u.rst_stream.error_code)));
+                            json_string(h2c_h2_error_name(f->u.rst_stream.error_code)));
         break;
     case H2C_FRAME_TYPE_SETTINGS: {
         json_t *arr = json_array();
         for (size_t i = 0; i < f->u.settings.count; i++) {
             h2c_frame_setting s;
-            if (h2c_frame_settings_get(f, i, &s) != H2C_FRAME_OK)
+            if (h2c_frame_settings_get(f, i, &s) != H2C_OK)
                 break;
             json_array_append_new(arr, json_pack("{s:i,s:s,s:I}", "id", (int)s.id, "name",
                                                  h2c_frame_setting_name(s.id), "value",
@@ -98,7 +98,7 @@ static void json_type_fields(json_t *o, const h2c_frame *f)
         json_object_set_new(o, "last_stream_id", json_integer(f->u.goaway.last_stream_id));
         json_object_set_new(o, "error_code", json_integer(f->u.goaway.error_code));
         json_object_set_new(o, "error_name",
-                            json_string(h2c_frame_h2_error_name(f->u.goaway.error_code)));
+                            json_string(h2c_h2_error_name(f->u.goaway.error_code)));
         json_object_set_new(o, "debug_data",
                             jstr(f->u.goaway.debug_data.ptr, f->u.goaway.debug_data.len));
         break;
@@ -116,7 +116,7 @@ static void json_type_fields(json_t *o, const h2c_frame *f)
     case H2C_FRAME_TYPE_ORIGIN: {
         json_t *arr = json_array();
         size_t pos = 0;
-        h2c_frame_view v;
+        h2c_view v;
         while (h2c_frame_origin_next(f, &pos, &v) == 1)
             json_array_append_new(arr, jstr(v.ptr, v.len));
         json_object_set_new(o, "origins", arr);
@@ -191,10 +191,10 @@ static void json_report(const out_ctx *o, const conn_report *r)
         break;
     }
     case CONN_ERROR:
-        json_object_set_new(obj, "error", json_string(h2c_frame_h2_error_name(r->h2_error)));
+        json_object_set_new(obj, "error", json_string(h2c_h2_error_name(r->h2_error)));
         json_object_set_new(obj, "error_code", json_integer(r->h2_error));
         json_object_set_new(obj, "stream_id", json_integer(r->stream_id));
-        json_object_set_new(obj, "scope", json_string(h2c_frame_scope_name(r->scope)));
+        json_object_set_new(obj, "scope", json_string(h2c_scope_name(r->scope)));
         json_object_set_new(obj, "source", json_string(r->source));
         json_object_set_new(obj, "reason", json_string(r->reason));
         json_object_set_new(obj, "offset", json_integer((json_int_t)r->offset));
@@ -232,13 +232,13 @@ static void text_type_fields(const h2c_frame *f)
         break;
     }
     case H2C_FRAME_TYPE_RST_STREAM:
-        printf("    error: %s (0x%x)\n", h2c_frame_h2_error_name(f->u.rst_stream.error_code),
+        printf("    error: %s (0x%x)\n", h2c_h2_error_name(f->u.rst_stream.error_code),
                (unsigned)f->u.rst_stream.error_code);
         break;
     case H2C_FRAME_TYPE_SETTINGS:
         for (size_t i = 0; i < f->u.settings.count; i++) {
             h2c_frame_setting s;
-            if (h2c_frame_settings_get(f, i, &s) != H2C_FRAME_OK)
+            if (h2c_frame_settings_get(f, i, &s) != H2C_OK)
                 break;
             if (strcmp(h2c_frame_setting_name(s.id), "UNKNOWN") == 0)
                 printf("    setting 0x%x = %u\n", (unsigned)s.id, (unsigned)s.value);
@@ -257,7 +257,7 @@ static void text_type_fields(const h2c_frame *f)
         break;
     case H2C_FRAME_TYPE_GOAWAY:
         printf("    last stream: %u, error: %s (0x%x)\n", (unsigned)f->u.goaway.last_stream_id,
-               h2c_frame_h2_error_name(f->u.goaway.error_code), (unsigned)f->u.goaway.error_code);
+               h2c_h2_error_name(f->u.goaway.error_code), (unsigned)f->u.goaway.error_code);
         if (f->u.goaway.debug_data.len) {
             fputs("    debug data: ", stdout);
             cli_print_escaped(stdout, (const char *)f->u.goaway.debug_data.ptr,
@@ -277,7 +277,7 @@ static void text_type_fields(const h2c_frame *f)
         break;
     case H2C_FRAME_TYPE_ORIGIN: {
         size_t pos = 0;
-        h2c_frame_view v;
+        h2c_view v;
         while (h2c_frame_origin_next(f, &pos, &v) == 1) {
             fputs("    origin: ", stdout);
             cli_print_escaped(stdout, (const char *)v.ptr, v.len);
@@ -340,7 +340,7 @@ static void text_report(const out_ctx *o, const conn_report *r)
     }
     case CONN_ERROR:
         printf("error: [stream %u] %s (%s error, %s): %s, at byte %llu\n", (unsigned)r->stream_id,
-               h2c_frame_h2_error_name(r->h2_error), h2c_frame_scope_name(r->scope), r->source,
+               h2c_h2_error_name(r->h2_error), h2c_scope_name(r->scope), r->source,
                r->reason, (unsigned long long)r->offset);
         break;
     case CONN_TRUNCATED:
@@ -391,7 +391,7 @@ static void scan_settings(const uint8_t *data, size_t len, uint32_t *max_frame, 
     po.max_frame_size = H2C_FRAME_MAX_FRAME_SIZE_MAX;
     po.max_settings = 1u << 20;
     h2c_frame_parser *p;
-    if (h2c_frame_parser_new(&p, &po) != H2C_FRAME_OK)
+    if (h2c_frame_parser_new(&p, &po) != H2C_OK)
         return;
     size_t off = 0, used;
     h2c_frame_event ev;
@@ -402,7 +402,7 @@ static void scan_settings(const uint8_t *data, size_t len, uint32_t *max_frame, 
             continue;
         for (size_t i = 0; i < ev.frame.u.settings.count; i++) {
             h2c_frame_setting s;
-            if (h2c_frame_settings_get(&ev.frame, i, &s) != H2C_FRAME_OK)
+            if (h2c_frame_settings_get(&ev.frame, i, &s) != H2C_OK)
                 break;
             if (s.id == H2C_FRAME_SETTINGS_MAX_FRAME_SIZE && s.value > *max_frame)
                 *max_frame = s.value;

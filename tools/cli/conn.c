@@ -13,7 +13,7 @@ enum { ST_NONE = 0, ST_INFORMATIONAL = 1, ST_FINAL = 2 };
  * allocate. */
 enum { MAP_INLINE = 64 };
 typedef struct stream_map {
-    const h2c_frame_allocator *al; /* conn_opts.frame_alloc: NULL for libc */
+    const h2c_allocator *al; /* conn_opts.frame_alloc: NULL for libc */
     uint32_t *ids;
     uint8_t *state;
     size_t cap, used;
@@ -127,7 +127,7 @@ static uint8_t *stream_slot(stream_map *m, uint32_t id, int insert)
 
 /* ------------------------------------------------------------ field list */
 
-static int arena_put(field_list *l, const char *s, size_t len, size_t *off)
+static int arena_put(field_list *l, const void *s, size_t len, size_t *off)
 {
     if (l->arena_len + len > l->arena_cap) {
         size_t ncap = (l->arena_cap + len) * 2;
@@ -156,13 +156,14 @@ static int list_add(field_list *l, const h2c_hpack_field *f)
         l->cap = ncap;
     }
     size_t noff, voff;
-    if (arena_put(l, f->name, f->name_len, &noff) || arena_put(l, f->value, f->value_len, &voff))
+    if (arena_put(l, f->name.ptr, f->name.len, &noff) ||
+        arena_put(l, f->value.ptr, f->value.len, &voff))
         return -1;
     conn_field *o = &l->f[l->n++];
     o->name = (const char *)(uintptr_t)noff;
     o->value = (const char *)(uintptr_t)voff;
-    o->name_len = f->name_len;
-    o->value_len = f->value_len;
+    o->name_len = f->name.len;
+    o->value_len = f->value.len;
     o->indexing = f->indexing;
     return 0;
 }
@@ -183,7 +184,7 @@ int conn_new(conn **out, const conn_opts *o, conn_cb cb, void *user)
 {
     conn *c = calloc(1, sizeof *c);
     if (!c)
-        return H2C_FRAME_E_NOMEM;
+        return H2C_E_NOMEM;
     c->o = *o;
     c->streams.al = o->frame_alloc;
     c->cb = cb;
@@ -260,12 +261,12 @@ static void report_error(conn *c, const char *source, uint32_t h2_error, int sco
     r.offset = offset;
     r.reason = reason;
     c->errors++;
-    if (scope == H2C_FRAME_SCOPE_CONNECTION || scope == H2C_FRAME_SCOPE_LOCAL)
+    if (scope == H2C_SCOPE_CONNECTION || scope == H2C_SCOPE_LOCAL)
         c->dead = 1;
     c->cb(c->user, &r);
 }
 
-static void report_frame_error(conn *c, const h2c_frame_error *e)
+static void report_frame_error(conn *c, const h2c_error *e)
 {
     report_error(c, "frame", e->h2_error, e->scope, e->stream_id, e->offset, e->reason);
 }
@@ -319,8 +320,8 @@ static void validation_failed(conn *c, uint32_t stream_id, int rc)
     if (c->val_failed)
         return;
     c->val_failed = 1;
-    report_error(c, "fields", H2C_FRAME_H2_PROTOCOL_ERROR, H2C_FRAME_SCOPE_STREAM, stream_id,
-                 c->block_offset, h2c_fields_strerror(rc));
+    report_error(c, "fields", H2C_H2_PROTOCOL_ERROR, H2C_SCOPE_STREAM, stream_id,
+                 c->block_offset, h2c_strerror(rc));
 }
 
 /* Remember a response's status class so the next block counts as trailers. */
@@ -332,16 +333,16 @@ static int note_block(conn *c, const h2c_frame *fr, const h2c_frame_block *b,
         return 0;
     /* Only :status and the block's end change anything: no map lookup for
      * the other fields (a missing entry reads as ST_NONE, as a new one). */
-    if (f && !(f->name_len == 7 && memcmp(f->name, ":status", 7) == 0))
+    if (f && !(f->name.len == 7 && memcmp(f->name.ptr, ":status", 7) == 0))
         return 0;
     uint8_t *st = stream_slot(&c->streams, b->stream_id, 1);
     if (!st) {
-        report_error(c, "fields", H2C_FRAME_H2_INTERNAL_ERROR, H2C_FRAME_SCOPE_LOCAL,
+        report_error(c, "fields", H2C_H2_INTERNAL_ERROR, H2C_SCOPE_LOCAL,
                      b->stream_id, fr->offset, "out of memory");
         return -1;
     }
-    if (f && f->name_len == 7 && memcmp(f->name, ":status", 7) == 0)
-        *st = (f->value_len == 3 && f->value[0] == '1') ? ST_INFORMATIONAL : ST_FINAL;
+    if (f && f->name.len == 7 && memcmp(f->name.ptr, ":status", 7) == 0)
+        *st = (f->value.len == 3 && f->value.ptr[0] == '1') ? ST_INFORMATIONAL : ST_FINAL;
     else if (!f && *st == ST_NONE)
         *st = c->preface ? ST_FINAL : *st;
     return 0;
@@ -379,7 +380,7 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
            H2C_HPACK_FIELD) {
         off += used;
         if (collect && list_add(&c->fl, &hf) != 0) {
-            report_error(c, "hpack", H2C_FRAME_H2_INTERNAL_ERROR, H2C_FRAME_SCOPE_LOCAL,
+            report_error(c, "hpack", H2C_H2_INTERNAL_ERROR, H2C_SCOPE_LOCAL,
                          b->stream_id, f->offset, "out of memory");
             return -1;
         }
@@ -390,23 +391,23 @@ static int decode_fragment(conn *c, const h2c_frame *f, const h2c_frame_block *b
             check = 0;
         }
         if (check) {
-            int vr = h2c_fields_validator_push_trusted(&c->val, hf.name, hf.name_len, hf.value,
-                                                       hf.value_len, static_trust(&hf));
-            if (vr != H2C_FIELDS_OK) {
+            int vr = h2c_fields_validator_push_trusted(&c->val, hf.name, hf.value,
+                                                       static_trust(&hf));
+            if (vr != H2C_OK) {
                 validation_failed(c, b->stream_id, vr);
                 check = 0;
             }
         }
     }
-    if (rc == H2C_HPACK_OK && b->end)
+    if (rc == H2C_OK && b->end)
         rc = h2c_hpack_decoder_finish(c->dec);
-    if (rc == H2C_HPACK_OK)
+    if (rc == H2C_OK)
         return 0;
     report_frame(c, f, 1, 0);
-    report_error(c, "hpack", h2c_hpack_h2_error(rc),
-                 rc == H2C_HPACK_E_NOMEM ? H2C_FRAME_SCOPE_LOCAL : H2C_FRAME_SCOPE_CONNECTION,
-                 b->stream_id, c->block_offset + h2c_hpack_decoder_error_offset(c->dec),
-                 h2c_hpack_strerror(rc));
+    h2c_error err;
+    h2c_hpack_decoder_error(c->dec, &err);
+    report_error(c, "hpack", err.h2_error, err.scope, b->stream_id, c->block_offset + err.offset,
+                 err.reason);
     return -1;
 }
 
@@ -415,9 +416,9 @@ static void handle_frame(conn *c, int ev, const h2c_frame_event *e)
 {
     const h2c_frame *f = &e->frame;
     h2c_frame_block b;
-    int rc = c->o.hpack ? h2c_frame_assembler_push(c->asmb, f, &b) : H2C_FRAME_OK;
+    int rc = c->o.hpack ? h2c_frame_assembler_push(c->asmb, f, &b) : H2C_OK;
     if (rc < 0) {
-        h2c_frame_error err;
+        h2c_error err;
         h2c_frame_assembler_error(c->asmb, &err);
         report_frame(c, f, e->decoded, 0);
         report_frame_error(c, &err);
@@ -435,7 +436,7 @@ static void handle_frame(conn *c, int ev, const h2c_frame_event *e)
                 return;
             if (c->o.validate && !c->val_failed && !c->val_skip) {
                 int vr = h2c_fields_validator_finish(&c->val);
-                if (vr != H2C_FIELDS_OK) {
+                if (vr != H2C_OK) {
                     report_frame(c, f, e->decoded, 1);
                     validation_failed(c, b.stream_id, vr);
                     return;
@@ -458,7 +459,7 @@ int conn_push(conn *c, const uint8_t *in, size_t len)
     while (!c->dead) {
         int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, &ev);
         off += used;
-        if (rc == H2C_FRAME_OK)
+        if (rc == H2C_OK)
             break;
         if (rc < 0) {
             report_frame_error(c, &ev.error);
@@ -493,7 +494,7 @@ size_t conn_finish(conn *c)
 {
     if (c->dead)
         return c->errors;
-    h2c_frame_error err;
+    h2c_error err;
     int rc = h2c_frame_parser_finish(c->parser, &err);
     uint32_t open = h2c_frame_assembler_open_stream(c->asmb);
     if (rc == H2C_FRAME_E_TRUNCATED)

@@ -30,8 +30,8 @@ typedef struct conn_opts {
     int validate;             /* RFC 9113 8.2-8.3 checks on every decoded block */
     uint32_t lenient;         /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
     int collect;              /* copy decoded fields into the reports */
-    const h2c_hpack_allocator *hpack_alloc; /* NULL: libc */
-    const h2c_frame_allocator *frame_alloc; /* NULL: libc; also grows the stream map */
+    const h2c_allocator *hpack_alloc; /* NULL: libc */
+    const h2c_allocator *frame_alloc; /* NULL: libc; also grows the stream map */
 } conn_opts;
 
 void conn_opts_init(conn_opts *o);
@@ -62,7 +62,7 @@ typedef struct conn_report {
     /* CONN_ERROR */
     const char *source;       /* "frame", "hpack" or "fields" */
     uint32_t h2_error;        /* RFC 9113 error code */
-    int scope;                /* h2c_frame_scope */
+    int scope;                /* h2c_scope */
     uint32_t stream_id;       /* also CONN_OPEN_BLOCK: the block's stream */
     uint64_t offset;          /* connection offset where it was found (all but CONN_FRAME) */
     const char *reason;

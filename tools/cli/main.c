@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return usage(stdout);
     if (strcmp(argv[1], "--version") == 0) {
-        printf("h2codec %s\n", h2c_hpack_version());
+        printf("h2codec %s\n", h2c_version());
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

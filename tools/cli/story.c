@@ -27,10 +27,8 @@ static int load_headers(story_case *c, json_t *arr, const char *path, size_t idx
                 return -1;
             }
             h2c_hpack_field *f = &c->headers[i];
-            f->name = key;
-            f->name_len = json_object_iter_key_len(json_object_key_to_iter(key));
-            f->value = json_string_value(val);
-            f->value_len = json_string_length(val);
+            f->name = h2c_view_of(key, json_object_iter_key_len(json_object_key_to_iter(key)));
+            f->value = h2c_view_of(json_string_value(val), json_string_length(val));
         }
     }
     c->n_headers = n;

@@ -23,13 +23,13 @@ function(h2codec_target_sanitize tgt)
   endif()
 endfunction()
 
-# h2codec_add_library(NAME hpack SOURCES ... DESCRIPTION "...")
+# h2codec_add_library(NAME hpack SOURCES ... DESCRIPTION "..." [DEPENDS common ...])
 # Builds an OBJECT library h2codec_<name>_obj (tests link it to reach internal
 # functions without any back door in the shipped API), then a shared and a
 # static library from the same objects, ALIASes h2codec::<name> (shared) and
 # h2codec::<name>_static, install rules and a pkg-config file.
 function(h2codec_add_library)
-  cmake_parse_arguments(A "" "NAME;DESCRIPTION" "SOURCES" ${ARGN})
+  cmake_parse_arguments(A "" "NAME;DESCRIPTION" "SOURCES;DEPENDS" ${ARGN})
   set(obj h2codec_${A_NAME}_obj)
   add_library(${obj} OBJECT ${A_SOURCES})
   target_include_directories(${obj}
@@ -41,6 +41,11 @@ function(h2codec_add_library)
     VISIBILITY_INLINES_HIDDEN ON)
   target_compile_definitions(${obj} PRIVATE H2C_BUILDING_LIBRARY)
   h2codec_target_defaults(${obj})
+  set(H2C_PC_REQUIRES "")
+  foreach(dep ${A_DEPENDS})
+    target_link_libraries(${obj} PUBLIC h2codec_${dep}_obj)
+    string(APPEND H2C_PC_REQUIRES " h2codec-${dep}")
+  endforeach()
 
   foreach(kind shared static)
     if(kind STREQUAL "shared")
@@ -59,6 +64,13 @@ function(h2codec_add_library)
       $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
       $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
     h2codec_target_sanitize(${tgt})
+    foreach(dep ${A_DEPENDS})
+      if(kind STREQUAL "shared")
+        target_link_libraries(${tgt} PUBLIC h2codec_${dep})
+      else()
+        target_link_libraries(${tgt} PUBLIC h2codec_${dep}_static)
+      endif()
+    endforeach()
     install(TARGETS ${tgt} EXPORT h2codecTargets
       ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
       LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -67,7 +79,8 @@ function(h2codec_add_library)
   add_library(h2codec::${A_NAME} ALIAS h2codec_${A_NAME})
   add_library(h2codec::${A_NAME}_static ALIAS h2codec_${A_NAME}_static)
 
-  install(DIRECTORY include/h2codec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY include/h2codec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+          PATTERN "*.in" EXCLUDE)
   file(RELATIVE_PATH H2C_PC_RELPREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
   string(REGEX REPLACE "/$" "" H2C_PC_RELPREFIX "${H2C_PC_RELPREFIX}")
   set(H2C_PC_NAME ${A_NAME})

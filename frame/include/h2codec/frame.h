@@ -8,14 +8,10 @@
  * every allocation goes through the allocator given in the options (libc
  * malloc/free when none is given).
  *
- * Conventions
- *   - Functions that can fail return an int: 0 or a positive event on
- *     success, a negative H2C_FRAME_E_* status on failure.  Status values
- *     are stable across releases; new ones are only ever added.
- *   - Byte strings are views (h2c_frame_view): pointer and length, never
- *     NUL-terminated.
- *   - Options structs are filled with defaults by *_options_init() first.
- *   - Errors carry an h2c_frame_error: library status, the HTTP/2 error code
+ * Conventions are those of <h2codec/common.h>: int statuses (H2C_OK, events
+ * H2C_FRAME_EV_*, errors H2C_FRAME_E_* and the common H2C_E_*), h2c_view
+ * payloads, h2c_allocator hooks, *_options_init() defaults.  Also:
+ *   - Errors carry an h2c_error: library status, the HTTP/2 error code
  *     to send, its scope (connection or stream), the stream, the byte offset
  *     in the connection and a reason.  Connection errors are sticky: every
  *     later call on that parser or assembler returns the same error until
@@ -29,7 +25,7 @@
  *     for (;;) {
  *         int rc = h2c_frame_parser_push(p, in + off, len - off, &used, &ev);
  *         off += used;
- *         if (rc == H2C_FRAME_OK) break;                 // need more input
+ *         if (rc == H2C_OK) break;                 // need more input
  *         if (rc < 0) goaway(ev.error.h2_error);         // connection error
  *         if (rc == H2C_FRAME_EV_PREFACE) continue;
  *         if (rc == H2C_FRAME_EV_STREAM_ERROR)
@@ -52,14 +48,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <h2codec/common.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define H2C_FRAME_API __attribute__((visibility("default")))
-#else
-#define H2C_FRAME_API
 #endif
 
 /* ------------------------------------------------------------------------
@@ -115,122 +107,71 @@ typedef enum h2c_frame_setting_id {
     H2C_FRAME_SETTINGS_NO_RFC7540_PRIORITIES = 0x9    /**< RFC 9218; 0 or 1 */
 } h2c_frame_setting_id;
 
-/** HTTP/2 error codes (section 7), as sent in RST_STREAM and GOAWAY. */
-typedef enum h2c_frame_h2_error {
-    H2C_FRAME_H2_NO_ERROR = 0x0,
-    H2C_FRAME_H2_PROTOCOL_ERROR = 0x1,
-    H2C_FRAME_H2_INTERNAL_ERROR = 0x2,
-    H2C_FRAME_H2_FLOW_CONTROL_ERROR = 0x3,
-    H2C_FRAME_H2_SETTINGS_TIMEOUT = 0x4,
-    H2C_FRAME_H2_STREAM_CLOSED = 0x5,
-    H2C_FRAME_H2_FRAME_SIZE_ERROR = 0x6,
-    H2C_FRAME_H2_REFUSED_STREAM = 0x7,
-    H2C_FRAME_H2_CANCEL = 0x8,
-    H2C_FRAME_H2_COMPRESSION_ERROR = 0x9,
-    H2C_FRAME_H2_CONNECT_ERROR = 0xa,
-    H2C_FRAME_H2_ENHANCE_YOUR_CALM = 0xb,
-    H2C_FRAME_H2_INADEQUATE_SECURITY = 0xc,
-    H2C_FRAME_H2_HTTP_1_1_REQUIRED = 0xd
-} h2c_frame_h2_error;
-
 /* ------------------------------------------------------------------------
  * Statuses and errors
  * ---------------------------------------------------------------------- */
 
 /**
- * Results of every frame call.  Values are part of the ABI.  Non-negative
- * values are successes or events; negative ones are errors.  For each error
- * the HTTP/2 code it implies is given; the scope is in h2c_frame_error.
+ * Frame events and errors (the hundred of <h2codec/common.h> that the frame
+ * library owns).  Calls also return H2C_OK and the common H2C_E_*:
+ * H2C_E_NOMEM (INTERNAL_ERROR; sticky), H2C_E_BUFFER_TOO_SMALL (serializer:
+ * nothing written), H2C_E_INVALID_ARGUMENT (NULL pointer, bad option,
+ * unencodable frame).  For each error the HTTP/2 code it implies is given
+ * (h2c_status_h2_error()); the exact code and scope of a given error are in
+ * its h2c_error.
  */
 typedef enum h2c_frame_status {
-    H2C_FRAME_OK = 0,              /**< success; parser push: input consumed, no event */
-    H2C_FRAME_EV_PREFACE = 1,      /**< parser: the client connection preface was read */
-    H2C_FRAME_EV_FRAME = 2,        /**< parser: a valid frame is in ev->frame */
-    H2C_FRAME_EV_STREAM_ERROR = 3, /**< parser: a stream error in ev->error; parsing goes on */
-    H2C_FRAME_EV_IGNORED = 4,      /**< parser: a malformed extension frame, ignorable */
-    H2C_FRAME_EV_FRAGMENT = 5,     /**< assembler: a field block fragment, more follow */
-    H2C_FRAME_EV_BLOCK_END = 6,    /**< assembler: the last fragment of a field block */
+    H2C_FRAME_EV_PREFACE = 201,      /**< parser: the client connection preface was read */
+    H2C_FRAME_EV_FRAME = 202,        /**< parser: a valid frame is in ev->frame */
+    H2C_FRAME_EV_STREAM_ERROR = 203, /**< parser: a stream error in ev->error; parsing goes on */
+    H2C_FRAME_EV_IGNORED = 204,      /**< parser: a malformed extension frame, ignorable */
+    H2C_FRAME_EV_FRAGMENT = 205,     /**< assembler: a field block fragment, more follow */
+    H2C_FRAME_EV_BLOCK_END = 206,    /**< assembler: the last fragment of a field block */
 
     /* Frame errors: the peer broke RFC 9113. */
-    H2C_FRAME_E_FRAME_SIZE = -1,     /**< length over SETTINGS_MAX_FRAME_SIZE (FRAME_SIZE_ERROR) */
-    H2C_FRAME_E_LENGTH = -2,         /**< length wrong for the type (FRAME_SIZE_ERROR) */
-    H2C_FRAME_E_STREAM_ZERO = -3,    /**< type needs a stream, got stream 0 (PROTOCOL_ERROR) */
-    H2C_FRAME_E_STREAM_NONZERO = -4, /**< type needs stream 0 (PROTOCOL_ERROR) */
-    H2C_FRAME_E_PADDING = -5,        /**< padding as long as the payload or longer (PROTOCOL_ERROR) */
-    H2C_FRAME_E_SETTINGS_VALUE = -6, /**< SETTINGS value out of range (PROTOCOL_ERROR) */
-    H2C_FRAME_E_SETTINGS_WINDOW = -7, /**< INITIAL_WINDOW_SIZE above 2^31-1 (FLOW_CONTROL_ERROR) */
-    H2C_FRAME_E_SETTINGS_COUNT = -8, /**< more SETTINGS entries than allowed (ENHANCE_YOUR_CALM) */
-    H2C_FRAME_E_WINDOW_INCREMENT = -9, /**< WINDOW_UPDATE increment 0 (PROTOCOL_ERROR) */
-    H2C_FRAME_E_PROMISED_ID = -10,   /**< PUSH_PROMISE promised stream 0 or odd (PROTOCOL_ERROR) */
-    H2C_FRAME_E_SELF_DEPENDENCY = -11, /**< stream depends on itself (PROTOCOL_ERROR) */
-    H2C_FRAME_E_PREFACE = -12,       /**< bad client preface, or no SETTINGS after it (PROTOCOL_ERROR) */
-    H2C_FRAME_E_EXTENSION = -13,     /**< malformed ALTSVC / ORIGIN / PRIORITY_UPDATE */
-    H2C_FRAME_E_EMPTY_FRAMES = -14,  /**< more empty frames than allowed (ENHANCE_YOUR_CALM) */
+    H2C_FRAME_E_FRAME_SIZE = -201,     /**< length over SETTINGS_MAX_FRAME_SIZE (FRAME_SIZE_ERROR) */
+    H2C_FRAME_E_LENGTH = -202,         /**< length wrong for the type (FRAME_SIZE_ERROR) */
+    H2C_FRAME_E_STREAM_ZERO = -203,    /**< type needs a stream, got stream 0 (PROTOCOL_ERROR) */
+    H2C_FRAME_E_STREAM_NONZERO = -204, /**< type needs stream 0 (PROTOCOL_ERROR) */
+    H2C_FRAME_E_PADDING = -205,        /**< padding as long as the payload or longer (PROTOCOL_ERROR) */
+    H2C_FRAME_E_SETTINGS_VALUE = -206, /**< SETTINGS value out of range (PROTOCOL_ERROR) */
+    H2C_FRAME_E_SETTINGS_WINDOW = -207, /**< INITIAL_WINDOW_SIZE above 2^31-1 (FLOW_CONTROL_ERROR) */
+    H2C_FRAME_E_SETTINGS_COUNT = -208, /**< more SETTINGS entries than allowed (ENHANCE_YOUR_CALM) */
+    H2C_FRAME_E_WINDOW_INCREMENT = -209, /**< WINDOW_UPDATE increment 0 (PROTOCOL_ERROR) */
+    H2C_FRAME_E_PROMISED_ID = -210,    /**< PUSH_PROMISE promised stream 0 or odd (PROTOCOL_ERROR) */
+    H2C_FRAME_E_SELF_DEPENDENCY = -211, /**< stream depends on itself (PROTOCOL_ERROR) */
+    H2C_FRAME_E_PREFACE = -212,        /**< bad client preface, or no SETTINGS after it
+                                            (PROTOCOL_ERROR) */
+    H2C_FRAME_E_EXTENSION = -213,      /**< malformed ALTSVC / ORIGIN / PRIORITY_UPDATE */
+    H2C_FRAME_E_EMPTY_FRAMES = -214,   /**< more empty frames than allowed (ENHANCE_YOUR_CALM) */
 
     /* Header-block sequencing and flood limits (assembler). */
-    H2C_FRAME_E_CONTINUATION_EXPECTED = -20, /**< other frame inside a field block (PROTOCOL_ERROR) */
-    H2C_FRAME_E_CONTINUATION_UNEXPECTED = -21, /**< CONTINUATION with no open block (PROTOCOL_ERROR) */
-    H2C_FRAME_E_CONTINUATION_FLOOD = -22, /**< too many CONTINUATION frames (ENHANCE_YOUR_CALM) */
-    H2C_FRAME_E_BLOCK_SIZE = -23,    /**< field block over max_block_size (ENHANCE_YOUR_CALM) */
+    H2C_FRAME_E_CONTINUATION_EXPECTED = -220, /**< other frame inside a field block
+                                                   (PROTOCOL_ERROR) */
+    H2C_FRAME_E_CONTINUATION_UNEXPECTED = -221, /**< CONTINUATION with no open block
+                                                     (PROTOCOL_ERROR) */
+    H2C_FRAME_E_CONTINUATION_FLOOD = -222, /**< too many CONTINUATION frames (ENHANCE_YOUR_CALM) */
+    H2C_FRAME_E_BLOCK_SIZE = -223,     /**< field block over max_block_size (ENHANCE_YOUR_CALM) */
 
-    /* Local failures. */
-    H2C_FRAME_E_TRUNCATED = -30,     /**< parser finish: input ended inside a frame (not sticky) */
-    H2C_FRAME_E_NOMEM = -31,         /**< the allocator failed (INTERNAL_ERROR; sticky) */
-    H2C_FRAME_E_BUFFER_TOO_SMALL = -32, /**< serializer output does not fit; nothing written */
-    H2C_FRAME_E_INVALID_ARGUMENT = -33, /**< NULL pointer, bad option, unencodable frame */
-    H2C_FRAME_E_STATE = -34          /**< call not allowed in the current state (reserved:
-                                          no call of this version returns it) */
+    /* Local. */
+    H2C_FRAME_E_TRUNCATED = -230       /**< parser finish: input ended inside a frame (not sticky) */
 } h2c_frame_status;
 
-/** Human-readable reason for a status, e.g. "padding not shorter than the payload". Never NULL. */
-H2C_FRAME_API const char *h2c_frame_strerror(int status);
-/** Symbolic name of a status, e.g. "H2C_FRAME_E_PADDING". Never NULL. */
-H2C_FRAME_API const char *h2c_frame_status_name(int status);
-/**
- * The HTTP/2 error code a status implies: the code noted on each status
- * above, INTERNAL_ERROR for H2C_FRAME_E_NOMEM, NO_ERROR for successes and
- * local failures.  H2C_FRAME_E_EXTENSION maps to PROTOCOL_ERROR; the exact
- * code of a given error is in h2c_frame_error.h2_error.
- */
-H2C_FRAME_API uint32_t h2c_frame_status_h2_error(int status);
-/** Name of an HTTP/2 error code, e.g. "PROTOCOL_ERROR"; "UNKNOWN" past 0xd. Never NULL. */
-H2C_FRAME_API const char *h2c_frame_h2_error_name(uint32_t code);
 /** RFC name of a frame type, e.g. "WINDOW_UPDATE"; "UNKNOWN" for other types. Never NULL. */
-H2C_FRAME_API const char *h2c_frame_type_name(uint8_t type);
+H2C_API const char *h2c_frame_type_name(uint8_t type);
 /** Name of a setting, e.g. "SETTINGS_MAX_FRAME_SIZE"; "UNKNOWN" for other ids. Never NULL. */
-H2C_FRAME_API const char *h2c_frame_setting_name(uint16_t id);
+H2C_API const char *h2c_frame_setting_name(uint16_t id);
 /**
  * Write the flags of a frame of this type as text, e.g. "END_STREAM|END_HEADERS",
  * flags the type does not define as hex ("0x40"), "" for none.  Writes at
  * most cap octets including a NUL (cap may be 0); returns the length the full
  * text needs, without the NUL, like snprintf.  64 octets always suffice.
  */
-H2C_FRAME_API size_t h2c_frame_flags_format(uint8_t type, uint8_t flags, char *buf, size_t cap);
-/** Library version string, "MAJOR.MINOR.PATCH". */
-H2C_FRAME_API const char *h2c_frame_version(void);
-
-/** Who an error affects (section 5.4). */
-typedef enum h2c_frame_scope {
-    H2C_FRAME_SCOPE_NONE = 0,       /**< no error */
-    H2C_FRAME_SCOPE_CONNECTION = 1, /**< connection error: send GOAWAY, close; sticky */
-    H2C_FRAME_SCOPE_STREAM = 2,     /**< stream error: send RST_STREAM on stream_id, go on */
-    H2C_FRAME_SCOPE_IGNORABLE = 3,  /**< malformed extension frame: ignore it (RFC 7838,
-                                         RFC 8336); h2_error is what a strict receiver sends */
-    H2C_FRAME_SCOPE_LOCAL = 4       /**< not the peer's fault: allocation, truncation */
-} h2c_frame_scope;
-
-/** Name of a scope: "none", "connection", "stream", "ignorable", "local". Never NULL. */
-H2C_FRAME_API const char *h2c_frame_scope_name(int scope);
+H2C_API size_t h2c_frame_flags_format(uint8_t type, uint8_t flags, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------
  * Frames
  * ---------------------------------------------------------------------- */
-
-/** A read-only byte string: ptr may be NULL when len is 0. */
-typedef struct h2c_frame_view {
-    const uint8_t *ptr;
-    size_t len;
-} h2c_frame_view;
 
 /** The 9-octet frame header (section 4.1), reserved bit dropped. */
 typedef struct h2c_frame_header {
@@ -241,13 +182,13 @@ typedef struct h2c_frame_header {
 } h2c_frame_header;
 
 /** Decode 9 octets at in (no validation; the reserved bit is ignored). */
-H2C_FRAME_API void h2c_frame_header_unpack(const uint8_t *in, h2c_frame_header *hd);
+H2C_API void h2c_frame_header_unpack(const uint8_t *in, h2c_frame_header *hd);
 /**
  * Encode a header into 9 octets at out, the reserved bit zero.  Returns
- * H2C_FRAME_E_INVALID_ARGUMENT (writing nothing) if length > 2^24-1 or
+ * H2C_E_INVALID_ARGUMENT (writing nothing) if length > 2^24-1 or
  * stream_id > 2^31-1.
  */
-H2C_FRAME_API int h2c_frame_header_pack(const h2c_frame_header *hd, uint8_t *out);
+H2C_API int h2c_frame_header_pack(const h2c_frame_header *hd, uint8_t *out);
 
 /** Priority fields of HEADERS (with the PRIORITY flag) and PRIORITY (section 6.3). */
 typedef struct h2c_frame_priority {
@@ -282,30 +223,30 @@ typedef struct h2c_frame {
     uint8_t verbatim;       /**< 1: payload is the whole payload, the typed fields are not
                                  used (parser: unknown types and ignored extension frames;
                                  serializer: write payload as is) */
-    h2c_frame_view payload; /**< parser: the whole payload as received */
+    h2c_view payload; /**< parser: the whole payload as received */
     union {
         struct {
-            h2c_frame_view data; /**< without Pad Length and padding */
+            h2c_view data; /**< without Pad Length and padding */
         } data;
         struct {
             h2c_frame_priority priority; /**< with H2C_FRAME_FLAG_PRIORITY */
-            h2c_frame_view fragment;     /**< field block fragment */
+            h2c_view fragment;     /**< field block fragment */
         } headers;
         struct {
             h2c_frame_priority priority;
         } priority;
         struct {
-            uint32_t error_code; /**< h2c_frame_h2_error, or unknown codes as received */
+            uint32_t error_code; /**< h2c_h2_error, or unknown codes as received */
         } rst_stream;
         struct {
-            h2c_frame_view raw;            /**< entries in wire format, 6 octets each */
+            h2c_view raw;            /**< entries in wire format, 6 octets each */
             size_t count;                  /**< number of entries */
             const h2c_frame_setting *list; /**< serializer: if not NULL, write these count
                                                 entries instead of raw; parser: NULL */
         } settings;
         struct {
             uint32_t promised_stream_id;
-            h2c_frame_view fragment;
+            h2c_view fragment;
         } push_promise;
         struct {
             uint8_t opaque_data[8]; /**< copied, so no lifetime rule */
@@ -313,40 +254,40 @@ typedef struct h2c_frame {
         struct {
             uint32_t last_stream_id;
             uint32_t error_code;
-            h2c_frame_view debug_data; /**< opaque, often text; not NUL-terminated */
+            h2c_view debug_data; /**< opaque, often text; not NUL-terminated */
         } goaway;
         struct {
             uint32_t increment; /**< 31 bits */
         } window_update;
         struct {
-            h2c_frame_view fragment;
+            h2c_view fragment;
         } continuation;
         struct {
-            h2c_frame_view origin; /**< empty on streams other than 0 */
-            h2c_frame_view value;  /**< Alt-Svc field value */
+            h2c_view origin; /**< empty on streams other than 0 */
+            h2c_view value;  /**< Alt-Svc field value */
         } altsvc;
         struct {
-            h2c_frame_view raw;         /**< Origin-Entry list in wire format */
+            h2c_view raw;         /**< Origin-Entry list in wire format */
             size_t count;               /**< number of origins */
-            const h2c_frame_view *list; /**< serializer: if not NULL, write these count
+            const h2c_view *list; /**< serializer: if not NULL, write these count
                                              origins instead of raw; parser: NULL */
         } origin;
         struct {
             uint32_t prioritized_stream_id;
-            h2c_frame_view value; /**< Priority Field Value (RFC 9218 structured field) */
+            h2c_view value; /**< Priority Field Value (RFC 9218 structured field) */
         } priority_update;
     } u;
 } h2c_frame;
 
 /** Zero *f and set its header type, flags and stream. */
-H2C_FRAME_API void h2c_frame_init(h2c_frame *f, uint8_t type, uint8_t flags, uint32_t stream_id);
+H2C_API void h2c_frame_init(h2c_frame *f, uint8_t type, uint8_t flags, uint32_t stream_id);
 
 /**
  * Read SETTINGS entry i of a SETTINGS frame (from list if set, else raw).
- * Returns H2C_FRAME_OK, or H2C_FRAME_E_INVALID_ARGUMENT if i >= count or f
+ * Returns H2C_OK, or H2C_E_INVALID_ARGUMENT if i >= count or f
  * is not a SETTINGS frame.
  */
-H2C_FRAME_API int h2c_frame_settings_get(const h2c_frame *f, size_t i, h2c_frame_setting *out);
+H2C_API int h2c_frame_settings_get(const h2c_frame *f, size_t i, h2c_frame_setting *out);
 
 /**
  * Iterate over the origins of an ORIGIN frame.  Start with *pos = 0; each
@@ -354,43 +295,7 @@ H2C_FRAME_API int h2c_frame_settings_get(const h2c_frame *f, size_t i, h2c_frame
  * The parser has already checked the entries, so this never reads outside
  * raw.  A raw list that does not parse ends the iteration.
  */
-H2C_FRAME_API int h2c_frame_origin_next(const h2c_frame *f, size_t *pos, h2c_frame_view *origin);
-
-/* ------------------------------------------------------------------------
- * Allocator hooks
- * ---------------------------------------------------------------------- */
-
-/**
- * Per-context allocator, the same shape as h2c_hpack_allocator.  alloc
- * returns NULL on failure; free accepts NULL.  The struct is copied at
- * *_new(); the opaque pointer must outlive the context.
- */
-typedef struct h2c_frame_allocator {
-    void *(*alloc)(void *opaque, size_t size);
-    void (*free)(void *opaque, void *ptr);
-    void *opaque;
-} h2c_frame_allocator;
-
-/* ------------------------------------------------------------------------
- * Errors
- * ---------------------------------------------------------------------- */
-
-/**
- * Everything known about an error.  reason is a static string (never NULL,
- * valid forever).  For a connection error, stream_id is the stream of the
- * offending frame (0 for the preface); for a stream error, the stream to
- * reset.
- */
-typedef struct h2c_frame_error {
-    int status;            /**< H2C_FRAME_E_*, or H2C_FRAME_OK for none */
-    uint32_t h2_error;     /**< h2c_frame_h2_error to send */
-    int scope;             /**< h2c_frame_scope */
-    uint32_t stream_id;
-    uint64_t offset;       /**< connection offset of the octet where the error was found */
-    uint64_t frame_offset; /**< connection offset of the offending frame's first octet */
-    h2c_frame_header hd;   /**< the offending frame's header (zero for preface errors) */
-    const char *reason;    /**< e.g. "PING payload is not 8 octets" */
-} h2c_frame_error;
+H2C_API int h2c_frame_origin_next(const h2c_frame *f, size_t *pos, h2c_view *origin);
 
 /* ------------------------------------------------------------------------
  * Parser
@@ -420,18 +325,18 @@ typedef struct h2c_frame_parser_options {
                                     0 = no limit (default): the stack watches the counters */
     int preface;               /**< h2c_frame_preface_mode; H2C_FRAME_PREFACE_NONE */
     uint32_t flags;            /**< H2C_FRAME_PARSER_* */
-    const h2c_frame_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc */
 } h2c_frame_parser_options;
 
 /**
  * What a push call reports.  frame is meaningful for EV_FRAME,
  * EV_STREAM_ERROR and EV_IGNORED, and for a connection error found in a
  * frame (hd and offset at least); error for EV_STREAM_ERROR, EV_IGNORED and
- * every negative return (error.status == H2C_FRAME_OK otherwise).
+ * every negative return (error.status == H2C_OK otherwise).
  */
 typedef struct h2c_frame_event {
     h2c_frame frame;
-    h2c_frame_error error;
+    h2c_error error;
     int decoded; /**< 1: frame's typed fields are decoded (EV_FRAME always; EV_STREAM_ERROR
                       for a self-dependent HEADERS or PRIORITY and a zero WINDOW_UPDATE);
                       0: only frame.hd and frame.offset (the payload was skipped), or
@@ -477,38 +382,38 @@ typedef enum h2c_frame_parser_state {
 typedef struct h2c_frame_parser h2c_frame_parser;
 
 /** Fill *opt with the defaults listed in h2c_frame_parser_options. */
-H2C_FRAME_API void h2c_frame_parser_options_init(h2c_frame_parser_options *opt);
+H2C_API void h2c_frame_parser_options_init(h2c_frame_parser_options *opt);
 
 /**
  * Create a parser.  opt may be NULL for defaults.  Fails with
- * H2C_FRAME_E_INVALID_ARGUMENT if max_frame_size is outside 2^14 .. 2^24-1,
- * max_settings is 0 or preface is unknown, and H2C_FRAME_E_NOMEM.  On
+ * H2C_E_INVALID_ARGUMENT if max_frame_size is outside 2^14 .. 2^24-1,
+ * max_settings is 0 or preface is unknown, and H2C_E_NOMEM.  On
  * failure *out is NULL.
  */
-H2C_FRAME_API int h2c_frame_parser_new(h2c_frame_parser **out, const h2c_frame_parser_options *opt);
+H2C_API int h2c_frame_parser_new(h2c_frame_parser **out, const h2c_frame_parser_options *opt);
 
 /** Free a parser and its buffer.  NULL is allowed. */
-H2C_FRAME_API void h2c_frame_parser_free(h2c_frame_parser *p);
+H2C_API void h2c_frame_parser_free(h2c_frame_parser *p);
 
 /**
  * Return to the state right after h2c_frame_parser_new(): offset 0, counters
  * zero, sticky error cleared, max_frame_size back to the option's value.
  * Keeps a payload buffer of up to 16 KiB; frees a larger one.
  */
-H2C_FRAME_API void h2c_frame_parser_reset(h2c_frame_parser *p);
+H2C_API void h2c_frame_parser_reset(h2c_frame_parser *p);
 
 /**
  * Apply a new SETTINGS_MAX_FRAME_SIZE once the peer has acknowledged it.
- * Takes effect from the next frame header.  H2C_FRAME_E_INVALID_ARGUMENT
+ * Takes effect from the next frame header.  H2C_E_INVALID_ARGUMENT
  * outside 2^14 .. 2^24-1; the sticky error after a connection error.
  */
-H2C_FRAME_API int h2c_frame_parser_set_max_frame_size(h2c_frame_parser *p, uint32_t size);
+H2C_API int h2c_frame_parser_set_max_frame_size(h2c_frame_parser *p, uint32_t size);
 
 /**
  * Parse bytes of the connection.
  *
  * Reads from in[0..len) until one event is ready, then stops and returns it;
- * or consumes everything and returns H2C_FRAME_OK; or fails.  *consumed is
+ * or consumes everything and returns H2C_OK; or fails.  *consumed is
  * always set to the octets taken; call again with the rest.  The events and
  * their contents do not depend on how the input is cut: a frame may straddle
  * any number of calls, and work is linear in the input.
@@ -522,8 +427,8 @@ H2C_FRAME_API int h2c_frame_parser_set_max_frame_size(h2c_frame_parser *p, uint3
  *                              (ALTSVC, ORIGIN, PRIORITY_UPDATE); ev->error
  *                              says why, ev->frame has hd and the raw payload.
  *   negative                   a connection error (ev->error, scope CONNECTION),
- *                              H2C_FRAME_E_NOMEM (scope LOCAL, INTERNAL_ERROR) --
- *                              both sticky -- or H2C_FRAME_E_INVALID_ARGUMENT
+ *                              H2C_E_NOMEM (scope LOCAL, INTERNAL_ERROR) --
+ *                              both sticky -- or H2C_E_INVALID_ARGUMENT
  *                              (NULL pointer; nothing consumed, not sticky).
  *
  * Each frame's header is checked as soon as its 9 octets are in, before any
@@ -536,38 +441,38 @@ H2C_FRAME_API int h2c_frame_parser_set_max_frame_size(h2c_frame_parser *p, uint3
  * is allocated only for payloads that straddle calls and never exceeds
  * max_frame_size.
  */
-H2C_FRAME_API int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len,
+H2C_API int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len,
                                         size_t *consumed, h2c_frame_event *ev);
 
 /**
- * Declare the end of the input.  H2C_FRAME_OK at a frame boundary;
+ * Declare the end of the input.  H2C_OK at a frame boundary;
  * H2C_FRAME_E_TRUNCATED (not sticky, scope LOCAL, details in *err if not
  * NULL) when the input ended inside the preface or a frame -- see
  * h2c_frame_parser_missing(); the sticky error after a connection error.
  */
-H2C_FRAME_API int h2c_frame_parser_finish(h2c_frame_parser *p, h2c_frame_error *err);
+H2C_API int h2c_frame_parser_finish(h2c_frame_parser *p, h2c_error *err);
 
 /**
  * Octets still needed to complete the preface or frame in progress: 0 at a
  * frame boundary; inside a header, the rest of the header (the payload
  * length is not known yet); inside a payload, the rest of it.
  */
-H2C_FRAME_API uint64_t h2c_frame_parser_missing(const h2c_frame_parser *p);
+H2C_API uint64_t h2c_frame_parser_missing(const h2c_frame_parser *p);
 
 /** Current state (see the diagram above). */
-H2C_FRAME_API h2c_frame_parser_state h2c_frame_parser_state_get(const h2c_frame_parser *p);
+H2C_API h2c_frame_parser_state h2c_frame_parser_state_get(const h2c_frame_parser *p);
 
-/** Copy the sticky error into *err (status H2C_FRAME_OK if none); returns err->status. */
-H2C_FRAME_API int h2c_frame_parser_error(const h2c_frame_parser *p, h2c_frame_error *err);
+/** Copy the sticky error into *err (status H2C_OK if none); returns err->status. */
+H2C_API int h2c_frame_parser_error(const h2c_frame_parser *p, h2c_error *err);
 
 /** Octets consumed since new/reset, preface included. */
-H2C_FRAME_API uint64_t h2c_frame_parser_offset(const h2c_frame_parser *p);
+H2C_API uint64_t h2c_frame_parser_offset(const h2c_frame_parser *p);
 
 /** Current SETTINGS_MAX_FRAME_SIZE. */
-H2C_FRAME_API uint32_t h2c_frame_parser_max_frame_size(const h2c_frame_parser *p);
+H2C_API uint32_t h2c_frame_parser_max_frame_size(const h2c_frame_parser *p);
 
 /** The counters since new/reset.  The pointer stays valid as long as p. */
-H2C_FRAME_API const h2c_frame_parser_stats *h2c_frame_parser_stats_get(const h2c_frame_parser *p);
+H2C_API const h2c_frame_parser_stats *h2c_frame_parser_stats_get(const h2c_frame_parser *p);
 
 /* ------------------------------------------------------------------------
  * Serializer
@@ -586,21 +491,21 @@ H2C_FRAME_API const h2c_frame_parser_stats *h2c_frame_parser_stats_get(const h2c
  * frame whose reserved bits or padding were not zero does not serialize
  * back to the same octets; every other valid frame does.
  */
-H2C_FRAME_API size_t h2c_frame_serialize_bound(const h2c_frame *f);
+H2C_API size_t h2c_frame_serialize_bound(const h2c_frame *f);
 
 /**
- * Write *f into out[0..cap) and set *written.  H2C_FRAME_E_BUFFER_TOO_SMALL
+ * Write *f into out[0..cap) and set *written.  H2C_E_BUFFER_TOO_SMALL
  * (nothing written, *written = the size needed) if it does not fit;
- * H2C_FRAME_E_INVALID_ARGUMENT if h2c_frame_serialize_bound() is 0.
+ * H2C_E_INVALID_ARGUMENT if h2c_frame_serialize_bound() is 0.
  */
-H2C_FRAME_API int h2c_frame_serialize(const h2c_frame *f, uint8_t *out, size_t cap,
+H2C_API int h2c_frame_serialize(const h2c_frame *f, uint8_t *out, size_t cap,
                                       size_t *written);
 
 /**
  * Octets h2c_frame_serialize_header_block() writes, or 0 if it cannot
  * (see there).
  */
-H2C_FRAME_API size_t h2c_frame_header_block_bound(const h2c_frame *first,
+H2C_API size_t h2c_frame_header_block_bound(const h2c_frame *first,
                                                   uint32_t max_frame_size);
 
 /**
@@ -612,7 +517,7 @@ H2C_FRAME_API size_t h2c_frame_header_block_bound(const h2c_frame *first,
  * flag is ignored and set on the last frame written.  END_STREAM stays on the
  * HEADERS frame.  Errors as h2c_frame_serialize().
  */
-H2C_FRAME_API int h2c_frame_serialize_header_block(const h2c_frame *first, uint32_t max_frame_size,
+H2C_API int h2c_frame_serialize_header_block(const h2c_frame *first, uint32_t max_frame_size,
                                                    uint8_t *out, size_t cap, size_t *written);
 
 /* ------------------------------------------------------------------------
@@ -630,7 +535,7 @@ typedef struct h2c_frame_assembler_options {
                                      buffer doubles up to it, so while it grows it may hold
                                      1.5 x this much for a moment */
     uint32_t flags;             /**< H2C_FRAME_ASSEMBLER_* */
-    const h2c_frame_allocator *allocator; /**< NULL: libc; used only with JOIN */
+    const h2c_allocator *allocator; /**< NULL: libc; used only with JOIN */
 } h2c_frame_assembler_options;
 
 /**
@@ -644,11 +549,11 @@ typedef struct h2c_frame_block {
     uint8_t type;                /**< HEADERS or PUSH_PROMISE: the frame that opened it */
     uint8_t flags;               /**< that frame's flags (END_STREAM, PRIORITY, ...) */
     uint32_t promised_stream_id; /**< PUSH_PROMISE blocks */
-    h2c_frame_view fragment;     /**< this frame's fragment: feed it to the HPACK decoder */
+    h2c_view fragment;     /**< this frame's fragment: feed it to the HPACK decoder */
     int end;                     /**< 1 on the last fragment (END_HEADERS) */
     uint32_t continuations;      /**< CONTINUATION frames so far in this block */
     size_t size;                 /**< compressed octets so far, this fragment included */
-    h2c_frame_view block;        /**< JOIN and end: the whole block; else empty */
+    h2c_view block;        /**< JOIN and end: the whole block; else empty */
 } h2c_frame_block;
 
 /** Counters over the assembler's life (since new/reset). */
@@ -662,27 +567,27 @@ typedef struct h2c_frame_assembler_stats {
 typedef struct h2c_frame_assembler h2c_frame_assembler;
 
 /** Fill *opt with the defaults listed in h2c_frame_assembler_options. */
-H2C_FRAME_API void h2c_frame_assembler_options_init(h2c_frame_assembler_options *opt);
+H2C_API void h2c_frame_assembler_options_init(h2c_frame_assembler_options *opt);
 
 /**
- * Create an assembler.  opt may be NULL.  H2C_FRAME_E_INVALID_ARGUMENT if
- * max_block_size is 0; H2C_FRAME_E_NOMEM.  On failure *out is NULL.
+ * Create an assembler.  opt may be NULL.  H2C_E_INVALID_ARGUMENT if
+ * max_block_size is 0; H2C_E_NOMEM.  On failure *out is NULL.
  */
-H2C_FRAME_API int h2c_frame_assembler_new(h2c_frame_assembler **out,
+H2C_API int h2c_frame_assembler_new(h2c_frame_assembler **out,
                                           const h2c_frame_assembler_options *opt);
 
 /** Free an assembler.  NULL is allowed. */
-H2C_FRAME_API void h2c_frame_assembler_free(h2c_frame_assembler *a);
+H2C_API void h2c_frame_assembler_free(h2c_frame_assembler *a);
 
 /** Forget any open block, the counters and the sticky error.  Keeps the buffer. */
-H2C_FRAME_API void h2c_frame_assembler_reset(h2c_frame_assembler *a);
+H2C_API void h2c_frame_assembler_reset(h2c_frame_assembler *a);
 
 /**
  * Feed every frame the parser reports (EV_FRAME, EV_STREAM_ERROR and
  * EV_IGNORED alike: only hd and the fragment are read, so frames whose
  * payload was skipped are fine).
  *
- *   H2C_FRAME_OK           the frame carries no field block: handle it.
+ *   H2C_OK           the frame carries no field block: handle it.
  *   H2C_FRAME_EV_FRAGMENT  a HEADERS, PUSH_PROMISE or CONTINUATION fragment of
  *                          a block that continues; *out describes it.
  *   H2C_FRAME_EV_BLOCK_END its last fragment (END_HEADERS): finish HPACK.
@@ -697,17 +602,17 @@ H2C_FRAME_API void h2c_frame_assembler_reset(h2c_frame_assembler *a);
  * A HEADERS frame reported as a stream error still opens its block: its
  * fragments must reach HPACK to keep the compression context in sync.
  */
-H2C_FRAME_API int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f,
+H2C_API int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f,
                                            h2c_frame_block *out);
 
 /** Stream of the open block, or 0 when no block is open. */
-H2C_FRAME_API uint32_t h2c_frame_assembler_open_stream(const h2c_frame_assembler *a);
+H2C_API uint32_t h2c_frame_assembler_open_stream(const h2c_frame_assembler *a);
 
-/** Copy the sticky error into *err (status H2C_FRAME_OK if none); returns err->status. */
-H2C_FRAME_API int h2c_frame_assembler_error(const h2c_frame_assembler *a, h2c_frame_error *err);
+/** Copy the sticky error into *err (status H2C_OK if none); returns err->status. */
+H2C_API int h2c_frame_assembler_error(const h2c_frame_assembler *a, h2c_error *err);
 
 /** The counters.  The pointer stays valid as long as a. */
-H2C_FRAME_API const h2c_frame_assembler_stats *
+H2C_API const h2c_frame_assembler_stats *
 h2c_frame_assembler_stats_get(const h2c_frame_assembler *a);
 
 #ifdef __cplusplus

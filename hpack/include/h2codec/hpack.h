@@ -6,13 +6,9 @@
  * global state; every allocation goes through the allocator given in the
  * options (libc malloc/free when none is given).
  *
- * Conventions
- *   - Every function that can fail returns an int status: 0 or a positive
- *     event on success, a negative H2C_HPACK_E_* on failure.  Status values
- *     are stable across releases; new ones are only ever added.
- *   - Strings are views: a pointer and a length, never NUL-terminated.
- *   - Options structs are filled with defaults by *_options_init() first, so
- *     that new fields can be added without breaking callers.
+ * Conventions are those of <h2codec/common.h>: int statuses (H2C_OK, events
+ * H2C_HPACK_*, errors H2C_HPACK_E_* and the common H2C_E_*), h2c_view names
+ * and values, h2c_allocator hooks, *_options_init() defaults.  Also:
  *   - Decoder errors are sticky.  Once a decoder has failed (bad input, a
  *     call out of sequence, a failed allocation), every later call returns
  *     that same error until h2c_hpack_decoder_reset().  The encoder has no
@@ -28,8 +24,8 @@
  *             int rc = h2c_hpack_decoder_push(dec, frag + off, len - off, &used, &f);
  *             off += used;
  *             if (rc == H2C_HPACK_FIELD) { use(f); continue; }
- *             if (rc == H2C_HPACK_OK) break;         // fragment consumed
- *             fail(h2c_hpack_h2_error(rc));          // COMPRESSION_ERROR, ...
+ *             if (rc == H2C_OK) break;         // fragment consumed
+ *             fail(h2c_status_h2_error(rc));          // COMPRESSION_ERROR, ...
  *         }
  *     }
  *     rc = h2c_hpack_decoder_finish(dec);            // block must end cleanly
@@ -40,77 +36,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <h2codec/common.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define H2C_HPACK_API __attribute__((visibility("default")))
-#else
-#define H2C_HPACK_API
 #endif
 
 /* ------------------------------------------------------------------------
  * Status codes
  * ---------------------------------------------------------------------- */
 
-/** Results of every HPACK call.  Values are part of the ABI. */
+/**
+ * HPACK events and errors (the hundred of <h2codec/common.h> that HPACK
+ * owns).  Calls also return H2C_OK and the common H2C_E_* failures:
+ * H2C_E_NOMEM (INTERNAL_ERROR), H2C_E_BUFFER_TOO_SMALL (encoder: nothing
+ * changed), H2C_E_INVALID_ARGUMENT and H2C_E_STATE.  Every H2C_HPACK_E_*
+ * is a decoding error: the peer sent a bad block, COMPRESSION_ERROR.
+ */
 typedef enum h2c_hpack_status {
-    H2C_HPACK_OK = 0,    /**< success; push: the input was consumed, no field pending */
-    H2C_HPACK_FIELD = 1, /**< push: one field was decoded into *field */
+    H2C_HPACK_FIELD = 101, /**< push: one field was decoded into *field */
 
-    /* Decoding errors: the peer sent a bad block (COMPRESSION_ERROR). */
-    H2C_HPACK_E_INDEX_ZERO = -1,        /**< index 0 in an indexed representation */
-    H2C_HPACK_E_INDEX_RANGE = -2,       /**< index past the static + dynamic table */
-    H2C_HPACK_E_INTEGER_OVERFLOW = -3,  /**< integer does not fit, or has too many octets */
-    H2C_HPACK_E_HUFFMAN_EOS = -4,       /**< Huffman string contains the EOS symbol */
-    H2C_HPACK_E_HUFFMAN_PADDING = -5,   /**< Huffman padding longer than 7 bits */
-    H2C_HPACK_E_HUFFMAN_BAD_PAD = -6,   /**< Huffman padding is not a prefix of EOS (all ones) */
-    H2C_HPACK_E_TABLE_UPDATE_SIZE = -7, /**< size update above the acknowledged maximum */
-    H2C_HPACK_E_TABLE_UPDATE_LATE = -8, /**< size update after the first field of a block */
-    H2C_HPACK_E_TABLE_UPDATE_MISSING = -9, /**< after a lowered maximum, no update to it first */
-    H2C_HPACK_E_TRUNCATED = -10,        /**< block ended inside a representation */
-    H2C_HPACK_E_LIST_SIZE = -11,        /**< decoded header list exceeds max_list_size */
-    H2C_HPACK_E_STRING_LENGTH = -12,    /**< a string is longer than max_string_len */
-    H2C_HPACK_E_FIELD_COUNT = -13,      /**< more than max_fields fields in one block */
-
-    /* Local failures. */
-    H2C_HPACK_E_NOMEM = -20,            /**< the allocator failed (INTERNAL_ERROR) */
-    H2C_HPACK_E_BUFFER_TOO_SMALL = -21, /**< encoder output does not fit; nothing changed */
-    H2C_HPACK_E_INVALID_ARGUMENT = -22, /**< NULL pointer, bad option value, ... */
-    H2C_HPACK_E_STATE = -23             /**< call not allowed in the current state */
+    H2C_HPACK_E_INDEX_ZERO = -101,        /**< index 0 in an indexed representation */
+    H2C_HPACK_E_INDEX_RANGE = -102,       /**< index past the static + dynamic table */
+    H2C_HPACK_E_INTEGER_OVERFLOW = -103,  /**< integer does not fit, or has too many octets */
+    H2C_HPACK_E_HUFFMAN_EOS = -104,       /**< Huffman string contains the EOS symbol */
+    H2C_HPACK_E_HUFFMAN_PADDING = -105,   /**< Huffman padding longer than 7 bits */
+    H2C_HPACK_E_HUFFMAN_BAD_PAD = -106,   /**< Huffman padding is not a prefix of EOS (all ones) */
+    H2C_HPACK_E_TABLE_UPDATE_SIZE = -107, /**< size update above the acknowledged maximum */
+    H2C_HPACK_E_TABLE_UPDATE_LATE = -108, /**< size update after the first field of a block */
+    H2C_HPACK_E_TABLE_UPDATE_MISSING = -109, /**< after a lowered maximum, no update to it first */
+    H2C_HPACK_E_TRUNCATED = -110,         /**< block ended inside a representation */
+    H2C_HPACK_E_LIST_SIZE = -111,         /**< decoded header list exceeds max_list_size */
+    H2C_HPACK_E_STRING_LENGTH = -112,     /**< a string is longer than max_string_len */
+    H2C_HPACK_E_FIELD_COUNT = -113        /**< more than max_fields fields in one block */
 } h2c_hpack_status;
-
-/** Human-readable reason for a status, e.g. "Huffman padding longer than 7 bits". Never NULL. */
-H2C_HPACK_API const char *h2c_hpack_strerror(int status);
-/** Symbolic name of a status, e.g. "H2C_HPACK_E_HUFFMAN_PADDING". Never NULL. */
-H2C_HPACK_API const char *h2c_hpack_status_name(int status);
-/**
- * The HTTP/2 error code (RFC 9113 section 7) the caller must send for a
- * status: 0x9 COMPRESSION_ERROR for every decoding error, 0x2 INTERNAL_ERROR
- * for allocation failure, 0x0 NO_ERROR for success and for local, non-protocol
- * failures (buffer too small, invalid argument).
- */
-H2C_HPACK_API uint32_t h2c_hpack_h2_error(int status);
-/** Name of h2c_hpack_h2_error(status), e.g. "COMPRESSION_ERROR". Never NULL. */
-H2C_HPACK_API const char *h2c_hpack_h2_error_name(int status);
-/** Library version string, "MAJOR.MINOR.PATCH". */
-H2C_HPACK_API const char *h2c_hpack_version(void);
-
-/* ------------------------------------------------------------------------
- * Allocator hooks
- * ---------------------------------------------------------------------- */
-
-/**
- * Per-context allocator.  alloc returns NULL on failure; free accepts NULL.
- * The struct is copied at *_new(), so it need not outlive that call; the
- * opaque pointer must outlive the context.
- */
-typedef struct h2c_hpack_allocator {
-    void *(*alloc)(void *opaque, size_t size);
-    void (*free)(void *opaque, void *ptr);
-    void *opaque;
-} h2c_hpack_allocator;
 
 /* ------------------------------------------------------------------------
  * Fields
@@ -143,10 +102,8 @@ typedef enum h2c_hpack_indexing {
  * and, where they point into the input, while that input stays valid.
  */
 typedef struct h2c_hpack_field {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
+    h2c_view name;
+    h2c_view value;
     uint8_t indexing;  /**< h2c_hpack_indexing */
     uint8_t flags;     /**< H2C_HPACK_F_* */
     uint16_t reserved; /**< zero */
@@ -180,7 +137,7 @@ typedef struct h2c_hpack_decoder_options {
     size_t max_string_len;   /**< longest decoded name or value; 65536 */
     uint32_t max_fields;     /**< fields per block; 1024 */
     uint32_t lenient;        /**< H2C_HPACK_LENIENT_* */
-    const h2c_hpack_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc */
 } h2c_hpack_decoder_options;
 
 /**
@@ -217,27 +174,27 @@ typedef enum h2c_hpack_decoder_state {
 typedef struct h2c_hpack_decoder h2c_hpack_decoder;
 
 /** Fill *opt with the secure defaults listed in h2c_hpack_decoder_options. */
-H2C_HPACK_API void h2c_hpack_decoder_options_init(h2c_hpack_decoder_options *opt);
+H2C_API void h2c_hpack_decoder_options_init(h2c_hpack_decoder_options *opt);
 
 /**
  * Create a decoder.  opt may be NULL for defaults.  On success *out is set and
- * H2C_HPACK_OK returned; on failure *out is NULL.
+ * H2C_OK returned; on failure *out is NULL.
  */
-H2C_HPACK_API int h2c_hpack_decoder_new(h2c_hpack_decoder **out,
+H2C_API int h2c_hpack_decoder_new(h2c_hpack_decoder **out,
                                         const h2c_hpack_decoder_options *opt);
 
 /** Free a decoder and everything it holds.  NULL is allowed. */
-H2C_HPACK_API void h2c_hpack_decoder_free(h2c_hpack_decoder *dec);
+H2C_API void h2c_hpack_decoder_free(h2c_hpack_decoder *dec);
 
 /**
  * Return to the state right after h2c_hpack_decoder_new(): empty dynamic
  * table, no block open, sticky error cleared.  Keeps allocated memory.
  */
-H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
+H2C_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
 
 /**
  * Apply a SETTINGS_HEADER_TABLE_SIZE value that the peer has acknowledged.
- * Allowed only between blocks (else H2C_HPACK_E_STATE, sticky).  When the new
+ * Allowed only between blocks (else H2C_E_STATE, sticky).  When the new
  * value is lower than the table size the peer may currently use, the table
  * shrinks at once and the next block must begin with a size update no larger
  * than the lowest value set since the last block (RFC 7541 section 4.2; more
@@ -246,7 +203,7 @@ H2C_HPACK_API void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec);
  * current maximum until the peer's encoder sends an update, as the encoder
  * itself does.
  */
-H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
+H2C_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
                                                        uint32_t acked);
 
 /**
@@ -254,7 +211,7 @@ H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
  *
  * Reads from in[0..len) until one field is complete, then stops and returns
  * H2C_HPACK_FIELD with the field in *field; or consumes everything and returns
- * H2C_HPACK_OK; or fails with a negative status.  *field is meaningful only
+ * H2C_OK; or fails with a negative status.  *field is meaningful only
  * with H2C_HPACK_FIELD: after any other status its contents are unspecified
  * (a refused field's view may be left in it).  *consumed is always set to
  * the number of octets taken.  A fragment may end anywhere, even inside an
@@ -263,13 +220,13 @@ H2C_HPACK_API int h2c_hpack_decoder_set_max_table_size(h2c_hpack_decoder *dec,
  *
  * Limits are checked as soon as a length is known, before the string is
  * read: a field that would exceed max_list_size is refused before it is
- * produced.  Any failure, H2C_HPACK_E_NOMEM included, puts the decoder in
+ * produced.  Any failure, H2C_E_NOMEM included, puts the decoder in
  * the sticky ERROR state: the block cannot be resumed, and
  * h2c_hpack_decoder_reset() is needed (the connection is normally closed
- * anyway, with h2c_hpack_h2_error() of the status).  Only
- * H2C_HPACK_E_INVALID_ARGUMENT (NULL pointers) leaves the decoder untouched.
+ * anyway, with h2c_status_h2_error() of the status).  Only
+ * H2C_E_INVALID_ARGUMENT (NULL pointers) leaves the decoder untouched.
  */
-H2C_HPACK_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in,
+H2C_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in,
                                          size_t len, size_t *consumed,
                                          h2c_hpack_field *field);
 
@@ -278,40 +235,40 @@ H2C_HPACK_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *
  * ended inside a representation, and with H2C_HPACK_E_TABLE_UPDATE_MISSING if
  * a required size update never came (an empty block still needs it).
  */
-H2C_HPACK_API int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec);
+H2C_API int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec);
 
 /** Current state (see the diagram above). */
-H2C_HPACK_API h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec);
-
-/** The sticky error, or H2C_HPACK_OK if none. */
-H2C_HPACK_API int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec);
+H2C_API h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec);
 
 /**
- * Offset, counted from the start of the current header block, of the octet
- * at which the sticky error was detected: the octet that completed a bad
- * index, length or size update, the octet holding a bad Huffman code or the
- * string's last octet for bad padding, the first octet of a representation
- * that may not start there.  For errors found by finish() it is the block
- * length.  It does not depend on how the block was split.  Meaningful only
- * after an error.
+ * The sticky error: returns its status (H2C_OK if none) and, when err is
+ * not NULL, fills *err: h2_error from h2c_status_h2_error(), scope
+ * CONNECTION for decoding errors and LOCAL for the common H2C_E_* ones
+ * (H2C_E_NOMEM above all), stream_id 0 (the decoder does not
+ * know streams), and offset counted from the start of the current header
+ * block: the octet that completed a bad index, length or size update, the
+ * octet holding a bad Huffman code or the string's last octet for bad
+ * padding, the first octet of a representation that may not start there,
+ * the block length for errors found by finish().  The offset does not
+ * depend on how the block was split.
  */
-H2C_HPACK_API size_t h2c_hpack_decoder_error_offset(const h2c_hpack_decoder *dec);
+H2C_API int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec, h2c_error *err);
 
 /** Dynamic table size in octets (RFC 7541 section 4.1: sum of name+value+32). */
-H2C_HPACK_API size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec);
+H2C_API size_t h2c_hpack_decoder_table_size(const h2c_hpack_decoder *dec);
 /** Number of entries in the dynamic table. */
-H2C_HPACK_API size_t h2c_hpack_decoder_table_count(const h2c_hpack_decoder *dec);
+H2C_API size_t h2c_hpack_decoder_table_count(const h2c_hpack_decoder *dec);
 /**
  * Current dynamic table maximum: options.max_table_size at first, then the
  * last size update, or a lower acknowledged setting.
  */
-H2C_HPACK_API size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec);
+H2C_API size_t h2c_hpack_decoder_table_max(const h2c_hpack_decoder *dec);
 /**
  * Read dynamic table entry i, 1 = newest (HPACK index 61 + i).  Returns
  * H2C_HPACK_E_INDEX_RANGE if there is no such entry.  Pointers follow the
  * field lifetime rule above.
  */
-H2C_HPACK_API int h2c_hpack_decoder_table_get(const h2c_hpack_decoder *dec, size_t i,
+H2C_API int h2c_hpack_decoder_table_get(const h2c_hpack_decoder *dec, size_t i,
                                               h2c_hpack_field *out);
 
 /* ------------------------------------------------------------------------
@@ -365,29 +322,29 @@ typedef struct h2c_hpack_encoder_options {
     int policy_kind;         /**< h2c_hpack_policy_kind */
     h2c_hpack_policy_fn policy_fn; /**< with H2C_HPACK_POLICY_CUSTOM */
     void *policy_user;
-    const h2c_hpack_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc */
 } h2c_hpack_encoder_options;
 
 typedef struct h2c_hpack_encoder h2c_hpack_encoder;
 
 /** Fill *opt with defaults. */
-H2C_HPACK_API void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt);
+H2C_API void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt);
 
 /**
  * Create an encoder; opt may be NULL.  The peer's table size starts at 4096
  * (the protocol default); when options.max_table_size is below that, the
  * first block begins with a size update to it.
  */
-H2C_HPACK_API int h2c_hpack_encoder_new(h2c_hpack_encoder **out,
+H2C_API int h2c_hpack_encoder_new(h2c_hpack_encoder **out,
                                         const h2c_hpack_encoder_options *opt);
 
 /** Free an encoder.  NULL is allowed. */
-H2C_HPACK_API void h2c_hpack_encoder_free(h2c_hpack_encoder *enc);
+H2C_API void h2c_hpack_encoder_free(h2c_hpack_encoder *enc);
 
 /** Return to the freshly created state: empty table, policy statistics
  *  forgotten, peer table size 4096 again, and no pending update unless
  *  options.max_table_size is below 4096.  Keeps allocated memory. */
-H2C_HPACK_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
+H2C_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
 
 /**
  * Apply the peer's SETTINGS_HEADER_TABLE_SIZE.  The encoder uses
@@ -399,20 +356,20 @@ H2C_HPACK_API void h2c_hpack_encoder_reset(h2c_hpack_encoder *enc);
  * expect an update after each SETTINGS change.  Never fails on a valid
  * encoder.
  */
-H2C_HPACK_API int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc,
+H2C_API int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc,
                                                        uint32_t peer_setting);
 
 /**
  * Worst-case number of octets h2c_hpack_encoder_encode() can write for these
  * fields, including pending size updates.  Never less than the real size.
  */
-H2C_HPACK_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
+H2C_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
                                              const h2c_hpack_field *fields, size_t n);
 
 /**
  * Encode one header block of n fields into out[0..cap).  On success writes
- * *written and returns H2C_HPACK_OK.  If the block does not fit, returns
- * H2C_HPACK_E_BUFFER_TOO_SMALL and leaves the encoder exactly as it was
+ * *written and returns H2C_OK.  If the block does not fit, returns
+ * H2C_E_BUFFER_TOO_SMALL and leaves the encoder exactly as it was
  * (no table insertion or eviction, pending updates still pending, policy
  * statistics unchanged); a buffer of h2c_hpack_encoder_bound() octets always
  * fits.  Octets of out past *written are unspecified, also after a failure.
@@ -423,24 +380,24 @@ H2C_HPACK_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
  * Otherwise the caller's indexing choice, or the policy's for
  * H2C_HPACK_INDEX_DEFAULT, picks the literal form.
  *
- * H2C_HPACK_E_INVALID_ARGUMENT, with nothing changed, for NULL pointers, a
+ * H2C_E_INVALID_ARGUMENT, with nothing changed, for NULL pointers, a
  * string NULL with a nonzero length, a name or value of 2^30 - 1 octets or
  * more, or an indexing value past H2C_HPACK_INDEX_NEVER.  Never allocates.
  */
-H2C_HPACK_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
+H2C_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
                                            const h2c_hpack_field *fields, size_t n,
                                            uint8_t *out, size_t cap, size_t *written);
 
 /** Dynamic table size in octets. */
-H2C_HPACK_API size_t h2c_hpack_encoder_table_size(const h2c_hpack_encoder *enc);
+H2C_API size_t h2c_hpack_encoder_table_size(const h2c_hpack_encoder *enc);
 /** Number of entries in the encoder's dynamic table. */
-H2C_HPACK_API size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc);
+H2C_API size_t h2c_hpack_encoder_table_count(const h2c_hpack_encoder *enc);
 /**
  * Read encoder table entry i, 1 = newest (index 61 + i), or
  * H2C_HPACK_E_INDEX_RANGE.  name and value point into the encoder's table
  * and stay valid until the next call that takes the encoder non-const.
  */
-H2C_HPACK_API int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i,
+H2C_API int h2c_hpack_encoder_table_get(const h2c_hpack_encoder *enc, size_t i,
                                               h2c_hpack_field *out);
 
 #ifdef __cplusplus

@@ -6,15 +6,15 @@
  * RFC 9113 section 8.1.1 makes a stream error of type PROTOCOL_ERROR, not a
  * connection error: the stack resets the stream and the connection goes on.
  *
- * Part of libh2codec-frame, but independent of both codecs: it only sees
- * name and value views, so fields may come from HPACK, QPACK or a test.
+ * Part of libh2codec-conn, which runs it on every header block it receives;
+ * it depends on neither codec: it only sees name and value views, so
+ * fields may come from HPACK, QPACK or a test.
  *
  *     h2c_fields_validator v;
  *     h2c_fields_validator_init(&v, H2C_FIELDS_REQUEST, 0);
  *     for (each decoded field f)
- *         if ((rc = h2c_fields_validator_push(&v, f.name, f.name_len,
- *                                             f.value, f.value_len)) < 0)
- *             reset_stream(PROTOCOL_ERROR);          // h2c_fields_strerror(rc)
+ *         if ((rc = h2c_fields_validator_push(&v, f.name, f.value)) < 0)
+ *             reset_stream(PROTOCOL_ERROR);          // h2c_strerror(rc)
  *     if ((rc = h2c_fields_validator_finish(&v)) < 0)
  *         reset_stream(PROTOCOL_ERROR);
  *
@@ -26,14 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <h2codec/common.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define H2C_FIELDS_API __attribute__((visibility("default")))
-#else
-#define H2C_FIELDS_API
 #endif
 
 /** What kind of header block is being checked. */
@@ -45,29 +41,36 @@ typedef enum h2c_fields_kind {
                                   a block without any is taken as trailers */
 } h2c_fields_kind;
 
-/** Results.  Values are stable; every error is a stream PROTOCOL_ERROR. */
+/**
+ * Validation errors (the hundred of <h2codec/common.h> that fields owns);
+ * calls also return H2C_OK, and H2C_E_STATE for a push after finish or a
+ * NULL argument.  Every H2C_FIELDS_E_* is a stream PROTOCOL_ERROR.
+ */
 typedef enum h2c_fields_status {
-    H2C_FIELDS_OK = 0,
-    H2C_FIELDS_E_NAME_EMPTY = -1,          /**< zero-length field name */
-    H2C_FIELDS_E_NAME_UPPERCASE = -2,      /**< name has an uppercase letter (8.2.1) */
-    H2C_FIELDS_E_NAME_CHAR = -3,           /**< name has a byte that is not a token character,
+    H2C_FIELDS_E_NAME_EMPTY = -301,          /**< zero-length field name */
+    H2C_FIELDS_E_NAME_UPPERCASE = -302,      /**< name has an uppercase letter (8.2.1) */
+    H2C_FIELDS_E_NAME_CHAR = -303,           /**< name has a byte that is not a token character,
                                                 e.g. CR, LF, NUL, space, ':' past the start */
-    H2C_FIELDS_E_VALUE_CHAR = -4,          /**< value has CR, LF or NUL (8.2.1) */
-    H2C_FIELDS_E_VALUE_WHITESPACE = -5,    /**< value starts or ends with SP or HTAB (8.2.1) */
-    H2C_FIELDS_E_PSEUDO_UNKNOWN = -6,      /**< pseudo-header not defined for this kind (8.3) */
-    H2C_FIELDS_E_PSEUDO_DUPLICATE = -7,    /**< the same pseudo-header twice (8.3.1, 8.3.2) */
-    H2C_FIELDS_E_PSEUDO_AFTER_REGULAR = -8, /**< pseudo-header after a regular field (8.3) */
-    H2C_FIELDS_E_PSEUDO_MIXED = -9,        /**< request and response pseudo-headers together */
-    H2C_FIELDS_E_PSEUDO_MISSING = -10,     /**< a required pseudo-header is absent (8.3.1, 8.3.2) */
-    H2C_FIELDS_E_PSEUDO_IN_TRAILERS = -11, /**< trailers carry a pseudo-header (8.1) */
-    H2C_FIELDS_E_CONNECTION_SPECIFIC = -12, /**< connection, keep-alive, proxy-connection,
+    H2C_FIELDS_E_VALUE_CHAR = -304,          /**< value has NUL, CR or LF (8.2.1), or another
+                                                control character or DEL (RFC 9110 5.5) */
+    H2C_FIELDS_E_VALUE_WHITESPACE = -305,    /**< value starts or ends with SP or HTAB (8.2.1) */
+    H2C_FIELDS_E_PSEUDO_UNKNOWN = -306,      /**< pseudo-header not defined for this kind (8.3) */
+    H2C_FIELDS_E_PSEUDO_DUPLICATE = -307,    /**< the same pseudo-header twice (8.3.1, 8.3.2) */
+    H2C_FIELDS_E_PSEUDO_AFTER_REGULAR = -308, /**< pseudo-header after a regular field (8.3) */
+    H2C_FIELDS_E_PSEUDO_MIXED = -309,        /**< request and response pseudo-headers together */
+    H2C_FIELDS_E_PSEUDO_MISSING = -310,     /**< a required pseudo-header is absent (8.3.1, 8.3.2) */
+    H2C_FIELDS_E_PSEUDO_IN_TRAILERS = -311, /**< trailers carry a pseudo-header (8.1) */
+    H2C_FIELDS_E_CONNECTION_SPECIFIC = -312, /**< connection, keep-alive, proxy-connection,
                                                  transfer-encoding or upgrade (8.2.2) */
-    H2C_FIELDS_E_TE = -13,                 /**< te with a value other than "trailers" (8.2.2) */
-    H2C_FIELDS_E_PATH_EMPTY = -14,         /**< empty :path for an http or https URI (8.3.1) */
-    H2C_FIELDS_E_CONNECT = -15,            /**< CONNECT with :scheme or :path, or without
+    H2C_FIELDS_E_TE = -313,                 /**< te with a value other than "trailers" (8.2.2) */
+    H2C_FIELDS_E_PATH_EMPTY = -314,         /**< empty :path for an http or https URI (8.3.1) */
+    H2C_FIELDS_E_CONNECT = -315,            /**< CONNECT with :scheme or :path, or without
                                                 :authority (8.5); :protocol without CONNECT */
-    H2C_FIELDS_E_STATUS = -16,             /**< :status is not three digits (8.3.2) */
-    H2C_FIELDS_E_STATE = -17               /**< push after finish, or a NULL argument */
+    H2C_FIELDS_E_STATUS = -316,            /**< :status is not three digits (8.3.2) */
+    H2C_FIELDS_E_PSEUDO_EMPTY = -317,      /**< empty :method or :scheme, or an empty
+                                                :authority for an http or https URI (8.3.1) */
+    H2C_FIELDS_E_PATH = -318               /**< :path neither "/..." nor "*" for OPTIONS,
+                                                for an http or https URI (8.3.1) */
 } h2c_fields_status;
 
 /* Leniency flags: each relaxes exactly one rule, all off by default. */
@@ -75,33 +78,34 @@ typedef enum h2c_fields_status {
 #define H2C_FIELDS_LENIENT_NAME_UPPERCASE   0x02u /**< allow uppercase letters in names */
 #define H2C_FIELDS_LENIENT_CONNECTION       0x04u /**< allow connection-specific fields */
 #define H2C_FIELDS_LENIENT_TE               0x08u /**< allow any te value */
+#define H2C_FIELDS_LENIENT_VALUE_CTL        0x10u /**< allow control characters other than
+                                                       NUL, CR and LF in values */
 
 /** Validator state.  Treat the members as private; they may change. */
 typedef struct h2c_fields_validator {
     uint8_t kind;      /**< h2c_fields_kind, AUTO resolved on the first pseudo-header */
     uint8_t done;      /**< finish() was called */
     uint8_t regular;   /**< a regular field has been seen */
-    uint8_t method;    /**< 0 none, 1 CONNECT, 2 other */
+    uint8_t method;    /**< 0 none, 1 CONNECT, 2 other, 3 OPTIONS */
     uint16_t seen;     /**< bit set of pseudo-headers seen */
     uint16_t pad;
     uint32_t lenient;  /**< H2C_FIELDS_LENIENT_* */
     uint32_t count;    /**< fields pushed so far */
-    uint8_t path_empty;   /**< :path was present and empty */
+    uint8_t path_form;    /**< :path: 0 absent, 1 empty, 2 "/...", 3 "*", 4 other */
     uint8_t scheme_http;  /**< :scheme is http or https */
-    uint8_t reserved[2];
+    uint8_t authority_empty; /**< :authority was present and empty */
+    uint8_t host;         /**< a host field was seen */
 } h2c_fields_validator;
 
 /** Prepare v for one header block of the given kind. */
-H2C_FIELDS_API void h2c_fields_validator_init(h2c_fields_validator *v, h2c_fields_kind kind,
+H2C_API void h2c_fields_validator_init(h2c_fields_validator *v, h2c_fields_kind kind,
                                               uint32_t lenient);
 
 /**
- * Check one field, in wire order.  Returns H2C_FIELDS_OK or the first rule
+ * Check one field, in wire order.  Returns H2C_OK or the first rule
  * it breaks.  Errors are not sticky: the caller resets the stream anyway.
  */
-H2C_FIELDS_API int h2c_fields_validator_push(h2c_fields_validator *v, const char *name,
-                                             size_t name_len, const char *value,
-                                             size_t value_len);
+H2C_API int h2c_fields_validator_push(h2c_fields_validator *v, h2c_view name, h2c_view value);
 
 /* Trust flags for h2c_fields_validator_push_trusted(). */
 #define H2C_FIELDS_TRUSTED_NAME  0x01u /**< the name's octets are known to be valid */
@@ -121,20 +125,14 @@ H2C_FIELDS_API int h2c_fields_validator_push(h2c_fields_validator *v, const char
  * it does not, the result is one push() could return for some field, and
  * nothing is read outside the name and value.  trusted = 0 is push().
  */
-H2C_FIELDS_API int h2c_fields_validator_push_trusted(h2c_fields_validator *v, const char *name,
-                                                     size_t name_len, const char *value,
-                                                     size_t value_len, uint32_t trusted);
+H2C_API int h2c_fields_validator_push_trusted(h2c_fields_validator *v, h2c_view name,
+                                              h2c_view value, uint32_t trusted);
 
 /** End of the block: checks the required pseudo-headers are present. */
-H2C_FIELDS_API int h2c_fields_validator_finish(h2c_fields_validator *v);
+H2C_API int h2c_fields_validator_finish(h2c_fields_validator *v);
 
 /** The kind in force (AUTO resolves on the first pseudo-header). */
-H2C_FIELDS_API h2c_fields_kind h2c_fields_validator_kind(const h2c_fields_validator *v);
-
-/** Reason for a status, e.g. "uppercase letter in field name". Never NULL. */
-H2C_FIELDS_API const char *h2c_fields_strerror(int status);
-/** Symbolic name of a status, e.g. "H2C_FIELDS_E_NAME_UPPERCASE". Never NULL. */
-H2C_FIELDS_API const char *h2c_fields_status_name(int status);
+H2C_API h2c_fields_kind h2c_fields_validator_kind(const h2c_fields_validator *v);
 
 #ifdef __cplusplus
 }
