@@ -1,0 +1,209 @@
+/*
+ * Internal contracts of the conn library: the connection and stream
+ * records, the stream table, the output queue and the frame writers.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef H2C_CONN_INT_H
+#define H2C_CONN_INT_H
+
+#include <h2codec/conn.h>
+#include <h2codec/fields.h>
+
+#define H2C_WINDOW_MAX 0x7fffffff
+#define H2C_DEFAULT_WINDOW 65535
+
+/* ---- streams (stream.c) ------------------------------------------------ */
+
+/* What a peer has sent on a stream, for telling headers from trailers. */
+enum {
+    PHASE_NONE = 0,     /* nothing yet */
+    PHASE_INFO = 1,     /* 1xx response(s) */
+    PHASE_HEADERS = 2,  /* request or final response */
+    PHASE_TRAILERS = 3  /* trailers: nothing more may come */
+};
+
+/* Stream flags. */
+#define SF_HEAD 0x01u          /* a request for HEAD: the response has no body */
+#define SF_LENGTH 0x02u        /* the peer announced content-length */
+#define SF_TOO_LARGE 0x04u     /* its header list was refused (431 expected) */
+#define SF_PEER_OPENED 0x08u   /* the peer opened it */
+#define SF_NO_BODY 0x10u       /* response to HEAD, or 204 / 304: DATA not counted */
+
+typedef struct h2c_stream {
+    uint32_t id;
+    uint8_t state;        /* h2c_conn_stream_state */
+    uint8_t recv_phase;   /* PHASE_*: what the peer sent */
+    uint8_t send_phase;   /* PHASE_*: what we sent */
+    uint8_t flags;        /* SF_* */
+    int64_t send_window;  /* may go negative after a SETTINGS decrease (6.9.2) */
+    int64_t recv_window;  /* what the peer may still send */
+    uint64_t content_length;
+    uint64_t data_received;
+    uint32_t unannounced; /* consumed octets not yet given back by WINDOW_UPDATE */
+    uint32_t unconsumed;  /* received octets the application has not consumed */
+    void *user;
+    struct h2c_stream *next_free;
+} h2c_stream;
+
+/* Streams live in chunks that are never moved, found by an open-addressing
+ * table of ids.  Both grow with use and are reused. */
+enum { STREAM_CHUNK = 16, MAP_INLINE = 32 };
+
+typedef struct stream_chunk {
+    struct stream_chunk *next;
+    h2c_stream s[STREAM_CHUNK];
+} stream_chunk;
+
+typedef struct stream_table {
+    stream_chunk *chunks;
+    h2c_stream *free_list;
+    h2c_stream **slots;   /* cap entries; NULL free, TOMB deleted */
+    size_t cap, used, tombs;
+    h2c_stream *inline_slots[MAP_INLINE];
+} stream_table;
+
+/* ---- the connection ---------------------------------------------------- */
+
+enum { PENDING_MAX = 4, RESET_RING = 64 };
+
+/* Where a field's name and value sit in the arena (which may move while a
+ * block is decoded, so views are made only when it ends). */
+typedef struct h2c_field_off {
+    size_t name, value;
+} h2c_field_off;
+#define CLOSED_BY_US 0x80000000u
+
+struct h2c_conn {
+    h2c_conn_options o;
+    h2c_allocator al;
+    size_t heap;                 /* octets held from al */
+    int server;
+
+    h2c_frame_parser *parser;
+    h2c_frame_assembler *asmb;
+    h2c_hpack_decoder *dec;
+    h2c_hpack_encoder *enc;
+
+    /* settings */
+    h2c_conn_settings local;     /* in force (acknowledged) */
+    h2c_conn_settings sent[8];   /* sent and not yet acknowledged, oldest first */
+    uint32_t nsent;
+    h2c_conn_settings last_sent; /* the newest we sent */
+    h2c_conn_settings remote;
+    int got_settings;            /* the peer's first SETTINGS arrived */
+
+    /* flow control */
+    int64_t send_window;         /* connection */
+    int64_t recv_window;
+    uint32_t conn_unannounced;   /* connection-level consumed, not given back */
+    uint32_t conn_unconsumed;
+
+    /* streams */
+    stream_table streams;
+    uint32_t last_peer_id;       /* highest stream id the peer opened */
+    uint32_t last_local_id;      /* highest stream id we opened */
+    uint32_t next_local_id;
+    uint32_t peer_open;          /* peer-opened streams counting toward our limit */
+    uint32_t local_open;         /* ours, counting toward the peer's limit */
+    uint32_t open_streams;
+    uint32_t closed_ring[RESET_RING]; /* recently closed peer streams; CLOSED_BY_US marks
+                                          the ones we reset, whose late frames are ignored */
+    unsigned closed_pos;
+
+    /* abuse counters (net: finished streams pay back) */
+    uint32_t peer_resets, stream_errors, empty_frames;
+
+    /* GOAWAY */
+    int goaway_sent, goaway_recv;
+    uint32_t goaway_recv_last;
+    uint32_t goaway_sent_last;
+
+    /* the field block being received */
+    uint32_t blk_stream;         /* its stream (or promised stream's parent) */
+    uint32_t blk_promised;       /* PUSH_PROMISE: the promised stream */
+    int blk_kind;                /* h2c_fields_kind */
+    int blk_refuse;              /* 0, or the stream error to answer once it ends */
+    int blk_ignore;              /* decode only (keep HPACK in sync): stream gone */
+    int blk_end_stream;
+    int blk_too_large;
+    size_t blk_list;             /* RFC 9113 list size so far */
+    h2c_fields_validator val;
+    int val_rc;
+    h2c_conn_field *fields;      /* views, made from offs when the block ends */
+    h2c_field_off *offs;         /* arena offsets while the block is open */
+    size_t nfields, fields_cap;
+    uint8_t *arena;
+    size_t arena_len, arena_cap;
+    int64_t blk_content_length;
+    int blk_status;
+    h2c_field_off blk_pseudo[5]; /* method, scheme, authority, path, protocol: the value's
+                                    arena offset (in .value) and length (in .name) */
+    unsigned blk_pseudo_set;     /* bit i: blk_pseudo[i] was seen */
+
+    /* events waiting for the next recv() */
+    h2c_conn_event pending[PENDING_MAX];
+    unsigned npending, pending_head;
+
+    /* output queue: out[out_head .. out_len) is waiting */
+    uint8_t *out;
+    size_t out_head, out_len, out_cap;
+    uint8_t *scratch;            /* header block encoding */
+    size_t scratch_cap;
+
+    /* sticky connection error */
+    h2c_error err;
+    int dead;
+};
+
+/* ---- stream.c ---------------------------------------------------------- */
+
+h2c_stream *h2c_stream_find(const h2c_conn *c, uint32_t id);
+/* A new stream record for id, in state IDLE, windows from the settings. */
+h2c_stream *h2c_stream_new(h2c_conn *c, uint32_t id);
+/* Close a stream: counters, and the record goes back to the pool. */
+void h2c_stream_close(h2c_conn *c, h2c_stream *s);
+void h2c_streams_free(h2c_conn *c);
+/* Calls fn for every live stream; fn may not add or remove streams. */
+void h2c_streams_each(h2c_conn *c, void (*fn)(h2c_conn *, h2c_stream *, void *), void *arg);
+
+/* ---- memory (conn.c) ---------------------------------------------------- */
+
+void *h2c_conn_alloc(h2c_conn *c, size_t n);
+void h2c_conn_dealloc(h2c_conn *c, void *p, size_t n);
+/* Grow *buf (capacity *cap) to hold need octets, doubling; up to max. */
+int h2c_conn_grow(h2c_conn *c, uint8_t **buf, size_t *cap, size_t need, size_t max);
+
+/* ---- output.c ---------------------------------------------------------- */
+
+/* Room for n more queued octets (grows the queue); 0 or H2C_E_BUFFER_TOO_SMALL
+ * when past max_output (unless force), H2C_E_NOMEM. */
+int h2c_out_reserve(h2c_conn *c, size_t n, int force);
+/* The free space after the queued octets (after a successful reserve). */
+static inline uint8_t *h2c_out_tail(h2c_conn *c)
+{
+    return c->out + c->out_len;
+}
+void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream);
+
+/* Control frames the protocol makes us send.  force: past max_output it is
+ * a flood only for answers the peer forces (ACKs, RST); ours always fit. */
+int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base);
+int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
+                   const uint8_t *payload, size_t len, int forced);
+int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int forced);
+int h2c_out_window_update(h2c_conn *c, uint32_t stream, uint32_t increment);
+int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *debug, size_t len);
+
+/* ---- recv.c / send.c --------------------------------------------------- */
+
+/* Set the sticky connection error and queue GOAWAY; returns status. */
+int h2c_conn_fail(h2c_conn *c, int status, uint32_t h2, uint32_t stream, uint64_t offset,
+                  const char *reason);
+/* Give back flow-control credit by the WINDOW_UPDATE policy. */
+int h2c_conn_credit(h2c_conn *c, h2c_stream *s, uint32_t n);
+/* Stream-level transitions after we or the peer end a side. */
+void h2c_conn_local_end(h2c_conn *c, h2c_stream *s);
+void h2c_conn_remote_end(h2c_conn *c, h2c_stream *s);
+
+#endif

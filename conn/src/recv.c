@@ -1,0 +1,996 @@
+/*
+ * Receiving: each frame from the parser goes through the header-block
+ * assembler, then turns the connection and stream state machines (RFC 9113
+ * sections 5.1, 5.2, 6, 8) and queues the events it gives.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "conn_int.h"
+
+/* ------------------------------------------------------------ errors */
+
+int h2c_conn_fail(h2c_conn *c, int status, uint32_t h2, uint32_t stream, uint64_t offset,
+                  const char *reason)
+{
+    if (c->dead)
+        return c->err.status;
+    c->dead = 1;
+    c->err.status = status;
+    c->err.h2_error = h2;
+    c->err.scope = status == H2C_E_NOMEM ? H2C_SCOPE_LOCAL : H2C_SCOPE_CONNECTION;
+    c->err.stream_id = stream;
+    c->err.offset = offset ? offset : h2c_frame_parser_offset(c->parser);
+    c->err.reason = reason ? reason : h2c_strerror(status);
+    if (!c->goaway_sent) {
+        c->goaway_sent = 1;
+        c->goaway_sent_last = c->last_peer_id;
+        (void)h2c_out_goaway(c, c->last_peer_id, h2, (const uint8_t *)c->err.reason,
+                             strlen(c->err.reason));
+    }
+    return status;
+}
+
+static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reason)
+{
+    return h2c_conn_fail(c, status, h2c_status_h2_error(status), stream, 0, reason);
+}
+
+/* ------------------------------------------------------------ events */
+
+static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
+{
+    /* A frame queues at most three events (fields, end, reset); the queue
+     * is drained before the next frame is parsed. */
+    unsigned i = (c->pending_head + c->npending) % PENDING_MAX;
+    c->npending++;
+    h2c_conn_event *e = &c->pending[i];
+    memset(e, 0, sizeof *e);
+    e->type = type;
+    e->stream_id = stream;
+    e->content_length = -1;
+    /* Taken now: the stream may be closed before the event is returned. */
+    const h2c_stream *s = stream ? h2c_stream_find(c, stream) : NULL;
+    e->user = s ? s->user : NULL;
+    return e;
+}
+
+/* ------------------------------------------------------------ streams */
+
+static int is_ours(const h2c_conn *c, uint32_t id)
+{
+    return (id & 1u) == (c->server ? 0u : 1u);
+}
+
+static int is_idle_id(const h2c_conn *c, uint32_t id)
+{
+    return id > (is_ours(c, id) ? c->last_local_id : c->last_peer_id);
+}
+
+static void remember_closed(h2c_conn *c, uint32_t id, int by_us)
+{
+    c->closed_ring[c->closed_pos++ % RESET_RING] = id | (by_us ? CLOSED_BY_US : 0);
+}
+
+/* 1: we reset it recently (ignore its frames); 2: closed recently; 0: unknown. */
+static int recently_closed(const h2c_conn *c, uint32_t id)
+{
+    for (unsigned i = 0; i < RESET_RING; i++) {
+        uint32_t e = c->closed_ring[i];
+        if ((e & ~CLOSED_BY_US) == id)
+            return (e & CLOSED_BY_US) ? 1 : 2;
+    }
+    return 0;
+}
+
+static void pay_back(uint32_t *counter)
+{
+    if (*counter)
+        (*counter)--;
+}
+
+/* Both sides ended: the stream finished normally. */
+static void finish_stream(h2c_conn *c, h2c_stream *s)
+{
+    pay_back(&c->peer_resets);
+    pay_back(&c->stream_errors);
+    remember_closed(c, s->id, 0);
+    h2c_stream_close(c, s);
+}
+
+void h2c_conn_local_end(h2c_conn *c, h2c_stream *s)
+{
+    if (s->state == H2C_STREAM_OPEN)
+        s->state = H2C_STREAM_HALF_CLOSED_LOCAL;
+    else if (s->state == H2C_STREAM_HALF_CLOSED_REMOTE)
+        finish_stream(c, s);
+}
+
+void h2c_conn_remote_end(h2c_conn *c, h2c_stream *s)
+{
+    if (s->state == H2C_STREAM_OPEN)
+        s->state = H2C_STREAM_HALF_CLOSED_REMOTE;
+    else if (s->state == H2C_STREAM_HALF_CLOSED_LOCAL)
+        finish_stream(c, s);
+}
+
+/* We reset a stream for a stream error: RST_STREAM, an event, and the
+ * stream is gone.  id may have no record (idle or closed ids). */
+static int stream_error(h2c_conn *c, uint32_t id, int status, uint32_t h2, const char *reason)
+{
+    int rc = h2c_out_rst(c, id, h2, 1);
+    if (rc != H2C_OK)
+        return rc;
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_STREAM_RESET, id);
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (s)
+        h2c_stream_close(c, s);
+    remember_closed(c, id, 1);
+    e->error_code = h2;
+    e->remote = 0;
+    e->error.status = status;
+    e->error.h2_error = h2;
+    e->error.scope = H2C_SCOPE_STREAM;
+    e->error.stream_id = id;
+    e->error.offset = h2c_frame_parser_offset(c->parser);
+    e->error.reason = reason ? reason : h2c_strerror(status);
+    if (c->o.limits.max_stream_errors && ++c->stream_errors > c->o.limits.max_stream_errors)
+        return fail_code(c, H2C_CONN_E_FLOOD, id, "too many stream errors (reset flood)");
+    return H2C_OK;
+}
+
+static int stream_error_code(h2c_conn *c, uint32_t id, int status, const char *reason)
+{
+    return stream_error(c, id, status, h2c_status_h2_error(status), reason);
+}
+
+/* ------------------------------------------------------------ flow control */
+
+int h2c_conn_credit(h2c_conn *c, h2c_stream *s, uint32_t n)
+{
+    if (c->o.flags & H2C_CONN_NO_AUTO_WINDOW_UPDATE)
+        return H2C_OK;
+    int rc = H2C_OK;
+    c->conn_unannounced += n;
+    if (c->conn_unannounced >= c->o.connection_window / 2) {
+        rc = h2c_out_window_update(c, 0, c->conn_unannounced);
+        c->recv_window += c->conn_unannounced;
+        c->conn_unannounced = 0;
+    }
+    if (s && rc == H2C_OK &&
+        (s->state == H2C_STREAM_OPEN || s->state == H2C_STREAM_HALF_CLOSED_LOCAL)) {
+        s->unannounced += n;
+        if (s->unannounced >= c->local.initial_window_size / 2 || s->recv_window <= 0) {
+            rc = h2c_out_window_update(c, s->id, s->unannounced);
+            s->recv_window += s->unannounced;
+            s->unannounced = 0;
+        }
+    }
+    return rc;
+}
+
+int h2c_conn_consume(h2c_conn *c, uint32_t id, size_t n)
+{
+    if (!c)
+        return H2C_E_INVALID_ARGUMENT;
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (!s)
+        return H2C_OK; /* closed: its octets went back to the connection then */
+    if (n > s->unconsumed)
+        return H2C_E_INVALID_ARGUMENT;
+    s->unconsumed -= (uint32_t)n;
+    c->conn_unconsumed -= (uint32_t)n;
+    return h2c_conn_credit(c, s, (uint32_t)n);
+}
+
+/* Count a DATA frame against the connection window (6.9.1): every one does,
+ * even one answered with a stream error. */
+static int charge_connection(h2c_conn *c, uint32_t len, uint32_t stream)
+{
+    if ((int64_t)len > c->recv_window)
+        return fail_code(c, H2C_CONN_E_FLOW_CONTROL, stream,
+                         "DATA beyond the connection flow-control window");
+    c->recv_window -= len;
+    return H2C_OK;
+}
+
+/* ------------------------------------------------------------ floods */
+
+static int count_empty(h2c_conn *c, int empty)
+{
+    if (!empty) {
+        pay_back(&c->empty_frames);
+        return H2C_OK;
+    }
+    if (c->o.limits.max_empty_frames && ++c->empty_frames > c->o.limits.max_empty_frames)
+        return fail_code(c, H2C_CONN_E_FLOOD, 0, "too many empty frames");
+    return H2C_OK;
+}
+
+/* ------------------------------------------------------------ field blocks */
+
+/* Start a block on the stream a HEADERS or PUSH_PROMISE frame names.
+ * Decides whether its fields are wanted, and of which kind. */
+static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
+{
+    uint32_t id = f->hd.stream_id;
+    c->blk_stream = id;
+    c->blk_promised = 0;
+    c->blk_refuse = 0;
+    c->blk_ignore = 0;
+    c->blk_too_large = 0;
+    c->blk_list = 0;
+    c->blk_end_stream = (f->hd.flags & H2C_FRAME_FLAG_END_STREAM) != 0;
+    c->nfields = 0;
+    c->arena_len = 0;
+    c->blk_content_length = -1;
+    c->blk_status = 0;
+    c->val_rc = H2C_OK;
+    c->blk_pseudo_set = 0;
+    int kind = H2C_FIELDS_REQUEST;
+
+    if (f->hd.type == H2C_FRAME_TYPE_PUSH_PROMISE) {
+        uint32_t pid = f->u.push_promise.promised_stream_id;
+        if (c->server)
+            return fail_code(c, H2C_CONN_E_PUSH, id, "PUSH_PROMISE sent to a server");
+        if (!c->last_sent.enable_push && !c->local.enable_push)
+            return fail_code(c, H2C_CONN_E_PUSH, id, "PUSH_PROMISE with push disabled");
+        h2c_stream *s = h2c_stream_find(c, id);
+        if (!s || (s->state != H2C_STREAM_OPEN && s->state != H2C_STREAM_HALF_CLOSED_LOCAL)) {
+            if (!s && !is_idle_id(c, id) && recently_closed(c, id) == 1) {
+                c->blk_ignore = 1; /* we reset it: still decode, to stay in sync */
+            } else {
+                return fail_code(c, H2C_CONN_E_PUSH, id,
+                                 "PUSH_PROMISE on a stream that is not open");
+            }
+        }
+        if ((pid & 1u) || pid <= c->last_peer_id)
+            return fail_code(c, H2C_CONN_E_STREAM_ID, id, "promised stream id not allowed");
+        c->last_peer_id = pid;
+        c->blk_promised = pid;
+        if (!c->blk_ignore) {
+            h2c_stream *p = h2c_stream_new(c, pid);
+            if (!p)
+                return h2c_conn_fail(c, H2C_E_NOMEM, H2C_H2_INTERNAL_ERROR, id, 0, NULL);
+            p->state = H2C_STREAM_RESERVED_REMOTE;
+            p->flags |= SF_PEER_OPENED;
+        }
+        c->blk_kind = H2C_FIELDS_REQUEST;
+        h2c_fields_validator_init(&c->val, H2C_FIELDS_REQUEST, c->o.fields_lenient);
+        return H2C_OK;
+    }
+
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (!s) {
+        int peer_new = !is_ours(c, id) && id > c->last_peer_id;
+        if (!peer_new) {
+            int rc = is_idle_id(c, id) ? 0 : recently_closed(c, id);
+            if (rc == 1) {
+                c->blk_ignore = 1;
+            } else if (rc == 2) {
+                c->blk_ignore = 1;
+                c->blk_refuse = (int)H2C_CONN_E_CLOSED_STREAM;
+            } else if (!is_idle_id(c, id) && is_ours(c, id)) {
+                c->blk_ignore = 1; /* our stream, closed long ago */
+                c->blk_refuse = (int)H2C_CONN_E_CLOSED_STREAM;
+            } else {
+                return fail_code(c, H2C_CONN_E_STREAM_ID, id,
+                                 c->server ? "HEADERS opening a stream with an id not allowed"
+                                           : "HEADERS on a stream never opened");
+            }
+        } else if (!c->server) {
+            return fail_code(c, H2C_CONN_E_STREAM_ID, id, "HEADERS from a server on a new stream");
+        } else {
+            c->last_peer_id = id;
+            uint32_t limit = c->last_sent.max_concurrent_streams < c->local.max_concurrent_streams
+                                 ? c->last_sent.max_concurrent_streams
+                                 : c->local.max_concurrent_streams;
+            if (c->goaway_sent) {
+                /* After our GOAWAY new streams are not processed; their late
+                 * frames are ignored too. */
+                c->blk_ignore = 1;
+                remember_closed(c, id, 1);
+            } else if (c->peer_open >= limit) {
+                c->blk_ignore = 1;
+                c->blk_refuse = (int)H2C_CONN_E_REFUSED;
+            } else {
+                s = h2c_stream_new(c, id);
+                if (!s)
+                    return h2c_conn_fail(c, H2C_E_NOMEM, H2C_H2_INTERNAL_ERROR, id, 0, NULL);
+                s->state = H2C_STREAM_OPEN;
+                s->flags |= SF_PEER_OPENED;
+                c->peer_open++;
+                c->open_streams++;
+            }
+        }
+    } else if (s->state == H2C_STREAM_RESERVED_LOCAL) {
+        return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "HEADERS on a stream reserved by us");
+    } else if (s->state == H2C_STREAM_HALF_CLOSED_REMOTE || s->state == H2C_STREAM_CLOSED) {
+        c->blk_ignore = 1;
+        c->blk_refuse = (int)H2C_CONN_E_CLOSED_STREAM;
+    } else if (s->state == H2C_STREAM_RESERVED_REMOTE) {
+        s->state = H2C_STREAM_HALF_CLOSED_LOCAL; /* the pushed response (5.1) */
+        c->open_streams++;
+        c->peer_open++;
+    }
+    if (s && !c->blk_ignore) {
+        if (c->server)
+            kind = s->recv_phase == PHASE_NONE ? H2C_FIELDS_REQUEST : H2C_FIELDS_TRAILERS;
+        else
+            kind = s->recv_phase == PHASE_HEADERS ? H2C_FIELDS_TRAILERS : H2C_FIELDS_RESPONSE;
+        if (s->recv_phase == PHASE_TRAILERS)
+            c->blk_refuse = (int)H2C_CONN_E_MALFORMED;
+    }
+    if (refuse_h2 && !c->blk_refuse)
+        c->blk_refuse = -(int)refuse_h2; /* the parser's stream error, by its code */
+    c->blk_kind = kind;
+    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    return H2C_OK;
+}
+
+static int arena_put(h2c_conn *c, h2c_view v, size_t *off)
+{
+    if (c->arena_len + v.len > c->arena_cap) {
+        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, c->arena_len + v.len, SIZE_MAX);
+        if (rc != H2C_OK)
+            return rc;
+    }
+    if (v.len)
+        memcpy(c->arena + c->arena_len, v.ptr, v.len);
+    *off = c->arena_len;
+    c->arena_len += v.len;
+    return H2C_OK;
+}
+
+static int view_eq(h2c_view v, const char *s, size_t n)
+{
+    return v.len == n && memcmp(v.ptr, s, n) == 0;
+}
+
+/* content-length: digits only; repeats must agree (RFC 9110 8.6). */
+static int parse_length(h2c_view v, int64_t *out)
+{
+    if (!v.len || v.len > 18)
+        return -1;
+    int64_t n = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] < '0' || v.ptr[i] > '9')
+            return -1;
+        n = n * 10 + (v.ptr[i] - '0');
+    }
+    if (*out >= 0 && *out != n)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* Which pseudo-header a name is (index into blk_pseudo), -1 for others. */
+static int pseudo_index(h2c_view n)
+{
+    if (n.len < 5 || n.ptr[0] != ':')
+        return -1;
+    static const char *const names[] = { ":method", ":scheme", ":authority", ":path",
+                                         ":protocol" };
+    for (int i = 0; i < 5; i++)
+        if (view_eq(n, names[i], strlen(names[i])))
+            return i;
+    return -1;
+}
+
+/* One decoded field of the open block. */
+static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
+{
+    if (c->blk_ignore || c->blk_too_large)
+        return H2C_OK;
+    size_t limit = c->last_sent.max_header_list_size > c->local.max_header_list_size
+                       ? c->last_sent.max_header_list_size
+                       : c->local.max_header_list_size;
+    c->blk_list += hf->name.len + hf->value.len + 32;
+    if (c->blk_list > limit) {
+        c->blk_too_large = 1;
+        return H2C_OK;
+    }
+    if (c->val_rc == H2C_OK && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
+        uint32_t trust = 0;
+        if (hf->index - 1u < 61u)
+            trust = H2C_FIELDS_TRUSTED_NAME |
+                    ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+        c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
+    }
+    if (c->val_rc != H2C_OK)
+        return H2C_OK; /* the block will be refused: no need to keep its fields */
+    if (c->nfields == c->fields_cap) {
+        size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
+        h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
+        h2c_field_off *no = nf ? h2c_conn_alloc(c, ncap * sizeof *no) : NULL;
+        if (!no) {
+            h2c_conn_dealloc(c, nf, ncap * sizeof *nf);
+            return H2C_E_NOMEM;
+        }
+        if (c->nfields) {
+            memcpy(nf, c->fields, c->nfields * sizeof *nf);
+            memcpy(no, c->offs, c->nfields * sizeof *no);
+        }
+        h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
+        h2c_conn_dealloc(c, c->offs, c->fields_cap * sizeof *c->offs);
+        c->fields = nf;
+        c->offs = no;
+        c->fields_cap = ncap;
+    }
+    size_t noff, voff;
+    int rc = arena_put(c, hf->name, &noff);
+    if (rc == H2C_OK)
+        rc = arena_put(c, hf->value, &voff);
+    if (rc != H2C_OK)
+        return rc;
+    h2c_conn_field *o = &c->fields[c->nfields];
+    c->offs[c->nfields].name = noff;
+    c->offs[c->nfields].value = voff;
+    c->nfields++;
+    o->name.len = hf->name.len;
+    o->value.len = hf->value.len;
+    o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
+    int pi = pseudo_index(hf->name);
+    if (pi >= 0) {
+        c->blk_pseudo[pi].value = voff;
+        c->blk_pseudo[pi].name = hf->value.len;
+        c->blk_pseudo_set |= 1u << pi;
+    } else if (view_eq(hf->name, ":status", 7)) {
+        const uint8_t *v = hf->value.ptr;
+        if (hf->value.len == 3)
+            c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+    } else if (view_eq(hf->name, "content-length", 14)) {
+        if (parse_length(hf->value, &c->blk_content_length) != 0)
+            c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
+    }
+    return H2C_OK;
+}
+
+static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
+{
+    static const uint8_t none[1];
+    const uint8_t *p = frag.len ? frag.ptr : none;
+    size_t off = 0, used;
+    h2c_hpack_field hf;
+    int rc;
+    while ((rc = h2c_hpack_decoder_push(c->dec, p + off, frag.len - off, &used, &hf)) ==
+           H2C_HPACK_FIELD) {
+        off += used;
+        int frc = block_field(c, &hf);
+        if (frc != H2C_OK)
+            return h2c_conn_fail(c, frc, H2C_H2_INTERNAL_ERROR, c->blk_stream, 0, NULL);
+    }
+    if (rc == H2C_OK && end)
+        rc = h2c_hpack_decoder_finish(c->dec);
+    if (rc == H2C_OK)
+        return H2C_OK;
+    h2c_error e;
+    h2c_hpack_decoder_error(c->dec, &e);
+    return h2c_conn_fail(c, rc, e.h2_error, c->blk_stream, 0, e.reason);
+}
+
+/* 8.3.1: a server SHOULD treat a Host that names another entity than
+ * :authority as malformed.  Compared without regard to ASCII case. */
+static int host_matches(const h2c_conn *c)
+{
+    if (!(c->blk_pseudo_set & (1u << 2)))
+        return 1;
+    const uint8_t *auth = c->arena + c->blk_pseudo[2].value;
+    size_t alen = c->blk_pseudo[2].name;
+    for (size_t i = 0; i < c->nfields; i++) {
+        const uint8_t *n = c->arena + c->offs[i].name;
+        if (c->fields[i].name.len != 4 || memcmp(n, "host", 4) != 0)
+            continue;
+        const uint8_t *v = c->arena + c->offs[i].value;
+        if (c->fields[i].value.len != alen)
+            return 0;
+        for (size_t k = 0; k < alen; k++) {
+            uint8_t a = v[k], b = auth[k];
+            if (a >= 'A' && a <= 'Z')
+                a = (uint8_t)(a + 32);
+            if (b >= 'A' && b <= 'Z')
+                b = (uint8_t)(b + 32);
+            if (a != b)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* The block is complete: refuse it, or report it. */
+static int block_end(h2c_conn *c)
+{
+    uint32_t id = c->blk_stream;
+    if (c->blk_promised && c->blk_ignore)
+        return H2C_OK;
+    if (c->blk_ignore || c->blk_refuse) {
+        if (c->blk_refuse > 0 || c->blk_refuse < -400) {
+            int st = c->blk_refuse;
+            return stream_error_code(c, c->blk_promised ? c->blk_promised : id, st, NULL);
+        }
+        if (c->blk_refuse < 0)
+            return stream_error(c, id, H2C_CONN_E_MALFORMED, (uint32_t)-c->blk_refuse,
+                                "stream error in the HEADERS frame");
+        return H2C_OK;
+    }
+    h2c_stream *s = h2c_stream_find(c, c->blk_promised ? c->blk_promised : id);
+    if (!s)
+        return H2C_OK;
+    if (c->blk_too_large) {
+        s->flags |= SF_TOO_LARGE;
+        s->recv_phase = PHASE_HEADERS;
+        event_new(c, H2C_CONN_EV_HEADERS_TOO_LARGE, id);
+        if (c->blk_end_stream) {
+            event_new(c, H2C_CONN_EV_STREAM_END, id);
+            h2c_conn_remote_end(c, s);
+        }
+        return H2C_OK;
+    }
+    int vr = c->val_rc;
+    if (vr == H2C_OK && !(c->o.flags & H2C_CONN_NO_VALIDATION))
+        vr = h2c_fields_validator_finish(&c->val);
+    if (vr != H2C_OK)
+        return stream_error_code(c, s->id, vr, NULL);
+
+    int type;
+    const char *why = NULL;
+    if (c->blk_promised) {
+        type = H2C_CONN_EV_PUSH;
+    } else if (c->blk_kind == H2C_FIELDS_TRAILERS) {
+        type = H2C_CONN_EV_TRAILERS;
+        if (!c->blk_end_stream)
+            why = "trailers without END_STREAM";
+    } else if (c->blk_kind == H2C_FIELDS_REQUEST) {
+        type = H2C_CONN_EV_REQUEST;
+    } else if (c->blk_status >= 100 && c->blk_status < 200) {
+        type = H2C_CONN_EV_INFORMATIONAL;
+        if (c->blk_status == 101)
+            why = ":status 101 is not allowed in HTTP/2";
+        else if (c->blk_end_stream)
+            why = "informational response with END_STREAM";
+    } else {
+        type = H2C_CONN_EV_RESPONSE;
+    }
+    if (why)
+        return stream_error(c, s->id, H2C_CONN_E_MALFORMED, H2C_H2_PROTOCOL_ERROR, why);
+
+    if (type == H2C_CONN_EV_REQUEST && !host_matches(c))
+        return stream_error(c, s->id, H2C_CONN_E_MALFORMED, H2C_H2_PROTOCOL_ERROR,
+                            "host differs from :authority");
+
+    /* Resolve the arena offsets into views. */
+    const uint8_t *base = c->arena;
+    for (size_t i = 0; i < c->nfields; i++) {
+        c->fields[i].name.ptr = base + c->offs[i].name;
+        c->fields[i].value.ptr = base + c->offs[i].value;
+    }
+    uint32_t ev_stream = c->blk_promised ? id : s->id;
+    h2c_conn_event *e = event_new(c, type, ev_stream);
+    e->fields = c->fields;
+    e->nfields = c->nfields;
+    h2c_view *pv[5] = { &e->method, &e->scheme, &e->authority, &e->path, &e->protocol };
+    for (int i = 0; i < 5; i++) {
+        if (c->blk_pseudo_set & (1u << i)) {
+            pv[i]->ptr = base + c->blk_pseudo[i].value;
+            pv[i]->len = c->blk_pseudo[i].name;
+        }
+    }
+    e->status = c->blk_status;
+    e->content_length = c->blk_content_length;
+    e->promised_stream_id = c->blk_promised;
+    if (c->blk_promised)
+        return H2C_OK;
+    e->end_stream = c->blk_end_stream;
+
+    if (type == H2C_CONN_EV_REQUEST) {
+        s->recv_phase = PHASE_HEADERS;
+        if (view_eq(e->method, "HEAD", 4))
+            s->flags |= SF_HEAD;
+    } else if (type == H2C_CONN_EV_INFORMATIONAL) {
+        s->recv_phase = PHASE_INFO;
+    } else if (type == H2C_CONN_EV_RESPONSE) {
+        s->recv_phase = PHASE_HEADERS;
+        if (c->blk_status == 204 || c->blk_status == 304)
+            s->flags |= SF_NO_BODY;
+    } else {
+        s->recv_phase = PHASE_TRAILERS;
+    }
+    if (type == H2C_CONN_EV_REQUEST || type == H2C_CONN_EV_RESPONSE) {
+        if (c->blk_content_length >= 0 && !(s->flags & SF_NO_BODY)) {
+            s->flags |= SF_LENGTH;
+            s->content_length = (uint64_t)c->blk_content_length;
+        }
+    }
+    if (c->blk_end_stream) {
+        if ((s->flags & SF_LENGTH) && s->content_length != s->data_received) {
+            c->npending--; /* the headers event is withdrawn: the message is malformed */
+            return stream_error(c, s->id, H2C_CONN_E_CONTENT_LENGTH, H2C_H2_PROTOCOL_ERROR,
+                                "END_STREAM before content-length octets of DATA");
+        }
+        event_new(c, H2C_CONN_EV_STREAM_END, s->id);
+        h2c_conn_remote_end(c, s);
+    }
+    return H2C_OK;
+}
+
+/* ------------------------------------------------------------ frames */
+
+static int on_data(h2c_conn *c, const h2c_frame *f)
+{
+    uint32_t id = f->hd.stream_id, len = f->hd.length;
+    int end = (f->hd.flags & H2C_FRAME_FLAG_END_STREAM) != 0;
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (!s && is_idle_id(c, id))
+        return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "DATA on an idle stream");
+    int rc = charge_connection(c, len, id);
+    if (rc != H2C_OK)
+        return rc;
+    if ((rc = count_empty(c, f->u.data.data.len == 0 && !end)) != H2C_OK)
+        return rc;
+    if (!s || s->state == H2C_STREAM_HALF_CLOSED_REMOTE || s->state == H2C_STREAM_CLOSED) {
+        rc = h2c_conn_credit(c, NULL, len); /* nobody will consume it */
+        if (rc != H2C_OK)
+            return rc;
+        if (!s && recently_closed(c, id) == 1)
+            return H2C_OK; /* we reset it: late frames are ignored (5.1) */
+        return stream_error_code(c, id, H2C_CONN_E_CLOSED_STREAM, "DATA on a closed stream");
+    }
+    if (s->state == H2C_STREAM_RESERVED_LOCAL || s->state == H2C_STREAM_RESERVED_REMOTE)
+        return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "DATA on a reserved stream");
+    if ((int64_t)len > s->recv_window) {
+        (void)h2c_conn_credit(c, NULL, len);
+        return stream_error_code(c, id, H2C_CONN_E_STREAM_FLOW,
+                                 "DATA beyond the stream flow-control window");
+    }
+    s->recv_window -= len;
+    if (s->recv_phase != PHASE_HEADERS || (s->flags & SF_TOO_LARGE)) {
+        (void)h2c_conn_credit(c, NULL, len);
+        if (s->flags & SF_TOO_LARGE) {
+            /* The request was refused as too large: its body is dropped. */
+            if (end) {
+                event_new(c, H2C_CONN_EV_STREAM_END, id);
+                h2c_conn_remote_end(c, s);
+            }
+            return H2C_OK;
+        }
+        return stream_error(c, id, H2C_CONN_E_MALFORMED, H2C_H2_PROTOCOL_ERROR,
+                            "DATA before the headers");
+    }
+    s->data_received += f->u.data.data.len;
+    if ((s->flags & SF_LENGTH) &&
+        (s->data_received > s->content_length || (end && s->data_received != s->content_length))) {
+        (void)h2c_conn_credit(c, NULL, len);
+        return stream_error_code(c, id, H2C_CONN_E_CONTENT_LENGTH, NULL);
+    }
+    s->unconsumed += len;
+    c->conn_unconsumed += len;
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_DATA, id);
+    e->data = f->u.data.data;
+    e->flow_len = len;
+    e->end_stream = end;
+    if (end) {
+        event_new(c, H2C_CONN_EV_STREAM_END, id);
+        h2c_conn_remote_end(c, s);
+    }
+    return H2C_OK;
+}
+
+static int on_rst(h2c_conn *c, const h2c_frame *f)
+{
+    uint32_t id = f->hd.stream_id;
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (!s) {
+        if (is_idle_id(c, id))
+            return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "RST_STREAM on an idle stream");
+        return H2C_OK; /* closed already */
+    }
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_STREAM_RESET, id);
+    e->error_code = f->u.rst_stream.error_code;
+    e->remote = 1;
+    int rapid = (s->flags & SF_PEER_OPENED) && s->state != H2C_STREAM_HALF_CLOSED_LOCAL;
+    remember_closed(c, id, 0);
+    h2c_stream_close(c, s);
+    if (rapid && c->o.limits.max_peer_resets && ++c->peer_resets > c->o.limits.max_peer_resets)
+        return fail_code(c, H2C_CONN_E_FLOOD, id, "too many streams reset by the peer (rapid reset)");
+    return H2C_OK;
+}
+
+/* Apply a change of an initial window size to every stream (6.9.2). */
+typedef struct window_delta {
+    int64_t delta;
+    int send;
+    int overflow;
+} window_delta;
+
+static void apply_delta(h2c_conn *c, h2c_stream *s, void *arg)
+{
+    window_delta *d = arg;
+    (void)c;
+    int64_t *w = d->send ? &s->send_window : &s->recv_window;
+    *w += d->delta;
+    if (*w > H2C_WINDOW_MAX)
+        d->overflow = 1;
+}
+
+static int on_settings(h2c_conn *c, const h2c_frame *f)
+{
+    if (f->hd.flags & H2C_FRAME_FLAG_ACK) {
+        if (!c->nsent)
+            return H2C_OK; /* an ACK for nothing: ignored */
+        h2c_conn_settings old = c->local;
+        c->local = c->sent[0];
+        memmove(c->sent, c->sent + 1, (c->nsent - 1) * sizeof c->sent[0]);
+        c->nsent--;
+        int rc = h2c_hpack_decoder_set_max_table_size(c->dec, c->local.header_table_size);
+        if (rc == H2C_OK)
+            rc = h2c_frame_parser_set_max_frame_size(c->parser, c->local.max_frame_size);
+        if (rc != H2C_OK)
+            return h2c_conn_fail(c, rc, H2C_H2_INTERNAL_ERROR, 0, 0, NULL);
+        if (c->local.initial_window_size != old.initial_window_size) {
+            window_delta d = { (int64_t)c->local.initial_window_size - old.initial_window_size, 0,
+                               0 };
+            h2c_streams_each(c, apply_delta, &d);
+        }
+        event_new(c, H2C_CONN_EV_SETTINGS_ACK, 0);
+        return H2C_OK;
+    }
+    h2c_conn_settings r = c->remote;
+    for (size_t i = 0; i < f->u.settings.count; i++) {
+        h2c_frame_setting st;
+        if (h2c_frame_settings_get(f, i, &st) != H2C_OK)
+            continue;
+        switch (st.id) {
+        case H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE: r.header_table_size = st.value; break;
+        case H2C_FRAME_SETTINGS_ENABLE_PUSH:
+            if (!c->server && st.value) /* 6.5.2: a server MUST NOT send 1 */
+                return fail_code(c, H2C_CONN_E_SETTINGS, 0, "SETTINGS_ENABLE_PUSH = 1 from a server");
+            r.enable_push = st.value;
+            break;
+        case H2C_FRAME_SETTINGS_MAX_CONCURRENT_STREAMS: r.max_concurrent_streams = st.value; break;
+        case H2C_FRAME_SETTINGS_INITIAL_WINDOW_SIZE: r.initial_window_size = st.value; break;
+        case H2C_FRAME_SETTINGS_MAX_FRAME_SIZE: r.max_frame_size = st.value; break;
+        case H2C_FRAME_SETTINGS_MAX_HEADER_LIST_SIZE: r.max_header_list_size = st.value; break;
+        case H2C_FRAME_SETTINGS_ENABLE_CONNECT_PROTOCOL: r.enable_connect_protocol = st.value; break;
+        default: break; /* unknown settings are ignored (6.5.2) */
+        }
+    }
+    if (r.initial_window_size != c->remote.initial_window_size) {
+        window_delta d = { (int64_t)r.initial_window_size - c->remote.initial_window_size, 1, 0 };
+        h2c_streams_each(c, apply_delta, &d);
+        if (d.overflow)
+            return fail_code(c, H2C_CONN_E_FLOW_CONTROL, 0,
+                             "SETTINGS_INITIAL_WINDOW_SIZE makes a window pass 2^31-1");
+    }
+    if (r.header_table_size != c->remote.header_table_size)
+        (void)h2c_hpack_encoder_set_max_table_size(c->enc, r.header_table_size);
+    c->remote = r;
+    int rc = h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK, 0, NULL, 0, 1);
+    if (rc != H2C_OK)
+        return rc;
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_SETTINGS, 0);
+    e->settings = r;
+    return H2C_OK;
+}
+
+static int on_window_update(h2c_conn *c, const h2c_frame *f)
+{
+    uint32_t id = f->hd.stream_id, inc = f->u.window_update.increment;
+    if (id == 0) {
+        c->send_window += inc;
+        if (c->send_window > H2C_WINDOW_MAX)
+            return fail_code(c, H2C_CONN_E_FLOW_CONTROL, 0,
+                             "WINDOW_UPDATE makes the connection window pass 2^31-1");
+    } else {
+        h2c_stream *s = h2c_stream_find(c, id);
+        if (!s) {
+            if (is_idle_id(c, id))
+                return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "WINDOW_UPDATE on an idle stream");
+            return H2C_OK;
+        }
+        s->send_window += inc;
+        if (s->send_window > H2C_WINDOW_MAX)
+            return stream_error_code(c, id, H2C_CONN_E_STREAM_FLOW,
+                                     "WINDOW_UPDATE makes a stream window pass 2^31-1");
+    }
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_WINDOW_UPDATE, id);
+    e->increment = inc;
+    return H2C_OK;
+}
+
+/* After the peer's GOAWAY, our streams above its last stream id were not
+ * processed and never will be: they are closed (the requests may be retried
+ * on a new connection). */
+static void close_above(h2c_conn *c, h2c_stream *s, void *arg)
+{
+    uint32_t last = *(const uint32_t *)arg;
+    if (is_ours(c, s->id) && s->id > last) {
+        remember_closed(c, s->id, 1);
+        h2c_stream_close(c, s);
+    }
+}
+
+static int on_goaway(h2c_conn *c, const h2c_frame *f)
+{
+    uint32_t last = f->u.goaway.last_stream_id;
+    if (c->goaway_recv && last > c->goaway_recv_last)
+        return fail_code(c, H2C_CONN_E_GOAWAY, 0, "GOAWAY raised its last stream id");
+    c->goaway_recv = 1;
+    c->goaway_recv_last = last;
+    h2c_streams_each(c, close_above, &last);
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_GOAWAY, 0);
+    e->last_stream_id = last;
+    e->error_code = f->u.goaway.error_code;
+    e->debug_data = f->u.goaway.debug_data;
+    return H2C_OK;
+}
+
+static int on_frame(h2c_conn *c, const h2c_frame *f)
+{
+    h2c_conn_event *e;
+    switch (f->hd.type) {
+    case H2C_FRAME_TYPE_DATA:
+        return on_data(c, f);
+    case H2C_FRAME_TYPE_PRIORITY:
+        return H2C_OK; /* RFC 9113 deprecates the scheme; the frame is checked only */
+    case H2C_FRAME_TYPE_RST_STREAM:
+        return on_rst(c, f);
+    case H2C_FRAME_TYPE_SETTINGS:
+        return on_settings(c, f);
+    case H2C_FRAME_TYPE_PING:
+        if (f->hd.flags & H2C_FRAME_FLAG_ACK) {
+            e = event_new(c, H2C_CONN_EV_PING_ACK, 0);
+        } else {
+            int rc = h2c_out_simple(c, H2C_FRAME_TYPE_PING, H2C_FRAME_FLAG_ACK, 0,
+                                    f->u.ping.opaque_data, 8, 1);
+            if (rc != H2C_OK)
+                return rc;
+            e = event_new(c, H2C_CONN_EV_PING, 0);
+        }
+        memcpy(e->opaque_data, f->u.ping.opaque_data, 8);
+        return H2C_OK;
+    case H2C_FRAME_TYPE_GOAWAY:
+        return on_goaway(c, f);
+    case H2C_FRAME_TYPE_WINDOW_UPDATE:
+        return on_window_update(c, f);
+    case H2C_FRAME_TYPE_ALTSVC:
+        event_new(c, H2C_CONN_EV_ALTSVC, f->hd.stream_id)->frame = f;
+        return H2C_OK;
+    case H2C_FRAME_TYPE_ORIGIN:
+        event_new(c, H2C_CONN_EV_ORIGIN, 0)->frame = f;
+        return H2C_OK;
+    case H2C_FRAME_TYPE_PRIORITY_UPDATE:
+        event_new(c, H2C_CONN_EV_PRIORITY_UPDATE, 0)->frame = f;
+        return H2C_OK;
+    default:
+        event_new(c, H2C_CONN_EV_UNKNOWN_FRAME, f->hd.stream_id)->frame = f;
+        return H2C_OK;
+    }
+}
+
+/* A stream error the parser found in a frame it could check alone. */
+static int on_parser_stream_error(h2c_conn *c, const h2c_frame_event *fe)
+{
+    const h2c_frame *f = &fe->frame;
+    uint32_t id = fe->error.stream_id;
+    if (f->hd.type == H2C_FRAME_TYPE_DATA) {
+        h2c_stream *s = h2c_stream_find(c, id);
+        if (!s && is_idle_id(c, id))
+            return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "DATA on an idle stream");
+        int rc = charge_connection(c, f->hd.length, id);
+        if (rc == H2C_OK)
+            rc = h2c_conn_credit(c, NULL, f->hd.length);
+        if (rc != H2C_OK)
+            return rc;
+    }
+    if (f->hd.type == H2C_FRAME_TYPE_WINDOW_UPDATE && !h2c_stream_find(c, id) &&
+        is_idle_id(c, id))
+        return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "WINDOW_UPDATE on an idle stream");
+    return stream_error(c, id, fe->error.status, fe->error.h2_error, fe->error.reason);
+}
+
+/* One parser event: through the assembler, then the state machines. */
+static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe)
+{
+    const h2c_frame *f = &fe->frame;
+    if (!c->got_settings) {
+        /* The peer's preface ends with SETTINGS: it must come first (3.4). */
+        if (f->hd.type != H2C_FRAME_TYPE_SETTINGS || (f->hd.flags & H2C_FRAME_FLAG_ACK))
+            return fail_code(c, H2C_CONN_E_SETTINGS, f->hd.stream_id,
+                             "the peer's first frame is not SETTINGS");
+        c->got_settings = 1;
+    }
+    h2c_frame_block b;
+    int arc = h2c_frame_assembler_push(c->asmb, f, &b);
+    if (arc < 0) {
+        h2c_error e;
+        h2c_frame_assembler_error(c->asmb, &e);
+        return h2c_conn_fail(c, e.status, e.h2_error, e.stream_id, e.offset, e.reason);
+    }
+    if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
+        /* An empty fragment counts as an empty frame, unless it is a
+         * HEADERS frame that ends the stream (a bodiless message). */
+        int ends = f->hd.type == H2C_FRAME_TYPE_HEADERS &&
+                   (f->hd.flags & H2C_FRAME_FLAG_END_STREAM);
+        int rc = count_empty(c, b.fragment.len == 0 && !ends);
+        if (rc != H2C_OK)
+            return rc;
+        if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION) {
+            uint32_t refuse = ev == H2C_FRAME_EV_STREAM_ERROR ? fe->error.h2_error : 0;
+            rc = block_begin(c, f, refuse);
+            if (rc != H2C_OK)
+                return rc;
+        }
+        rc = decode_fragment(c, b.fragment, b.end);
+        if (rc == H2C_OK && b.end)
+            rc = block_end(c);
+        return rc;
+    }
+    if (ev == H2C_FRAME_EV_STREAM_ERROR)
+        return on_parser_stream_error(c, fe);
+    if (ev == H2C_FRAME_EV_IGNORED)
+        return H2C_OK;
+    return on_frame(c, f);
+}
+
+static int pop_event(h2c_conn *c, h2c_conn_event *ev)
+{
+    *ev = c->pending[c->pending_head];
+    c->pending_head = (c->pending_head + 1) % PENDING_MAX;
+    c->npending--;
+    return ev->type;
+}
+
+static int dead_event(h2c_conn *c, h2c_conn_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = c->err.status;
+    ev->stream_id = c->err.stream_id;
+    ev->error_code = c->err.h2_error;
+    ev->error = c->err;
+    ev->content_length = -1;
+    return c->err.status;
+}
+
+int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
+                  h2c_conn_event *ev)
+{
+    if (consumed)
+        *consumed = 0;
+    if (!c || !consumed || !ev || (!in && len))
+        return H2C_E_INVALID_ARGUMENT;
+    if (c->npending)
+        return pop_event(c, ev);
+    if (c->dead)
+        return dead_event(c, ev);
+    static const uint8_t none[1];
+    if (!len)
+        in = none;
+    size_t off = 0, used;
+    h2c_frame_event fe;
+    while (off < len) {
+        int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, &fe);
+        off += used;
+        *consumed = off;
+        if (rc == H2C_OK)
+            break;
+        if (rc < 0) {
+            h2c_conn_fail(c, rc, fe.error.h2_error, fe.error.stream_id, fe.error.offset,
+                          fe.error.reason);
+            return dead_event(c, ev);
+        }
+        if (rc == H2C_FRAME_EV_PREFACE)
+            continue;
+        rc = on_event(c, rc, &fe);
+        if (c->dead) {
+            c->npending = 0;
+            return dead_event(c, ev);
+        }
+        if (rc < 0) /* a local failure on the way (memory) */
+            return dead_event(c, ev);
+        if (c->npending)
+            return pop_event(c, ev);
+    }
+    *consumed = off;
+    return H2C_OK;
+}
