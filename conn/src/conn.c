@@ -81,6 +81,7 @@ void h2c_conn_options_init(h2c_conn_options *o, int role)
     o->limits.max_settings_entries = 32;
     o->limits.max_unacked_settings = 8;
     o->hpack_policy = H2C_HPACK_POLICY_ADAPTIVE;
+    o->observe_preface = H2C_FRAME_PREFACE_AUTO;
 }
 
 static int settings_valid(const h2c_conn_settings *s)
@@ -141,6 +142,7 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     c->o = *o;
     c->o.allocator = NULL;
     c->server = o->role == H2C_CONN_SERVER;
+    c->observe = (o->flags & H2C_CONN_OBSERVE) != 0;
     c->local = protocol_initial;
     c->last_sent = protocol_initial;
     c->remote = protocol_initial;
@@ -153,7 +155,13 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     h2c_allocator shim = { codec_alloc, codec_free, c };
     h2c_frame_parser_options po;
     h2c_frame_parser_options_init(&po);
-    po.preface = c->server ? H2C_FRAME_PREFACE_EXPECT : H2C_FRAME_PREFACE_NONE;
+    po.preface = c->observe  ? o->observe_preface
+                 : c->server ? H2C_FRAME_PREFACE_EXPECT
+                             : H2C_FRAME_PREFACE_NONE;
+    if (c->observe) { /* no acknowledgements to wait for: settings apply at once */
+        po.max_frame_size = o->settings.max_frame_size;
+        po.max_empty_frames = o->limits.max_empty_frames; /* the parser's count */
+    }
     po.max_settings = o->limits.max_settings_entries ? o->limits.max_settings_entries : UINT32_MAX;
     po.allocator = &shim;
     int rc = h2c_frame_parser_new(&c->parser, &po);
@@ -173,7 +181,8 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
          * decoded size would be absurd. */
         h2c_hpack_decoder_options dopt;
         h2c_hpack_decoder_options_init(&dopt);
-        dopt.max_table_size = 4096;
+        dopt.max_table_size = c->observe ? o->settings.header_table_size : 4096;
+        dopt.lenient = o->hpack_lenient;
         dopt.max_list_size = SIZE_MAX;
         dopt.max_fields = UINT32_MAX;
         dopt.max_string_len = o->limits.max_block_size ? 8 * o->limits.max_block_size : 1u << 20;
@@ -189,21 +198,26 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
         rc = h2c_hpack_encoder_new(&c->enc, &eo);
     }
     /* Our preface: the client's magic, then SETTINGS (6.5: first frame). */
-    if (rc == H2C_OK && !c->server) {
+    if (c->observe) {
+        c->local = o->settings;
+        c->last_sent = o->settings;
+        c->got_settings = 1; /* a capture may start anywhere */
+    }
+    if (rc == H2C_OK && !c->server && !c->observe) {
         rc = h2c_out_reserve(c, H2C_FRAME_CLIENT_PREFACE_LEN, 1);
         if (rc == H2C_OK) {
             memcpy(h2c_out_tail(c), H2C_FRAME_CLIENT_PREFACE, H2C_FRAME_CLIENT_PREFACE_LEN);
             c->out_len += H2C_FRAME_CLIENT_PREFACE_LEN;
         }
     }
-    if (rc == H2C_OK) {
+    if (rc == H2C_OK && !c->observe) {
         /* Values equal to the protocol's initial ones are left out. */
         rc = h2c_out_settings(c, &o->settings, &protocol_initial);
         c->sent[0] = o->settings;
         c->nsent = 1;
         c->last_sent = o->settings;
     }
-    if (rc == H2C_OK && o->connection_window > H2C_DEFAULT_WINDOW) {
+    if (rc == H2C_OK && !c->observe && o->connection_window > H2C_DEFAULT_WINDOW) {
         rc = h2c_out_window_update(c, 0, o->connection_window - H2C_DEFAULT_WINDOW);
         c->recv_window = o->connection_window;
     }

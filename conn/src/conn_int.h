@@ -65,7 +65,7 @@ typedef struct stream_table {
 
 /* ---- the connection ---------------------------------------------------- */
 
-enum { PENDING_MAX = 4, RESET_RING = 64 };
+enum { PENDING_MAX = 6, RESET_RING = 64 };
 
 /* Where a field's name and value sit in the arena (which may move while a
  * block is decoded, so views are made only when it ends). */
@@ -79,6 +79,8 @@ struct h2c_conn {
     h2c_allocator al;
     size_t heap;                 /* octets held from al */
     int server;
+    int observe;                 /* H2C_CONN_OBSERVE: decode only, nothing answered */
+    h2c_frame cur_frame;         /* the frame being handled: events point at it */
 
     h2c_frame_parser *parser;
     h2c_frame_assembler *asmb;
@@ -126,10 +128,12 @@ struct h2c_conn {
     int blk_refuse;              /* 0, or the stream error to answer once it ends */
     int blk_ignore;              /* decode only (keep HPACK in sync): stream gone */
     int blk_end_stream;
+    int blk_closed;              /* observe: the stream had been ended or reset by its sender */
     int blk_too_large;
     size_t blk_list;             /* RFC 9113 list size so far */
     h2c_fields_validator val;
     int val_rc;
+    int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */
     h2c_conn_field *fields;      /* views, made from offs when the block ends */
     h2c_field_off *offs;         /* arena offsets while the block is open */
     size_t nfields, fields_cap;

@@ -65,6 +65,8 @@ static int forced_room(h2c_conn *c, size_t n, int forced)
 int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
                    const uint8_t *payload, size_t len, int forced)
 {
+    if (c->observe)
+        return H2C_OK; /* an observer answers nothing */
     int rc = forced_room(c, 9 + len, forced);
     if (rc != H2C_OK)
         return rc;
@@ -92,6 +94,8 @@ int h2c_out_window_update(h2c_conn *c, uint32_t stream, uint32_t increment)
 
 int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *debug, size_t len)
 {
+    if (c->observe)
+        return H2C_OK;
     if (len > 256)
         len = 256;
     int rc = h2c_out_reserve(c, 17 + len, 1);

@@ -109,6 +109,10 @@ void h2c_conn_local_end(h2c_conn *c, h2c_stream *s)
 
 void h2c_conn_remote_end(h2c_conn *c, h2c_stream *s)
 {
+    if (c->observe) { /* only one side is seen: its end is the stream's */
+        finish_stream(c, s);
+        return;
+    }
     if (s->state == H2C_STREAM_OPEN)
         s->state = H2C_STREAM_HALF_CLOSED_REMOTE;
     else if (s->state == H2C_STREAM_HALF_CLOSED_LOCAL)
@@ -135,7 +139,8 @@ static int stream_error(h2c_conn *c, uint32_t id, int status, uint32_t h2, const
     e->error.stream_id = id;
     e->error.offset = h2c_frame_parser_offset(c->parser);
     e->error.reason = reason ? reason : h2c_strerror(status);
-    if (c->o.limits.max_stream_errors && ++c->stream_errors > c->o.limits.max_stream_errors)
+    if (!c->observe && c->o.limits.max_stream_errors &&
+        ++c->stream_errors > c->o.limits.max_stream_errors)
         return fail_code(c, H2C_CONN_E_FLOOD, id, "too many stream errors (reset flood)");
     return H2C_OK;
 }
@@ -199,6 +204,8 @@ static int charge_connection(h2c_conn *c, uint32_t len, uint32_t stream)
 
 static int count_empty(h2c_conn *c, int empty)
 {
+    if (c->observe)
+        return H2C_OK;
     if (!empty) {
         pay_back(&c->empty_frames);
         return H2C_OK;
@@ -210,12 +217,10 @@ static int count_empty(h2c_conn *c, int empty)
 
 /* ------------------------------------------------------------ field blocks */
 
-/* Start a block on the stream a HEADERS or PUSH_PROMISE frame names.
- * Decides whether its fields are wanted, and of which kind. */
-static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
+/* Forget the previous block. */
+static void block_reset(h2c_conn *c, const h2c_frame *f)
 {
-    uint32_t id = f->hd.stream_id;
-    c->blk_stream = id;
+    c->blk_stream = f->hd.stream_id;
     c->blk_promised = 0;
     c->blk_refuse = 0;
     c->blk_ignore = 0;
@@ -227,7 +232,56 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     c->blk_content_length = -1;
     c->blk_status = 0;
     c->val_rc = H2C_OK;
+    c->val_skip = 0;
+    c->blk_closed = 0;
     c->blk_pseudo_set = 0;
+}
+
+/* The observer's block start: the stream's record is made on first sight,
+ * and what the block is follows from what that side sent before. */
+static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
+{
+    block_reset(c, f);
+    uint32_t id = f->hd.stream_id;
+    int kind;
+    if (f->hd.type == H2C_FRAME_TYPE_PUSH_PROMISE) {
+        id = c->blk_promised = f->u.push_promise.promised_stream_id;
+        kind = H2C_FIELDS_REQUEST;
+    }
+    h2c_stream *s = h2c_stream_find(c, id);
+    if (!s) {
+        /* A block on a stream its sender ended or reset: reported, then
+         * STREAM_CLOSED (5.1), on a record made afresh for it. */
+        c->blk_closed = !c->blk_promised && recently_closed(c, id) != 0;
+        s = h2c_stream_new(c, id);
+        if (!s)
+            return h2c_conn_fail(c, H2C_E_NOMEM, H2C_H2_INTERNAL_ERROR, id, 0, NULL);
+        s->state = H2C_STREAM_OPEN;
+        s->flags |= SF_PEER_OPENED;
+        c->peer_open++;
+        c->open_streams++;
+    }
+    if (!c->blk_promised) {
+        if (c->server)
+            kind = s->recv_phase == PHASE_NONE ? H2C_FIELDS_REQUEST : H2C_FIELDS_TRAILERS;
+        else if (s->recv_phase == PHASE_HEADERS)
+            kind = H2C_FIELDS_TRAILERS;
+        else if (s->recv_phase == PHASE_NONE && (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX))
+            kind = H2C_FIELDS_AUTO; /* a capture that starts mid-connection */
+        else
+            kind = H2C_FIELDS_RESPONSE;
+    }
+    c->blk_kind = kind;
+    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    return H2C_OK;
+}
+
+/* Start a block on the stream a HEADERS or PUSH_PROMISE frame names.
+ * Decides whether its fields are wanted, and of which kind. */
+static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
+{
+    uint32_t id = f->hd.stream_id;
+    block_reset(c, f);
     int kind = H2C_FIELDS_REQUEST;
 
     if (f->hd.type == H2C_FRAME_TYPE_PUSH_PROMISE) {
@@ -391,14 +445,16 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->blk_too_large = 1;
         return H2C_OK;
     }
-    if (c->val_rc == H2C_OK && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
+    if (hf->flags & H2C_HPACK_F_UNKNOWN)
+        c->val_skip = 1; /* a placeholder: the block cannot be judged */
+    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
         if (hf->index - 1u < 61u)
             trust = H2C_FIELDS_TRUSTED_NAME |
                     ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
         c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
     }
-    if (c->val_rc != H2C_OK)
+    if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
     if (c->nfields == c->fields_cap) {
         size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
@@ -440,7 +496,8 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         const uint8_t *v = hf->value.ptr;
         if (hf->value.len == 3)
             c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
-    } else if (view_eq(hf->name, "content-length", 14)) {
+    } else if (view_eq(hf->name, "content-length", 14) &&
+               !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         if (parse_length(hf->value, &c->blk_content_length) != 0)
             c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
     }
@@ -527,14 +584,20 @@ static int block_end(h2c_conn *c)
         }
         return H2C_OK;
     }
-    int vr = c->val_rc;
-    if (vr == H2C_OK && !(c->o.flags & H2C_CONN_NO_VALIDATION))
-        vr = h2c_fields_validator_finish(&c->val);
-    if (vr != H2C_OK)
-        return stream_error_code(c, s->id, vr, NULL);
-
-    int type;
+    /* What is wrong with the message, if anything.  An endpoint refuses it
+     * unseen; an observer reports it, then the error. */
+    int bad = c->val_rc;
+    uint32_t bad_h2 = H2C_H2_PROTOCOL_ERROR;
     const char *why = NULL;
+    if (bad == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION))
+        bad = h2c_fields_validator_finish(&c->val);
+    if (bad != H2C_OK)
+        bad_h2 = h2c_status_h2_error(bad);
+    if (c->blk_kind == H2C_FIELDS_AUTO) /* observe, mid-connection: the block decides */
+        c->blk_kind = c->blk_status                    ? H2C_FIELDS_RESPONSE
+                      : (c->blk_pseudo_set & 1u) != 0u ? H2C_FIELDS_REQUEST
+                                                       : H2C_FIELDS_TRAILERS;
+    int type;
     if (c->blk_promised) {
         type = H2C_CONN_EV_PUSH;
     } else if (c->blk_kind == H2C_FIELDS_TRAILERS) {
@@ -543,6 +606,8 @@ static int block_end(h2c_conn *c)
             why = "trailers without END_STREAM";
     } else if (c->blk_kind == H2C_FIELDS_REQUEST) {
         type = H2C_CONN_EV_REQUEST;
+        if (!host_matches(c))
+            why = "host differs from :authority";
     } else if (c->blk_status >= 100 && c->blk_status < 200) {
         type = H2C_CONN_EV_INFORMATIONAL;
         if (c->blk_status == 101)
@@ -552,12 +617,17 @@ static int block_end(h2c_conn *c)
     } else {
         type = H2C_CONN_EV_RESPONSE;
     }
-    if (why)
-        return stream_error(c, s->id, H2C_CONN_E_MALFORMED, H2C_H2_PROTOCOL_ERROR, why);
-
-    if (type == H2C_CONN_EV_REQUEST && !host_matches(c))
-        return stream_error(c, s->id, H2C_CONN_E_MALFORMED, H2C_H2_PROTOCOL_ERROR,
-                            "host differs from :authority");
+    if (c->val_skip || (c->o.flags & H2C_CONN_NO_VALIDATION))
+        why = NULL; /* unchecked, or placeholders: what the block is cannot be known */
+    if (bad == H2C_OK && why)
+        bad = H2C_CONN_E_MALFORMED;
+    if (bad == H2C_OK && c->blk_closed) {
+        bad = H2C_CONN_E_CLOSED_STREAM;
+        bad_h2 = H2C_H2_STREAM_CLOSED;
+        why = "HEADERS on a stream its sender had ended or reset";
+    }
+    if (bad != H2C_OK && !c->observe)
+        return stream_error(c, s->id, bad, bad_h2, why);
 
     /* Resolve the arena offsets into views. */
     const uint8_t *base = c->arena;
@@ -579,6 +649,8 @@ static int block_end(h2c_conn *c)
     e->status = c->blk_status;
     e->content_length = c->blk_content_length;
     e->promised_stream_id = c->blk_promised;
+    if (bad != H2C_OK) /* observe: the fields, then the error */
+        return stream_error(c, s->id, bad, bad_h2, why);
     if (c->blk_promised)
         return H2C_OK;
     e->end_stream = c->blk_end_stream;
@@ -596,7 +668,8 @@ static int block_end(h2c_conn *c)
     } else {
         s->recv_phase = PHASE_TRAILERS;
     }
-    if (type == H2C_CONN_EV_REQUEST || type == H2C_CONN_EV_RESPONSE) {
+    if ((type == H2C_CONN_EV_REQUEST || type == H2C_CONN_EV_RESPONSE) &&
+        !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         if (c->blk_content_length >= 0 && !(s->flags & SF_NO_BODY)) {
             s->flags |= SF_LENGTH;
             s->content_length = (uint64_t)c->blk_content_length;
@@ -604,7 +677,8 @@ static int block_end(h2c_conn *c)
     }
     if (c->blk_end_stream) {
         if ((s->flags & SF_LENGTH) && s->content_length != s->data_received) {
-            c->npending--; /* the headers event is withdrawn: the message is malformed */
+            if (!c->observe)
+                c->npending--; /* the headers event is withdrawn: the message is malformed */
             return stream_error(c, s->id, H2C_CONN_E_CONTENT_LENGTH, H2C_H2_PROTOCOL_ERROR,
                                 "END_STREAM before content-length octets of DATA");
         }
@@ -889,10 +963,52 @@ static int on_parser_stream_error(h2c_conn *c, const h2c_frame_event *fe)
     return stream_error(c, id, fe->error.status, fe->error.h2_error, fe->error.reason);
 }
 
-/* One parser event: through the assembler, then the state machines. */
-static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe)
+/* The observer's frame: reported as it is, its field block decoded, its
+ * stream's record dropped once that side has ended it. */
+static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_frame *f)
 {
-    const h2c_frame *f = &fe->frame;
+    h2c_conn_event *e = event_new(c, H2C_CONN_EV_FRAME, f->hd.stream_id);
+    e->frame = f;
+    e->decoded = fe->decoded;
+    if (ev == H2C_FRAME_EV_IGNORED)
+        e->error = fe->error;
+    if (!(c->o.flags & H2C_CONN_NO_HPACK)) {
+        h2c_frame_block b;
+        int arc = h2c_frame_assembler_push(c->asmb, f, &b);
+        if (arc < 0) {
+            h2c_error err;
+            h2c_frame_assembler_error(c->asmb, &err);
+            return h2c_conn_fail(c, err.status, err.h2_error, err.stream_id, err.offset,
+                                 err.reason);
+        }
+        if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
+            int rc = H2C_OK;
+            if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION)
+                rc = block_begin_observe(c, f);
+            if (rc == H2C_OK)
+                rc = decode_fragment(c, b.fragment, b.end);
+            if (rc == H2C_OK && b.end)
+                rc = block_end(c);
+            if (rc != H2C_OK || ev != H2C_FRAME_EV_STREAM_ERROR)
+                return rc;
+        }
+    }
+    if (ev == H2C_FRAME_EV_STREAM_ERROR)
+        return stream_error(c, fe->error.stream_id, fe->error.status, fe->error.h2_error,
+                            fe->error.reason);
+    h2c_stream *s = h2c_stream_find(c, f->hd.stream_id);
+    if (s && ev == H2C_FRAME_EV_FRAME &&
+        ((f->hd.type == H2C_FRAME_TYPE_DATA && (f->hd.flags & H2C_FRAME_FLAG_END_STREAM)) ||
+         f->hd.type == H2C_FRAME_TYPE_RST_STREAM))
+        finish_stream(c, s);
+    return H2C_OK;
+}
+
+/* One parser event: through the assembler, then the state machines. */
+static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_frame *f)
+{
+    if (c->observe)
+        return observe_event(c, ev, fe, f);
     if (!c->got_settings) {
         /* The peer's preface ends with SETTINGS: it must come first (3.4). */
         if (f->hd.type != H2C_FRAME_TYPE_SETTINGS || (f->hd.flags & H2C_FRAME_FLAG_ACK))
@@ -979,18 +1095,53 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
                           fe.error.reason);
             return dead_event(c, ev);
         }
-        if (rc == H2C_FRAME_EV_PREFACE)
+        if (rc == H2C_FRAME_EV_PREFACE) {
+            if (c->observe) { /* the client's bytes: we stand for the server */
+                c->server = 1;
+                event_new(c, H2C_CONN_EV_PREFACE, 0);
+                return pop_event(c, ev);
+            }
             continue;
-        rc = on_event(c, rc, &fe);
-        if (c->dead) {
-            c->npending = 0;
-            return dead_event(c, ev);
         }
-        if (rc < 0) /* a local failure on the way (memory) */
-            return dead_event(c, ev);
+        /* Events point at the frame: it must outlive this call. */
+        c->cur_frame = fe.frame;
+        rc = on_event(c, rc, &fe, &c->cur_frame);
+        /* Events queued before a connection error still come first. */
         if (c->npending)
             return pop_event(c, ev);
+        if (c->dead || rc < 0)
+            return dead_event(c, ev);
     }
     *consumed = off;
     return H2C_OK;
+}
+
+int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev)
+{
+    if (!c || !ev)
+        return H2C_E_INVALID_ARGUMENT;
+    if (c->dead)
+        return dead_event(c, ev);
+    memset(ev, 0, sizeof *ev);
+    ev->content_length = -1;
+    h2c_error err;
+    int rc = h2c_frame_parser_finish(c->parser, &err);
+    if (rc == H2C_FRAME_E_TRUNCATED) {
+        ev->type = rc;
+        ev->error = err;
+        ev->missing = h2c_frame_parser_missing(c->parser);
+        return rc;
+    }
+    uint32_t open = h2c_frame_assembler_open_stream(c->asmb);
+    if (rc == H2C_OK && open) {
+        rc = H2C_CONN_E_OPEN_BLOCK;
+        ev->type = rc;
+        ev->stream_id = open;
+        ev->error.status = rc;
+        ev->error.scope = H2C_SCOPE_LOCAL;
+        ev->error.stream_id = open;
+        ev->error.offset = h2c_frame_parser_offset(c->parser);
+        ev->error.reason = h2c_strerror(rc);
+    }
+    return rc;
 }

@@ -14,6 +14,8 @@ static int usable(const h2c_conn *c)
 {
     if (!c)
         return H2C_E_INVALID_ARGUMENT;
+    if (c->observe)
+        return H2C_E_STATE; /* an observer sends nothing */
     return c->dead ? H2C_CONN_E_CLOSED : H2C_OK;
 }
 

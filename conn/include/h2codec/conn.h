@@ -98,11 +98,16 @@ typedef enum h2c_conn_status {
     H2C_CONN_EV_ALTSVC = 416,        /**< RFC 7838 ALTSVC; frame */
     H2C_CONN_EV_ORIGIN = 417,        /**< RFC 8336 ORIGIN; frame */
     H2C_CONN_EV_UNKNOWN_FRAME = 418, /**< a frame of an unknown type (ignored); frame */
-    H2C_CONN_EV_HEADERS_TOO_LARGE = 419, /**< server: a request's header list was larger than
-                                          our SETTINGS_MAX_HEADER_LIST_SIZE.  The block was
+    H2C_CONN_EV_HEADERS_TOO_LARGE = 419, /**< a header list larger than our
+                                          SETTINGS_MAX_HEADER_LIST_SIZE.  The block was
                                           decoded (HPACK stays in sync) but its fields are
-                                          not delivered; the stream is open: answer 431
-                                          (RFC 6585) or reset it */
+                                          not delivered; the stream stays open: a server
+                                          answers 431 (RFC 6585) or resets it */
+    H2C_CONN_EV_FRAME = 420,         /**< H2C_CONN_OBSERVE only: a frame, in frame and
+                                          decoded; for an ignorable malformed extension
+                                          frame, error says why (scope IGNORABLE) */
+    H2C_CONN_EV_PREFACE = 421,       /**< H2C_CONN_OBSERVE only: the client connection
+                                          preface (the bytes are the client's) */
 
     /* Connection errors found by the connection itself (GOAWAY queued). */
     H2C_CONN_E_STREAM_ID = -401,     /**< a new stream id that is not allowed: even from a
@@ -143,7 +148,9 @@ typedef enum h2c_conn_status {
                                           or our side already ended */
     H2C_CONN_E_NO_STREAMS = -441,    /**< no new stream: the peer's concurrency limit, its
                                           GOAWAY, or stream ids used up */
-    H2C_CONN_E_CLOSED = -442         /**< the connection is closing or failed */
+    H2C_CONN_E_CLOSED = -442,        /**< the connection is closing or failed */
+    H2C_CONN_E_OPEN_BLOCK = -443     /**< h2c_conn_finish(): the input ended between frames
+                                          but inside a field block (no END_HEADERS) */
 } h2c_conn_status;
 
 /* ------------------------------------------------------------------------
@@ -188,7 +195,9 @@ typedef struct h2c_conn_limits {
     uint32_t max_stream_errors;  /**< RST_STREAMs we had to send for stream errors, net of
                                       finished streams (reset flood); 200 */
     uint32_t max_empty_frames;   /**< empty DATA, HEADERS and CONTINUATION frames without
-                                      END_STREAM (CVE-2019-9518), net of non-empty ones; 1000 */
+                                      END_STREAM (CVE-2019-9518), net of non-empty ones; 1000.
+                                      With H2C_CONN_OBSERVE, the only limit that applies, as
+                                      the frame parser's count of all empty frames */
     uint32_t max_continuations;  /**< CONTINUATION frames per field block; 512 (the block
                                       size bounds the work; this bounds the frame count) */
     size_t max_block_size;       /**< compressed octets per field block; 131072 */
@@ -200,9 +209,21 @@ typedef struct h2c_conn_limits {
 /* Option flags (h2c_conn_options.flags). */
 #define H2C_CONN_NO_AUTO_WINDOW_UPDATE 0x01u /**< never send WINDOW_UPDATE by itself: the
                                                   caller uses h2c_conn_window_update() */
-#define H2C_CONN_NO_VALIDATION         0x02u /**< skip RFC 9113 8.2-8.3 field checks (not
+#define H2C_CONN_NO_VALIDATION         0x02u /**< skip the message checks of RFC 9113
+                                                  8.1-8.3 (fields, trailers, 1xx, Host,
                                                   content-length); for tests and proxies
                                                   that check on their own */
+#define H2C_CONN_OBSERVE               0x04u /**< decode one direction of a connection that
+                                                  others hold, e.g. from a capture: nothing
+                                                  is queued or answered, flow control, stream
+                                                  states and flood limits are not enforced,
+                                                  settings apply at once, and every frame is
+                                                  reported (H2C_CONN_EV_FRAME) before the
+                                                  events it gives.  The role is the receiver's;
+                                                  a client preface in the input makes it
+                                                  H2C_CONN_SERVER */
+#define H2C_CONN_NO_HPACK              0x08u /**< with H2C_CONN_OBSERVE: frames only; field
+                                                  blocks are neither assembled nor decoded */
 
 /** Connection settings.  Fill with h2c_conn_options_init(), then adjust. */
 typedef struct h2c_conn_options {
@@ -215,6 +236,11 @@ typedef struct h2c_conn_options {
     uint32_t flags;              /**< H2C_CONN_* option flags */
     uint32_t fields_lenient;     /**< H2C_FIELDS_LENIENT_* rules to relax; 0 */
     int hpack_policy;            /**< h2c_hpack_policy_kind of our encoder; ADAPTIVE */
+    int observe_preface;         /**< with H2C_CONN_OBSERVE: h2c_frame_preface_mode of the
+                                      input; H2C_FRAME_PREFACE_AUTO */
+    uint32_t hpack_lenient;      /**< H2C_HPACK_LENIENT_* of our decoder; 0.  With
+                                      H2C_HPACK_LENIENT_UNKNOWN_INDEX, placeholder fields
+                                      come through and their block is not validated */
     const h2c_allocator *allocator; /**< NULL: libc */
 } h2c_conn_options;
 
@@ -293,8 +319,13 @@ typedef struct h2c_conn_event {
     /* SETTINGS: the peer's settings after the change */
     h2c_conn_settings settings;
 
-    /* PRIORITY_UPDATE, ALTSVC, ORIGIN, UNKNOWN_FRAME: the frame as parsed */
+    /* PRIORITY_UPDATE, ALTSVC, ORIGIN, UNKNOWN_FRAME, FRAME: the frame as parsed */
     const h2c_frame *frame;
+    int decoded;                 /**< FRAME: 1 when frame's typed fields are decoded, 0
+                                      when only its header (and for an ignored
+                                      frame its payload) is known */
+    uint64_t missing;            /**< h2c_conn_finish() H2C_FRAME_E_TRUNCATED: octets
+                                      missing to complete the frame (at least) */
 
     /* STREAM_RESET (remote = 0) and connection errors: what went wrong */
     h2c_error error;
@@ -320,6 +351,15 @@ typedef struct h2c_conn_event {
  */
 H2C_API int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
                           h2c_conn_event *ev);
+
+/**
+ * The peer's input has ended (the transport closed).  H2C_OK at a frame
+ * boundary outside any field block; H2C_FRAME_E_TRUNCATED when it ended
+ * inside the preface or a frame (ev->missing octets short, scope LOCAL);
+ * H2C_CONN_E_OPEN_BLOCK when it ended inside a field block (ev->stream_id);
+ * the sticky error after a connection error.  Changes no state.
+ */
+H2C_API int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev);
 
 /**
  * Acknowledge n octets of flow-controlled data of stream_id (the flow_len
