@@ -434,16 +434,14 @@ static void log_cb(void *user, const conn_report *r)
 static int conn_run(const cat_input *in, h2t_failalloc *fa, size_t chunk, conn_log *log)
 {
     h2c_allocator fal = { h2t_fa_alloc, h2t_fa_free, fa };
-    h2c_allocator hal = { h2t_fa_alloc, h2t_fa_free, fa };
     conn_opts o;
     conn_opts_init(&o);
-    o.hpack_alloc = &hal;
-    o.frame_alloc = &fal;
+    o.allocator = &fal;
     conn *c = NULL;
     memset(log, 0, sizeof *log);
     int rc = conn_new(&c, &o, log_cb, log);
     if (rc != 0) {
-        ck_assert_msg(rc == H2C_E_NOMEM || rc == H2C_E_NOMEM, "conn_new: %d", rc);
+        ck_assert_msg(rc == H2C_E_NOMEM, "conn_new: %d", rc);
         ck_assert_int_eq(fa->live, 0);
         return rc;
     }

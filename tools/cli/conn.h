@@ -1,9 +1,10 @@
 /*
- * One direction of an HTTP/2 connection, decoded: the frame parser, the
- * header-block assembler, the HPACK decoder and field validation, wired
- * together the way a receiving stack would.  Used by `h2codec frames`, the
- * stream fuzz target and `h2codec bench`.  It composes the two libraries, so
- * it lives with the tools, not in either library.
+ * One direction of an HTTP/2 connection, decoded by h2c_conn in observe
+ * mode (<h2codec/conn.h>, H2C_CONN_OBSERVE), as reports for the CLI: a
+ * report per frame, with the fields of the block a frame ends, and one per
+ * error.  Used by `h2codec frames`, `h2codec bench` and the catalogue.
+ *
+ * SPDX-License-Identifier: MIT
  */
 #ifndef H2C_CLI_CONN_H
 #define H2C_CLI_CONN_H
@@ -18,9 +19,8 @@ typedef struct conn_opts {
     int preface;              /* h2c_frame_preface_mode; AUTO */
     uint32_t max_frame_size;  /* SETTINGS_MAX_FRAME_SIZE the receiver advertised; 16384 */
     uint32_t table_size;      /* SETTINGS_HEADER_TABLE_SIZE the receiver advertised; 4096 */
-    size_t max_list_size;     /* HPACK decoded list limit; 65536 */
-    size_t max_string_len;    /* 0: library default */
-    uint32_t max_fields;      /* 0: library default */
+    size_t max_list_size;     /* SETTINGS_MAX_HEADER_LIST_SIZE: a larger block is a
+                                 stream error; 65536 */
     uint32_t max_settings;    /* 0: library default */
     uint32_t max_continuations; /* 0: library default */
     size_t max_block_size;    /* 0: library default */
@@ -30,8 +30,7 @@ typedef struct conn_opts {
     int validate;             /* RFC 9113 8.2-8.3 checks on every decoded block */
     uint32_t lenient;         /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
     int collect;              /* copy decoded fields into the reports */
-    const h2c_allocator *hpack_alloc; /* NULL: libc */
-    const h2c_allocator *frame_alloc; /* NULL: libc; also grows the stream map */
+    const h2c_allocator *allocator; /* the connection's (codecs included); NULL: libc */
 } conn_opts;
 
 void conn_opts_init(conn_opts *o);
