@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # fuzz/smoke.sh BUILD_DIR: a short libFuzzer run of every fuzz target built in
 # BUILD_DIR (configured with -DH2CODEC_BUILD_FUZZERS=ON), starting from its
 # seed corpus BUILD_DIR/corpus/fuzz/<target>/ (read only; new inputs go to a

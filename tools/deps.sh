@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by tools/demo and tools/test: install missing Debian packages.
 # h2c_need_packages PKG...: installs what is missing with apt-get when run as
 # root; otherwise prints the exact apt-get line and exits.

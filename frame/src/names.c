@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vocabulary: status names and reasons, HTTP/2 error, type, setting,
  * flag and scope names, and the error-info filler. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status vocabulary shared by the decoder and encoder, and the libc allocator. */
 #include <h2codec/hpack.h>
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # split_cost.sh VALGRIND SPLIT_COST hpack|frames linear|ratio
 #
 # Quadratic work on split input (CVE-2022-41723 class), in instructions

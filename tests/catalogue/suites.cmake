@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Adversarial catalogue: every known HTTP/2 codec attack class as cases run
 # through the HPACK decoder, the frame parser + assembler and the receiving
 # pipeline of tools/cli/conn.c, at several chunkings.

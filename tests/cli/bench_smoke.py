@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench_smoke.py H2CODEC CORPUS_DIR: one round of `h2codec bench --json`.
 
 Checks what does not depend on timing: the JSON keys issue 6 names, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # usage: cli_hpack.sh H2CODEC CORPUS_DIR
 # Exercises `h2codec decode` and `h2codec encode` as a user would.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # End-to-end tests of the h2codec CLI on the shipped corpus.
 if(TARGET h2codec)
   add_test(NAME cli_hpack

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # usage: run.sh BUILD_DIR CONSUMER_SOURCE_DIR CC EXTRA_CFLAGS
 set -eu
 build=$1 src=$2 cc=$3 flags=${4:-}

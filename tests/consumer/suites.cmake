@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Consumer test: install into a temporary prefix, then build and run a tiny
 # out-of-tree program against the installed package, through find_package
 # and through pkg-config.

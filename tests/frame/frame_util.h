@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the frame suites: an event digest that covers every field an
  * event carries (so two runs can be compared exactly), a driver that feeds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The shipped client streams (h2spec and nghttp recordings, each starting
  * with the client preface, many breaking the protocol on purpose) through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-type vectors: exact outcome (event, status, HTTP/2 code, scope,
  * stream, offset), round trip, every split point and byte-by-byte, guard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "dec_util.h"
 
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the HPACK decoder suites: decode a block fed in pieces
  * and collect deep copies of its fields.

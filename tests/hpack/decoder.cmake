@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # HPACK decoder side: primitives, decoder, RFC vectors, interop, negative
 # vectors and allocation failure.  One Check executable per module; all
 # share dec_util.c (block feeding, field lists, literal builders).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Negative vectors: malformed header blocks, each with its exact status and
  * error offset (counted from the start of the failing block).  Every vector

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # usage: peer_test.sh H2CODEC
 # Real peers: nghttpd serves on loopback; nghttp and curl (prior knowledge,
 # cleartext HTTP/2) fetch a page through a recording relay, each with one

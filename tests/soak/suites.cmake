@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Soak: the interop corpus decoded 1000 times, RSS flat.  Registered only in
 # builds without sanitizers (their quarantines grow RSS by design); tools/test
 # runs it in its plain build.

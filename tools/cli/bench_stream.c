@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Captured-stream decode and frame-parse workloads of `h2codec bench`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec bench [--json] [--corpus DIR] [--rounds N]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "conn.h"
 
 #include <stdlib.h>

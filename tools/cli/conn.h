@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One direction of an HTTP/2 connection, decoded: the frame parser, the
  * header-block assembler, the HPACK decoder and field validation, wired

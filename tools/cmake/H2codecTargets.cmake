@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared target settings for everything h2codec builds.  Flags go on targets,
 # never into CMAKE_C_FLAGS, so a parent project's flags are left alone.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec-corpus: pack and unpack the corpus archives kept in corpus/.
  *
