@@ -294,5 +294,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    return dt_run_suite(suite());
+    return dt_run_suite_nofork(suite());
 }
