@@ -7,6 +7,6 @@ if(H2CODEC_SANITIZE)
   set(_consumer_flags "-fsanitize=${_san}")
 endif()
 add_test(NAME consumer_install
-  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/run.sh ${PROJECT_BINARY_DIR}
+  COMMAND ${H2C_SH} ${CMAKE_CURRENT_LIST_DIR}/run.sh ${PROJECT_BINARY_DIR}
           ${CMAKE_CURRENT_LIST_DIR}/project ${CMAKE_C_COMPILER} "${_consumer_flags}")
 set_tests_properties(consumer_install PROPERTIES TIMEOUT 300)
