@@ -17,7 +17,7 @@
 # can meet a bound of 2x on the ratio.
 set -eu
 vg=$1 bin=$2 what=$3
-tmp=$(mktemp -d /tmp/h2c-split-cost.XXXXXX)
+tmp=$(mktemp -d -t h2c-split-cost.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 # count MODE K -> "instructions octets"

@@ -3,7 +3,7 @@
 # usage: run.sh BUILD_DIR CONSUMER_SOURCE_DIR CC EXTRA_CFLAGS
 set -eu
 build=$1 src=$2 cc=$3 flags=${4:-}
-tmp=$(mktemp -d /tmp/h2codec-consumer.XXXXXX)
+tmp=$(mktemp -d -t h2codec-consumer.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
