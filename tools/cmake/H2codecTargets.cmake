@@ -67,6 +67,8 @@ function(h2codec_add_library)
   endforeach()
   add_library(h2codec::${A_NAME} ALIAS h2codec_${A_NAME})
   add_library(h2codec::${A_NAME}_static ALIAS h2codec_${A_NAME}_static)
+  # The list of libraries, for the consumer and install checks (tests/consumer).
+  set_property(GLOBAL APPEND PROPERTY H2CODEC_LIBRARIES ${A_NAME})
 
   install(DIRECTORY include/h2codec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   file(RELATIVE_PATH H2C_PC_RELPREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
