@@ -12,6 +12,12 @@ if(TARGET h2codec)
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/bench_smoke.py $<TARGET_FILE:h2codec>
             ${H2CODEC_CORPUS_OUT} ${H2C_BENCH_HAS_NGHTTP2})
   set_tests_properties(cli_hpack cli_frames bench_smoke PROPERTIES TIMEOUT 600)
+  # The man page documents every command and option (groff, Debian
+  # groff-base, checks that it formats without a warning).
+  h2codec_test_program(H2C_GROFF groff groff-base)
+  add_test(NAME cli_man_page
+    COMMAND ${H2C_BASH} ${CMAKE_CURRENT_LIST_DIR}/man_page.sh ${PROJECT_SOURCE_DIR}/docs/h2codec.1
+            ${PROJECT_SOURCE_DIR}/tools/cli $<TARGET_FILE:h2codec> ${H2C_GROFF})
 
   # Real peers on loopback: nghttpd, nghttp and curl (Debian nghttp2-server,
   # nghttp2-client, curl), through a recording relay.  nghttpd is in

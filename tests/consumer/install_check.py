@@ -59,6 +59,7 @@ for h in headers:
     expect["%s/h2codec/%s" % (incdir, h)] = (1, 1)
 if tools == "yes":
     expect[bindir + "/h2codec"] = (1, 1)
+    expect[mandir + "/man1/h2codec.1"] = (1, 1)
 
 installed = []
 for root, dirs, files in os.walk(prefix):
