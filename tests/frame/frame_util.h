@@ -64,7 +64,8 @@ int ft_run_suite(Suite *s);
  * iteration) in turn and reports each failing case with its message, as
  * when forking; a failed check ends its case only.  A crash ends the run.
  * CK_FORK=yes in the environment forks per case again.  Forking per case
- * cost test_frame_vectors 60 s under ASan, against 10 s in one process. */
+ * cost test_frame_vectors 60 s under ASan, against 10 s in one process.
+ * test_frame_streams (the client-stream corpus) runs this way too. */
 int ft_run_suite_nofork(Suite *s);
 
 #endif
