@@ -1,7 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2client -- fetch URLs over one HTTP/2 connection with libh2codec-conn.
- *
- * SPDX-License-Identifier: MIT
  *
  *     h2client [-v] [--data FILE] URL...
  *

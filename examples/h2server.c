@@ -1,7 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2server -- an HTTP/2 file and echo server on libh2codec-conn.
- *
- * SPDX-License-Identifier: MIT
  *
  *     h2server --port N [--host ADDR] [--root DIR] [--stats] [-v]
  *

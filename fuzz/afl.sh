@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # fuzz/afl.sh DIR [SECONDS]: build every fuzz target with AFL++ (Debian afl++:
 # afl-clang-fast, whose -fsanitize=fuzzer links AFL++'s libFuzzer-compatible
 # driver) through fuzz/oss-fuzz/build.sh, with ASan and UBSan, into DIR/out.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # fuzz/coverage.sh [BUILD_DIR]: clang source-based coverage of hpack/ and
 # frame/ from every fuzz corpus (through the replay binaries) and every unit
 # test, i.e. everything ctest runs.

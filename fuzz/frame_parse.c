@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame_parse -- the HTTP/2 frame parser fed a connection one-shot and in
  * random fragments must report exactly the same events (frames, stream

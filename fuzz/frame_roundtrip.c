@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame_roundtrip -- structure-aware: the input describes frames of every
  * type (the ten of RFC 9113, ALTSVC, ORIGIN, PRIORITY_UPDATE and unknown

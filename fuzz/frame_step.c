@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* frame_step.c -- see frame_step.h. */
 #include "frame_step.h"
 

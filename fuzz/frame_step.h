@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame_step.h -- pull events out of an HTTP/2 frame parser one at a time,
  * with the input cut into fragments, and compare frames and errors.  Used in

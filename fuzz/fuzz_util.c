@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_util.c -- see fuzz_util.h. */
 #include "fuzz_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hpack_decode -- the HPACK decoder fed the same blocks one-shot and in
  * fragments must give the same fields, or fail with the same error at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hpack_diff -- our HPACK decoder against nghttp2's inflater on the same
  * bytes with the same table settings.  Both must accept or both reject every

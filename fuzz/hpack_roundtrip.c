@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hpack_roundtrip -- structure-aware: the input is turned into header lists,
  * table-size changes, per-field indexing modes and Huffman choices.  Each list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hpack_step.c -- see hpack_step.h. */
 #include "hpack_step.h"
 

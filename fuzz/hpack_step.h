@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hpack_step.h -- pull HPACK fields out of a decoder one at a time.
  *

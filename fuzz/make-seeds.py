@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write raw seed inputs for every fuzz target, before minimising.
 
     fuzz/make-seeds.py BUILD_DIR OUT_DIR [TARGET...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ngh_step.c -- see ngh_step.h. */
 #include "ngh_step.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ngh_step.h -- nghttp2's HPACK inflater, one field at a time (reference side
  * of the differential and round-trip targets; never linked into a library).

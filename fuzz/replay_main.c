@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_main.c -- standalone driver for the fuzz targets, for builds without
  * libFuzzer (gcc, or clang without libclang-rt).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # fuzz/smoke.sh BUILD_DIR: a short libFuzzer run of every fuzz target built in
 # BUILD_DIR (configured with -DH2CODEC_BUILD_FUZZERS=ON), starting from its
 # seed corpus BUILD_DIR/corpus/fuzz/<target>/ (read only; new inputs go to a
@@ -23,7 +24,7 @@ for t in $targets; do
     [ -x "$bin" ] || continue
     ran=$((ran + 1))
     seeds=$build/corpus/fuzz/$t
-    work=$(mktemp -d "${TMPDIR:-/tmp}/h2c-smoke-$t.XXXXXX")
+    work=$(mktemp -d -t "h2c-smoke-$t.XXXXXX")
     mkdir -p "$work/corpus"
     maxlen=$(sed -nE 's/^max_len *= *([0-9]+).*/\1/p' "$here/$t.options" 2>/dev/null)
     args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream -- the whole receive pipeline of `h2codec frames` on one direction
  * of a connection: preface, frame parser, header-block assembler with its

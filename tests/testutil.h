@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers for the Check suites: hex parsing, file reading, a counting
  * allocator that can be told to fail, and guard-page buffers.

@@ -1,8 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The status vocabulary of every h2codec library: names, reasons and the
  * HTTP/2 error code each status implies, in one table per hundred.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <h2codec/common.h>
 #include <h2codec/conn.h>

@@ -1,8 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Creating and freeing a connection, its memory, and what it tells about
  * itself.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal contracts of the conn library: the connection and stream
  * records, the stream table, the output queue and the frame writers.
- *
- * SPDX-License-Identifier: MIT
  */
 #ifndef H2C_CONN_INT_H
 #define H2C_CONN_INT_H

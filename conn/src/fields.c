@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 9113 sections 8.2-8.3 field validation; see <h2codec/fields.h>. */
 #include <stdint.h>
 #include <string.h>

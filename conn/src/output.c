@@ -1,11 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The output queue and the control frames the connection writes itself.
  * Queued octets wait in one buffer, out[out_head .. out_len); the caller
  * takes them from the front.  The buffer grows by doubling with use and is
  * compacted when the front has been taken, so a connection that is drained
  * regularly stops allocating.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 

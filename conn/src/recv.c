@@ -1,9 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Receiving: each frame from the parser goes through the header-block
  * assembler, then turns the connection and stream state machines (RFC 9113
  * sections 5.1, 5.2, 6, 8) and queues the events it gives.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 

@@ -1,10 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sending: each submit call checks the stream state machine and flow
  * control, then queues frames, or fails and queues nothing.  Room in the
  * output queue is reserved before the HPACK encoder runs, so a header
  * block that does not fit never changes the compression context.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 

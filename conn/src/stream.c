@@ -1,10 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stream records: a pool of fixed chunks (records never move, so the
  * caller's per-stream pointers and ours stay valid) and an open-addressing
  * table from id to record.  Both grow with use, up to the concurrency the
  * peer really uses, and are then reused without allocating.
- *
- * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-context allocator, defaulting to libc. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Header-block assembler: the sequencing rules of 4.3, 6.2 and 6.10
  * (between HEADERS/PUSH_PROMISE without END_HEADERS and the END_HEADERS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Layer 2: per-type payload decoders for the ten RFC 9113 frame types.  Each
  * runs on a complete payload whose header passed h2c_frame_check_header(),

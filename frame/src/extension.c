@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Extension frames: ALTSVC (RFC 7838), ORIGIN (RFC 8336) and
  * PRIORITY_UPDATE (RFC 9218).  A malformed or misplaced one is reported as

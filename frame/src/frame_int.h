@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal contracts of the frame library: byte helpers, the allocator,
  * error filling, and the two validation layers the parser is built from.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Layer 1: the 9-octet frame header, and every check that needs nothing
  * but the header, so that bad frames are refused before their payload is

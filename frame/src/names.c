@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Type, setting and flag names, and the error-info filler. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The streaming parser: a resumable state machine over the connection's
  * octets (states and diagram in <h2codec/frame.h>).  It copies nothing it

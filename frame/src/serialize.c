@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The serializer: any h2c_frame into a caller buffer, and a field block
  * split into HEADERS/PUSH_PROMISE + CONTINUATION at the peer's frame size.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SETTINGS entries: value checks (6.5.2, RFC 8441, RFC 9218) and access. */
 #include "frame_int.h"
 

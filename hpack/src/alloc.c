@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-context allocator, libc by default. */
 #include <h2codec/hpack.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal: moving and comparing the short strings of header fields
  * without a library call.  Shared by the decoder's and the encoder's

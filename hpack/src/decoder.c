@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Streaming HPACK decoder (RFC 7541 sections 3, 4, 6).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoder dynamic table: a never-moving ring of contiguous entries. */
 #include "dyn_table.h"
 

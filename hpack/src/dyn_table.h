@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal: the decoder's dynamic table (RFC 7541 sections 2.3.2, 4).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The encoder's dynamic table: entry ring, string ring, two hash indexes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal: the encoder's dynamic table (RFC 7541 section 2.3.2, 4).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HPACK encoder (RFC 7541): table lookups through hashes, the indexing
  * policy, size updates, and all-or-nothing output into a caller buffer.

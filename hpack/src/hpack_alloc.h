@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: the per-context allocator, defaulting to libc. */
 #ifndef H2C_HPACK_ALLOC_H
 #define H2C_HPACK_ALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HPACK integer representation (RFC 7541 section 5.1). */
 #include "hpack_int.h"
 

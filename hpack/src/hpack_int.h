@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal: HPACK integer representation (RFC 7541 section 5.1).
  * Values are uint32_t: anything larger, or encoded in more octets than a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Huffman coding of string literals (RFC 7541 section 5.2, Appendix B). */
 #include "huffman.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Indexing policies: ADAPTIVE (default), ALWAYS, NEVER, CUSTOM.
  *

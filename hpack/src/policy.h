@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal: indexing policies (h2c_hpack_policy_kind).
  *

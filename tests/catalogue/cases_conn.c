@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Catalogue, pipeline layer: whole client connections through
  * tools/cli/conn.c (parser -> assembler -> HPACK -> field validation), as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Catalogue, frame layer: connection octets for the parser and the
  * header-block assembler (JOIN, so block memory is exercised too).  Field

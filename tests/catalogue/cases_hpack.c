@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Catalogue, HPACK layer: header blocks for the decoder ('|' ends a block).
  * Every decoding error is a connection error of type COMPRESSION_ERROR

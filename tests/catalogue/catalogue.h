@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The adversarial catalogue: every known HTTP/2 codec attack class as test
  * cases, with its input, its expected outcome and its class label.

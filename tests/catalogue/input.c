@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The catalogue's input notation (see catalogue.h): hex, 'text', *N(...), |. */
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Running catalogue cases: feeding at a chunk size (optionally with every
  * chunk against a guard page), the three runners, the sticky-error checks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * split_cost: the work of decoding one large input fed whole versus one
  * octet per call (CVE-2022-41723 class: quadratic work on split input).

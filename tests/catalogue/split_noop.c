@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * No-op push functions for split_cost's "calls" mode: the same caller loop,
  * one call per octet, and no work in the call.  Kept in their own file so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef H2C_SPLIT_NOOP_H
 #define H2C_SPLIT_NOOP_H
 /* No-op stand-ins for h2c_hpack_decoder_push and h2c_frame_parser_push:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Adversarial catalogue: every known HTTP/2 codec attack class as cases run
 # through the HPACK decoder, the frame parser + assembler and the receiving
 # pipeline of tools/cli/conn.c, at several chunkings.
@@ -17,18 +18,13 @@ target_include_directories(test_catalogue PRIVATE ${_c} ${PROJECT_SOURCE_DIR}/to
 add_executable(split_cost ${_c}/split_cost.c ${_c}/split_noop.c)
 target_link_libraries(split_cost PRIVATE h2codec_hpack_obj h2codec_frame_obj h2codec_conn_obj h2codec_common_obj)
 h2codec_target_defaults(split_cost)
-find_program(H2C_VALGRIND valgrind)
+if(NOT H2CODEC_SANITIZE)
+  h2codec_test_program(H2C_VALGRIND valgrind valgrind)
+endif()
 if(H2C_VALGRIND AND NOT H2CODEC_SANITIZE)
   foreach(_w hpack frames)
-    # Linear growth: run by tools/test (label split_cost).
     add_test(NAME split_cost_${_w}
-             COMMAND sh ${_c}/split_cost.sh ${H2C_VALGRIND} $<TARGET_FILE:split_cost> ${_w} linear)
+             COMMAND ${H2C_SH} ${_c}/split_cost.sh ${H2C_VALGRIND} $<TARGET_FILE:split_cost> ${_w})
     set_tests_properties(split_cost_${_w} PROPERTIES TIMEOUT 300 LABELS split_cost)
-    # Issue 7's literal bound (octet-wise <= 2x whole): below the floor that
-    # split_cost.sh measures (the calls alone), so kept out of tools/test
-    # (label split_ratio); run it to see the figures.
-    add_test(NAME split_ratio_${_w}
-             COMMAND sh ${_c}/split_cost.sh ${H2C_VALGRIND} $<TARGET_FILE:split_cost> ${_w} ratio)
-    set_tests_properties(split_ratio_${_w} PROPERTIES TIMEOUT 300 LABELS split_ratio)
   endforeach()
 endif()

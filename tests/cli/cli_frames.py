@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of `h2codec frames`.
 
 usage: cli_frames.py H2CODEC CORPUS_DIR EXPECTED_FILE

@@ -1,9 +1,10 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # usage: cli_hpack.sh H2CODEC CORPUS_DIR
 # Exercises `h2codec decode` and `h2codec encode` as a user would.
 set -u
 bin=$1 corpus=$2
-tmp=$(mktemp -d /tmp/h2codec-cli.XXXXXX)
+tmp=$(mktemp -d -t h2codec-cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); }

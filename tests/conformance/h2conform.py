@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """h2conform: a raw-frame HTTP/2 conformance suite for a cleartext server.
 
 usage: h2conform.py --host 127.0.0.1 --port N [--only REGEX] [-v] [--json]

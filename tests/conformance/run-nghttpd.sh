@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # usage: tests/conformance/run-nghttpd.sh [h2conform.py options...]
 #
 # Self-check of the conformance suite against a reference server: starts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 h2codec_check_suite(NAME test_fields SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fields.c
                     LIBS h2codec_conn_obj h2codec_frame_obj h2codec_hpack_obj)
 # The same suite against the portable uint64_t scans of fields.c (what a

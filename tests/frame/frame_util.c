@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "frame_util.h"
 
 #include <stdio.h>
@@ -318,6 +319,17 @@ int ft_run_steps(const ft_config *cfg, const uint8_t *in, size_t len, size_t ste
 int ft_run_suite(Suite *s)
 {
     SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int ft_run_suite_nofork(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    if (!getenv("CK_FORK"))
+        srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Frame codec suites.  One Check executable per module.
 set(_f ${CMAKE_CURRENT_LIST_DIR})
 h2codec_check_suite(NAME test_frame_vectors

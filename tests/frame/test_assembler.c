@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Header-block assembler: sequencing (4.3, 6.2, 6.10), JOIN, flood limits
  * (CVE-2024-27316 and siblings: hundreds of thousands of empty

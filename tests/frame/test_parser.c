@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parser API: options, zero-copy vs buffered payloads and their lifetime,
  * bounded buffer, allocation failure at every site, invalid arguments,

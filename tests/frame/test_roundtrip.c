@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Serializer: every type with every flag combination round-trips through
  * the parser (serialize -> parse gives the same fields, parse -> serialize

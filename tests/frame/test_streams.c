@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The shipped client streams (h2spec and nghttp recordings, each starting
  * with the client preface, many breaking the protocol on purpose) through
@@ -151,7 +152,7 @@ int main(void)
     tcase_add_loop_test(tc, stream_chunk_sweep, 0, nfiles);
     tcase_add_loop_test(tc, stream_guard_page, 0, nfiles);
     suite_add_tcase(s, tc);
-    int rc = ft_run_suite(s);
+    int rc = ft_run_suite_nofork(s);
     for (int i = 0; i < nfiles; i++)
         free(files[i]);
     return rc;

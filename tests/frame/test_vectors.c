@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-type vectors: exact outcome (event, status, HTTP/2 code, scope,
  * stream, offset), round trip, every split point and byte-by-byte, guard
@@ -262,5 +263,5 @@ int main(void)
     tcase_add_loop_test(tc, vector_chunk_sweep, 0, (int)ft_vector_count);
     tcase_add_loop_test(tc, vector_truncation, 0, (int)ft_vector_count);
     suite_add_tcase(s, tc);
-    return ft_run_suite(s);
+    return ft_run_suite_nofork(s);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-type vectors: valid and invalid frames for every type, each with the
  * exact error code, scope, stream and offset RFC 9113 (and RFC 7838, 8336,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-type frame vectors, shared by the vector and round-trip suites. */
 #ifndef H2C_FRAME_VECTORS_H
 #define H2C_FRAME_VECTORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "dec_util.h"
 
 #include <check.h>
@@ -171,6 +172,17 @@ size_t dt_put_literal(uint8_t *buf, uint8_t pattern, const char *n, size_t nl, c
 int dt_run_suite(Suite *s)
 {
     SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int dt_run_suite_nofork(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    if (!getenv("CK_FORK"))
+        srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

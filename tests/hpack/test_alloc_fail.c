@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Allocation failure: for each workload, make the Nth allocation fail (and,
  * separately, every allocation from the Nth on) for every N the workload

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HPACK decoder behaviour: API contract, states, zero-copy output, table
  * size updates, limits, leniency, steady-state allocation, status strings.

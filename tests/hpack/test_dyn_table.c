@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoder dynamic table: RFC eviction and the never-moving arena, checked
  * against a naive model. */
 #include <check.h>

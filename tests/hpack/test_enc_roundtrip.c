@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HPACK encoder against real traffic: every hpack-test-case raw-data story is
  * encoded and decoded back, with our decoder and with nghttp2's inflater

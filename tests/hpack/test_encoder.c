@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HPACK encoder: RFC 7541 Appendix C byte-exact, representations, policies,
  * Huffman choices, size updates, bound, all-or-nothing output, allocation

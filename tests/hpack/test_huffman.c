@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Huffman coding (RFC 7541 section 5.2, Appendix B): encoder, table-driven
  * decoder (serial and lanes) against a bit-by-bit reference at every split,
  * padding and EOS rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interop: every story of every encoder in hpack-test-case (except raw-data,
  * which has no wire) decodes to exactly its listed headers, in order, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Negative vectors: malformed header blocks, each with its exact status and
  * error offset (counted from the start of the failing block).  Every vector
@@ -331,5 +332,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    return dt_run_suite(suite());
+    return dt_run_suite_nofork(suite());
 }

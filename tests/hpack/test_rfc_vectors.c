@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RFC 7541 Appendix C.2-C.6: exact decoding, and the dynamic table contents
  * and size after every step; each block also cut at every position and fed
@@ -293,5 +294,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    return dt_run_suite(suite());
+    return dt_run_suite_nofork(suite());
 }

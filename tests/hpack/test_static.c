@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Static table (RFC 7541 Appendix A) and its hashed lookup. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Recording TCP relay for the real-peer test.
 
 usage: relay.py PORTFILE TARGET_PORT OUTDIR MAX_CONNECTIONS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Memory safety: allocation-failure injection across the public API, and
 # every catalogue input and corpus client stream against a guard page.
 # Both reuse the catalogue's runner (tests/catalogue/suites.cmake must be

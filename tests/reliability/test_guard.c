@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guard pages: inputs placed so that their last octet sits right before a
  * PROT_NONE page, so any over-read faults (without ASan too: this suite

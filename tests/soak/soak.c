@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Soak: decode the whole interop corpus (every story of every encoder in
  * hpack-test-case) many times in one process; resident memory must stay flat.

@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: MIT
 # Soak: the interop corpus decoded 1000 times, RSS flat.  Registered only in
 # builds without sanitizers (their quarantines grow RSS by design); tools/test
 # runs it in its plain build.
-pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 add_executable(soak ${CMAKE_CURRENT_LIST_DIR}/soak.c)
-target_link_libraries(soak PRIVATE h2codec_hpack_obj h2codec_common_obj h2codec_testutil PkgConfig::JANSSON)
+target_link_libraries(soak PRIVATE h2codec_hpack_obj h2codec_common_obj h2codec_testutil
+                           PkgConfig::H2C_JANSSON)
 h2codec_target_defaults(soak)
 add_dependencies(soak h2codec_corpus)
 if(NOT H2CODEC_SANITIZE)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared pieces of `h2codec bench` (cmd_bench.c, bench_stream.c). */
 #ifndef H2C_CLI_BENCH_H
 #define H2C_CLI_BENCH_H

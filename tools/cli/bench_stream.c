@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Captured-stream decode and frame-parse workloads of `h2codec bench`.
  *
@@ -12,14 +13,19 @@
  *   these captures did: otherwise the client's SETTINGS ACK is a
  *   connection error to it and it reports none of the frames after.
  * frame_parse: a DATA-heavy synthetic stream through the frame parser alone.
+ * Without libnghttp2 (H2C_HAVE_NGHTTP2 undefined) only our side runs, and
+ * nghttp2's time is NAN.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <h2codec/frame.h>
+#ifdef H2C_HAVE_NGHTTP2
 #include <nghttp2/nghttp2.h>
+#endif
 
 #include "bench.h"
 #include "cli.h"
@@ -99,6 +105,7 @@ __attribute__((noinline)) static uint64_t ours_stream(const capture *caps, size_
     return frames;
 }
 
+#ifdef H2C_HAVE_NGHTTP2
 static int count_frame(nghttp2_session *s, const nghttp2_frame *f, void *user)
 {
     (void)s;
@@ -142,6 +149,25 @@ __attribute__((noinline)) static void ng_stream(const capture *caps, size_t n,
     for (size_t i = 0; i < n; i++)
         nghttp2_session_mem_recv(ss[i], caps[i].data, caps[i].len);
 }
+
+/* nghttp2's side of one round: PASSES passes; its time in *ns. */
+static int ng_round(const capture *caps, size_t n, int passes, nghttp2_session_callbacks *cbs,
+                    uint64_t *fn, double *ns)
+{
+    nghttp2_session *ss[64];
+    for (int j = 0; j < passes; j++) {
+        *fn = 0;
+        if (ng_prepare(ss, n, cbs, fn) != 0)
+            return -1;
+        double t0 = bench_now_ns();
+        ng_stream(caps, n, ss);
+        *ns += bench_now_ns() - t0;
+        for (size_t q = 0; q < n; q++)
+            nghttp2_session_del(ss[q]);
+    }
+    return 0;
+}
+#endif
 
 /* DATA frames of 16384 and 1000 octets, alternating, up to 16 MiB. */
 static uint8_t *make_data_stream(size_t *len)
@@ -194,11 +220,13 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
         fprintf(stderr, "h2codec bench: no captures under %s\n", root);
         return -1;
     }
+#ifdef H2C_HAVE_NGHTTP2
     nghttp2_session_callbacks *cbs;
     if (nghttp2_session_callbacks_new(&cbs) != 0)
         return -1;
     nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, count_frame);
     nghttp2_session_callbacks_set_send_callback(cbs, drop_output);
+#endif
     size_t plen;
     uint8_t *pstream = make_data_stream(&plen);
     double *a = calloc(rounds, sizeof *a), *b = calloc(rounds, sizeof *b);
@@ -210,10 +238,9 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
      * run ours first, odd rounds nghttp2 first. */
     enum { PASSES = 16 };
     conn *cs[64];
-    nghttp2_session *ss[64];
     for (size_t i = 0; rc == 0 && i < rounds; i++) {
         int ours_first = (i & 1) == 0;
-        double ours = 0, theirs = 0;
+        double ours = 0, theirs = NAN;
         for (int k = 0; k < 2 && rc == 0; k++) {
             if ((k == 0) == ours_first) {
                 for (int j = 0; j < PASSES && rc == 0; j++) {
@@ -228,18 +255,10 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
                         conn_free(cs[q]);
                 }
             } else {
-                for (int j = 0; j < PASSES && rc == 0; j++) {
-                    fn = 0;
-                    if (ng_prepare(ss, n, cbs, &fn) != 0) {
-                        rc = -1;
-                        break;
-                    }
-                    double t0 = bench_now_ns();
-                    ng_stream(caps, n, ss);
-                    theirs += bench_now_ns() - t0;
-                    for (size_t q = 0; q < n; q++)
-                        nghttp2_session_del(ss[q]);
-                }
+#ifdef H2C_HAVE_NGHTTP2
+                theirs = 0;
+                rc = ng_round(caps, n, PASSES, cbs, &fn, &theirs);
+#endif
             }
         }
         double t2 = bench_now_ns();
@@ -264,7 +283,9 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r)
     free(b);
     free(c);
     free(pstream);
+#ifdef H2C_HAVE_NGHTTP2
     nghttp2_session_callbacks_del(cbs);
+#endif
     for (size_t i = 0; i < n; i++)
         free(caps[i].data);
     return rc;

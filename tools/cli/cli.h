@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The h2codec command-line tool: one file per subcommand, sharing these. */
 #ifndef H2C_CLI_H
 #define H2C_CLI_H

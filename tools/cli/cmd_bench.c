@@ -1,11 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * h2codec bench [--json] [--corpus DIR] [--rounds N]
+ * h2codec bench [--json] [--rounds N] CORPUS
  *
  * Runs h2codec and nghttp2 (Debian's libnghttp2, linked into the CLI only)
  * in the same process, interleaved A B A B, and reports medians over the
- * rounds.  Workloads:
- *   hpack_decode   every block of DIR/nghttp2/ stories (ns per header field)
- *   hpack_encode   every header list of DIR/raw-data/ (ns per field, ratios)
+ * rounds.  CORPUS is the folder the build unpacks corpus/ into
+ * (build/corpus).  Workloads:
+ *   hpack_decode   every block of CORPUS/hpack-test-case/nghttp2/ stories
+ *                  (ns per header field)
+ *   hpack_encode   every header list of CORPUS/hpack-test-case/raw-data/
+ *                  (ns per field, ratios)
  *   huffman        encode and decode every raw-data string (MB/s, ours only:
  *                  nghttp2 exports no Huffman API)
  *   stream_decode  the shipped client captures through the whole receive path
@@ -13,25 +17,28 @@
  *   frame_parse    a DATA-heavy stream through the frame parser alone (GB/s)
  * Allocations made after a context's creation are counted through the
  * allocator hooks and reported per field.
+ *
+ * Built without libnghttp2 (H2C_HAVE_NGHTTP2 undefined), the bench runs
+ * h2codec alone: the nghttp2 figures print as "-", and as null in JSON,
+ * whose keys stay the same.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <h2codec/hpack.h>
+#ifdef H2C_HAVE_NGHTTP2
 #include <nghttp2/nghttp2.h>
+#endif
 
 #include "bench.h"
 #include "cli.h"
 #include "huffman.h"
 #include "story.h"
-
-#ifndef H2C_DEFAULT_CORPUS
-#define H2C_DEFAULT_CORPUS "build/corpus/hpack-test-case"
-#endif
 
 double bench_now_ns(void)
 {
@@ -79,7 +86,9 @@ typedef struct corpus {
     story *stories;
     size_t n;
     size_t fields, blocks, plain;  /* totals over all stories */
+#ifdef H2C_HAVE_NGHTTP2
     nghttp2_nv **nva;              /* per story, per case: nghttp2's view of the headers */
+#endif
 } corpus;
 
 static int cmp_name(const void *a, const void *b)
@@ -104,8 +113,12 @@ static int corpus_load(corpus *c, const char *dir)
     closedir(d);
     qsort(names, n, sizeof *names, cmp_name);
     c->stories = calloc(n ? n : 1, sizeof *c->stories);
+    int rc = c->stories ? 0 : -1;
+#ifdef H2C_HAVE_NGHTTP2
     c->nva = calloc(n ? n : 1, sizeof *c->nva);
-    int rc = c->stories && c->nva ? 0 : -1;
+    if (!c->nva)
+        rc = -1;
+#endif
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -117,6 +130,7 @@ static int corpus_load(corpus *c, const char *dir)
     }
     for (size_t s = 0; rc == 0 && s < c->n; s++) {
         story *st = &c->stories[s];
+#ifdef H2C_HAVE_NGHTTP2
         size_t total = 0;
         for (size_t k = 0; k < st->n_cases; k++)
             total += st->cases[k].n_headers;
@@ -124,17 +138,20 @@ static int corpus_load(corpus *c, const char *dir)
         if (!c->nva[s])
             return -1;
         size_t at = 0;
+#endif
         for (size_t k = 0; k < st->n_cases; k++) {
             story_case *sc = &st->cases[k];
             c->blocks++;
-            for (size_t h = 0; h < sc->n_headers; h++, at++) {
+            for (size_t h = 0; h < sc->n_headers; h++) {
                 h2c_hpack_field *f = &sc->headers[h];
-                nghttp2_nv *nv = &c->nva[s][at];
+#ifdef H2C_HAVE_NGHTTP2
+                nghttp2_nv *nv = &c->nva[s][at++];
                 nv->name = (uint8_t *)(uintptr_t)f->name.ptr;
                 nv->namelen = f->name.len;
                 nv->value = (uint8_t *)(uintptr_t)f->value.ptr;
                 nv->valuelen = f->value.len;
                 nv->flags = NGHTTP2_NV_FLAG_NONE;
+#endif
                 c->fields++;
                 c->plain += f->name.len + f->value.len;
             }
@@ -145,12 +162,14 @@ static int corpus_load(corpus *c, const char *dir)
 
 static void corpus_free(corpus *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = 0; i < c->n; i++)
         story_free(&c->stories[i]);
-        free(c->nva[i]);
-    }
     free(c->stories);
+#ifdef H2C_HAVE_NGHTTP2
+    for (size_t i = 0; i < c->n; i++)
+        free(c->nva[i]);
     free(c->nva);
+#endif
 }
 
 /* ---------------------------------------------------------------- decode */
@@ -195,6 +214,7 @@ __attribute__((noinline)) static size_t ours_decode(const corpus *c, bench_alloc
     return fields;
 }
 
+#ifdef H2C_HAVE_NGHTTP2
 /* noinline: tools/callgrind counts instructions inside this function. */
 __attribute__((noinline)) static size_t ng_decode(const corpus *c)
 {
@@ -234,6 +254,7 @@ __attribute__((noinline)) static size_t ng_decode(const corpus *c)
     }
     return fields;
 }
+#endif
 
 /* ---------------------------------------------------------------- encode */
 
@@ -275,6 +296,7 @@ __attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t
     return r;
 }
 
+#ifdef H2C_HAVE_NGHTTP2
 /* noinline: tools/callgrind counts instructions inside this function. */
 __attribute__((noinline)) static enc_result ng_encode(const corpus *c, uint8_t *buf, size_t cap)
 {
@@ -302,6 +324,7 @@ __attribute__((noinline)) static enc_result ng_encode(const corpus *c, uint8_t *
     }
     return r;
 }
+#endif
 
 /* --------------------------------------------------------------- huffman */
 
@@ -358,51 +381,72 @@ static int huffman_round(const corpus *c, uint8_t *buf, uint8_t *out, size_t *el
 
 static int usage(FILE *f)
 {
-    fputs("usage: h2codec bench [--json] [--corpus DIR] [--rounds N]\n"
-          "  --corpus  hpack-test-case directory (default: the copy unpacked from corpus/;\n"
-          "            the captures are read from its parent directory)\n"
+    fputs("usage: h2codec bench [--json] [--rounds N] CORPUS\n"
+          "  CORPUS    the folder the build unpacks corpus/ into (build/corpus): its\n"
+          "            hpack-test-case/, captures/ and nghttp-client-streams/\n"
           "  --rounds  rounds per workload, median reported (default 11)\n"
           "  --json    one JSON object instead of a table\n",
           f);
     return f == stdout ? CLI_OK : CLI_USAGE;
 }
 
+/* nghttp2's figures: NAN when the CLI was built without it, which the
+ * table prints as "-" and JSON as null. */
+#ifdef H2C_HAVE_NGHTTP2
+static const char *const ngh_version = NGHTTP2_VERSION;
+#else
+static const char *const ngh_version = NULL;
+#endif
+
+static json_t *json_num(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+/* Print a figure right-aligned in w columns with prec decimals, or "-"
+ * for NAN. */
+static void put_num(int w, int prec, double v)
+{
+    if (isnan(v))
+        printf("%*s", w, "-");
+    else
+        printf("%*.*f", w, prec, v);
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"corpus", required_argument, NULL, 'c'},
                                              {"rounds", required_argument, NULL, 'r'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int json = 0, opt;
     size_t rounds = 11;
-    const char *dir = H2C_DEFAULT_CORPUS;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j': json = 1; break;
-        case 'c': dir = optarg; break;
         case 'r': rounds = (size_t)cli_parse_uint("--rounds", optarg, 1000); break;
         case 'h': return usage(stdout);
         default: return usage(stderr);
         }
     }
-    if (optind != argc || rounds == 0)
+    if (optind != argc - 1 || rounds == 0)
         return usage(stderr);
+    const char *root = argv[optind];
 
     char path[4096];
     corpus dcorp, ecorp;
-    snprintf(path, sizeof path, "%s/nghttp2", dir);
+    snprintf(path, sizeof path, "%s/hpack-test-case/nghttp2", root);
     if (corpus_load(&dcorp, path) != 0)
         return CLI_USAGE;
-    snprintf(path, sizeof path, "%s/raw-data", dir);
+    snprintf(path, sizeof path, "%s/hpack-test-case/raw-data", root);
     if (corpus_load(&ecorp, path) != 0) {
         corpus_free(&dcorp);
         return CLI_USAGE;
     }
 
-    double *t[6];
-    for (int i = 0; i < 6; i++)
+    double *t[4];
+    for (int i = 0; i < 4; i++)
         t[i] = calloc(rounds, sizeof(double));
     size_t cap = 1 << 20;
     uint8_t *buf = malloc(cap), *huf = malloc(ecorp.plain * 4 + 16), *out = malloc(1 << 16);
@@ -416,26 +460,31 @@ int cmd_bench(int argc, char **argv)
         /* A B in even rounds, B A in odd ones: neither library always runs
          * right after the other's heap and cache traffic. */
         int ours_first = (r & 1) == 0;
-        double dec_o = 0, dec_n = 0, enc_o = 0, enc_n = 0;
-        size_t a = 0, b = 0;
+        double dec_o = 0, dec_n = NAN, enc_o = 0, enc_n = NAN;
+        size_t a = 0, b = dcorp.fields;
         for (int k = 0; k < 2; k++) {
             double t0 = bench_now_ns();
             if ((k == 0) == ours_first) {
                 a = ours_decode(&dcorp, &dec_ac);
                 dec_o = bench_now_ns() - t0;
             } else {
+#ifdef H2C_HAVE_NGHTTP2
                 b = ng_decode(&dcorp);
                 dec_n = bench_now_ns() - t0;
+#endif
             }
         }
+        er_ng.fields = ecorp.fields;
         for (int k = 0; k < 2; k++) {
             double t0 = bench_now_ns();
             if ((k == 0) == ours_first) {
                 er_ours = ours_encode(&ecorp, buf, cap, &enc_ac);
                 enc_o = bench_now_ns() - t0;
             } else {
+#ifdef H2C_HAVE_NGHTTP2
                 er_ng = ng_encode(&ecorp, buf, cap);
                 enc_n = bench_now_ns() - t0;
+#endif
             }
         }
         if (a != dcorp.fields || b != dcorp.fields || er_ours.fields != ecorp.fields ||
@@ -452,56 +501,70 @@ int cmd_bench(int argc, char **argv)
         hd[r] = hb.dec_mbps;
     }
     bench_stream_result sr = {0};
-    char root[4096];
-    snprintf(root, sizeof root, "%s/..", dir);
     if (status == CLI_OK && bench_stream(root, rounds, &sr) != 0)
         status = CLI_FAIL;
     if (status == CLI_OK) {
         double dec_o = bench_median(t[0], rounds), dec_n = bench_median(t[1], rounds);
         double enc_o = bench_median(t[2], rounds), enc_n = bench_median(t[3], rounds);
         double ratio_o = (double)er_ours.wire / (double)ecorp.plain;
-        double ratio_n = (double)er_ng.wire / (double)ecorp.plain;
+        double ratio_n = ngh_version ? (double)er_ng.wire / (double)ecorp.plain : NAN;
         double hme = bench_median(he, rounds), hmd = bench_median(hd, rounds);
         double dec_allocs = (double)dec_ac.steady / (double)rounds / (double)dcorp.fields;
         double enc_allocs = (double)enc_ac.steady / (double)rounds / (double)ecorp.fields;
+        double sd_o = sr.ours_ns_per_frame, sd_n = sr.nghttp2_ns_per_frame;
         if (json) {
             json_t *o = json_pack(
-                "{s:{s:f,s:f,s:f,s:I,s:f,s:I},s:{s:f,s:f,s:f,s:f,s:f,s:f,s:I,s:I},s:{s:f,s:f},"
-                "s:{s:f,s:f,s:f,s:I,s:I,s:I},s:{s:f,s:I},s:I,s:s}",
-                "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header", dec_n,
-                "ratio", dec_o / dec_n, "headers", (json_int_t)dcorp.fields,
-                "h2codec_allocs_per_header", dec_allocs,
+                "{s:{s:f,s:o,s:o,s:I,s:f,s:I},s:{s:f,s:o,s:o,s:f,s:o,s:f,s:I,s:I},s:{s:f,s:f},"
+                "s:{s:f,s:o,s:o,s:I,s:o,s:I},s:{s:f,s:I},s:I,s:o}",
+                "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header",
+                json_num(dec_n), "ratio", json_num(dec_o / dec_n), "headers",
+                (json_int_t)dcorp.fields, "h2codec_allocs_per_header", dec_allocs,
                 "h2codec_allocs", (json_int_t)dec_ac.steady,
-                "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header", enc_n,
-                "time_ratio", enc_o / enc_n, "h2codec_ratio", ratio_o, "nghttp2_ratio", ratio_n,
-                "h2codec_allocs_per_header", enc_allocs, "h2codec_allocs",
-                (json_int_t)enc_ac.steady, "headers", (json_int_t)ecorp.fields,
+                "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header",
+                json_num(enc_n), "time_ratio", json_num(enc_o / enc_n), "h2codec_ratio", ratio_o,
+                "nghttp2_ratio", json_num(ratio_n), "h2codec_allocs_per_header", enc_allocs,
+                "h2codec_allocs", (json_int_t)enc_ac.steady, "headers", (json_int_t)ecorp.fields,
                 "huffman", "encode_mb_per_s", hme, "decode_mb_per_s", hmd,
-                "stream_decode", "h2codec_ns_per_frame", sr.ours_ns_per_frame,
-                "nghttp2_ns_per_frame", sr.nghttp2_ns_per_frame,
-                "ratio", sr.nghttp2_ns_per_frame > 0 ? sr.ours_ns_per_frame / sr.nghttp2_ns_per_frame : 0.0,
-                "frames", (json_int_t)sr.frames, "nghttp2_frames", (json_int_t)sr.nghttp2_frames,
+                "stream_decode", "h2codec_ns_per_frame", sd_o, "nghttp2_ns_per_frame",
+                json_num(sd_n), "ratio", json_num(sd_o / sd_n), "frames", (json_int_t)sr.frames,
+                "nghttp2_frames",
+                ngh_version ? json_integer((json_int_t)sr.nghttp2_frames) : json_null(),
                 "passes_per_round", (json_int_t)sr.passes,
                 "frame_parse", "gb_per_s", sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes,
-                "rounds", (json_int_t)rounds, "nghttp2_version", NGHTTP2_VERSION);
+                "rounds", (json_int_t)rounds, "nghttp2_version",
+                ngh_version ? json_string(ngh_version) : json_null());
             json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             fputc('\n', stdout);
             json_decref(o);
         } else {
-            printf("h2codec bench: median of %zu rounds, nghttp2 %s in the same process\n",
-                   rounds, NGHTTP2_VERSION);
+            if (ngh_version)
+                printf("h2codec bench: median of %zu rounds, nghttp2 %s in the same process\n",
+                       rounds, ngh_version);
+            else
+                printf("h2codec bench: median of %zu rounds, h2codec alone (built without "
+                       "libnghttp2)\n",
+                       rounds);
             printf("%-15s %14s %14s %8s\n", "workload", "h2codec", "nghttp2", "ratio");
-            printf("%-15s %11.1f ns %11.1f ns %8.3f  per header, %zu headers\n", "hpack_decode",
-                   dec_o, dec_n, dec_o / dec_n, dcorp.fields);
-            printf("%-15s %11.1f ns %11.1f ns %8.3f  per header, %zu headers\n", "hpack_encode",
-                   enc_o, enc_n, enc_o / enc_n, ecorp.fields);
-            printf("%-15s %14.4f %14.4f           wire / plain octets\n", "compression", ratio_o,
-                   ratio_n);
+            static const char *const what[] = {"hpack_decode", "hpack_encode"};
+            const double ours[] = {dec_o, enc_o}, theirs[] = {dec_n, enc_n};
+            for (int i = 0; i < 2; i++) {
+                printf("%-15s %11.1f ns ", what[i], ours[i]);
+                put_num(11, 1, theirs[i]);
+                printf(isnan(theirs[i]) ? "   " : " ns");
+                put_num(9, 3, ours[i] / theirs[i]);
+                printf("  per header, %zu headers\n", i ? ecorp.fields : dcorp.fields);
+            }
+            printf("%-15s %14.4f ", "compression", ratio_o);
+            put_num(14, 4, ratio_n);
+            printf("           wire / plain octets\n");
             printf("%-15s %9.1f MB/s encode, %.1f MB/s decode\n", "huffman", hme, hmd);
-            if (sr.frames)
-                printf("%-15s %11.1f ns %11.1f ns %8.3f  per frame, %zu frames\n",
-                       "stream_decode", sr.ours_ns_per_frame, sr.nghttp2_ns_per_frame,
-                       sr.ours_ns_per_frame / sr.nghttp2_ns_per_frame, sr.frames);
+            if (sr.frames) {
+                printf("%-15s %11.1f ns ", "stream_decode", sd_o);
+                put_num(11, 1, sd_n);
+                printf(isnan(sd_n) ? "   " : " ns");
+                put_num(9, 3, sd_o / sd_n);
+                printf("  per frame, %zu frames\n", sr.frames);
+            }
             if (sr.parse_bytes)
                 printf("%-15s %11.2f GB/s  frame parsing alone, DATA-heavy stream\n",
                        "frame_parse", sr.parse_gb_per_s);
@@ -510,7 +573,7 @@ int cmd_bench(int argc, char **argv)
                    "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
         }
     }
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 4; i++)
         free(t[i]);
     free(he);
     free(hd);

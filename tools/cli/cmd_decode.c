@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec decode [--format=story|hex|bin] [--table-size N] [--max-list-size N]
  *                [--verify] [--json] [--tolerant] FILE...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec encode [--table-size N] [--no-huffman] [--stats] FILE
  *

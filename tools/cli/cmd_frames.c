@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec frames [--json] [--no-hpack] [--no-validate] [--lenient RULES] [--tolerant] [--pcap]
  *                [--max-frame-size N] [--table-size N] [--full-values] FILE

@@ -1,9 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The CLI's view of one direction of a connection: h2c_conn in observe
  * mode (<h2codec/conn.h>, H2C_CONN_OBSERVE), its events turned into the
  * reports `h2codec frames`, the bench and the catalogue print or judge.
- *
- * SPDX-License-Identifier: MIT
  */
 #include "conn.h"
 

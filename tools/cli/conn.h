@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One direction of an HTTP/2 connection, decoded by h2c_conn in observe
  * mode (<h2codec/conn.h>, H2C_CONN_OBSERVE), as reports for the CLI: a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec: decode and encode HPACK header blocks and HTTP/2 connections.
  * Each subcommand is a thin layer over the libraries, in its own file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TCP stream reassembly from pcap / pcapng captures, for `h2codec frames
  * --pcap`.  Reads through libpcap, keeps each direction of each TCP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "story.h"
 
 #include <stdlib.h>

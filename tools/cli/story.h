@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hpack-test-case "story" files: {"cases": [{"seqno", "wire", "headers":
  * [{name: value}, ...], "header_table_size"}, ...]}.  Cases share one

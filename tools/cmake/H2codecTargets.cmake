@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared target settings for everything h2codec builds.  Flags go on targets,
 # never into CMAKE_C_FLAGS, so a parent project's flags are left alone.
 
@@ -78,6 +79,8 @@ function(h2codec_add_library)
   endforeach()
   add_library(h2codec::${A_NAME} ALIAS h2codec_${A_NAME})
   add_library(h2codec::${A_NAME}_static ALIAS h2codec_${A_NAME}_static)
+  # The list of libraries, for the consumer and install checks (tests/consumer).
+  set_property(GLOBAL APPEND PROPERTY H2CODEC_LIBRARIES ${A_NAME})
 
   install(DIRECTORY include/h2codec DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
           PATTERN "*.in" EXCLUDE)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec-corpus: pack and unpack the corpus archives kept in corpus/.
  *
@@ -192,11 +193,16 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
     return remove(path);
 }
 
-/* Unpack to a temporary directory, then write a flat zip from it. */
+/* Unpack to a temporary directory (under $TMPDIR, else /tmp), then write a
+ * flat zip from it. */
 static int seedzip(const char *archive, const char *out)
 {
-    char tmpl[] = "/tmp/h2codec-seedsXXXXXX";
-    if (!mkdtemp(tmpl))
+    const char *dir = getenv("TMPDIR");
+    char tmpl[4096];
+    if (!dir || !*dir)
+        dir = "/tmp";
+    if (snprintf(tmpl, sizeof tmpl, "%s/h2codec-seedsXXXXXX", dir) >= (int)sizeof tmpl ||
+        !mkdtemp(tmpl))
         return 1;
     int rc = unpack(archive, tmpl, 0);
     if (!rc) {

@@ -1,7 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec/common.h -- the conventions every h2codec header shares.
- *
- * SPDX-License-Identifier: MIT
  *
  * One export macro, one allocator type, one byte-view type, one error shape
  * and one status space for all h2codec libraries (hpack, frame, conn).

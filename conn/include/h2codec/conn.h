@@ -1,7 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec/conn.h -- a sans-I/O HTTP/2 (RFC 9113) connection.
- *
- * SPDX-License-Identifier: MIT
  *
  * The connection does no I/O.  Bytes received from the peer go in through
  * h2c_conn_recv(), which turns the connection and stream state machines and

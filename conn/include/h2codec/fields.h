@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec/fields.h -- HTTP/2 field validation (RFC 9113 sections 8.2 and 8.3).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec/frame.h -- HTTP/2 (RFC 9113) frame codec.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * h2codec/hpack.h -- HPACK (RFC 7541) header compression for HTTP/2.
  *

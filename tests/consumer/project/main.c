@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Out-of-tree consumer: links the installed libraries and uses both. */
 #include <stdio.h>
 #include <string.h>
