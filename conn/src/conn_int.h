@@ -93,6 +93,7 @@ struct h2c_conn {
     h2c_conn_settings last_sent; /* the newest we sent */
     h2c_conn_settings remote;
     int got_settings;            /* the peer's first SETTINGS arrived */
+    int table_pending;           /* observe: local.header_table_size waits for a block end */
 
     /* flow control */
     int64_t send_window;         /* connection */

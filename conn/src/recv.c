@@ -241,6 +241,12 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
 static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
 {
     block_reset(c, f);
+    if (c->table_pending) { /* the decoder is between blocks here */
+        c->table_pending = 0;
+        int rc = h2c_hpack_decoder_set_max_table_size(c->dec, c->local.header_table_size);
+        if (rc != H2C_OK)
+            return h2c_conn_fail(c, rc, H2C_H2_INTERNAL_ERROR, 0, 0, NULL);
+    }
     uint32_t id = f->hd.stream_id;
     int kind;
     if (f->hd.type == H2C_FRAME_TYPE_PUSH_PROMISE) {
@@ -431,6 +437,14 @@ static int pseudo_index(h2c_view n)
     return -1;
 }
 
+/* Whether a name is lenient HPACK's placeholder ("<unknown index N>"), or
+ * was inserted from one; no field name can be: '<' is not a token octet. */
+static int is_placeholder(h2c_view n)
+{
+    static const char head[] = "<unknown index ";
+    return n.len > sizeof head - 1 && memcmp(n.ptr, head, sizeof head - 1) == 0;
+}
+
 /* One decoded field of the open block. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
@@ -444,8 +458,8 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->blk_too_large = 1;
         return H2C_OK;
     }
-    if (hf->flags & H2C_HPACK_F_UNKNOWN)
-        c->val_skip = 1; /* a placeholder: the block cannot be judged */
+    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || is_placeholder(hf->name))
+        c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
         if (hf->index - 1u < 61u)
@@ -486,6 +500,9 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     o->name.len = hf->name.len;
     o->value.len = hf->value.len;
     o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
+    o->hpack_flags = hf->flags;
+    if (is_placeholder(hf->name))
+        o->hpack_flags |= H2C_HPACK_F_UNKNOWN;
     int pi = pseudo_index(hf->name);
     if (pi >= 0) {
         c->blk_pseudo[pi].value = voff;

@@ -281,8 +281,31 @@ int h2c_conn_ping(h2c_conn *c, const uint8_t *opaque_data)
     return h2c_out_simple(c, H2C_FRAME_TYPE_PING, 0, 0, opaque_data ? opaque_data : zero, 8, 0);
 }
 
+/* The observer's settings change: no SETTINGS to send or wait for. */
+static int observe_settings(h2c_conn *c, const h2c_conn_settings *s)
+{
+    int rc = h2c_frame_parser_set_max_frame_size(c->parser, s->max_frame_size);
+    if (rc != H2C_OK)
+        return rc;
+    if (s->header_table_size != c->local.header_table_size) {
+        if (h2c_frame_assembler_open_stream(c->asmb) == 0) {
+            rc = h2c_hpack_decoder_set_max_table_size(c->dec, s->header_table_size);
+            if (rc != H2C_OK)
+                return rc;
+        } else {
+            c->table_pending = 1;
+        }
+    }
+    c->local = *s;
+    c->last_sent = *s;
+    return H2C_OK;
+}
+
 int h2c_conn_update_settings(h2c_conn *c, const h2c_conn_settings *s)
 {
+    if (c && c->observe && !c->dead && s && s->max_frame_size >= 16384 &&
+        s->max_frame_size <= 16777215)
+        return observe_settings(c, s);
     int rc = usable(c);
     if (rc != H2C_OK)
         return rc;

@@ -151,6 +151,7 @@ static void flush(conn *c, const h2c_conn_event *fields_ev)
                 c->fl[i].value = (const char *)f->value.ptr;
                 c->fl[i].value_len = f->value.len;
                 c->fl[i].indexing = f->never_index ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_YES;
+                c->fl[i].flags = f->hpack_flags;
             }
             r.fields = c->fl;
             r.nfields = n;
@@ -251,6 +252,22 @@ size_t conn_finish(conn *c)
         report_error(c, &ev.error);
     }
     return c->errors;
+}
+
+int conn_placeholder_name(const char *name, size_t len)
+{
+    static const char head[] = "<unknown index ";
+    return len > sizeof head - 1 && memcmp(name, head, sizeof head - 1) == 0;
+}
+
+void conn_raise_limits(conn *c, uint32_t max_frame_size, uint32_t table_size)
+{
+    h2c_conn_settings s = *h2c_conn_local_settings(c->h);
+    if (max_frame_size > s.max_frame_size && max_frame_size <= H2C_FRAME_MAX_FRAME_SIZE_MAX)
+        s.max_frame_size = max_frame_size;
+    if (table_size > s.header_table_size)
+        s.header_table_size = table_size;
+    (void)h2c_conn_update_settings(c->h, &s);
 }
 
 uint64_t conn_frames(const conn *c)

@@ -40,6 +40,8 @@ typedef struct conn_field {
     const char *name, *value; /* valid during the report callback only */
     size_t name_len, value_len;
     uint8_t indexing;         /* h2c_hpack_indexing */
+    uint8_t flags;            /* H2C_HPACK_F_*; F_UNKNOWN also when the name came
+                                 from a table entry that itself had a placeholder name */
 } conn_field;
 
 typedef enum conn_report_kind {
@@ -86,6 +88,18 @@ int conn_push(conn *c, const uint8_t *in, size_t len);
 
 /* End of input: reports truncation if any.  Returns the number of errors reported. */
 size_t conn_finish(conn *c);
+
+/* Whether a decoded name is a tolerant-mode placeholder ("<unknown index N>",
+ * which no valid field name can be: '<' is not a token character). */
+int conn_placeholder_name(const char *name, size_t len);
+
+/*
+ * The receiver announced larger limits (its SETTINGS, seen in the other
+ * direction): raise SETTINGS_MAX_FRAME_SIZE and SETTINGS_HEADER_TABLE_SIZE
+ * to these values when they are higher; never lowers.  The table size takes
+ * effect between field blocks.
+ */
+void conn_raise_limits(conn *c, uint32_t max_frame_size, uint32_t table_size);
 
 /* Frames reported so far. */
 uint64_t conn_frames(const conn *c);

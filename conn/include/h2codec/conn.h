@@ -272,6 +272,8 @@ typedef struct h2c_conn_field {
     h2c_view name;
     h2c_view value;
     uint8_t never_index; /**< the peer sent it never-indexed (sensitive): keep it so */
+    uint8_t hpack_flags; /**< H2C_HPACK_F_* as decoded; with lenient HPACK, F_UNKNOWN also
+                              marks a name taken from an entry that had a placeholder name */
 } h2c_conn_field;
 
 /**
@@ -425,6 +427,8 @@ H2C_API int h2c_conn_ping(h2c_conn *c, const uint8_t *opaque_data);
 /**
  * Change our settings: sends SETTINGS with the values that differ from
  * the ones last sent; they take effect when acknowledged (SETTINGS_ACK).
+ * With H2C_CONN_OBSERVE nothing is sent: the settings the receiver
+ * announced take effect at once (the HPACK table size between blocks).
  */
 H2C_API int h2c_conn_update_settings(h2c_conn *c, const h2c_conn_settings *s);
 
