@@ -215,7 +215,8 @@ typedef struct h2c_conn_options {
     uint32_t flags;              /**< H2C_CONN_* option flags */
     uint32_t fields_lenient;     /**< H2C_FIELDS_LENIENT_* rules to relax; 0 */
     int hpack_policy;            /**< h2c_hpack_policy_kind of our encoder; ADAPTIVE */
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_conn_options;
 
 /** Fill *o with the defaults documented above for this role. */

@@ -325,7 +325,8 @@ typedef struct h2c_frame_parser_options {
                                     0 = no limit (default): the stack watches the counters */
     int preface;               /**< h2c_frame_preface_mode; H2C_FRAME_PREFACE_NONE */
     uint32_t flags;            /**< H2C_FRAME_PARSER_* */
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_frame_parser_options;
 
 /**
@@ -535,7 +536,9 @@ typedef struct h2c_frame_assembler_options {
                                      buffer doubles up to it, so while it grows it may hold
                                      1.5 x this much for a moment */
     uint32_t flags;             /**< H2C_FRAME_ASSEMBLER_* */
-    const h2c_allocator *allocator; /**< NULL: libc; used only with JOIN */
+    const h2c_allocator *allocator; /**< NULL: libc; used only with JOIN; must return
+                                         malloc-aligned memory (see h2c_allocator in
+                                         <h2codec/common.h>) */
 } h2c_frame_assembler_options;
 
 /**
