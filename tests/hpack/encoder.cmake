@@ -10,3 +10,5 @@ h2codec_check_suite(NAME test_hpack_enc_roundtrip
   LIBS h2codec_hpack_obj)
 target_link_libraries(test_hpack_enc_roundtrip PRIVATE
   PkgConfig::H2C_ENC_JANSSON PkgConfig::H2C_ENC_NGHTTP2)
+# The longest suite: ctest -j starts it first (COST) rather than last.
+set_tests_properties(test_hpack_enc_roundtrip PROPERTIES COST 100)
