@@ -50,9 +50,9 @@ static int allowed_difference(const config *cfg, int ours, int theirs)
 static void report(int blockno, int ours, int theirs, const h2c_hpack_decoder *dec)
 {
     fprintf(stderr,
-            "hpack_diff: block %d: ours %d (%s, offset %zu), nghttp2 %d (%s)\n", blockno,
+            "hpack_diff: block %d: ours %d (%s, offset %llu), nghttp2 %d (%s)\n", blockno,
             ours, ours < 0 ? h2c_status_name(ours) : (ours ? "field" : "end"),
-            h2t_hpack_error_offset(dec), theirs,
+            (unsigned long long)h2t_hpack_error_offset(dec), theirs,
             theirs < 0 ? nghttp2_strerror(theirs) : (theirs ? "field" : "end"));
 }
 

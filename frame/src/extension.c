@@ -46,12 +46,19 @@ int h2c_frame_decode_altsvc(const h2c_frame_header *hd, const uint8_t *pl, uint6
     if (hd->stream_id != 0 && olen != 0)
         return ignore(err, H2C_H2_PROTOCOL_ERROR, hd, off, 0, f,
                       "ALTSVC on a stream with an origin");
+    /* Section 4: the value is an Alt-Svc field value, "clear" or at least
+     * one alternative, never empty (nghttp2 ignores such a frame too). */
+    if (olen == hd->length - 2)
+        return ignore(err, H2C_H2_PROTOCOL_ERROR, hd, off, 0, f,
+                      "ALTSVC without an Alt-Svc field value");
     f->u.altsvc.origin = view(pl + 2, olen);
     f->u.altsvc.value = view(pl + 2 + olen, hd->length - 2 - olen);
     return H2C_FRAME_EV_FRAME;
 }
 
-/* Walk an Origin-Entry list; returns the count, or -1 with *bad set. */
+/* Walk an Origin-Entry list; returns the number of origins, or -1 with
+ * *bad set.  RFC 8336 section 2: ASCII-Origin is OPTIONAL, so an entry of
+ * length 0 carries no origin and is not counted. */
 static long origin_count(const uint8_t *p, size_t len, size_t *bad)
 {
     long n = 0;
@@ -61,8 +68,9 @@ static long origin_count(const uint8_t *p, size_t len, size_t *bad)
             *bad = pos;
             return -1;
         }
-        pos += 2 + h2c_frame_get16(p + pos);
-        n++;
+        uint32_t olen = h2c_frame_get16(p + pos);
+        pos += 2 + olen;
+        n += olen != 0;
     }
     return n;
 }
@@ -115,20 +123,26 @@ int h2c_frame_origin_next(const h2c_frame *f, size_t *pos, h2c_view *origin)
     if (!f || !pos || !origin || f->hd.type != H2C_FRAME_TYPE_ORIGIN)
         return 0;
     if (f->u.origin.list) {
-        if (*pos >= f->u.origin.count)
-            return 0;
-        *origin = f->u.origin.list[(*pos)++];
-        return 1;
+        while (*pos < f->u.origin.count) {
+            *origin = f->u.origin.list[(*pos)++];
+            if (origin->len)
+                return 1;
+        }
+        return 0;
     }
     const uint8_t *p = f->u.origin.raw.ptr;
     size_t len = f->u.origin.raw.len;
-    if (*pos >= len || len - *pos < 2)
-        return 0;
-    size_t olen = h2c_frame_get16(p + *pos);
-    if (olen > len - *pos - 2)
-        return 0;
-    origin->ptr = olen ? p + *pos + 2 : NULL;
-    origin->len = olen;
-    *pos += 2 + olen;
-    return 1;
+    for (;;) {
+        if (*pos >= len || len - *pos < 2)
+            return 0;
+        size_t olen = h2c_frame_get16(p + *pos);
+        if (olen > len - *pos - 2)
+            return 0;
+        *pos += 2 + olen;
+        if (olen == 0) /* an entry without an origin (see origin_count()) */
+            continue;
+        origin->ptr = p + *pos - olen;
+        origin->len = olen;
+        return 1;
+    }
 }

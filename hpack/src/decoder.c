@@ -268,10 +268,12 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need, size_t floor)
 }
 
 /* Fewest octets a Huffman string of len octets can decode to (codes are at
- * most 30 bits, padding at most 7). */
+ * most 30 bits, padding at most 7).  In 64 bits: with a 32-bit size_t,
+ * 8 * len wraps from len = 2^29 on, which let such a string past the
+ * string and list limits checked from this value. */
 static size_t huff_min_decoded(size_t len)
 {
-    return len ? (8 * len - 7 + 29) / 30 : 0;
+    return len ? (size_t)(((uint64_t)len * 8 - 7 + 29) / 30) : 0;
 }
 
 /* Format "<unknown index N>" into dec->placeholder. */

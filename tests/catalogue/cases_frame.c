@@ -212,8 +212,14 @@ const cat_case cat_frame_cases[] = {
     { F("altsvc_length_0", "altsvc-length", "CVE-2018-1000168"),
       .input = "000000 0a 00 00000000" PING, FERR(EXTENSION, FRAME_SIZE_ERROR, IGNORABLE),
       .count = 2 },
-    { F("altsvc_origin_fills_payload_ok", "altsvc-length", "CVE-2018-1000168"),
-      .input = "000005 0a 00 00000000 0003 616263" PING, .count = 2 },
+    /* The origin ends exactly at the payload's end: inside the bounds (no
+     * FRAME_SIZE_ERROR), but the Alt-Svc field value is then empty, which
+     * RFC 7838 section 4 does not allow: ignored. */
+    { F("altsvc_origin_fills_payload", "altsvc-length", "CVE-2018-1000168"),
+      .input = "000005 0a 00 00000000 0003 616263" PING,
+      FERR(EXTENSION, PROTOCOL_ERROR, IGNORABLE), .count = 2 },
+    { F("altsvc_value_one_octet_ok", "altsvc-length", "CVE-2018-1000168"),
+      .input = "000006 0a 00 00000000 0003 616263 78" PING, .count = 2 },
     { F("altsvc_ok", "altsvc-length", "RFC 7838 4"),
       .input = "00000e 0a 00 00000000 0003 'abc' 'h2=\":443\"'" PING, .count = 2 },
     { F("altsvc_origin_on_stream", "altsvc-length", "RFC 7838 4"),

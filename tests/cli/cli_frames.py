@@ -128,6 +128,22 @@ with tempfile.TemporaryDirectory() as tmp:
     objs = jsonl(out)
     check(rc == 1 and any(o.get("error") == "PROTOCOL_ERROR" and o["scope"] == "stream" and o["stream_id"] == 1 for o in objs)
           and objs[-1].get("type") == "PING", "stream error then PING: %s" % objs)
+    # Malformed ALTSVC and ORIGIN frames are reported as ignorable and
+    # ignored, as RFC 7838 and RFC 8336 ask: not an error for the exit status.
+    altsvc_novalue = bytes.fromhex("0000020a0000000001") + b"\0\0"          # stream 1, no value
+    origin_short = bytes.fromhex("0000030c0000000000") + b"\0\5a"           # entry past the end
+    origin_empty = bytes.fromhex("0000090c0000000000") + b"\0\0\0\5a.b.c"  # empty entry, then one
+    open(bad, "wb").write(altsvc_novalue + origin_short + origin_empty + ping)
+    rc, out, _ = run("--json", bad)
+    objs = jsonl(out)
+    ign = [o for o in objs if "error" in o]
+    check(rc == 0 and len(ign) == 2 and all(o["scope"] == "ignorable" for o in ign)
+          and [o.get("type") for o in objs if "type" in o] == ["ALTSVC", "ORIGIN", "ORIGIN", "PING"],
+          "ignorable ALTSVC and ORIGIN: exit 0, reported, decoding goes on: %d %s" % (rc, objs))
+    origins = [o.get("origins") for o in objs if o.get("type") == "ORIGIN" and "origins" in o]
+    check(origins == [["a.b.c"]], "an empty Origin-Entry is no origin: %s" % origins)
+    rc, out, _ = run(bad)
+    check(rc == 0 and out.count("ignorable error") == 2, "ignorable frames in text output: %d %s" % (rc, out))
     # HEADERS without END_HEADERS then PING: sequencing error, but not with --no-hpack.
     hdr = bytes.fromhex("000001010100000001") + b"\x82"                # HEADERS, END_STREAM only
     open(bad, "wb").write(hdr + ping)

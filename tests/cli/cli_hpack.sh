@@ -71,6 +71,23 @@ printf '\x41' >"$tmp/trunc.bin"
 expect 1 "truncated bin" -- "$bin" decode "$tmp/trunc.bin"
 expect_err "block 0, byte"
 
+# A story's header_table_size is a SETTINGS value: an integer from 0 to
+# 2^32-1, or null.  Anything else is refused (exit 2) as --table-size
+# refuses it, never cast to 32 bits (2^32+4096 is not 4096) or skipped.
+story() { printf '{"cases":[{"seqno":0,"header_table_size":%s,"wire":"2082","headers":[{":method":"GET"}]}]}' "$1" >"$tmp/ts.json"; }
+for v in 4294971392 -1 4294967296 '"4096"' 4096.5 true; do
+    story "$v"
+    expect 2 "decode header_table_size $v" -- "$bin" decode --verify "$tmp/ts.json"
+    expect_err "header_table_size"
+    expect 2 "encode header_table_size $v" -- "$bin" encode "$tmp/ts.json"
+    expect_err "header_table_size"
+done
+for v in null 0 4096 4294967295; do
+    story "$v"
+    expect 0 "decode header_table_size $v" -- "$bin" decode --verify "$tmp/ts.json"
+    expect 0 "encode header_table_size $v" -- "$bin" encode "$tmp/ts.json"
+done
+
 # Usage and I/O errors exit 2.
 expect 2 "no args" -- "$bin" decode
 expect 2 "missing file" -- "$bin" decode "$tmp/nope.hex"

@@ -15,3 +15,5 @@ h2codec_check_suite(NAME test_frame_assembler SOURCES ${_f}/test_assembler.c ${_
 h2codec_check_suite(NAME test_frame_parser
                     SOURCES ${_f}/test_parser.c ${_f}/frame_util.c
                     LIBS h2codec_frame_obj)
+# Long suites first under ctest -j (they replay whole corpora).
+set_tests_properties(test_frame_streams test_frame_vectors PROPERTIES COST 30)

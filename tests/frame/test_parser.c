@@ -336,6 +336,91 @@ START_TEST(stream_errors_continue_and_stats)
 }
 END_TEST
 
+/* RFC 7838 section 4: an Alt-Svc field value is never empty ("clear" or at
+ * least one alternative), so an ALTSVC frame without one is malformed and
+ * ignored, as nghttp2 ignores it; on stream 0 the origin must be there. */
+START_TEST(altsvc_empty_value_ignored)
+{
+    static const struct {
+        const char *hex;
+        int rc;
+        uint32_t h2;
+        size_t value_len;
+    } cases[] = {
+        { "000002 0a 00 00000001 0000", H2C_FRAME_EV_IGNORED, H2C_H2_PROTOCOL_ERROR, 0 },
+        { "000005 0a 00 00000000 0003 612e62", H2C_FRAME_EV_IGNORED, H2C_H2_PROTOCOL_ERROR, 0 },
+        { "000003 0a 00 00000001 0000 78", H2C_FRAME_EV_FRAME, 0, 1 },
+        { "000007 0a 00 00000000 0003 612e62 2222", H2C_FRAME_EV_FRAME, 0, 2 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint8_t in[64];
+        long n = h2t_hex(cases[k].hex, in, sizeof in);
+        ck_assert_int_gt(n, 0);
+        h2c_frame_parser *p;
+        ck_assert_int_eq(h2c_frame_parser_new(&p, NULL), 0);
+        h2c_frame_event ev;
+        size_t used;
+        int rc = h2c_frame_parser_push(p, in, (size_t)n, &used, &ev);
+        ck_assert_msg(rc == cases[k].rc, "case %zu: %s", k, h2c_status_name(rc));
+        ck_assert_uint_eq(used, (size_t)n);
+        if (rc == H2C_FRAME_EV_IGNORED) {
+            ck_assert_int_eq(ev.error.status, H2C_FRAME_E_EXTENSION);
+            ck_assert_int_eq(ev.error.scope, H2C_SCOPE_IGNORABLE);
+            ck_assert_uint_eq(ev.error.h2_error, cases[k].h2);
+            ck_assert_uint_eq(ev.frame.verbatim, 1);
+        } else {
+            ck_assert_uint_eq(ev.frame.u.altsvc.value.len, cases[k].value_len);
+        }
+        /* Ignored or not, parsing goes on. */
+        ck_assert_int_eq(h2c_frame_parser_finish(p, NULL), H2C_OK);
+        ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->ignored,
+                          rc == H2C_FRAME_EV_IGNORED ? 1u : 0u);
+        h2c_frame_parser_free(p);
+    }
+}
+END_TEST
+
+/* RFC 8336 section 2: ASCII-Origin is optional, so an Origin-Entry of
+ * length 0 names no origin: it is skipped, neither counted nor reported as
+ * an empty origin, and the frame stays valid. */
+START_TEST(origin_empty_entries_skipped)
+{
+    static const struct {
+        const char *hex;
+        size_t count;
+        const char *origins[3];
+    } cases[] = {
+        { "000002 0c 00 00000000 0000", 0, { NULL } },
+        { "000004 0c 00 00000000 0000 0000", 0, { NULL } },
+        { "00000d 0c 00 00000000 0000 0003 612e62 0000 0002 6364", 2, { "a.b", "cd" } },
+        { "000007 0c 00 00000000 0003 612e62 0000", 1, { "a.b" } },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint8_t in[64];
+        long n = h2t_hex(cases[k].hex, in, sizeof in);
+        ck_assert_int_gt(n, 0);
+        h2c_frame_parser *p;
+        ck_assert_int_eq(h2c_frame_parser_new(&p, NULL), 0);
+        h2c_frame_event ev;
+        size_t used;
+        ck_assert_int_eq(h2c_frame_parser_push(p, in, (size_t)n, &used, &ev), H2C_FRAME_EV_FRAME);
+        ck_assert_msg(ev.frame.u.origin.count == cases[k].count, "case %zu: count %zu", k,
+                      ev.frame.u.origin.count);
+        size_t pos = 0, got = 0;
+        h2c_view o;
+        while (h2c_frame_origin_next(&ev.frame, &pos, &o) == 1) {
+            ck_assert_uint_lt(got, cases[k].count);
+            ck_assert_uint_gt(o.len, 0);
+            ck_assert_uint_eq(o.len, strlen(cases[k].origins[got]));
+            ck_assert(memcmp(o.ptr, cases[k].origins[got], o.len) == 0);
+            got++;
+        }
+        ck_assert_uint_eq(got, cases[k].count);
+        h2c_frame_parser_free(p);
+    }
+}
+END_TEST
+
 /* A new max frame size applies from the next header. */
 START_TEST(max_frame_size_change)
 {
@@ -536,6 +621,8 @@ int main(void)
     tcase_add_test(tc, allocation_failure_every_site);
     tcase_add_test(tc, sticky_connection_error);
     tcase_add_test(tc, stream_errors_continue_and_stats);
+    tcase_add_test(tc, altsvc_empty_value_ignored);
+    tcase_add_test(tc, origin_empty_entries_skipped);
     tcase_add_test(tc, max_frame_size_change);
     tcase_add_test(tc, truncation_reporting);
     tcase_add_test(tc, names);

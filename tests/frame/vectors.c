@@ -246,6 +246,8 @@ const ft_vector ft_vectors[] = {
     IG("altsvc_origin_len_ffff", "000002 0a 00 00000000 ffff", FSIZE, 0, 9),
     IG("altsvc_stream0_no_origin", "000002 0a 00 00000000 0000", PROTO, 0, 9),
     IG("altsvc_stream1_with_origin", "000005 0a 00 00000001 0003 612e62", PROTO, 1, 9),
+    IG("altsvc_stream1_no_value", "000002 0a 00 00000001 0000", PROTO, 1, 9),
+    IG("altsvc_stream0_no_value", "000005 0a 00 00000000 0003 612e62", PROTO, 0, 9),
 
     /* ---- ORIGIN (RFC 8336) ---- */
     OK("origin_two", "00000b 0c 00 00000000 0003 612e62 0004 632e6465"),

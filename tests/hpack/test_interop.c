@@ -200,8 +200,8 @@ static int decode_case(h2c_hpack_decoder *d, const story_case *c, size_t cut, si
     if (rc == MISMATCH)
         return rc;
     if (rc < 0) {
-        snprintf(why, whylen, "%s at block offset %zu", h2c_status_name(rc),
-                 h2t_hpack_error_offset(d));
+        snprintf(why, whylen, "%s at block offset %llu", h2c_status_name(rc),
+                 (unsigned long long)h2t_hpack_error_offset(d));
         return rc;
     }
     rc = h2c_hpack_decoder_finish(d);

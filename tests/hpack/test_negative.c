@@ -181,8 +181,8 @@ static void run(const vec *v, int mode, size_t cut)
         rc = dt_decode_cuts(d, w, n, &cut, 1, DT_GUARD, &l);
     ck_assert_msg(rc == v->status, "%s (mode %d cut %zu): got %s, want %s", v->name, mode, cut,
                   h2c_status_name(rc), h2c_status_name(v->status));
-    ck_assert_msg(h2t_hpack_error_offset(d) == v->offset, "%s (mode %d cut %zu): offset %zu",
-                  v->name, mode, cut, h2t_hpack_error_offset(d));
+    ck_assert_msg(h2t_hpack_error_offset(d) == v->offset, "%s (mode %d cut %zu): offset %llu",
+                  v->name, mode, cut, (unsigned long long)h2t_hpack_error_offset(d));
     ck_assert_uint_eq(h2c_status_h2_error(rc), 0x9);
     ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), v->status);
     ck_assert_int_eq(h2c_hpack_decoder_state_get(d), H2C_HPACK_DS_ERROR);

@@ -359,7 +359,9 @@ static void text_report(const out_ctx *o, const conn_report *r)
 static void on_report(void *user, const conn_report *r)
 {
     out_ctx *o = user;
-    if (r->kind == CONN_ERROR)
+    /* A malformed ALTSVC or ORIGIN frame is shown but is no error: RFC 7838
+     * and RFC 8336 ask the receiver to ignore it. */
+    if (r->kind == CONN_ERROR && r->scope != H2C_SCOPE_IGNORABLE)
         o->errors++;
     if (o->json)
         json_report(o, r);
@@ -505,7 +507,8 @@ static int usage(FILE *f)
           "  --max-frame-size  SETTINGS_MAX_FRAME_SIZE of the receiver (default 16384)\n"
           "  --table-size      SETTINGS_HEADER_TABLE_SIZE of the receiver (default 4096)\n"
           "  --full-values     print long header values whole (text output)\n"
-          "Exit status: 0 no error, 1 an error was reported, 2 usage or I/O error.\n",
+          "Exit status: 0 no error, 1 an error was reported (ignorable extension frames\n"
+          "do not count), 2 usage or I/O error.\n",
           f);
     return f == stdout ? CLI_OK : CLI_USAGE;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "story.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,9 +41,19 @@ static int load_case(story_case *c, json_t *obj, const char *path, size_t idx)
 {
     c->obj = obj;
     c->table_size = -1;
+    /* A SETTINGS_HEADER_TABLE_SIZE value, so 0 .. 2^32-1; refused otherwise,
+     * as --table-size refuses it, rather than cast to 32 bits or skipped. */
     json_t *ts = json_object_get(obj, "header_table_size");
-    if (ts && json_is_integer(ts))
+    if (ts && !json_is_null(ts)) {
+        if (!json_is_integer(ts) || json_integer_value(ts) < 0 ||
+            (unsigned long long)json_integer_value(ts) > UINT32_MAX) {
+            fprintf(stderr, "h2codec: %s: case %zu: header_table_size must be an integer "
+                            "from 0 to %lu, or null\n",
+                    path, idx, (unsigned long)UINT32_MAX);
+            return -1;
+        }
         c->table_size = json_integer_value(ts);
+    }
     json_t *wire = json_object_get(obj, "wire");
     if (wire && json_is_string(wire)) {
         c->wire = cli_hex_decode(json_string_value(wire), json_string_length(wire), &c->wire_len);

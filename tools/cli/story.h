@@ -17,7 +17,8 @@ typedef struct story_case {
     size_t wire_len;
     h2c_hpack_field *headers;  /* views into the JSON strings */
     size_t n_headers;
-    long long table_size;      /* header_table_size, -1 when absent or null */
+    long long table_size;      /* header_table_size (0 .. 2^32-1; story_load() refuses
+                                  any other value), -1 when absent or null */
 } story_case;
 
 typedef struct story {

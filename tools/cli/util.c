@@ -4,7 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "cli.h"
+
+/* Files of 2 GiB and more must open on 32-bit targets too: CMake defines
+ * _FILE_OFFSET_BITS=64 everywhere. */
+_Static_assert(sizeof(off_t) >= 8, "build with -D_FILE_OFFSET_BITS=64");
 
 uint8_t *cli_read_file(const char *path, size_t *len)
 {
@@ -19,6 +26,11 @@ uint8_t *cli_read_file(const char *path, size_t *len)
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap)
             break;
+        if (cap > SIZE_MAX / 2) { /* 32-bit: doubling would wrap to 0 */
+            free(buf);
+            buf = NULL;
+            break;
+        }
         uint8_t *nb = realloc(buf, cap *= 2);
         if (!nb)
             free(buf);

@@ -240,7 +240,8 @@ typedef struct h2c_conn_options {
     uint32_t hpack_lenient;      /**< H2C_HPACK_LENIENT_* of our decoder; 0.  With
                                       H2C_HPACK_LENIENT_UNKNOWN_INDEX, placeholder fields
                                       come through and their block is not validated */
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_conn_options;
 
 /** Fill *o with the defaults documented above for this role. */

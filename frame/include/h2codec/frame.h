@@ -265,11 +265,14 @@ typedef struct h2c_frame {
         } continuation;
         struct {
             h2c_view origin; /**< empty on streams other than 0 */
-            h2c_view value;  /**< Alt-Svc field value */
+            h2c_view value;  /**< Alt-Svc field value; the parser reports a frame
+                                  without one as ignorable (RFC 7838 section 4) */
         } altsvc;
         struct {
             h2c_view raw;         /**< Origin-Entry list in wire format */
-            size_t count;               /**< number of origins */
+            size_t count;               /**< parser: number of origins (entries of length 0
+                                             carry none and are not counted, RFC 8336
+                                             section 2); serializer: entries in list */
             const h2c_view *list; /**< serializer: if not NULL, write these count
                                              origins instead of raw; parser: NULL */
         } origin;
@@ -293,6 +296,7 @@ H2C_API int h2c_frame_settings_get(const h2c_frame *f, size_t i, h2c_frame_setti
 /**
  * Iterate over the origins of an ORIGIN frame.  Start with *pos = 0; each
  * call that returns 1 sets *origin and advances *pos; 0 means no more.
+ * Entries of length 0 carry no origin and are skipped.
  * The parser has already checked the entries, so this never reads outside
  * raw.  A raw list that does not parse ends the iteration.
  */
@@ -326,7 +330,8 @@ typedef struct h2c_frame_parser_options {
                                     0 = no limit (default): the stack watches the counters */
     int preface;               /**< h2c_frame_preface_mode; H2C_FRAME_PREFACE_NONE */
     uint32_t flags;            /**< H2C_FRAME_PARSER_* */
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_frame_parser_options;
 
 /**
@@ -536,7 +541,9 @@ typedef struct h2c_frame_assembler_options {
                                      buffer doubles up to it, so while it grows it may hold
                                      1.5 x this much for a moment */
     uint32_t flags;             /**< H2C_FRAME_ASSEMBLER_* */
-    const h2c_allocator *allocator; /**< NULL: libc; used only with JOIN */
+    const h2c_allocator *allocator; /**< NULL: libc; used only with JOIN; must return
+                                         malloc-aligned memory (see h2c_allocator in
+                                         <h2codec/common.h>) */
 } h2c_frame_assembler_options;
 
 /**

@@ -138,7 +138,8 @@ typedef struct h2c_hpack_decoder_options {
     size_t max_string_len;   /**< longest decoded name or value; 65536 */
     uint32_t max_fields;     /**< fields per block; 1024 */
     uint32_t lenient;        /**< H2C_HPACK_LENIENT_* */
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_hpack_decoder_options;
 
 /**
@@ -323,7 +324,8 @@ typedef struct h2c_hpack_encoder_options {
     int policy_kind;         /**< h2c_hpack_policy_kind */
     h2c_hpack_policy_fn policy_fn; /**< with H2C_HPACK_POLICY_CUSTOM */
     void *policy_user;
-    const h2c_allocator *allocator; /**< NULL: libc */
+    const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
+                                         (see h2c_allocator in <h2codec/common.h>) */
 } h2c_hpack_encoder_options;
 
 typedef struct h2c_hpack_encoder h2c_hpack_encoder;
