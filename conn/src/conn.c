@@ -211,7 +211,7 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     }
     if (rc == H2C_OK && !c->observe) {
         /* Values equal to the protocol's initial ones are left out. */
-        rc = h2c_out_settings(c, &o->settings, &protocol_initial);
+        rc = h2c_out_settings(c, &o->settings, &protocol_initial, OUT_ALWAYS);
         c->sent[0] = o->settings;
         c->nsent = 1;
         c->last_sent = o->settings;

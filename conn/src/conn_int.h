@@ -126,6 +126,7 @@ struct h2c_conn {
     uint32_t blk_promised;       /* PUSH_PROMISE: the promised stream */
     int blk_kind;                /* h2c_fields_kind */
     int blk_refuse;              /* 0, or the stream error to answer once it ends */
+    int blk_refuse_status;       /* the parser's status, when it found the stream error */
     int blk_ignore;              /* decode only (keep HPACK in sync): stream gone */
     int blk_end_stream;
     int blk_closed;              /* observe: the stream had been ended or reset by its sender */
@@ -190,12 +191,17 @@ static inline uint8_t *h2c_out_tail(h2c_conn *c)
 }
 void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream);
 
-/* Control frames the protocol makes us send.  force: past max_output it is
- * a flood only for answers the peer forces (ACKs, RST); ours always fit. */
-int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base);
+/* How a control frame meets limits.max_output. */
+enum {
+    OUT_OURS = 0,   /* the caller asked for it: past the bound, H2C_E_BUFFER_TOO_SMALL */
+    OUT_PEER = 1,   /* the peer's frames force it (ACKs, RST): past the bound, a flood */
+    OUT_ALWAYS = 2  /* flow control and our preface: never held back */
+};
+int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base,
+                     int mode);
 int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
-                   const uint8_t *payload, size_t len, int forced);
-int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int forced);
+                   const uint8_t *payload, size_t len, int mode);
+int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int mode);
 int h2c_out_window_update(h2c_conn *c, uint32_t stream, uint32_t increment);
 int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *debug, size_t len);
 

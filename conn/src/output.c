@@ -47,12 +47,15 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* A frame the peer's behaviour forces on us (an ACK, a RST_STREAM) that
- * would pass the output bound means the peer sends faster than it reads:
- * a flood (CVE-2019-9512, 9514, 9515). */
-static int forced_room(h2c_conn *c, size_t n, int forced)
+/* Room for a control frame.  One the peer's behaviour forces on us (an
+ * ACK, a RST_STREAM) that would pass the output bound means the peer sends
+ * faster than it reads: a flood (CVE-2019-9512, 9514, 9515).  One the
+ * caller asked for is refused, and the caller may try again later. */
+static int control_room(h2c_conn *c, size_t n, int mode)
 {
-    int rc = h2c_out_reserve(c, n, !forced);
+    int rc = h2c_out_reserve(c, n, mode == OUT_ALWAYS);
+    if (rc == H2C_E_BUFFER_TOO_SMALL && mode == OUT_OURS)
+        return rc;
     if (rc == H2C_E_BUFFER_TOO_SMALL)
         return h2c_conn_fail(c, H2C_CONN_E_FLOOD, H2C_H2_ENHANCE_YOUR_CALM, 0, 0,
                              "answers to the peer pile up unread (output limit)");
@@ -62,11 +65,11 @@ static int forced_room(h2c_conn *c, size_t n, int forced)
 }
 
 int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
-                   const uint8_t *payload, size_t len, int forced)
+                   const uint8_t *payload, size_t len, int mode)
 {
     if (c->observe)
         return H2C_OK; /* an observer answers nothing */
-    int rc = forced_room(c, 9 + len, forced);
+    int rc = control_room(c, 9 + len, mode);
     if (rc != H2C_OK)
         return rc;
     uint8_t *p = h2c_out_tail(c);
@@ -77,18 +80,18 @@ int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
     return H2C_OK;
 }
 
-int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int forced)
+int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int mode)
 {
     uint8_t b[4];
     put32(b, code);
-    return h2c_out_simple(c, H2C_FRAME_TYPE_RST_STREAM, 0, stream, b, 4, forced);
+    return h2c_out_simple(c, H2C_FRAME_TYPE_RST_STREAM, 0, stream, b, 4, mode);
 }
 
 int h2c_out_window_update(h2c_conn *c, uint32_t stream, uint32_t increment)
 {
     uint8_t b[4];
     put32(b, increment & H2C_WINDOW_MAX);
-    return h2c_out_simple(c, H2C_FRAME_TYPE_WINDOW_UPDATE, 0, stream, b, 4, 0);
+    return h2c_out_simple(c, H2C_FRAME_TYPE_WINDOW_UPDATE, 0, stream, b, 4, OUT_ALWAYS);
 }
 
 int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *debug, size_t len)
@@ -111,7 +114,8 @@ int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *deb
 }
 
 /* SETTINGS with the entries of *s that differ from *base. */
-int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base)
+int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base,
+                     int mode)
 {
     const struct {
         uint16_t id;
@@ -139,7 +143,7 @@ int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_set
         put32(payload + n + 2, e[i].v);
         n += 6;
     }
-    return h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, 0, 0, payload, n, 0);
+    return h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, 0, 0, payload, n, mode);
 }
 
 size_t h2c_conn_output_len(const h2c_conn *c)

@@ -22,12 +22,13 @@ int h2c_conn_fail(h2c_conn *c, int status, uint32_t h2, uint32_t stream, uint64_
     c->err.stream_id = stream;
     c->err.offset = offset ? offset : h2c_frame_parser_offset(c->parser);
     c->err.reason = reason ? reason : h2c_strerror(status);
-    if (!c->goaway_sent) {
-        c->goaway_sent = 1;
-        c->goaway_sent_last = c->last_peer_id;
-        (void)h2c_out_goaway(c, c->last_peer_id, h2, (const uint8_t *)c->err.reason,
-                             strlen(c->err.reason));
-    }
+    /* After a graceful GOAWAY, a second one carries the error; its last
+     * stream id may not grow (6.8). */
+    uint32_t last = c->goaway_sent && c->goaway_sent_last < c->last_peer_id ? c->goaway_sent_last
+                                                                          : c->last_peer_id;
+    c->goaway_sent = 1;
+    c->goaway_sent_last = last;
+    (void)h2c_out_goaway(c, last, h2, (const uint8_t *)c->err.reason, strlen(c->err.reason));
     return status;
 }
 
@@ -122,7 +123,7 @@ void h2c_conn_remote_end(h2c_conn *c, h2c_stream *s)
  * stream is gone.  id may have no record (idle or closed ids). */
 static int stream_error(h2c_conn *c, uint32_t id, int status, uint32_t h2, const char *reason)
 {
-    int rc = h2c_out_rst(c, id, h2, 1);
+    int rc = h2c_out_rst(c, id, h2, OUT_PEER);
     if (rc != H2C_OK)
         return rc;
     h2c_conn_event *e = event_new(c, H2C_CONN_EV_STREAM_RESET, id);
@@ -346,10 +347,10 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
                                  ? c->last_sent.max_concurrent_streams
                                  : c->local.max_concurrent_streams;
             if (c->goaway_sent) {
-                /* After our GOAWAY new streams are not processed; their late
-                 * frames are ignored too. */
+                /* After our GOAWAY new streams are refused, unprocessed (6.8);
+                 * the block is still decoded, to keep HPACK in sync. */
                 c->blk_ignore = 1;
-                remember_closed(c, id, 1);
+                c->blk_refuse = (int)H2C_CONN_E_REFUSED;
             } else if (c->peer_open >= limit) {
                 c->blk_ignore = 1;
                 c->blk_refuse = (int)H2C_CONN_E_REFUSED;
@@ -583,8 +584,9 @@ static int block_end(h2c_conn *c)
             return stream_error_code(c, c->blk_promised ? c->blk_promised : id, st, NULL);
         }
         if (c->blk_refuse < 0)
-            return stream_error(c, id, H2C_CONN_E_MALFORMED, (uint32_t)-c->blk_refuse,
-                                "stream error in the HEADERS frame");
+            return stream_error(c, id,
+                                c->blk_refuse_status ? c->blk_refuse_status : H2C_CONN_E_MALFORMED,
+                                (uint32_t)-c->blk_refuse, NULL);
         return H2C_OK;
     }
     h2c_stream *s = h2c_stream_find(c, c->blk_promised ? c->blk_promised : id);
@@ -616,6 +618,11 @@ static int block_end(h2c_conn *c)
     int type;
     if (c->blk_promised) {
         type = H2C_CONN_EV_PUSH;
+        /* 8.4: a promised request is GET or HEAD (safe and cacheable) */
+        h2c_view m = { c->arena ? c->arena + c->blk_pseudo[0].value : NULL,
+                       (c->blk_pseudo_set & 1u) ? c->blk_pseudo[0].name : 0 };
+        if (!view_eq(m, "GET", 3) && !view_eq(m, "HEAD", 4))
+            why = "PUSH_PROMISE for a method that is not safe and cacheable";
     } else if (c->blk_kind == H2C_FIELDS_TRAILERS) {
         type = H2C_CONN_EV_TRAILERS;
         if (!c->blk_end_stream)
@@ -633,7 +640,7 @@ static int block_end(h2c_conn *c)
     } else {
         type = H2C_CONN_EV_RESPONSE;
     }
-    if (c->val_skip || (c->o.flags & H2C_CONN_NO_VALIDATION))
+    if (c->val_skip || (c->observe && (c->o.flags & H2C_CONN_NO_VALIDATION)))
         why = NULL; /* unchecked, or placeholders: what the block is cannot be known */
     if (bad == H2C_OK && why)
         bad = H2C_CONN_E_MALFORMED;
@@ -645,8 +652,9 @@ static int block_end(h2c_conn *c)
     if (bad != H2C_OK && !c->observe)
         return stream_error(c, s->id, bad, bad_h2, why);
 
-    /* Resolve the arena offsets into views. */
-    const uint8_t *base = c->arena;
+    /* Resolve the arena offsets into views (an all-empty block has no arena). */
+    static const uint8_t empty[1];
+    const uint8_t *base = c->arena ? c->arena : empty;
     for (size_t i = 0; i < c->nfields; i++) {
         c->fields[i].name.ptr = base + c->offs[i].name;
         c->fields[i].value.ptr = base + c->offs[i].value;
@@ -855,7 +863,7 @@ static int on_settings(h2c_conn *c, const h2c_frame *f)
     if (r.header_table_size != c->remote.header_table_size)
         (void)h2c_hpack_encoder_set_max_table_size(c->enc, r.header_table_size);
     c->remote = r;
-    int rc = h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK, 0, NULL, 0, 1);
+    int rc = h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK, 0, NULL, 0, OUT_PEER);
     if (rc != H2C_OK)
         return rc;
     h2c_conn_event *e = event_new(c, H2C_CONN_EV_SETTINGS, 0);
@@ -932,7 +940,7 @@ static int on_frame(h2c_conn *c, const h2c_frame *f)
             e = event_new(c, H2C_CONN_EV_PING_ACK, 0);
         } else {
             int rc = h2c_out_simple(c, H2C_FRAME_TYPE_PING, H2C_FRAME_FLAG_ACK, 0,
-                                    f->u.ping.opaque_data, 8, 1);
+                                    f->u.ping.opaque_data, 8, OUT_PEER);
             if (rc != H2C_OK)
                 return rc;
             e = event_new(c, H2C_CONN_EV_PING, 0);
@@ -1052,6 +1060,7 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
             rc = block_begin(c, f, refuse);
             if (rc != H2C_OK)
                 return rc;
+            c->blk_refuse_status = refuse ? fe->error.status : 0;
         }
         rc = decode_fragment(c, b.fragment, b.end);
         if (rc == H2C_OK && b.end)

@@ -232,7 +232,7 @@ int h2c_conn_reset_stream(h2c_conn *c, uint32_t stream_id, uint32_t error_code)
         return h2c_conn_stream_state_get(c, stream_id) == H2C_STREAM_CLOSED
                    ? H2C_OK
                    : H2C_CONN_E_STREAM_STATE;
-    rc = h2c_out_rst(c, stream_id, error_code, 0);
+    rc = h2c_out_rst(c, stream_id, error_code, OUT_OURS);
     if (rc != H2C_OK)
         return rc;
     c->closed_ring[c->closed_pos++ % RESET_RING] = stream_id | CLOSED_BY_US;
@@ -278,7 +278,8 @@ int h2c_conn_ping(h2c_conn *c, const uint8_t *opaque_data)
     if (rc != H2C_OK)
         return rc;
     static const uint8_t zero[8];
-    return h2c_out_simple(c, H2C_FRAME_TYPE_PING, 0, 0, opaque_data ? opaque_data : zero, 8, 0);
+    return h2c_out_simple(c, H2C_FRAME_TYPE_PING, 0, 0, opaque_data ? opaque_data : zero, 8,
+                          OUT_OURS);
 }
 
 /* The observer's settings change: no SETTINGS to send or wait for. */
@@ -318,7 +319,7 @@ int h2c_conn_update_settings(h2c_conn *c, const h2c_conn_settings *s)
         most = sizeof c->sent / sizeof c->sent[0];
     if (c->nsent >= most)
         return H2C_E_STATE;
-    rc = h2c_out_settings(c, s, &c->last_sent);
+    rc = h2c_out_settings(c, s, &c->last_sent, OUT_OURS);
     if (rc != H2C_OK)
         return rc;
     c->sent[c->nsent++] = *s;
@@ -353,6 +354,8 @@ int h2c_conn_close(h2c_conn *c, uint32_t error_code, h2c_view debug_data)
     int rc = usable(c);
     if (rc != H2C_OK)
         return rc;
+    if (c->goaway_sent)
+        return H2C_OK; /* one graceful GOAWAY is enough */
     rc = h2c_out_goaway(c, c->last_peer_id, error_code, debug_data.ptr, debug_data.len);
     if (rc != H2C_OK)
         return rc;

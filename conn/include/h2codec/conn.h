@@ -120,8 +120,9 @@ typedef enum h2c_conn_status {
                                           overflow 2^31-1 (FLOW_CONTROL_ERROR) */
     H2C_CONN_E_PUSH = -405,          /**< a PUSH_PROMISE that is not allowed: to a server,
                                           or with push disabled (PROTOCOL_ERROR) */
-    H2C_CONN_E_SETTINGS = -406,      /**< a SETTINGS ACK for nothing we sent, or a first
-                                          frame that is not SETTINGS (PROTOCOL_ERROR) */
+    H2C_CONN_E_SETTINGS = -406,      /**< a first frame that is not SETTINGS, or
+                                          ENABLE_PUSH = 1 from a server (PROTOCOL_ERROR);
+                                          an unsolicited SETTINGS ACK is ignored */
     H2C_CONN_E_FLOOD = -407,         /**< a flood: pings, settings, resets, rapid resets,
                                           empty frames... (ENHANCE_YOUR_CALM); the reason
                                           names which */
@@ -202,15 +203,18 @@ typedef struct h2c_conn_limits {
     size_t max_block_size;       /**< compressed octets per field block; 131072 */
     uint32_t max_settings_entries; /**< per SETTINGS frame; 32 */
     uint32_t max_unacked_settings; /**< SETTINGS we sent and the peer did not ack yet (a
-                                      submit past it fails with H2C_CONN_E_CLOSED); 8 */
+                                      further h2c_conn_update_settings() fails with
+                                      H2C_E_STATE); 8, at most 8 */
 } h2c_conn_limits;
 
 /* Option flags (h2c_conn_options.flags). */
 #define H2C_CONN_NO_AUTO_WINDOW_UPDATE 0x01u /**< never send WINDOW_UPDATE by itself: the
                                                   caller uses h2c_conn_window_update() */
-#define H2C_CONN_NO_VALIDATION         0x02u /**< skip the message checks of RFC 9113
-                                                  8.1-8.3 (fields, trailers, 1xx, Host,
-                                                  content-length); for tests and proxies
+#define H2C_CONN_NO_VALIDATION         0x02u /**< skip the field checks of RFC 9113 8.2-8.3
+                                                  (the validator, Host) and content-length;
+                                                  the framing rules of 8.1 (trailers end
+                                                  the stream, 1xx) still hold, except with
+                                                  H2C_CONN_OBSERVE; for tests and proxies
                                                   that check on their own */
 #define H2C_CONN_OBSERVE               0x04u /**< decode one direction of a connection that
                                                   others hold, e.g. from a capture: nothing
