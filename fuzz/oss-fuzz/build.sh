@@ -112,6 +112,7 @@ while read -r name libs extra needs_ngh; do
     objs=""
     cflags_t=""
     [ "$needs_ngh" = yes ] && cflags_t=$ngh_cflags
+    [ "$extra" = - ] && extra=
     for src in "$name.c" fuzz_util.c ${extra//,/ }; do
         o=$objdir/${src%.c}.o
         # shellcheck disable=SC2086
