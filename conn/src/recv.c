@@ -249,7 +249,7 @@ static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
             return h2c_conn_fail(c, rc, H2C_H2_INTERNAL_ERROR, 0, 0, NULL);
     }
     uint32_t id = f->hd.stream_id;
-    int kind;
+    int kind = H2C_FIELDS_REQUEST;
     if (f->hd.type == H2C_FRAME_TYPE_PUSH_PROMISE) {
         id = c->blk_promised = f->u.push_promise.promised_stream_id;
         kind = H2C_FIELDS_REQUEST;
@@ -405,7 +405,7 @@ static int arena_put(h2c_conn *c, h2c_view v, size_t *off)
 
 static int view_eq(h2c_view v, const char *s, size_t n)
 {
-    return v.len == n && memcmp(v.ptr, s, n) == 0;
+    return v.len == n && (n == 0 || (v.ptr && memcmp(v.ptr, s, n) == 0));
 }
 
 /* content-length: digits only; repeats must agree (RFC 9110 8.6). */
@@ -443,7 +443,7 @@ static int pseudo_index(h2c_view n)
 static int is_placeholder(h2c_view n)
 {
     static const char head[] = "<unknown index ";
-    return n.len > sizeof head - 1 && memcmp(n.ptr, head, sizeof head - 1) == 0;
+    return n.len > sizeof head - 1 && n.ptr && memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
 /* One decoded field of the open block. */
