@@ -330,15 +330,17 @@ def stream_seeds(build, out):
     for client, data in streams(build):
         k += 1
         mode = 2 if client else 0
-        # default limits; small ones; a new max frame size after 3 frames and
-        # a failing allocator (see the input format in fuzz/stream.c)
-        st.add(bytes([mode, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + data)
-        st.add(bytes([mode, 2, 2, 1, 8, 2, 4, 3]) + bytes([7, 1, 0, 0]) + bytes(3) + data)
-        st.add(bytes([mode | 0x80, 0, 0, 0, 0, 0, 0, 0]) + bytes([3, 0, 0, 0]) +
-               bytes([3, k % 4, 1 + k % 40]) + data)
+        role = 0 if client else 1  # flags 0x01: the observer is the client
+        # default limits; small ones; lenient HPACK with new settings after
+        # 3 events and a failing allocator (input format in fuzz/stream.c)
+        st.add(bytes([mode, role, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + data)
+        st.add(bytes([mode, role, 2, 1, 8, 2, 4, 0]) + bytes([7, 1, 0, 0]) + bytes(3) + data)
+        st.add(bytes([mode | 0x80, role, 0, 0, 0, 0, 0, 0]) + bytes([3, 0, 0, 0]) +
+               bytes([3, (k % 4) | 0x40, 1 + k % 40]) + data)
     for v in frame_vectors(root):
         mode = 2 if v.startswith(b"PRI ") else 0
         st.add(bytes([mode, 0, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + v)
+        st.add(bytes([mode, 1, 0, 0, 0, 0, 0, 0]) + bytes(4) + bytes(3) + v)
     return [st]
 
 

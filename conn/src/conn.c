@@ -174,15 +174,15 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
         rc = h2c_frame_assembler_new(&c->asmb, &ao);
     }
     if (rc == H2C_OK) {
-        /* The list limit is the connection's: a block over it is decoded to
-         * the end, to keep the table in sync, and refused at stream level.
-         * HPACK's own limits are only the backstop against blocks whose
-         * decoded size would be absurd. */
+        /* A block over our list limit is decoded to the end, to keep the
+         * table in sync, and refused at stream level (SKIP_OVERSIZED); the
+         * limit is set for each block (block_reset()). */
         h2c_hpack_decoder_options dopt;
         h2c_hpack_decoder_options_init(&dopt);
         dopt.max_table_size = c->observe ? o->settings.header_table_size : 4096;
         dopt.lenient = o->hpack_lenient;
-        dopt.max_list_size = SIZE_MAX;
+        dopt.flags = H2C_HPACK_SKIP_OVERSIZED;
+        dopt.max_list_size = o->settings.max_header_list_size ? o->settings.max_header_list_size : 1;
         dopt.max_fields = UINT32_MAX;
         dopt.max_string_len = o->limits.max_block_size ? 8 * o->limits.max_block_size : 1u << 20;
         dopt.allocator = &shim;

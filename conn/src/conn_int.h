@@ -131,7 +131,6 @@ struct h2c_conn {
     int blk_end_stream;
     int blk_closed;              /* observe: the stream had been ended or reset by its sender */
     int blk_too_large;
-    size_t blk_list;             /* RFC 9113 list size so far */
     h2c_fields_validator val;
     int val_rc;
     int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */

@@ -225,7 +225,12 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
     c->blk_refuse = 0;
     c->blk_ignore = 0;
     c->blk_too_large = 0;
-    c->blk_list = 0;
+    /* Our list limit is the larger of what is in force and what we last
+     * announced; the decoder refuses a block past it alone (SKIP_OVERSIZED). */
+    size_t limit = c->last_sent.max_header_list_size > c->local.max_header_list_size
+                       ? c->last_sent.max_header_list_size
+                       : c->local.max_header_list_size;
+    (void)h2c_hpack_decoder_set_list_limits(c->dec, limit ? limit : 1, UINT32_MAX);
     c->blk_end_stream = (f->hd.flags & H2C_FRAME_FLAG_END_STREAM) != 0;
     c->nfields = 0;
     c->arena_len = 0;
@@ -449,16 +454,8 @@ static int is_placeholder(h2c_view n)
 /* One decoded field of the open block. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
-    if (c->blk_ignore || c->blk_too_large)
+    if (c->blk_ignore)
         return H2C_OK;
-    size_t limit = c->last_sent.max_header_list_size > c->local.max_header_list_size
-                       ? c->last_sent.max_header_list_size
-                       : c->local.max_header_list_size;
-    c->blk_list += hf->name.len + hf->value.len + 32;
-    if (c->blk_list > limit) {
-        c->blk_too_large = 1;
-        return H2C_OK;
-    }
     if ((hf->flags & H2C_HPACK_F_UNKNOWN) || is_placeholder(hf->name))
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
@@ -511,7 +508,10 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->blk_pseudo_set |= 1u << pi;
     } else if (view_eq(hf->name, ":status", 7)) {
         const uint8_t *v = hf->value.ptr;
-        if (hf->value.len == 3)
+        /* Three digits, or it stays 0 (the validator refuses it, but an
+         * observer or NO_VALIDATION still reports the block). */
+        if (hf->value.len == 3 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
+            v[2] >= '0' && v[2] <= '9')
             c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
     } else if (view_eq(hf->name, "content-length", 14) &&
                !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
@@ -535,8 +535,13 @@ static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
         if (frc != H2C_OK)
             return h2c_conn_fail(c, frc, H2C_H2_INTERNAL_ERROR, c->blk_stream, 0, NULL);
     }
-    if (rc == H2C_OK && end)
+    if (rc == H2C_OK && end) {
         rc = h2c_hpack_decoder_finish(c->dec);
+        if (rc == H2C_HPACK_E_LIST_SIZE) { /* the decoder is in sync: refuse the stream */
+            c->blk_too_large = 1;
+            rc = H2C_OK;
+        }
+    }
     if (rc == H2C_OK)
         return H2C_OK;
     h2c_error e;

@@ -65,6 +65,15 @@ struct h2c_hpack_decoder {
     uint32_t lenient;
     uint32_t initial_max; /* options.max_table_size, restored by reset() */
 
+    /* H2C_HPACK_SKIP_OVERSIZED: the caller's limits, kept here; the ones
+     * above are then the widest, so decoding goes on past these. */
+    uint8_t skip_oversized;
+    int oversized;        /* the block passed them: its status, 0 if not */
+    size_t user_list_size;
+    uint32_t user_fields;
+    size_t user_list;     /* of the current block, counted as fields are handed out */
+    uint32_t user_count;
+
     h2c_dyn_table table;
     uint32_t acked;       /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
     uint32_t update_le;   /* a size update <= this is due at block start ... */
@@ -131,6 +140,19 @@ static void begin_block(h2c_hpack_decoder *dec)
     dec->field_count = 0;
     dec->list_size = 0;
     dec->scratch_keep = 0;
+    dec->oversized = 0;
+    dec->user_list = 0;
+    dec->user_count = 0;
+}
+
+/* The limits the decoding itself enforces: with SKIP_OVERSIZED the list
+ * and field counts are the caller's business (see push()). */
+static void apply_limits(h2c_hpack_decoder *dec, size_t max_list_size, uint32_t max_fields)
+{
+    dec->user_list_size = max_list_size;
+    dec->user_fields = max_fields;
+    dec->max_list_size = dec->skip_oversized ? SIZE_MAX : max_list_size;
+    dec->max_fields = dec->skip_oversized ? UINT32_MAX : max_fields;
 }
 
 int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_options *opt)
@@ -152,11 +174,11 @@ int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_optio
         return H2C_E_NOMEM;
     memset(dec, 0, sizeof *dec);
     dec->alloc = a;
-    dec->max_list_size = opt->max_list_size;
+    dec->skip_oversized = (opt->flags & H2C_HPACK_SKIP_OVERSIZED) != 0;
+    apply_limits(dec, opt->max_list_size, opt->max_fields);
     /* String lengths are 32-bit integers on the wire: a larger limit is moot,
      * and clamping keeps the scratch arithmetic from overflowing. */
     dec->max_string_len = opt->max_string_len < UINT32_MAX ? opt->max_string_len : UINT32_MAX;
-    dec->max_fields = opt->max_fields;
     dec->lenient = opt->lenient;
     dec->initial_max = opt->max_table_size;
     dec->acked = opt->max_table_size;
@@ -1159,8 +1181,8 @@ static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, siz
  * is exactly fast_indexed()'s; it is written out here because calling
  * fast_done() computes the list-size sum twice and costs registers (+0.7%).
  */
-int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                           size_t *consumed, h2c_hpack_field *field)
+static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                      size_t *consumed, h2c_hpack_field *field)
 {
     if (!dec || !consumed || !field || (!in && len)) {
         if (consumed)
@@ -1211,6 +1233,42 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
     return push_general(dec, in, len, consumed, field);
 }
 
+/*
+ * With SKIP_OVERSIZED, fields go on being decoded (the dynamic table
+ * follows every insertion) once the block has passed the caller's limits,
+ * but are no longer handed out.  Costs one test per call otherwise.
+ */
+int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                           size_t *consumed, h2c_hpack_field *field)
+{
+    int rc = push_field(dec, in, len, consumed, field);
+    if (rc != H2C_HPACK_FIELD || !dec->skip_oversized)
+        return rc;
+    size_t off = *consumed;
+    for (;;) {
+        if (!dec->oversized) {
+            size_t add = field->name.len + field->value.len + H2C_ENTRY_OVERHEAD;
+            if (dec->user_count >= dec->user_fields)
+                dec->oversized = H2C_HPACK_E_FIELD_COUNT;
+            else if (add > dec->user_list_size - dec->user_list)
+                dec->oversized = H2C_HPACK_E_LIST_SIZE;
+            else {
+                dec->user_list += add;
+                dec->user_count++;
+                *consumed = off;
+                return rc;
+            }
+        }
+        size_t used = 0;
+        rc = push_field(dec, in + off, len - off, &used, field);
+        off += used;
+        if (rc != H2C_HPACK_FIELD) {
+            *consumed = off;
+            return rc;
+        }
+    }
+}
+
 int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
 {
     if (!dec)
@@ -1221,7 +1279,17 @@ int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
         return fail(dec, H2C_HPACK_E_TRUNCATED, dec->block_off);
     if (dec->need_update)
         return fail(dec, H2C_HPACK_E_TABLE_UPDATE_MISSING, dec->block_off);
+    int oversized = dec->oversized;
     begin_block(dec);
+    return oversized ? oversized : H2C_OK;
+}
+
+int h2c_hpack_decoder_set_list_limits(h2c_hpack_decoder *dec, size_t max_list_size,
+                                      uint32_t max_fields)
+{
+    if (!dec || max_list_size == 0 || max_fields == 0)
+        return H2C_E_INVALID_ARGUMENT;
+    apply_limits(dec, max_list_size, max_fields);
     return H2C_OK;
 }
 

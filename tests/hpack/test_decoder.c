@@ -53,6 +53,7 @@ START_TEST(options_defaults)
     ck_assert_uint_eq(o.max_string_len, 65536);
     ck_assert_uint_eq(o.max_fields, 1024);
     ck_assert_uint_eq(o.lenient, 0);
+    ck_assert_uint_eq(o.flags, 0);
     ck_assert_ptr_null(o.allocator);
     h2c_hpack_decoder *d = dec_with(&o);
     ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), 4096);
@@ -673,6 +674,71 @@ START_TEST(list_size_limit_exact)
 }
 END_TEST
 
+/* SKIP_OVERSIZED: a block past the limits is refused alone; its
+ * insertions still reach the table, and the next block decodes. */
+START_TEST(skip_oversized_keeps_table_in_sync)
+{
+    static const size_t steps[] = { 0, 1, 2, 5 };
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        h2c_hpack_decoder_options o;
+        h2c_hpack_decoder_options_init(&o);
+        o.flags = H2C_HPACK_SKIP_OVERSIZED;
+        o.max_list_size = 100;
+        h2c_hpack_decoder *d = dec_with(&o);
+        uint8_t w[64];
+        dt_list l = { 0 };
+        /* :method GET twice (84), then abcd: wxyz with incremental indexing
+         * (40 more: past 100), then :method GET again. */
+        size_t n = hex("8282 4004616263640477787978 82", w, sizeof w);
+        int rc = steps[k] ? dt_decode_step(d, w, n, steps[k], DT_GUARD, &l)
+                          : dt_decode(d, w, n, DT_GUARD, &l);
+        ck_assert_int_eq(rc, H2C_HPACK_E_LIST_SIZE);
+        ck_assert_uint_eq(l.n, 2); /* only the fields within the limit */
+        ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), H2C_OK);
+        ck_assert_int_eq(h2c_hpack_decoder_state_get(d), H2C_HPACK_DS_BLOCK_START);
+        ck_assert_uint_eq(h2c_hpack_decoder_table_count(d), 1);
+        /* The entry the refused block inserted is index 62. */
+        dt_list_free(&l);
+        ck_assert_int_eq(dec_hex(d, "be 82", &l), H2C_OK);
+        ck_assert_uint_eq(l.n, 2);
+        ck_assert(dt_field_is(&l, 0, "abcd", "wxyx"));
+        dt_list_free(&l);
+        /* A field count past max_fields is refused the same way; raised
+         * limits apply from the next field. */
+        ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 100, 1), H2C_OK);
+        ck_assert_int_eq(dec_hex(d, "8282", &l), H2C_HPACK_E_FIELD_COUNT);
+        ck_assert_uint_eq(l.n, 1);
+        ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 200, 8), H2C_OK);
+        ck_assert_int_eq(dec_hex(d, "828282", &l), H2C_OK);
+        ck_assert_uint_eq(l.n, 4);
+        ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 0, 8), H2C_E_INVALID_ARGUMENT);
+        ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 8, 0), H2C_E_INVALID_ARGUMENT);
+        ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(NULL, 8, 8), H2C_E_INVALID_ARGUMENT);
+        /* Other errors still end the decoder. */
+        ck_assert_int_eq(dec_hex(d, "8282 ff", &l), H2C_HPACK_E_TRUNCATED);
+        ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), H2C_HPACK_E_TRUNCATED);
+        dt_list_free(&l);
+        h2c_hpack_decoder_free(d);
+    }
+}
+END_TEST
+
+/* Without the flag the same block fails the decoder, as before. */
+START_TEST(list_size_without_skip_is_sticky)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.max_list_size = 100;
+    h2c_hpack_decoder *d = dec_with(&o);
+    dt_list l = { 0 };
+    ck_assert_int_eq(dec_hex(d, "8282 4004616263640477787978 82", &l), H2C_HPACK_E_LIST_SIZE);
+    ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), H2C_HPACK_E_LIST_SIZE);
+    ck_assert_int_eq(dec_hex(d, "82", &l), H2C_HPACK_E_LIST_SIZE);
+    dt_list_free(&l);
+    h2c_hpack_decoder_free(d);
+}
+END_TEST
+
 /* ---- memory ---- */
 
 START_TEST(steady_state_allocates_nothing)
@@ -1041,6 +1107,8 @@ static Suite *suite(void)
     tcase_add_test(tc, string_length_limit);
     tcase_add_test(tc, field_count_limit);
     tcase_add_test(tc, list_size_limit_exact);
+    tcase_add_test(tc, skip_oversized_keeps_table_in_sync);
+    tcase_add_test(tc, list_size_without_skip_is_sticky);
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
     tcase_add_test(tc, memory_bounded_by_limits);

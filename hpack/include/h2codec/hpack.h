@@ -121,6 +121,22 @@ typedef struct h2c_hpack_field {
                                                    failing: for captures that start mid-connection */
 
 /**
+ * Decoder flags (h2c_hpack_decoder_options.flags).
+ *
+ * H2C_HPACK_SKIP_OVERSIZED: a block that passes max_list_size or max_fields
+ * is refused on its own instead of failing the decoder.  push() goes on
+ * decoding the rest of the block, so that the dynamic table stays in step
+ * with the peer's encoder, but hands out no further field; finish() then
+ * returns H2C_HPACK_E_LIST_SIZE or H2C_HPACK_E_FIELD_COUNT without entering
+ * the ERROR state, and the next block decodes as usual.  The caller drops
+ * the fields it got from that block and refuses the one stream (RFC 9113
+ * section 10.5.1: a 431 answer or RST_STREAM), keeping the connection.
+ * Strings are still bounded by max_string_len, and every other error still
+ * ends the block and the decoder.
+ */
+#define H2C_HPACK_SKIP_OVERSIZED 0x01u
+
+/**
  * Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust.
  * max_list_size, max_string_len and max_fields must be non-zero.
  *
@@ -138,6 +154,7 @@ typedef struct h2c_hpack_decoder_options {
     size_t max_string_len;   /**< longest decoded name or value; 65536 */
     uint32_t max_fields;     /**< fields per block; 1024 */
     uint32_t lenient;        /**< H2C_HPACK_LENIENT_* */
+    uint32_t flags;          /**< H2C_HPACK_SKIP_OVERSIZED; 0 */
     const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
                                          (see h2c_allocator in <h2codec/common.h>) */
 } h2c_hpack_decoder_options;
@@ -236,8 +253,19 @@ H2C_API int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in,
  * End the current header block.  Fails with H2C_HPACK_E_TRUNCATED if the block
  * ended inside a representation, and with H2C_HPACK_E_TABLE_UPDATE_MISSING if
  * a required size update never came (an empty block still needs it).
+ * With H2C_HPACK_SKIP_OVERSIZED, H2C_HPACK_E_LIST_SIZE or
+ * H2C_HPACK_E_FIELD_COUNT for a block past the limits, and the decoder is
+ * ready for the next block (that status is not sticky).
  */
 H2C_API int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec);
+
+/**
+ * Change max_list_size and max_fields (e.g. when our
+ * SETTINGS_MAX_HEADER_LIST_SIZE changes); from the next field on.
+ * H2C_E_INVALID_ARGUMENT for a zero limit.
+ */
+H2C_API int h2c_hpack_decoder_set_list_limits(h2c_hpack_decoder *dec, size_t max_list_size,
+                                              uint32_t max_fields);
 
 /** Current state (see the diagram above). */
 H2C_API h2c_hpack_decoder_state h2c_hpack_decoder_state_get(const h2c_hpack_decoder *dec);
