@@ -8,17 +8,7 @@
 
 #include "conn_int.h"
 
-static void *libc_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    return malloc(size ? size : 1);
-}
-
-static void libc_free(void *opaque, void *ptr)
-{
-    (void)opaque;
-    free(ptr);
-}
+#include "../../common/src/alloc_int.h"
 
 void *h2c_conn_alloc(h2c_conn *c, size_t n)
 {
@@ -129,10 +119,9 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
         !settings_valid(&o->settings) || o->connection_window < H2C_DEFAULT_WINDOW ||
         o->connection_window > H2C_WINDOW_MAX)
         return H2C_E_INVALID_ARGUMENT;
-    h2c_allocator al = { libc_alloc, libc_free, NULL };
-    if (o->allocator && o->allocator->alloc && o->allocator->free)
-        al = *o->allocator;
-    h2c_conn *c = al.alloc(al.opaque, sizeof *c);
+    h2c_allocator al;
+    h2c_alloc_init(&al, o->allocator);
+    h2c_conn *c = h2c_alloc(&al, sizeof *c);
     if (!c)
         return H2C_E_NOMEM;
     memset(c, 0, sizeof *c);

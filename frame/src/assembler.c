@@ -57,8 +57,8 @@ void h2c_frame_assembler_free(h2c_frame_assembler *a)
 {
     if (!a)
         return;
-    h2c_frame_free(&a->al, a->buf);
-    h2c_frame_free(&a->al, a);
+    h2c_free(&a->al, a->buf);
+    h2c_free(&a->al, a);
 }
 
 void h2c_frame_assembler_reset(h2c_frame_assembler *a)
@@ -92,12 +92,12 @@ static int join(h2c_frame_assembler *a, h2c_view frag, size_t before)
         size_t ncap = a->cap ? a->cap : 1024;
         while (ncap < need)
             ncap = ncap > a->opt.max_block_size / 2 ? a->opt.max_block_size : ncap * 2;
-        uint8_t *nb = h2c_frame_alloc(&a->al, ncap);
+        uint8_t *nb = h2c_alloc(&a->al, ncap);
         if (!nb)
             return H2C_E_NOMEM;
         if (before)
             memcpy(nb, a->buf, before);
-        h2c_frame_free(&a->al, a->buf);
+        h2c_free(&a->al, a->buf);
         a->buf = nb;
         a->cap = ncap;
     }

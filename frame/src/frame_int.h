@@ -9,6 +9,8 @@
 
 #include <h2codec/frame.h>
 
+#include "../../common/src/alloc_int.h"
+
 /* ---- big-endian helpers ------------------------------------------------ */
 
 static inline uint32_t h2c_frame_get16(const uint8_t *p)
@@ -56,10 +58,7 @@ static inline uint8_t *h2c_frame_put32(uint8_t *p, uint32_t v)
     return p + 4;
 }
 
-/* ---- allocator (alloc.c) ----------------------------------------------- */
-
-/* Copy *a, or the libc allocator when a is NULL, into *dst. */
-void h2c_frame_alloc_init(h2c_allocator *dst, const h2c_allocator *a);
+/* ---- allocator (alloc.c; the rest is shared by every library) -------- */
 
 /*
  * Allocate and zero a context of size octets through *user (libc if NULL);
@@ -67,17 +66,6 @@ void h2c_frame_alloc_init(h2c_allocator *dst, const h2c_allocator *a);
  * the context or outlive it.
  */
 void *h2c_frame_ctx_new(h2c_allocator *al, const h2c_allocator *user, size_t size);
-
-static inline void *h2c_frame_alloc(const h2c_allocator *a, size_t n)
-{
-    return a->alloc(a->opaque, n);
-}
-
-static inline void h2c_frame_free(const h2c_allocator *a, void *p)
-{
-    if (p)
-        a->free(a->opaque, p);
-}
 
 /* ---- errors (names.c) --------------------------------------------------- */
 

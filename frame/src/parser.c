@@ -81,8 +81,8 @@ void h2c_frame_parser_free(h2c_frame_parser *p)
 {
     if (!p)
         return;
-    h2c_frame_free(&p->al, p->buf);
-    h2c_frame_free(&p->al, p);
+    h2c_free(&p->al, p->buf);
+    h2c_free(&p->al, p);
 }
 
 void h2c_frame_parser_reset(h2c_frame_parser *p)
@@ -102,7 +102,7 @@ void h2c_frame_parser_reset(h2c_frame_parser *p)
     p->have = 0;
     p->skip = 0;
     if (p->cap > KEEP_BUFFER) {
-        h2c_frame_free(&p->al, p->buf);
+        h2c_free(&p->al, p->buf);
         p->buf = NULL;
         p->cap = 0;
     }
@@ -245,9 +245,9 @@ static int payload_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
         return deliver(p, pl, ev);
     }
     if (p->cap < p->hd.length) {
-        h2c_frame_free(&p->al, p->buf);
+        h2c_free(&p->al, p->buf);
         p->cap = 0;
-        p->buf = h2c_frame_alloc(&p->al, p->hd.length);
+        p->buf = h2c_alloc(&p->al, p->hd.length);
         if (!p->buf) {
             h2c_frame_error_set(&p->err, H2C_E_NOMEM, H2C_SCOPE_LOCAL,
                                 H2C_FRAME_H2_FROM_STATUS, &p->hd, p->frame_off,
@@ -314,7 +314,7 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     }
     /* The previous event's views are dead now: a large buffer can go. */
     if (p->state == H2C_FRAME_PS_HEADER && p->cap > KEEP_BUFFER) {
-        h2c_frame_free(&p->al, p->buf);
+        h2c_free(&p->al, p->buf);
         p->buf = NULL;
         p->cap = 0;
     }
