@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include "upgrade.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HEAD_MAX 65536
+
+void upgrade_init(upgrade_state *u)
+{
+    memset(u, 0, sizeof *u);
+}
+
+void upgrade_free(upgrade_state *u)
+{
+    free(u->head[0]);
+    free(u->head[1]);
+    u->head[0] = u->head[1] = NULL;
+}
+
+/* Whether the head has a header `name` whose value contains token (any case). */
+static int has_header(const char *head, const char *name, const char *token)
+{
+    size_t nl = strlen(name);
+    for (const char *l = strstr(head, "\r\n"); l; l = strstr(l, "\r\n")) {
+        l += 2;
+        if (strncasecmp(l, name, nl) == 0 && l[nl] == ':') {
+            const char *e = strstr(l, "\r\n");
+            size_t vl = e ? (size_t)(e - l) : strlen(l);
+            for (size_t i = nl + 1; i + strlen(token) <= vl; i++)
+                if (strncasecmp(l + i, token, strlen(token)) == 0)
+                    return 1;
+            if (!*token)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+size_t upgrade_feed(upgrade_state *u, int dir, const uint8_t *p, size_t n)
+{
+    if (u->h2[dir] || u->failed)
+        return 0;
+    size_t old = u->len[dir];
+    size_t take = n < HEAD_MAX - old ? n : HEAD_MAX - old;
+    uint8_t *nb = realloc(u->head[dir], old + take + 1);
+    if (!nb) {
+        u->failed = 1;
+        return n;
+    }
+    u->head[dir] = nb;
+    memcpy(nb + old, p, take);
+    u->len[dir] = old + take;
+    nb[u->len[dir]] = '\0';
+    if (memchr(nb, '\0', u->len[dir])) {
+        u->failed = 1;
+        return n;
+    }
+    char *end = strstr((char *)nb, "\r\n\r\n");
+    if (!end) {
+        if (u->len[dir] >= HEAD_MAX)
+            u->failed = 1;
+        return n;
+    }
+    size_t head_len = (size_t)(end + 4 - (char *)nb);
+    *end = '\0';
+    const char *h = (const char *)nb;
+    if (dir == 0) {
+        const char *eol = strstr(h, "\r\n");
+        size_t l = eol ? (size_t)(eol - h) : strlen(h);
+        if (l >= sizeof u->request_line)
+            l = sizeof u->request_line - 1;
+        memcpy(u->request_line, h, l);
+        u->request_line[l] = '\0';
+        if (!has_header(h, "upgrade", "h2c") || !has_header(h, "http2-settings", ""))
+            u->failed = 1;
+    } else if (strncmp(h, "HTTP/1.1 101", 12) != 0) {
+        u->failed = 1;
+    }
+    u->h2[dir] = !u->failed;
+    return head_len - old;
+}
