@@ -75,6 +75,8 @@ typedef struct sflow {
     int kind;
     int number;            /* 0 until it has output */
     int server_first;      /* endpoint 1 of the reassembly is the client */
+    int saw_syn;
+    uint16_t port[2];      /* of the reassembly's endpoints */
     int upgraded;
     int ended;
     sdir d[2];             /* by role: 0 client, 1 server */
@@ -507,6 +509,7 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
         if (f->up.h2[d->dir]) {
             if (d->dir == 1 && !f->upgraded) {
                 f->upgraded = 1;
+                d->cap->h2flows++;
                 char t[600];
                 snprintf(t, sizeof t, "HTTP/1.1 Upgrade: h2c accepted; the request is stream 1: %s",
                          f->up.request_line);
@@ -525,22 +528,26 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
     dir_input(d, p, n);
 }
 
-static void replay(sflow *f, sdir *d)
+/* Route what both directions held, in capture order. */
+static void replay(sflow *f)
 {
-    cap *c = d->cap;
+    cap *c = f->d[0].cap;
     uint64_t pk = c->packet;
     int64_t ts = c->ts_ns;
-    chunk *ch = d->pend;
-    d->pend = d->pend_tail = NULL;
-    d->pend_len = 0;
-    d->offset = 0;
-    while (ch) {
-        chunk *n = ch->next;
-        c->packet = ch->packet;
-        c->ts_ns = ch->ts_ns;
-        route(f, d, ch->data, ch->len);
-        free(ch);
-        ch = n;
+    chunk *ch[2];
+    for (int i = 0; i < 2; i++) {
+        ch[i] = f->d[i].pend;
+        f->d[i].pend = f->d[i].pend_tail = NULL;
+        f->d[i].pend_len = 0;
+    }
+    while (ch[0] || ch[1]) {
+        int i = !ch[0] || (ch[1] && ch[1]->packet < ch[0]->packet);
+        chunk *n = ch[i]->next;
+        c->packet = ch[i]->packet;
+        c->ts_ns = ch[i]->ts_ns;
+        route(f, &f->d[i], ch[i]->data, ch[i]->len);
+        free(ch[i]);
+        ch[i] = n;
     }
     c->packet = pk;
     c->ts_ns = ts;
@@ -552,6 +559,21 @@ static int http1_request(const uint8_t *b, size_t n)
     while (i < n && i < 16 && b[i] >= 'A' && b[i] <= 'Z')
         i++;
     return i > 0 && i < n && b[i] == ' ';
+}
+
+/* Endpoint 1 of the reassembly turned out to be the client. */
+static void swap_roles(sflow *f)
+{
+    sdir t = f->d[0];
+    f->d[0] = f->d[1];
+    f->d[1] = t;
+    f->server_first = !f->server_first;
+    for (int j = 0; j < 2; j++) {
+        f->d[j].dir = j;
+        f->d[j].out.direction = j ? "server" : "client";
+        f->d[j].out.src = f->d[j].src;
+        f->d[j].out.dst = f->d[j].dst;
+    }
 }
 
 /* Decide what a flow carries from the octets held so far. */
@@ -577,33 +599,18 @@ static void classify(sflow *f, int at_end)
         } else if (http1_request(head, n)) {
             f->kind = K_UPGRADE;
         }
-        if (f->kind != K_UNDECIDED && i == 1) {
-            /* the classified octets came from endpoint 1: swap roles */
-            sdir t = f->d[0];
-            f->d[0] = f->d[1];
-            f->d[1] = t;
-            f->d[0].dir = 0;
-            f->d[1].dir = 1;
-            f->server_first = !f->server_first;
-            char s[64];
-            memcpy(s, f->d[0].src, sizeof s);
-            memcpy(f->d[0].src, f->d[1].src, sizeof s);
-            memcpy(f->d[1].src, s, sizeof s);
-            memcpy(s, f->d[0].dst, sizeof s);
-            memcpy(f->d[0].dst, f->d[1].dst, sizeof s);
-            memcpy(f->d[1].dst, s, sizeof s);
-            for (int j = 0; j < 2; j++) {
-                f->d[j].out.direction = j ? "server" : "client";
-                f->d[j].out.src = f->d[j].src;
-                f->d[j].out.dst = f->d[j].dst;
-            }
-        }
+        if (f->kind != K_UNDECIDED && i == 1)
+            swap_roles(f); /* the classified octets came from endpoint 1 */
     }
+
     if (f->kind == K_UNDECIDED) {
         int enough = at_end || f->d[0].pend_len + f->d[1].pend_len >= PENDING_MAX;
         int some = f->d[0].pend_len >= 9 || f->d[1].pend_len >= 9;
-        if (c->o.co.tolerant && some)
+        if (c->o.co.tolerant && some) {
             f->kind = K_H2; /* mid-connection: search both sides for frames */
+            if (!f->saw_syn && f->port[0] < f->port[1])
+                swap_roles(f); /* no SYN: the lower port is taken as the server's */
+        }
         else if (enough || (f->d[0].pend_len >= 9 && !c->o.co.tolerant))
             f->kind = K_NONE;
         else
@@ -647,8 +654,7 @@ static void classify(sflow *f, int at_end)
         pend_free(&f->d[1]);
         return;
     }
-    replay(f, &f->d[0]);
-    replay(f, &f->d[1]);
+    replay(f);
 }
 
 /* ------------------------------------------------------------ flow events */
@@ -663,6 +669,9 @@ static sflow *flow_of(cap *c, reasm_flow *rf)
         return NULL;
     }
     rf->app = f;
+    f->saw_syn = rf->saw_syn;
+    f->port[0] = rf->port[0];
+    f->port[1] = rf->port[1];
     for (int i = 0; i < 2; i++) {
         sdir *d = &f->d[i];
         d->cap = c;
@@ -722,8 +731,18 @@ static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t 
     sflow *f = flow_of(c, rf);
     if (!f)
         return;
-    if (f->kind == K_UNDECIDED)
+    if (f->kind == K_UNDECIDED && c->o.co.tolerant) {
+        /* the first octets are lost: look for frames, as mid-connection */
+        f->kind = K_H2;
+        c->h2flows++;
+        if (!f->saw_syn && f->port[0] < f->port[1])
+            swap_roles(f);
+        start_resync(&f->d[0], 0);
+        start_resync(&f->d[1], 0);
+        replay(f);
+    } else if (f->kind == K_UNDECIDED) {
         classify(f, 1);
+    }
     sdir *d = &f->d[rdir ^ f->server_first];
     if (f->kind == K_H2 || (f->kind == K_UPGRADE && d->state != D_H1))
         dir_gap(d, off, n, why);

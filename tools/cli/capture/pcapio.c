@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 1u
@@ -218,22 +219,27 @@ pcapio *pcapio_open(const char *path, pcapio_secrets_cb cb, void *user, char *er
     }
     r->cb = cb;
     r->user = user;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open");
-        free(r);
-        return NULL;
-    }
-    uint8_t magic[4] = {0};
-    size_t got = fread(magic, 1, 4, f);
-    rewind(f);
-    int pcapng = got == 4 && magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d &&
+    struct stat st;
+    int pcapng = 0;
+    /* a pipe cannot be opened twice: libpcap alone reads it */
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            snprintf(err, errlen, "cannot open");
+            free(r);
+            return NULL;
+        }
+        uint8_t magic[4] = {0};
+        size_t got = fread(magic, 1, 4, f);
+        rewind(f);
+        pcapng = got == 4 && magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d &&
                  magic[3] == 0x0a;
-    if (pcapng && pcapng_needs_own(f)) {
-        r->f = f;
-        return r;
+        if (pcapng && pcapng_needs_own(f)) {
+            r->f = f;
+            return r;
+        }
+        fclose(f);
     }
-    fclose(f);
     char perr[PCAP_ERRBUF_SIZE];
     r->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
     if (!r->pc) {

@@ -53,18 +53,20 @@ size_t upgrade_feed(upgrade_state *u, int dir, const uint8_t *p, size_t n)
     memcpy(nb + old, p, take);
     u->len[dir] = old + take;
     nb[u->len[dir]] = '\0';
-    if (memchr(nb, '\0', u->len[dir])) {
-        u->failed = 1;
-        return n;
-    }
-    char *end = strstr((char *)nb, "\r\n\r\n");
-    if (!end) {
+    size_t e = 0;
+    while (e + 4 <= u->len[dir] && memcmp(nb + e, "\r\n\r\n", 4) != 0)
+        e++;
+    if (e + 4 > u->len[dir]) {
         if (u->len[dir] >= HEAD_MAX)
             u->failed = 1;
         return n;
     }
-    size_t head_len = (size_t)(end + 4 - (char *)nb);
-    *end = '\0';
+    size_t head_len = e + 4;
+    nb[e] = '\0';
+    if (memchr(nb, '\0', e)) {
+        u->failed = 1; /* not an HTTP/1.1 head */
+        return n;
+    }
     const char *h = (const char *)nb;
     if (dir == 0) {
         const char *eol = strstr(h, "\r\n");
