@@ -310,7 +310,7 @@ int reasm_segment(reasm *r, const netdec_seg *s)
         d->next = 0;
     }
     uint32_t seq = s->seq + (syn ? 1u : 0u); /* TFO: data after the SYN's sequence number */
-    if (s->len && !d->have_base) {
+    if ((s->len || (s->flags & TCPF_FIN)) && !d->have_base) {
         d->have_base = 1;
         d->base = seq;
         d->next = 0;
