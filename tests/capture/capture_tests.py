@@ -232,6 +232,50 @@ write_pcapng(path("dsb.pcapng"), [1, 228], ng, secrets=b"CLIENT_RANDOM 00 00\n")
 rc, objs, err = jrun(path("dsb.pcapng"))
 check(rc == 0 and blocks(objs) == INTACT, "pcapng with a DSB: same blocks (%s)" % err.strip())
 
+# ... cut inside a block: the own reader decodes up to the cut too
+ngraw = open(path("dsb.pcapng"), "rb").read()
+open(path("cut.pcapng"), "wb").write(ngraw[:len(ngraw) * 2 // 3 + 5])
+rc, objs, err = jrun(path("cut.pcapng"))
+check(rc == 0 and any(o.get("cut") for o in objs) and never_wrong(objs, INTACT, "cut pcapng") > 0,
+      "pcapng cut inside a block: %s" % err.strip())
+
+
+# ... and Linux cooked SLL, SLL2, BSD null carrying IPv6, raw IPv6
+def to_ipv6(ip4):
+    ihl = (ip4[0] & 15) * 4
+    total = struct.unpack(">H", ip4[2:4])[0]
+    a = lambda b: b"\0" * 10 + b"\xff\xff" + b
+    return struct.pack(">IHBB", 0x60000000, total - ihl, 6, 64) + a(ip4[12:16]) + a(ip4[16:20]) + ip4[ihl:total]
+
+
+def sll(ip):
+    return struct.pack(">HHH8sH", 0, 772, 6, b"", 0x0800) + ip
+
+
+def sll2(ip6):
+    return struct.pack(">HHIHBB8s", 0x86DD, 0, 1, 772, 0, 6, b"") + ip6
+
+
+mixed = []
+for p in PKTS:
+    ip = p[4][14:] if LT == 1 else p[4]
+    k = client_ports.index(flow_of(p)) % 4
+    ts = p[0] * 1000000 + p[1]
+    if k == 0:
+        mixed.append((0, ts, sll(ip)))
+    elif k == 1:
+        mixed.append((1, ts, struct.pack("<I", 30) + to_ipv6(ip)))  # BSD null, AF_INET6 of Darwin
+    elif k == 2:
+        mixed.append((2, ts, sll2(to_ipv6(ip))))
+    else:
+        mixed.append((3, ts, to_ipv6(ip)))
+write_pcapng(path("links.pcapng"), [113, 0, 276, 229], mixed)
+rc, objs, err = jrun(path("links.pcapng"))
+got = {(k[0].rsplit(":", 1)[1], k[1], k[2]): v for k, v in blocks(objs).items()}
+want = {(k[0].rsplit(":", 1)[1], k[1], k[2]): v for k, v in INTACT.items()}
+check(rc == 0 and got == want and any(o["src"].startswith("[") for o in objs if "src" in o),
+      "SLL, SLL2, null with IPv6, raw IPv6: same blocks (%s)" % err.strip())
+
 # 9. One address/port pair, two connections.
 def get(path_, sid=1):
     return frame(1, 5, sid, indexed(2) + indexed(6) + lit(b":path", path_) + lit(b":authority", b"h"))
@@ -279,6 +323,20 @@ up = [o for o in objs if o.get("upgrade")]
 sh = [o["headers"] for o in objs if "headers" in o and o["direction"] == "server"]
 check(rc == 0 and up and up[0]["request"] == "GET /up HTTP/1.1" and sh and ["x-up", "yes"] in sh[0]
       and any(o.get("preface") for o in objs), "h2c upgrade followed: %s %s" % (up, sh))
+
+# ... HTTP2-Settings raise the table the server's encoder may use
+cv = Conv(sport=80)
+cv.send(0, b"GET /big HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+           b"HTTP2-Settings: AAEAACAA\r\n\r\n")
+cv.send(1, b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n" +
+        settings() + frame(1, 4, 1, b"\x3f\xe1\x3f" + indexed(8) + lit(b"x-t", b"v" * 5000, index=True)) +
+        frame(0, 1, 1, b"ok"))
+cv.send(0, PREFACE + settings(header_table_size=8192))
+write_pcap(path("upgrade2.pcap"), 1, cv.close().records())
+rc, objs, _ = jrun(path("upgrade2.pcap"))
+check(rc == 0 and any(["x-t", "v" * 5000] in o.get("headers", []) for o in objs) and
+      not any("error" in o for o in objs), "h2c upgrade: HTTP2-Settings apply: rc %d %s" %
+      (rc, [o for o in objs if "error" in o][:1]))
 
 # 12. TCP Fast Open: the request rides in the SYN.
 cv = Conv.__new__(Conv)

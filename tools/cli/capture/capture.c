@@ -94,6 +94,7 @@ typedef struct cap {
     int h2flows;           /* flows in which HTTP/2 was found */
     int tls_flows;
     int oom;
+    int out_err;           /* held output could not be written or read back */
     tlshook_keys *keys;
     uint64_t packets, fragments, other, errors;
 } cap;
@@ -362,6 +363,10 @@ static void resync_add(sdir *d, const uint8_t *p, size_t n)
 
 static void start_resync(sdir *d, uint64_t at)
 {
+    /* the SETTINGS that sized the table may be before the capture or in
+     * the gap: accept any size up to the cap, the encoder says which */
+    if (d->table_size < d->cap->o.max_table)
+        d->table_size = d->cap->o.max_table;
     if (new_conn(d, H2C_FRAME_PREFACE_NONE) != 0)
         return;
     d->state = D_RESYNC;
@@ -507,6 +512,13 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
             return;
         }
         if (f->up.h2[d->dir]) {
+            sdir *srv = &f->d[1];
+            if (d->dir == 0 && f->up.table_size > srv->table_size)
+                srv->table_size = f->up.table_size < d->cap->o.max_table ? f->up.table_size
+                                                                          : d->cap->o.max_table;
+            if (d->dir == 0 && f->up.max_frame_size > srv->max_frame &&
+                f->up.max_frame_size <= H2C_FRAME_MAX_FRAME_SIZE_MAX)
+                srv->max_frame = f->up.max_frame_size;
             if (d->dir == 1 && !f->upgraded) {
                 f->upgraded = 1;
                 d->cap->h2flows++;
@@ -750,13 +762,17 @@ static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t 
         f->tls_failed = 1; /* records cannot be resumed mid-stream */
 }
 
-static void copy_held(FILE *from)
+static void copy_held(cap *c, FILE *from)
 {
     char buf[65536];
     size_t n;
+    if (fflush(from) != 0 || ferror(from))
+        c->out_err = 1;
     rewind(from);
     while ((n = fread(buf, 1, sizeof buf, from)) > 0)
         fwrite(buf, 1, n, stdout);
+    if (ferror(from))
+        c->out_err = 1;
 }
 
 static void print_summary(const sflow *f)
@@ -829,7 +845,7 @@ static void on_close(void *user, reasm_flow *rf)
                        d->src, d->dst, (unsigned long long)d->octets,
                        d->gaps ? " (capture has a gap)" : "");
             if (d->buf)
-                copy_held(d->buf);
+                copy_held(c, d->buf);
         }
     }
     if (f->number && c->o.summary)
@@ -928,6 +944,10 @@ int capture_run(const capture_opts *o, const char *file)
     tlshook_keys_free(c.keys);
     if (!r || c.oom) {
         fprintf(stderr, "h2codec: out of memory\n");
+        return CLI_USAGE;
+    }
+    if (c.out_err) {
+        fprintf(stderr, "h2codec: cannot hold the output in a temporary file\n");
         return CLI_USAGE;
     }
     if (c.fragments)

@@ -38,6 +38,57 @@ static int has_header(const char *head, const char *name, const char *token)
     return 0;
 }
 
+/* The HTTP2-Settings value: base64url of a SETTINGS payload (RFC 7540 3.2.1). */
+static void parse_settings(upgrade_state *u, const char *head)
+{
+    static const char name[] = "http2-settings:";
+    const char *l = head;
+    while ((l = strstr(l, "\r\n")) != NULL) {
+        l += 2;
+        if (strncasecmp(l, name, sizeof name - 1) == 0)
+            break;
+    }
+    if (!l)
+        return;
+    l += sizeof name - 1;
+    uint32_t acc = 0;
+    int bits = 0;
+    uint8_t set[6];
+    size_t n = 0;
+    for (; *l && *l != '\r'; l++) {
+        int v;
+        char ch = *l;
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9')
+            v = ch - '0' + 52;
+        else if (ch == '-' || ch == '+')
+            v = 62;
+        else if (ch == '_' || ch == '/')
+            v = 63;
+        else
+            continue; /* white space, padding */
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            set[n++] = (uint8_t)(acc >> bits);
+            if (n == 6) {
+                uint16_t id = (uint16_t)(set[0] << 8 | set[1]);
+                uint32_t val = (uint32_t)set[2] << 24 | (uint32_t)set[3] << 16 |
+                               (uint32_t)set[4] << 8 | set[5];
+                if (id == 1)
+                    u->table_size = val;
+                if (id == 5)
+                    u->max_frame_size = val;
+                n = 0;
+            }
+        }
+    }
+}
+
 size_t upgrade_feed(upgrade_state *u, int dir, const uint8_t *p, size_t n)
 {
     if (u->h2[dir] || u->failed)
@@ -77,6 +128,8 @@ size_t upgrade_feed(upgrade_state *u, int dir, const uint8_t *p, size_t n)
         u->request_line[l] = '\0';
         if (!has_header(h, "upgrade", "h2c") || !has_header(h, "http2-settings", ""))
             u->failed = 1;
+        else
+            parse_settings(u, h);
     } else if (strncmp(h, "HTTP/1.1 101", 12) != 0) {
         u->failed = 1;
     }

@@ -17,6 +17,9 @@ typedef struct upgrade_state {
     int h2[2];               /* this side's HTTP/1.1 part is over: HTTP/2 follows */
     int failed;              /* not an upgrade, or refused */
     char request_line[512];
+    /* from the request's HTTP2-Settings (base64url SETTINGS payload): what
+     * the client allows the server to use; 0 where not given */
+    uint32_t table_size, max_frame_size;
 } upgrade_state;
 
 void upgrade_init(upgrade_state *u);
