@@ -338,6 +338,30 @@ check(rc == 0 and any(["x-t", "v" * 5000] in o.get("headers", []) for o in objs)
       not any("error" in o for o in objs), "h2c upgrade: HTTP2-Settings apply: rc %d %s" %
       (rc, [o for o in objs if "error" in o][:1]))
 
+# 11b. An orphan CONTINUATION after a lost HEADERS is skipped; a gap inside
+# a DATA payload is bridged, even without --tolerant.
+cv = Conv(cport=44000)
+cv.send(0, PREFACE + settings())
+cv.send(0, frame(1, 0, 1, indexed(2) + indexed(6) + lit(b":path", b"/lost")))
+lost_pkt = len(cv.pkts) - 1
+cv.send(0, frame(9, 4, 1, lit(b":authority", b"h")))
+cv.send(0, frame(1, 5, 3, indexed(2) + indexed(6) + lit(b":path", b"/after") + lit(b":authority", b"h")))
+cv.send(1, settings() + frame(1, 4, 3, indexed(8)) + frame(0, 0, 3, b"d" * 3000))
+data_pkt = len(cv.pkts) - 2  # the middle of the DATA payload
+cv.send(1, frame(1, 5, 3, lit(b"x-trailer", b"t")))
+cv.close()
+cv.pkts = [p for i, p in enumerate(cv.pkts) if i not in (lost_pkt, data_pkt)]
+cv.c[1] = 0
+write_pcap(path("orphan.pcap"), 1, cv.records())
+rc, objs, _ = jrun("--tolerant", path("orphan.pcap"))
+hs = [o["headers"] for o in objs if "headers" in o]
+check(any(o.get("skipped_continuation") for o in objs) and any([":path", "/after"] in h for h in hs),
+      "orphan CONTINUATION skipped, the next request decoded: %s" % hs)
+rc, objs, _ = jrun(path("orphan.pcap"))
+srv = [o for o in objs if o.get("direction") == "server"]
+check(any(o.get("gap") for o in srv) and any(["x-trailer", "t"] in o.get("headers", []) for o in srv),
+      "a gap inside DATA is bridged: %s" % [o for o in srv if "gap" in o or "headers" in o])
+
 # 12. TCP Fast Open: the request rides in the SYN.
 cv = Conv.__new__(Conv)
 cv.c, cv.s, cv.pkts, cv.t = [42000, 101, (10, 0, 0, 1)], [8080, 701, (10, 0, 0, 2)], [], 1700000000.0

@@ -83,6 +83,7 @@ typedef struct sflow {
     upgrade_state up;
     tlshook_flow *tls;
     int tls_failed;
+    int tls_h2;            /* 0 until the first plaintext, then 1 (HTTP/2) or -1 */
     uint64_t streams_max;
 } sflow;
 
@@ -380,8 +381,10 @@ static void start_frames(sdir *d, int preface, const uint8_t *p, size_t n)
         if (new_conn(d, preface) != 0)
             return;
     d->state = D_FRAMES;
-    d->preface_left = n >= H2C_FRAME_CLIENT_PREFACE_LEN && d->dir == 0 &&
-                              memcmp(p, H2C_FRAME_CLIENT_PREFACE, H2C_FRAME_CLIENT_PREFACE_LEN) == 0
+    /* a client side started with a preface mode begins with the preface
+     * (it was seen, or the upgrade or ALPN promise it): the frame
+     * boundaries start after it */
+    d->preface_left = d->dir == 0 && preface != H2C_FRAME_PREFACE_NONE
                           ? H2C_FRAME_CLIENT_PREFACE_LEN
                           : 0;
     feed_frames(d, p, n);
@@ -489,10 +492,31 @@ static void pend_free(sdir *d)
     d->pend_len = 0;
 }
 
+/* Decrypted octets: HTTP/2 when ALPN says h2 or the client's plaintext
+ * starts with the preface. */
 static void tls_plain(void *user, int dir, const uint8_t *p, size_t n)
 {
+    static const uint8_t pre[] = H2C_FRAME_CLIENT_PREFACE;
     sflow *f = user;
-    dir_input(&f->d[dir], p, n);
+    if (f->tls_h2 == 0) {
+        const char *alpn = tlshook_flow_alpn(f->tls);
+        int h2 = (alpn && strcmp(alpn, "h2") == 0) ||
+                 (dir == 0 && n >= sizeof pre - 1 && memcmp(p, pre, sizeof pre - 1) == 0);
+        char t[200];
+        snprintf(t, sizeof t, "TLS, decrypted, ALPN %s%s", alpn ? alpn : "none",
+                 h2 ? "" : ": not HTTP/2");
+        emit(&f->d[0], json_pack("{s:b,s:b,s:s?,s:b}", "tls", 1, "decrypted", 1, "alpn", alpn,
+                                 "http2", h2),
+             t);
+        f->tls_h2 = h2 ? 1 : -1;
+        if (h2) {
+            f->d[0].cap->h2flows++;
+            start_frames(&f->d[0], H2C_FRAME_PREFACE_AUTO, NULL, 0);
+            start_frames(&f->d[1], H2C_FRAME_PREFACE_AUTO, NULL, 0);
+        }
+    }
+    if (f->tls_h2 > 0)
+        dir_input(&f->d[dir], p, n);
 }
 
 /* Route octets of a classified flow's direction. */
@@ -500,8 +524,15 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
 {
     if (f->kind == K_TLS) {
         d->octets += n;
-        if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0)
+        if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0) {
             f->tls_failed = 1;
+            const char *why = tlshook_flow_error(f->tls);
+            char t[300];
+            snprintf(t, sizeof t, "TLS, cannot decrypt: %s", why ? why : "unknown");
+            emit(&f->d[0], json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason",
+                                     why ? why : "unknown"),
+                 t);
+        }
         return;
     }
     if (f->kind == K_UPGRADE && d->state == D_H1) {
@@ -650,7 +681,9 @@ static void classify(sflow *f, int at_end)
             f->tls = tlshook_flow_new(c->keys, tls_plain, f);
         if (!f->tls) {
             number_flow(f);
-            const char *why = !tlshook_available() ? "no TLS decryption in this build" : "no keys";
+            const char *why = !c->keys || !tlshook_keys_count(c->keys) ? "no keys"
+                              : !tlshook_available()            ? "no TLS decryption in this build"
+                                                                : "no keys for this flow";
             char t[120];
             snprintf(t, sizeof t, "TLS, %s", why);
             emit(&f->d[0], json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason",
@@ -759,7 +792,7 @@ static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t 
     if (f->kind == K_H2 || (f->kind == K_UPGRADE && d->state != D_H1))
         dir_gap(d, off, n, why);
     else if (f->kind == K_TLS && f->tls && !f->tls_failed)
-        f->tls_failed = 1; /* records cannot be resumed mid-stream */
+        tlshook_flow_gap(f->tls, d->dir, n); /* that direction's records stop */
 }
 
 static void copy_held(cap *c, FILE *from)

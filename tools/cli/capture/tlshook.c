@@ -47,6 +47,17 @@ int tlshook_flow_feed(tlshook_flow *f, int dir, const uint8_t *p, size_t n)
     return -1;
 }
 
+void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing)
+{
+    (void)f, (void)dir, (void)missing;
+}
+
+const char *tlshook_flow_error(const tlshook_flow *f)
+{
+    (void)f;
+    return "no TLS decryption in this build";
+}
+
 const char *tlshook_flow_alpn(const tlshook_flow *f)
 {
     (void)f;

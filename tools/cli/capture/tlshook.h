@@ -29,6 +29,10 @@ tlshook_flow *tlshook_flow_new(const tlshook_keys *k, tlshook_plain_cb cb, void 
 /* Record octets of one direction.  Returns 0, or -1 once the flow cannot be
  * decrypted (no key for it, unsupported cipher, bad record). */
 int tlshook_flow_feed(tlshook_flow *f, int dir, const uint8_t *p, size_t n);
+/* A reassembly gap in dir: that direction's records stop. */
+void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing);
+/* Why the flow cannot be decrypted, or NULL. */
+const char *tlshook_flow_error(const tlshook_flow *f);
 /* The negotiated ALPN ("h2"), or NULL while unknown. */
 const char *tlshook_flow_alpn(const tlshook_flow *f);
 void tlshook_flow_free(tlshook_flow *f);
