@@ -14,6 +14,7 @@ identical to the original's, never wrong.
 import base64
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -485,6 +486,32 @@ os.unlink(fifo)
 open(path("block.txt"), "w").write("82 86 84\n41 8a 08 9d 5c 0b 81 70 dc 78 0f 03\n")
 p = subprocess.run([BIN, "decode", path("block.txt")], capture_output=True)
 check(p.returncode == 0 and b":authority: 127.0.0.1:8080" in p.stdout, "decode: hex by content")
+
+# 22. Random damage (octets changed, packets swapped and dropped, pcapng
+# blocks broken or cut): exit 0, 1 or 2 and no sanitizer report.
+rnd = random.Random(int(os.environ.get("H2C_CAPTURE_SEED", "1")))
+ngraw = open(path("links.pcapng"), "rb").read()
+for i in range(12):
+    pk = [list(x) for x in PKTS]
+    for _ in range(rnd.randint(1, 20)):
+        k = rnd.randrange(len(pk))
+        d = bytearray(pk[k][4])
+        d[rnd.randrange(len(d))] = rnd.randrange(256)
+        pk[k][4] = bytes(d)
+    for _ in range(rnd.randint(0, 5)):
+        a, b = rnd.randrange(len(pk)), rnd.randrange(len(pk))
+        pk[a], pk[b] = pk[b], pk[a]
+    del pk[rnd.randrange(len(pk))]
+    write_pcap(path("random.pcap"), LT, pk)
+    d = bytearray(ngraw)
+    for _ in range(rnd.randint(1, 8)):
+        d[rnd.randrange(len(d))] = rnd.randrange(256)
+    open(path("random.pcapng"), "wb").write(d[:rnd.randrange(len(d) // 2, len(d) + 1)])
+    for f in ("random.pcap", "random.pcapng"):
+        p = subprocess.run([BIN, "frames", "--pcap", "--json", "--tolerant", "--merge", path(f)],
+                           capture_output=True, timeout=120)
+        check(p.returncode in (0, 1, 2) and b"runtime error" not in p.stderr and b"Sanitizer" not in p.stderr,
+              "random damage %d (%s): rc %d %s" % (i, f, p.returncode, p.stderr[-300:]))
 
 # 21. A story's header_table_size outside 0 .. 2^32-1 is refused, not wrapped.
 for bad in (4294971392, -1):
