@@ -310,6 +310,19 @@ paths = [h[1] for o in objs if "headers" in o for h in o["headers"] if h[0] == "
 check(rc == 0 and paths == ["/first", "/second"] and max(o.get("stream_id", 0) for o in objs) == 1
       and sorted(set(o["flow"] for o in objs)) == [1, 2], "4-tuple reuse: two flows %s" % paths)
 
+# ... also when the first connection's FIN and RST are not in the capture
+cv0 = Conv(cport=41001, sport=8080, cisn=1000, sisn=2000, t0=1700000000)
+cv0.send(0, PREFACE + settings() + get(b"/first"))
+cv0.send(1, settings() + resp())
+cv1 = Conv(cport=41001, sport=8080, cisn=700000, sisn=800000, t0=1700000001)
+cv1.send(0, PREFACE + settings() + get(b"/second"))
+cv1.send(1, settings() + resp())
+write_pcap(path("reuse2.pcap"), 1, cv0.records() + cv1.close().records())
+rc, objs, _ = jrun(path("reuse2.pcap"))
+paths = [h[1] for o in objs if "headers" in o for h in o["headers"] if h[0] == ":path"]
+check(paths == ["/first", "/second"] and not any("error" in o for o in objs),
+      "4-tuple reuse without FIN: a new ISN starts a new flow: %s" % paths)
+
 # 10. Latin-1 value and binary GOAWAY debug data: lossless JSON, no frame dropped.
 cv = Conv()
 cv.send(0, PREFACE + settings() + get(b"/"))
