@@ -498,6 +498,11 @@ for mode in (["--merge"], []):
     pr.communicate(timeout=60)
     os.unlink(fifo)
 
+# ... and from standard input
+p = subprocess.run([BIN, "frames", "--pcap", "--json", "-"], input=raw, capture_output=True, timeout=120)
+check(p.returncode == 0 and blocks([json.loads(l) for l in p.stdout.splitlines()]) == INTACT,
+      "capture on standard input: rc %d" % p.returncode)
+
 # 20. decode: hex recognised by content.
 open(path("block.txt"), "w").write("82 86 84\n41 8a 08 9d 5c 0b 81 70 dc 78 0f 03\n")
 p = subprocess.run([BIN, "decode", path("block.txt")], capture_output=True)
