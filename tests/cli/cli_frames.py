@@ -171,6 +171,13 @@ with tempfile.TemporaryDirectory() as tmp:
           and last.get("headers") == [[":method", "GET"], [":scheme", "http"], [":path", "/"],
                                       [":authority", "localhost"], ["x-small", "s"]],
           "oversized list: stream error, next block decoded: %d %s" % (rc, [str(o)[:200] for o in objs[-3:]]))
+    # Octets that are not UTF-8 (GOAWAY debug data 61 ff 62) are written as
+    # U+FFFD: the JSON stays whole.
+    open(bad, "wb").write(bytes.fromhex("00000b070000000000" "00000000" "00000000") + b"a\xffb" + ping)
+    rc, out, _ = run("--json", bad)
+    objs = jsonl(out)
+    check([o.get("debug_data") for o in objs if o.get("type") == "GOAWAY"] == ["a\ufffdb"]
+          and objs[-1].get("type") == "PING", "not UTF-8 in JSON: %s" % objs)
     # HEADERS without END_HEADERS then PING: sequencing error, but not with --no-hpack.
     hdr = bytes.fromhex("000001010100000001") + b"\x82"                # HEADERS, END_STREAM only
     open(bad, "wb").write(hdr + ping)

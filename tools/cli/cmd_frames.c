@@ -33,7 +33,11 @@ typedef struct out_ctx {
 
 static json_t *jstr(const uint8_t *p, size_t n)
 {
-    return json_stringn_nocheck((const char *)(p ? p : (const uint8_t *)""), n);
+    const char *s = (const char *)(p ? p : (const uint8_t *)"");
+    char *r = cli_utf8_repair(s, n, &n); /* not UTF-8 would cut the output short */
+    json_t *j = json_stringn_nocheck(r ? r : s, n);
+    free(r);
+    return j;
 }
 
 static char *hex(const uint8_t *p, size_t n)
@@ -181,8 +185,8 @@ static void json_report(const out_ctx *o, const conn_report *r)
             for (size_t i = 0; i < r->nfields; i++) {
                 const conn_field *cf = &r->fields[i];
                 json_t *pair = json_array();
-                json_array_append_new(pair, json_stringn_nocheck(cf->name, cf->name_len));
-                json_array_append_new(pair, json_stringn_nocheck(cf->value, cf->value_len));
+                json_array_append_new(pair, jstr((const uint8_t *)cf->name, cf->name_len));
+                json_array_append_new(pair, jstr((const uint8_t *)cf->value, cf->value_len));
                 if (cf->indexing == H2C_HPACK_INDEX_NEVER)
                     json_array_append_new(pair, json_string("never-indexed"));
                 json_array_append_new(hs, pair);
