@@ -322,9 +322,9 @@ typedef enum h2c_frame_preface_mode {
                                                      IGNORABLE, like ALTSVC and ORIGIN) */
 
 /** Default of h2c_frame_parser_options.max_empty_frames.  Peers send an
- *  empty frame without END_STREAM rarely if ever (a few per connection in
- *  the shipped captures: none); 10000 in a connection's life is a flood,
- *  stopped after 90 KB of it. */
+ *  empty frame without END_STREAM rarely if ever (none in the 138 client
+ *  streams and captures of corpus/); 10000 in a connection's life is a
+ *  flood, stopped after 90 KB of it. */
 #define H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES 10000u
 
 /** Parser settings.  Fill with h2c_frame_parser_options_init(), then adjust. */
