@@ -146,10 +146,12 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     po.preface = c->observe  ? o->observe_preface
                  : c->server ? H2C_FRAME_PREFACE_EXPECT
                              : H2C_FRAME_PREFACE_NONE;
-    if (c->observe) { /* no acknowledgements to wait for: settings apply at once */
+    /* Observing, the parser's count is the limit; otherwise recv.c counts
+     * empty frames net of useful ones, so a long connection never adds up
+     * to the parser's lifetime total. */
+    po.max_empty_frames = c->observe ? o->limits.max_empty_frames : 0;
+    if (c->observe) /* no acknowledgements to wait for: settings apply at once */
         po.max_frame_size = o->settings.max_frame_size;
-        po.max_empty_frames = o->limits.max_empty_frames; /* the parser's count */
-    }
     po.max_settings = o->limits.max_settings_entries ? o->limits.max_settings_entries : UINT32_MAX;
     po.allocator = &shim;
     int rc = h2c_frame_parser_new(&c->parser, &po);

@@ -37,7 +37,7 @@ void h2c_frame_parser_options_init(h2c_frame_parser_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->max_frame_size = H2C_FRAME_MAX_FRAME_SIZE_MIN;
     opt->max_settings = 32;
-    opt->max_empty_frames = 0;
+    opt->max_empty_frames = H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES;
     opt->preface = H2C_FRAME_PREFACE_NONE;
 }
 

@@ -14,8 +14,10 @@
 #        (autotools as nghttp2's own OSS-Fuzz build does; CMake if there is no
 #        configure.ac);
 #      - else a static libnghttp2 found by pkg-config (local runs, e.g. Debian
-#        libnghttp2-dev; not instrumented, so not for MSan);
-#      - else those two targets are skipped.
+#        libnghttp2-dev; not instrumented, so never under MSan:
+#        SANITIZER=memory, where it would report false positives);
+#      - else those two targets are skipped.  The other targets need libc
+#        alone and build under every sanitizer, MSan included.
 # 3. Compiles each target of fuzz/targets.list with $CC $CFLAGS, links it with
 #    $CXX $CXXFLAGS $LIB_FUZZING_ENGINE against the static archives, and
 #    writes $OUT/<target>, <target>.dict, <target>.options and
@@ -84,6 +86,9 @@ if [ -d "$ngh_prefix" ]; then
     ngh_cflags="-I$ngh_prefix/include -DNGHTTP2_STATICLIB"
     ngh_libs=$ngh_lib
     echo "build.sh: nghttp2 from $SRC/nghttp2 (instrumented)"
+elif [ "${SANITIZER:-}" = memory ]; then
+    echo "build.sh: MemorySanitizer and no instrumented nghttp2 in \$SRC/nghttp2:" \
+         "hpack_roundtrip and hpack_diff are skipped"
 elif command -v pkg-config >/dev/null && pkg-config --exists libnghttp2 &&
      [ -f "$(pkg-config --variable=libdir libnghttp2)/libnghttp2.a" ]; then
     ngh_cflags="$(pkg-config --cflags libnghttp2) -DNGHTTP2_STATICLIB"

@@ -64,6 +64,7 @@ void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit)
     t->rmask = l.nring - 1;
     t->limit = limit;
     t->max = limit;
+    t->seed = 0;
     h2c_etab_clear(t);
 }
 

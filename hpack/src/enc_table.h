@@ -58,6 +58,7 @@ typedef struct h2c_etab {
     uint32_t count;      /* live entries */
     uint32_t next_seq;   /* seq the next insertion gets */
     uint32_t head_v;     /* virtual ring offset where the next strings go */
+    uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
 /* Octets of storage a table able to reach 'limit' needs (limit <= H2C_ETAB_LIMIT_MAX). */
@@ -129,17 +130,20 @@ static inline uint64_t h2c_etab_mum(uint64_t a, uint64_t b)
 #define H2C_ETAB_K1 0xa0761d6478bd642full
 
 /*
- * Hash of s[0..n), seeded; the name hash is h2c_etab_hash(name, n, 0) and
- * the field hash h2c_etab_hash(value, vn, name_hash).  One 128-bit multiply
+ * Hash of s[0..n), seeded; the name hash is h2c_etab_hash(name, n, t->seed)
+ * and the field hash h2c_etab_hash(value, vn, name_hash), so the table's
+ * secret seed keys both.  One 128-bit multiply
  * per 16 octets, and one for the last 1..16 (most names and values are
  * short: one or two in all); the tail is read with overlapping loads, never
  * byte by byte, and the length goes into the seed so that overlapping reads
  * of different lengths do not collide.
  */
-static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint32_t seed)
+static inline uint32_t h2c_etab_hash(const char *s, size_t n, uint64_t seed)
 {
     const uint8_t *p = (const uint8_t *)s;
-    uint64_t h = ((uint64_t)n << 32 | seed) * H2C_ETAB_K0, a, b; /* odd: a bijection */
+    /* For seeds below 2^32 (a name hash, or seed 0) this is n << 32 | seed:
+     * lengths still always differ. */
+    uint64_t h = ((uint64_t)n << 32 ^ seed) * H2C_ETAB_K0, a, b; /* odd: a bijection */
     if (n > 16) {
         size_t left = n;
         for (; left > 16; p += 16, left -= 16)

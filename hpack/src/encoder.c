@@ -20,6 +20,7 @@
 #include "hpack_int.h"
 #include "huffman.h"
 #include "policy.h"
+#include "seed.h"
 #include "static_table.h"
 
 #define PROTOCOL_DEFAULT_TABLE 4096u /* SETTINGS_HEADER_TABLE_SIZE before any SETTINGS */
@@ -66,7 +67,8 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     h2c_hpack_encoder_options_init(&o);
     if (opt)
         o = *opt;
-    if (o.max_table_size > H2C_ETAB_LIMIT_MAX || (o.flags & ~(uint32_t)H2C_HPACK_ENC_NO_HUFFMAN) ||
+    const uint32_t known_flags = H2C_HPACK_ENC_NO_HUFFMAN | H2C_HPACK_ENC_FIXED_SEED;
+    if (o.max_table_size > H2C_ETAB_LIMIT_MAX || (o.flags & ~known_flags) ||
         o.policy_kind < H2C_HPACK_POLICY_ADAPTIVE || o.policy_kind > H2C_HPACK_POLICY_CUSTOM ||
         (o.policy_kind == H2C_HPACK_POLICY_CUSTOM && !o.policy_fn))
         return H2C_E_INVALID_ARGUMENT;
@@ -89,6 +91,8 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
         return H2C_E_NOMEM;
     }
     h2c_etab_init(&enc->st.table, enc->storage, o.max_table_size);
+    enc->st.table.seed = (o.flags & H2C_HPACK_ENC_FIXED_SEED) ? o.hash_seed
+                                                              : h2c_hpack_seed_draw(enc);
     h2c_policy_init(&enc->st.policy, o.policy_kind, o.policy_fn, o.policy_user);
     h2c_hpack_encoder_reset(enc); /* empties the table, resets the policy */
     *out = enc;
@@ -378,7 +382,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
 
     h2c_policy_field pf;
     pf.field = f;
-    pf.name_hash = h2c_etab_hash(name, nl, 0);
+    pf.name_hash = h2c_etab_hash(name, nl, t->seed);
     pf.hash = h2c_etab_hash(value, vl, pf.name_hash);
     /* The dynamic table first: it never holds a field of the static table
      * (those are always sent as static indexes, never inserted), so a hit

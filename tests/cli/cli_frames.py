@@ -144,6 +144,40 @@ with tempfile.TemporaryDirectory() as tmp:
     check(origins == [["a.b.c"]], "an empty Origin-Entry is no origin: %s" % origins)
     rc, out, _ = run(bad)
     check(rc == 0 and out.count("ignorable error") == 2, "ignorable frames in text output: %d %s" % (rc, out))
+    # A header list over SETTINGS_MAX_HEADER_LIST_SIZE (65536) is refused on
+    # its stream (RFC 9113 section 10.5.1), and its block still decoded to
+    # the end: the next block's indexes 62 and 63 name the entries it added.
+    def hint(v):  # RFC 7541 5.1, 7-bit prefix, no Huffman
+        if v < 127:
+            return bytes([v])
+        out, v = [127], v - 127
+        while v >= 128:
+            out, v = out + [v % 128 | 128], v // 128
+        return bytes(out + [v])
+    def lit(name, value):  # literal without indexing, new name
+        return b"\0" + hint(len(name)) + name + hint(len(value)) + value
+    big = b"\x82\x86\x84\x41\x09localhost\x40\x07x-small\x01s" + b"".join(lit(b"x-big-%d" % i, b"v" * 30000) for i in range(3))
+    frags = [big[i:i + 16384] for i in range(0, len(big), 16384)]
+    seq = b"".join(len(f).to_bytes(3, "big") + bytes([1 if i == 0 else 9, (1 if i == 0 else 0) | (4 if i == len(frags) - 1 else 0)])
+                   + (1).to_bytes(4, "big") + f for i, f in enumerate(frags))
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes.fromhex("000000040000000000")
+    open(bad, "wb").write(preface + seq + bytes.fromhex("000005010500000003") + b"\x82\x86\x84\xbf\xbe")
+    rc, out, _ = run("--json", bad)
+    objs = jsonl(out)
+    errs = [o for o in objs if "error" in o]
+    last = objs[-1]
+    check(rc == 1 and len(errs) == 1 and errs[0]["scope"] == "stream" and errs[0]["stream_id"] == 1
+          and errs[0]["error"] == "REFUSED_STREAM" and last.get("stream_id") == 3
+          and last.get("headers") == [[":method", "GET"], [":scheme", "http"], [":path", "/"],
+                                      [":authority", "localhost"], ["x-small", "s"]],
+          "oversized list: stream error, next block decoded: %d %s" % (rc, [str(o)[:200] for o in objs[-3:]]))
+    # Octets that are not UTF-8 (GOAWAY debug data 61 ff 62) are written as
+    # U+FFFD: the JSON stays whole.
+    open(bad, "wb").write(bytes.fromhex("00000b070000000000" "00000000" "00000000") + b"a\xffb" + ping)
+    rc, out, _ = run("--json", bad)
+    objs = jsonl(out)
+    check([o.get("debug_data") for o in objs if o.get("type") == "GOAWAY"] == ["a\ufffdb"]
+          and objs[-1].get("type") == "PING", "not UTF-8 in JSON: %s" % objs)
     # HEADERS without END_HEADERS then PING: sequencing error, but not with --no-hpack.
     hdr = bytes.fromhex("000001010100000001") + b"\x82"                # HEADERS, END_STREAM only
     open(bad, "wb").write(hdr + ping)

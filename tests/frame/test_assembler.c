@@ -323,18 +323,25 @@ START_TEST(empty_continuation_flood)
     run(b.p, b.n, 0, NULL, &ao, &o);
     expect_conn(&o, H2C_FRAME_E_CONTINUATION_FLOOD, H2C_H2_ENHANCE_YOUR_CALM, 1);
     ck_assert_uint_eq(o.frame_offset, 10);
-    /* ... and a limit above the count lets the whole block through */
+    /* ... and a limit above the count lets the whole block through (with
+     * the parser's own empty-frame limit off: it would stop at 10001) */
     ao.max_continuations = (uint32_t)n + 1;
-    run(b.p, b.n, 0, NULL, &ao, &o);
+    h2c_frame_parser_options po;
+    h2c_frame_parser_options_init(&po);
+    po.max_empty_frames = 0;
+    run(b.p, b.n, 0, &po, &ao, &o);
     ck_assert_int_eq(o.rc, 0);
     ck_assert_int_eq(o.blocks, 1);
     ck_assert_uint_eq(o.last_continuations, n + 1);
     free(o.joined);
 
-    /* The parser counts them for the stack (CVE-2019-9518) and can cap
-     * them itself. */
+    /* The parser counts them for the stack (CVE-2019-9518) and caps them
+     * itself: at H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES by default. */
+    run(b.p, b.n, 0, NULL, &ao, &o);
+    expect_conn(&o, H2C_FRAME_E_EMPTY_FRAMES, H2C_H2_ENHANCE_YOUR_CALM, 1);
+    ck_assert_uint_eq(o.frame_offset, 10 + (uint64_t)H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES * 9);
     h2c_frame_parser *p;
-    ck_assert_int_eq(h2c_frame_parser_new(&p, NULL), 0);
+    ck_assert_int_eq(h2c_frame_parser_new(&p, &po), 0);
     size_t off = 0, used;
     h2c_frame_event ev;
     int rc;
@@ -348,8 +355,6 @@ START_TEST(empty_continuation_flood)
     ck_assert_uint_eq(st->octets, b.n);
     h2c_frame_parser_free(p);
 
-    h2c_frame_parser_options po;
-    h2c_frame_parser_options_init(&po);
     po.max_empty_frames = 1000;
     run(b.p, b.n, 0, &po, &ao, &o);
     expect_conn(&o, H2C_FRAME_E_EMPTY_FRAMES, H2C_H2_ENHANCE_YOUR_CALM, 1);

@@ -23,7 +23,8 @@ START_TEST(options_defaults_and_validation)
     h2c_frame_parser_options_init(&o);
     ck_assert_uint_eq(o.max_frame_size, 16384);
     ck_assert_uint_eq(o.max_settings, 32);
-    ck_assert_uint_eq(o.max_empty_frames, 0);
+    ck_assert_uint_eq(o.max_empty_frames, H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES);
+    ck_assert_uint_eq(o.max_empty_frames, 10000);
     ck_assert_int_eq(o.preface, H2C_FRAME_PREFACE_NONE);
     ck_assert_uint_eq(o.flags, 0);
     ck_assert_ptr_null(o.allocator);
@@ -271,6 +272,44 @@ START_TEST(sticky_connection_error)
     ck_assert_uint_eq(h2c_frame_parser_stats_get(p)->frames, 0);
     ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev), H2C_FRAME_EV_FRAME);
     h2c_frame_parser_free(p);
+}
+END_TEST
+
+/* The empty-frame limit is on by default (CVE-2019-9518): frame 10000 is
+ * still fine, 10001 is ENHANCE_YOUR_CALM; empty DATA with END_STREAM and
+ * non-empty frames do not count, and 0 turns the limit off. */
+START_TEST(empty_frames_limited_by_default)
+{
+    static const uint8_t empty_data[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+    static const uint8_t end_data[] = { 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+    for (int off = 0; off < 2; off++) {
+        h2c_frame_parser_options o;
+        h2c_frame_parser_options_init(&o);
+        if (off)
+            o.max_empty_frames = 0;
+        h2c_frame_parser *p;
+        ck_assert_int_eq(h2c_frame_parser_new(&p, off ? &o : NULL), H2C_OK);
+        h2c_frame_event ev;
+        size_t used;
+        for (int i = 0; i < 20000; i++)
+            ck_assert_int_eq(h2c_frame_parser_push(p, end_data, 9, &used, &ev),
+                             H2C_FRAME_EV_FRAME);
+        for (int i = 0; i < 100; i++)
+            ck_assert_int_eq(h2c_frame_parser_push(p, ping_frame, 17, &used, &ev),
+                             H2C_FRAME_EV_FRAME);
+        for (uint32_t i = 1; i <= H2C_FRAME_DEFAULT_MAX_EMPTY_FRAMES; i++)
+            ck_assert_int_eq(h2c_frame_parser_push(p, empty_data, 9, &used, &ev),
+                             H2C_FRAME_EV_FRAME);
+        int rc = h2c_frame_parser_push(p, empty_data, 9, &used, &ev);
+        if (off) {
+            ck_assert_int_eq(rc, H2C_FRAME_EV_FRAME);
+        } else {
+            ck_assert_int_eq(rc, H2C_FRAME_E_EMPTY_FRAMES);
+            ck_assert_int_eq(ev.error.scope, H2C_SCOPE_CONNECTION);
+            ck_assert_uint_eq(ev.error.h2_error, H2C_H2_ENHANCE_YOUR_CALM);
+        }
+        h2c_frame_parser_free(p);
+    }
 }
 END_TEST
 
@@ -622,6 +661,7 @@ int main(void)
     tcase_add_test(tc, sticky_connection_error);
     tcase_add_test(tc, stream_errors_continue_and_stats);
     tcase_add_test(tc, altsvc_empty_value_ignored);
+    tcase_add_test(tc, empty_frames_limited_by_default);
     tcase_add_test(tc, origin_empty_entries_skipped);
     tcase_add_test(tc, max_frame_size_change);
     tcase_add_test(tc, truncation_reporting);

@@ -23,6 +23,11 @@ uint8_t *cli_hex_decode(const char *hex, size_t hex_len, size_t *out_len);
 /* Lower-case hex of buf, malloc'd and NUL-terminated. */
 char *cli_hex_encode(const uint8_t *buf, size_t len);
 
+/* JSON strings must be UTF-8: when s[0..len) is not, a malloc'd copy with
+ * each octet that starts no valid sequence replaced by U+FFFD, its length
+ * in *out_len; NULL when s is valid as it is (or on allocation failure). */
+char *cli_utf8_repair(const char *s, size_t len, size_t *out_len);
+
 /* Print bytes, escaping anything not printable as \xNN. */
 void cli_print_escaped(FILE *f, const char *s, size_t len);
 

@@ -134,8 +134,13 @@ static json_t *list_to_json(const owned_list *l)
     for (size_t i = 0; arr && i < l->n; i++) {
         const struct owned_field *o = &l->f[i];
         json_t *h = json_object();
-        json_object_setn_new_nocheck(h, l->arena + o->name_off, o->name_len,
-                                     json_stringn_nocheck(l->arena + o->value_off, o->value_len));
+        const char *name = l->arena + o->name_off, *value = l->arena + o->value_off;
+        size_t nl = o->name_len, vl = o->value_len;
+        /* Octets that are not UTF-8 would cut the JSON output short. */
+        char *rn = cli_utf8_repair(name, nl, &nl), *rv = cli_utf8_repair(value, vl, &vl);
+        json_object_setn_new_nocheck(h, rn ? rn : name, nl, json_stringn_nocheck(rv ? rv : value, vl));
+        free(rn);
+        free(rv);
         json_array_append_new(arr, h);
     }
     return arr;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * h2codec encode [--table-size N] [--no-huffman] [--stats] FILE
+ * h2codec encode [--table-size N] [--no-huffman] [--seed N] [--stats] FILE
  *
  * Reads a story (the raw-data layout: cases[].headers, optional
  * header_table_size) and prints it again with "wire" added to every case.
@@ -17,9 +17,11 @@
 
 static int usage(FILE *f)
 {
-    fputs("usage: h2codec encode [--table-size N] [--no-huffman] [--stats] FILE\n"
+    fputs("usage: h2codec encode [--table-size N] [--no-huffman] [--seed N] [--stats] FILE\n"
           "  --table-size  dynamic table size the encoder may use (default 4096)\n"
           "  --no-huffman  never Huffman-code strings\n"
+          "  --seed        fixed hash seed, for reproducible output (default: a secret\n"
+          "                random one; the octets may then differ from run to run)\n"
           "  --stats       print wire/plain octets and the ratio on stderr\n",
           f);
     return f == stdout ? CLI_OK : CLI_USAGE;
@@ -52,6 +54,7 @@ int cmd_encode(int argc, char **argv)
 {
     static const struct option longopts[] = {{"table-size", required_argument, NULL, 't'},
                                              {"no-huffman", no_argument, NULL, 'n'},
+                                             {"seed", required_argument, NULL, 'S'},
                                              {"stats", no_argument, NULL, 's'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -66,6 +69,10 @@ int cmd_encode(int argc, char **argv)
             table_given = 1;
             break;
         case 'n': opt.flags |= H2C_HPACK_ENC_NO_HUFFMAN; break;
+        case 'S':
+            opt.hash_seed = cli_parse_uint("--seed", optarg, UINT64_MAX);
+            opt.flags |= H2C_HPACK_ENC_FIXED_SEED;
+            break;
         case 's': stats = 1; break;
         case 'h': return usage(stdout);
         default: return usage(stderr);

@@ -130,3 +130,52 @@ int cli_has_suffix(const char *path, const char *suffix)
     size_t a = strlen(path), b = strlen(suffix);
     return a >= b && strcmp(path + a - b, suffix) == 0;
 }
+
+/* Length of the valid UTF-8 sequence (RFC 3629) at p, or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+    size_t len;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (n < len || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return len;
+}
+
+char *cli_utf8_repair(const char *s, size_t len, size_t *out_len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+    while (i < len && (k = utf8_seq(p + i, len - i)) != 0)
+        i += k;
+    if (i == len)
+        return NULL;
+    char *out = malloc(3 * len + 1), *o = out; /* each octet becomes at most 3 */
+    if (!out)
+        return NULL;
+    for (i = 0; i < len; i += k ? k : 1) {
+        k = utf8_seq(p + i, len - i);
+        if (k) {
+            memcpy(o, p + i, k);
+            o += k;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+        }
+    }
+    *o = 0;
+    *out_len = (size_t)(o - out);
+    return out;
+}

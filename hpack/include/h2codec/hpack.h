@@ -340,6 +340,8 @@ typedef enum h2c_hpack_policy_kind {
                                             by default each string is Huffman-coded only when
                                             that is strictly shorter.  F_PLAIN wins over
                                             F_HUFFMAN when a field has both */
+#define H2C_HPACK_ENC_FIXED_SEED 0x02u /**< hash with options.hash_seed instead of a secret
+                                            random seed: for tests and reproducible output */
 
 /** Encoder settings.  Fill with h2c_hpack_encoder_options_init(), then adjust. */
 typedef struct h2c_hpack_encoder_options {
@@ -354,6 +356,14 @@ typedef struct h2c_hpack_encoder_options {
     void *policy_user;
     const h2c_allocator *allocator; /**< NULL: libc; must return malloc-aligned memory
                                          (see h2c_allocator in <h2codec/common.h>) */
+    uint64_t hash_seed; /**< with H2C_HPACK_ENC_FIXED_SEED: the key of the encoder's
+                             table and policy hashes.  Without it (the default) each
+                             encoder draws a secret one: getrandom(), else /dev/urandom,
+                             else (neither available) a mix of addresses and the time,
+                             which is not secret.  A peer that knows the seed can choose
+                             fields that collide and slow lookups down.  The seed never
+                             changes what a block decodes to; the adaptive policy's
+                             choices, and so the exact octets, may differ by seed */
 } h2c_hpack_encoder_options;
 
 typedef struct h2c_hpack_encoder h2c_hpack_encoder;

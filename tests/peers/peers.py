@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Other implementations' test vectors through the h2codec CLI.
+
+usage: peers.py H2CODEC CORPUS_DIR
+
+The vectors come from corpus/peers.zip (sources, commits and licences in
+corpus/README.md).  Only their inputs are carried over, with what each
+peer's own test expects of the peer ("parses" or "rejects"), to count
+agreement.  What h2codec must answer is written here, from the RFCs:
+
+- netty (HPACK): each file's blocks, decoded in order by one decoder
+  (`h2codec decode`), give the fields listed with them (RFC 7541).
+- python-hpack (HPACK): each vector's blocks, decoded in order by one
+  decoder with the vector's settings, give the fields in HPACK below, or
+  fail with the HTTP/2 error code given there (RFC 7541).
+- hyperframe (frames): each vector alone through `h2codec frames --json
+  --no-hpack` (frame by frame, as hyperframe parses) gives the outcome in
+  FRAMES below.
+
+Where we answer otherwise than the peer's test expects, DIFFERENCES says why.
+Prints one line per disagreement and the totals.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN, CORPUS = sys.argv[1:3]
+PEERS = os.path.join(CORPUS, "peers")
+passed = failed = 0
+counts = {"vectors": 0, "agree": 0, "differ": 0}
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+# hyperframe's vectors: the outcome RFC 9113 (and RFC 7838 for ALTSVC) asks
+# of a receiver.  "ok": the frame is delivered; "truncated": the input ends
+# inside the frame (no error code: the connection simply ended); else the
+# error and its scope.
+FRAMES = {
+    "TestDataFrame.test_data_frame_parses_properly": "ok",
+    "TestDataFrame.test_data_frame_with_padding_parses_properly": "ok",
+    "TestDataFrame.test_data_frame_with_invalid_padding_errors": "truncated",
+    # 6.1: padding as long as the rest of the payload
+    "TestDataFrame.test_data_frame_with_invalid_padding_fails_to_parse": "PROTOCOL_ERROR/connection",
+    "TestPriorityFrame.test_priority_frame_with_all_data_parses_properly": "ok",
+    # 6.3: a PRIORITY frame of another length than 5 is a stream error
+    "TestPriorityFrame.test_priority_frame_invalid": "FRAME_SIZE_ERROR/stream",
+    "TestPriorityFrame.test_short_priority_frame_errors": "truncated",
+    "TestRstStreamFrame.test_rst_stream_frame_parses_properly": "ok",
+    # 6.5: SETTINGS with ACK and a payload
+    "TestSettingsFrame.test_settings_frame_ack_and_settings": "FRAME_SIZE_ERROR/connection",
+    "TestSettingsFrame.test_settings_frame_parses_properly": "ok",
+    "TestSettingsFrame.test_settings_frame_invalid_body_length": "truncated",
+    "TestSettingsFrame.test_short_settings_frame_errors": "FRAME_SIZE_ERROR/connection",  # ACK set too
+    "TestPushPromiseFrame.test_push_promise_frame_parses_properly": "ok",
+    "TestPushPromiseFrame.test_push_promise_frame_with_padding": "ok",
+    # 6.6 (padding as in 6.1): the padding covers the promised stream ID
+    "TestPushPromiseFrame.test_push_promise_frame_with_invalid_padding_fails_to_parse": "PROTOCOL_ERROR/connection",
+    "TestPushPromiseFrame.test_short_push_promise_errors": "truncated",
+    "TestPingFrame.test_ping_frame_parses_properly": "ok",
+    "TestGoAwayFrame.test_goaway_frame_parses_properly": "ok",
+    "TestGoAwayFrame.test_goaway_frame_parses_properly (no debug data)": "ok",
+    "TestGoAwayFrame.test_short_goaway_frame_errors": "truncated",
+    "TestWindowUpdateFrame.test_windowupdate_frame_parses_properly": "ok",
+    "TestWindowUpdateFrame.test_short_windowupdate_frame_errors (one octet short)": "truncated",
+    # 6.9: a WINDOW_UPDATE of another length than 4; an increment of 0 on stream 0
+    "TestWindowUpdateFrame.test_short_windowupdate_frame_errors (length 5)": "FRAME_SIZE_ERROR/connection",
+    "TestWindowUpdateFrame.test_short_windowupdate_frame_errors (increment 0)": "PROTOCOL_ERROR/connection",
+    "TestHeadersFrame.test_headers_frame_parses_properly": "ok",
+    "TestHeadersFrame.test_headers_frame_with_priority_parses_properly": "ok",
+    "TestHeadersFrame.test_headers_frame_with_invalid_padding_fails_to_parse": "PROTOCOL_ERROR/connection",
+    "TestContinuationFrame.test_continuation_frame_parses_properly": "ok",
+    "TestAltSvcFrame.test_altsvc_frame_with_origin_parses_properly": "ok",
+    "TestAltSvcFrame.test_altsvc_frame_without_origin_parses_properly": "ok",
+    # RFC 7838 section 4: an origin on a stream other than 0 makes the frame ignored
+    "TestAltSvcFrame.test_altsvc_frame_with_origin_and_stream_serializes_properly": "PROTOCOL_ERROR/ignorable",
+    "TestAltSvcFrame.test_short_altsvc_frame_errors ([:12])": "truncated",
+    "TestAltSvcFrame.test_short_altsvc_frame_errors ([:10])": "truncated",
+    # 5.5: unknown frame types are ignored (reported, not an error)
+    "TestGeneralFrameBehaviour.test_parse_body_unknown_type": "ok",
+    # 6.7: a PING of length 0 (the reserved bit is ignored: stream 0)
+    "TestGeneralFrameBehaviour.test_parse_frame_header_ignore_first_bit_of_stream_id": "FRAME_SIZE_ERROR/connection",
+    "TestGeneralFrameBehaviour.test_cannot_parse_invalid_frame_header": "truncated",
+}
+
+C3 = [[(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com")],
+      [(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com"),
+       ("cache-control", "no-cache")],
+      [(":method", "GET"), (":scheme", "https"), (":path", "/index.html"),
+       (":authority", "www.example.com"), ("custom-key", "custom-value")]]
+CUSTOM = [[("custom-key", "custom-header")]]
+SAMPLE = [[(":path", "/sample/path")]]
+JIMI = [[(":method", "GET"), (":path", "/jimiscool/"), ("customkey", "sensitiveinfo")]]
+LOCAL = [[(":method", "GET"), (":scheme", "https"), (":path", "/"), (":authority", "127.0.0.1:8443")]]
+E, D = "TestHPACKEncoder.", "TestHPACKDecoder."
+# python-hpack's vectors: the fields of each block (RFC 7541 sections 6
+# and Appendix C), or the error: every HPACK decoding error is a connection
+# error COMPRESSION_ERROR (RFC 9113 section 4.3).
+HPACK = {
+    E + "test_literal_header_field_with_indexing": CUSTOM,
+    E + "test_sensitive_headers": JIMI,
+    E + "test_non_sensitive_headers_with_header_tuples": JIMI,
+    E + "test_indexed_literal_header_field_with_indexing": SAMPLE,
+    E + "test_indexed_header_field_empty_value_string": [[(":authority", "")]],
+    E + "test_request_examples_without_huffman": C3,
+    E + "test_request_examples_with_huffman": C3,
+    E + "test_resizing_header_table_sends_multiple_updates": [[(":method", "GET")]],  # 40, 100, 40
+    E + "test_resizing_header_table_sends_context_update": [[(":method", "GET")]],
+    D + "test_literal_header_field_without_indexing": SAMPLE,
+    D + "test_request_examples_without_huffman": C3,
+    D + "test_request_examples_with_huffman": C3,
+    D + "test_resizing_header_table": [[
+        (":method", "GET"), (":scheme", "https"), (":path", "/some/path"),
+        (":authority", "www.example.com"), ("custom-key", "custom-value"),
+        ("user-agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.8; rv:16.0) Gecko/20100101 Firefox/16.0"),
+        ("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+        ("X-Lukasa-Test", "88989")]],  # as sent: HPACK keeps the octets (8.2.1 would refuse it)
+    D + "test_apache_trafficserver": [[
+        (":status", "200"), ("server", "ATS/6.0.0"), ("date", "Tue, 31 Mar 2015 08:09:51 GMT"),
+        ("content-type", "text/html"), ("content-length", "42468"),
+        ("last-modified", "Tue, 31 Mar 2015 01:55:51 GMT"), ("vary", "Accept-Encoding"),
+        ("etag", '"5519fea7-a5e4"'), ("x-served", "Nginx"), ("x-subdomain-tryfiles", "True"),
+        ("x-deity", "hydra-lts"), ("accept-ranges", "bytes"), ("age", "0"),
+        ("strict-transport-security", "max-age=86400"),
+        ("via", "https/1.1 ATS (ApacheTrafficServer/6.0.0 [cSsNfU])")]],
+    # HPACK strings are octets (RFC 7541 section 5.2): not UTF-8 is no error
+    D + "test_utf8_errors_raise_hpack_decoding_error": [[
+        (":method", "GET"), (":scheme", "http"), (":path", "/"),
+        (":authority", "www.\x07\ufffd\u05d5\u05e8\u05d4.com")]],  # --json: 0xaa as U+FFFD
+    D + "test_invalid_indexed_literal": "COMPRESSION_ERROR",   # name index 73 of 61
+    D + "test_invalid_indexed_header": "COMPRESSION_ERROR",    # index 62, empty table
+    D + "test_literal_header_field_with_indexing_emits_headertuple": CUSTOM,
+    D + "test_literal_never_indexed_emits_neverindexedheadertuple": CUSTOM,
+    D + "test_indexed_never_indexed_emits_neverindexedheadertuple": SAMPLE,
+    # 49 octets (5 + 12 + 32) over a 44-octet limit: the decoder stops
+    D + "test_max_header_list_size": "COMPRESSION_ERROR",
+    D + "test_can_decode_multiple_header_table_size_changes": LOCAL,
+    D + "test_header_table_size_change_above_maximum": "COMPRESSION_ERROR",  # 128 > 127, 6.3
+    D + "test_table_size_not_adjusting": LOCAL,
+    D + "test_table_size_last_rejected": "COMPRESSION_ERROR",  # 4.2: updates come first
+    D + "test_table_size_middle_rejected": "COMPRESSION_ERROR",
+    D + "test_truncated_header_name": "COMPRESSION_ERROR",     # block ends inside a string
+    D + "test_truncated_header_value": "COMPRESSION_ERROR",
+}
+
+# Where our answer is not what the peer's test expects of the peer, on purpose.
+DIFFERENCES = {
+    D + "test_utf8_errors_raise_hpack_decoding_error":
+        "python-hpack requires UTF-8; HPACK strings are octets (RFC 7541 section 5.2), and the "
+        "field checks of RFC 9113 section 8.2.1 forbid only NUL, CR and LF",
+    D + "test_table_size_not_adjusting":
+        "python-hpack lowers its maximum after creation, after which RFC 7541 section 4.2 requires "
+        "a size update (our library requires it too, H2C_HPACK_E_TABLE_UPDATE_MISSING, after "
+        "h2c_hpack_decoder_set_max_table_size); `decode --table-size 128` is the size the decoder "
+        "starts with, so no update is due",
+    "TestAltSvcFrame.test_altsvc_frame_with_origin_and_stream_serializes_properly":
+        "hyperframe only serializes it (and calls it invalid); RFC 7838 section 4 says a "
+        "receiver ignores it, which we report as an ignorable error",
+    "TestGeneralFrameBehaviour.test_parse_frame_header_ignore_first_bit_of_stream_id":
+        "hyperframe parses the 9-octet header alone; as a frame it is a PING of length 0, "
+        "a connection FRAME_SIZE_ERROR (RFC 9113 section 6.7)",
+}
+
+
+def frames_outcome(wire):
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        f.write(wire)
+        f.flush()
+        p = subprocess.run([BIN, "frames", "--json", "--no-hpack", f.name], capture_output=True,
+                           text=True, timeout=60)
+    objs = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    errs = ["%s/%s" % (o["error"], o["scope"]) for o in objs if "error" in o]
+    if errs:
+        return errs[0], p.returncode
+    if any("truncated" in o for o in objs):
+        return "truncated", p.returncode
+    return "ok", p.returncode
+
+
+def peer_class(ours):
+    return "parses" if ours == "ok" else "rejects"
+
+
+def run_hyperframe():
+    d = json.load(open(os.path.join(PEERS, "hyperframe", "frames.json")))
+    check(set(FRAMES) == {v["test"] for v in d["vectors"]}, "hyperframe: FRAMES names every vector")
+    for v in d["vectors"]:
+        want = FRAMES.get(v["test"])
+        got, rc = frames_outcome(bytes.fromhex(v["wire"]))
+        check(got == want, "hyperframe %s: got %s, want %s" % (v["test"], got, want))
+        # Errors other than ignorable ones set the exit status.
+        check(rc == (1 if got not in ("ok", "truncated") and "/ignorable" not in got else 0),
+              "hyperframe %s: exit %d with %s" % (v["test"], rc, got))
+        tally("hyperframe", v["test"], v["peer"] == peer_class(want))
+
+
+def tally(peer, name, agree):
+    counts["vectors"] += 1
+    if agree:
+        counts["agree"] += 1
+        check(name not in DIFFERENCES, "%s %s: agrees now, drop it from DIFFERENCES" % (peer, name))
+    else:
+        counts["differ"] += 1
+        check(name in DIFFERENCES, "%s %s: differs from the peer and DIFFERENCES does not say why" % (peer, name))
+
+
+def run_python_hpack():
+    d = json.load(open(os.path.join(PEERS, "python-hpack", "decoder.json")))
+    check(set(HPACK) == {v["test"] for v in d["vectors"]}, "python-hpack: HPACK names every vector")
+    for v in d["vectors"]:
+        want = HPACK.get(v["test"])
+        opts = []
+        dec = v.get("decoder", {})
+        if "max_header_list_size" in dec:
+            opts += ["--max-list-size", str(dec["max_header_list_size"])]
+        if "max_allowed_table_size" in dec:
+            opts += ["--table-size", str(dec["max_allowed_table_size"])]
+        story = {"cases": [{"seqno": i, "wire": b} for i, b in enumerate(v["blocks"])]}
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(story, f)
+            f.flush()
+            p = subprocess.run([BIN, "decode", "--json", *opts, f.name], capture_output=True,
+                               timeout=60)
+        if p.returncode == 0:
+            cases = json.loads(p.stdout.decode("utf-8", "replace"))["cases"]
+            got = [[tuple(list(h.items())[0]) for h in c.get("headers", [])] for c in cases]
+            ok = got == want
+        else:
+            err = p.stderr.decode("utf-8", "replace").strip()
+            got = err
+            ok = isinstance(want, str) and err.endswith("(%s)" % want)
+        check(ok and p.returncode in (0, 1), "python-hpack %s: got %s, want %s" % (v["test"], got, want))
+        tally("python-hpack", v["test"], v["peer"] == ("rejects" if p.returncode else "parses"))
+
+
+def run_netty():
+    d = os.path.join(PEERS, "netty")
+    files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
+    check(len(files) == 13, "netty: 13 files, got %d" % len(files))
+    for name in files:
+        blocks = json.load(open(os.path.join(d, name)))["header_blocks"]
+        story = {"cases": [{"seqno": i, "wire": "".join(b["encoded"]).replace(" ", "")}
+                           for i, b in enumerate(blocks)]}
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(story, f)
+            f.flush()
+            p = subprocess.run([BIN, "decode", "--json", f.name], capture_output=True, text=True,
+                               timeout=60)
+        check(p.returncode == 0, "netty %s: decode exit %d: %s" % (name, p.returncode, p.stderr))
+        cases = json.loads(p.stdout)["cases"] if p.returncode == 0 else []
+        for i, b in enumerate(blocks):
+            want = [list(h.items())[0] for h in b["headers"]]
+            got = [list(h.items())[0] for h in cases[i].get("headers", [])] if i < len(cases) else None
+            check(got == want, "netty %s block %d: got %s, want %s" % (name, i, got, want))
+            tally("netty", "%s#%d" % (name, i), got == want)
+
+
+run_netty()
+run_python_hpack()
+run_hyperframe()
+print("peer vectors: %(vectors)d, agree %(agree)d, deliberate differences %(differ)d" % counts)
+for k, why in sorted(DIFFERENCES.items()):
+    print("  differs: %s: %s" % (k, why))
+print("peers: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
