@@ -209,12 +209,12 @@ static size_t off_of(const h2c_hpack_decoder *dec, const uint8_t *p)
     return dec->block_off + (size_t)(p - dec->in);
 }
 
-/* Smallest scratch allocated for a string received whole: room for the
- * longest common fields (cookies are commonly capped at 4096 octets), so
- * that a connection's scratch reaches its working size at once and later
- * blocks allocate nothing.  Strings still arriving in pieces grow it from
- * 64 octets, with the octets received. */
-#define SCRATCH_WHOLE_MIN 4096u
+/* Smallest scratch allocated for a string received whole: room for most
+ * Huffman-coded values; longer ones double it, so that the scratch follows
+ * the longest strings a connection actually sends (and stops growing with
+ * them) rather than holding kilobytes it may never use.  Strings still
+ * arriving in pieces grow it from 64 octets, with the octets received. */
+#define SCRATCH_WHOLE_MIN 256u
 #define SCRATCH_PIECE_MIN 64u
 
 /* Make scratch hold at least need octets, keeping its first scratch_keep;
@@ -619,7 +619,9 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
     if (over_list(dec, dec->name_len, vlen))
         return fail(dec, H2C_HPACK_E_LIST_SIZE, at_off ? at_off - 1 : 0);
     if (dec->indexing == H2C_HPACK_INDEX_YES) {
-        uint8_t *e = h2c_dyn_add(&dec->table, name, dec->name_len, value, vlen);
+        uint8_t *e;
+        if (h2c_dyn_add(&dec->table, &dec->alloc, name, dec->name_len, value, vlen, &e) < 0)
+            return fail(dec, H2C_E_NOMEM, at_off ? at_off - 1 : 0);
         if (e) {
             name = e;
             value = e + dec->name_len;
@@ -815,11 +817,6 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
         ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         mask = 0x0f;
     }
-    /* As in rep_start(): allocate before taking pointers into the table. */
-    if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
-        *pp = p;
-        return fail(dec, H2C_E_NOMEM, off_of(dec, start));
-    }
     uint32_t idx = b & mask, nl = 0, vl;
     int nh = 0, vh;
     const uint8_t *ns = NULL, *vs;
@@ -876,7 +873,11 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
     if (ix == H2C_HPACK_INDEX_YES) {
-        uint8_t *e = h2c_dyn_add(&dec->table, name, nlen, value, vlen);
+        uint8_t *e;
+        if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
+            *pp = p;
+            return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
+        }
         if (e) {
             name = e;
             value = e + nlen;
@@ -934,9 +935,6 @@ static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field
     if (b & 0x40) { /* 01xxxxxx: literal with incremental indexing */
         dec->indexing = H2C_HPACK_INDEX_YES;
         prefix = 6;
-        /* Allocate now, before any pointer into the table is taken. */
-        if (h2c_dyn_reserve(&dec->table, &dec->alloc) < 0)
-            return fail(dec, H2C_E_NOMEM, off_of(dec, p));
     } else {          /* 0001xxxx never indexed, 0000xxxx without indexing */
         dec->indexing = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         prefix = 4;

@@ -713,9 +713,9 @@ START_TEST(steady_state_allocates_nothing)
 }
 END_TEST
 
-/* Blocks received whole: after the first Huffman string, scratch has room
- * for fields of a few KiB, so blocks whose strings keep growing (up to a
- * 1500-octet name and value, Huffman-coded) allocate nothing more. */
+/* Blocks received whole, strings growing up to a 1500-octet name and
+ * value, Huffman-coded: scratch grows with them, a logarithmic number of
+ * times, and once the table is full, repeating a block allocates nothing. */
 START_TEST(growing_whole_blocks_allocate_once)
 {
     h2t_failalloc fa = { 0 };
@@ -730,8 +730,9 @@ START_TEST(growing_whole_blocks_allocate_once)
         v[i] = (char)('a' + i % 26);
     dt_list l = { 0 };
     unsigned long calls = 0;
+    size_t n = 0;
     for (size_t len = 1; len <= sizeof v; len += len / 2 + 1) {
-        size_t n = dt_put_literal(w, 0x00, v, len, v, len, 1);
+        n = dt_put_literal(w, 0x00, v, len, v, len, 1);
         n += dt_put_literal(w + n, 0x40, "x", 1, v, len / 4, 1);
         ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
         ck_assert_uint_eq(l.n, 2);
@@ -740,8 +741,19 @@ START_TEST(growing_whole_blocks_allocate_once)
         dt_list_free(&l);
         if (len == 1)
             calls = fa.calls; /* the decoder, the table, the scratch */
-        ck_assert_uint_eq(fa.calls, calls);
     }
+    /* 16 sizes, from 1 to 1500 octets: the table (arena and index) grows
+     * at most once a size, the scratch only a few times in all. */
+    ck_assert_uint_le(fa.calls - calls, 2 * 15 + 6);
+    /* The largest block again: its entry fills the table (ten of them fit)
+     * and the table grows to its working size, then stops. */
+    for (int round = 0; round < 16; round++) {
+        if (round == 12)
+            calls = fa.calls;
+        ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
+        dt_list_free(&l);
+    }
+    ck_assert_uint_eq(fa.calls, calls);
     h2c_hpack_decoder_free(d);
     ck_assert_int_eq(fa.live, 0);
 }
@@ -770,6 +782,40 @@ START_TEST(memory_bounded_by_limits)
     ck_assert_int_eq(dt_decode_step(d, w, n, 3, DT_HEAP, &l), 0);
     ck_assert_uint_le(fa.peak_bytes, 4096 * 5 / 2 + 2 * (2 * 5000 + 1) + 1024);
     ck_assert_uint_le(fa.live_bytes, 4096 * 5 / 2 + (2 * 5000 + 1) + 1024);
+    dt_list_free(&l);
+    h2c_hpack_decoder_free(d);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+/* SETTINGS_HEADER_TABLE_SIZE = 2^32-1 acknowledged, a size update to it,
+ * one insertion: memory follows the entry, not the maximum (a decoder that
+ * sized its table to the maximum would map gigabytes here). */
+START_TEST(huge_table_setting_allocates_little)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_allocator a = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.allocator = &a;
+    h2c_hpack_decoder *d = dec_with(&o);
+    size_t before = fa.live_bytes;
+    ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(d, UINT32_MAX), H2C_OK);
+    ck_assert_uint_eq(fa.live_bytes, before); /* the setting alone allocates nothing */
+    uint8_t w[64];
+    /* Size update to 4294967295, then "a: b" with incremental indexing. */
+    static const uint8_t update[] = { 0x3f, 0xe0, 0xff, 0xff, 0xff, 0x0f };
+    memcpy(w, update, sizeof update);
+    size_t n = sizeof update + dt_put_literal(w + sizeof update, 0x40, "a", 1, "b", 1, 0);
+    dt_list l = { 0 };
+    ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), UINT32_MAX);
+    ck_assert_uint_eq(h2c_hpack_decoder_table_count(d), 1);
+    /* The entry's two octets take a small arena and index: a few hundred
+     * octets at most next to the decoder itself. */
+    ck_assert_uint_le(fa.live_bytes - before, 512);
+    ck_assert_uint_le(fa.peak_bytes, before + 512);
     dt_list_free(&l);
     h2c_hpack_decoder_free(d);
     ck_assert_int_eq(fa.live, 0);
@@ -1044,6 +1090,7 @@ static Suite *suite(void)
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
     tcase_add_test(tc, memory_bounded_by_limits);
+    tcase_add_test(tc, huge_table_setting_allocates_little);
     tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
     tcase_add_loop_test(tc, whole_equals_split_random, 0, 4);

@@ -124,13 +124,15 @@ typedef struct h2c_hpack_field {
  * Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust.
  * max_list_size, max_string_len and max_fields must be non-zero.
  *
- * Memory: a decoder holds at most 2.5 * max_table_size octets for its
- * dynamic table (entries never move, so fields can point into them) plus a
- * scratch buffer of at most 2 * max_string_len + 1 octets (and never much
- * more than the string octets actually received), plus about 400 octets for
- * itself; while the scratch grows, its previous buffer is briefly
- * held as well.  Nothing else is allocated, and once those buffers have
- * reached their working size, decoding allocates nothing.
+ * Memory: a decoder holds at most 3 * max_table_size octets for its
+ * dynamic table, and only what its entries need: about 2.5 times their
+ * octets plus 16 an entry, grown as the table fills (a size setting or
+ * update alone allocates nothing); plus a scratch buffer of at most
+ * 2 * max_string_len + 1 octets (and never much more than twice the longest
+ * string actually received), plus about 400 octets for itself; while a
+ * buffer grows, its previous one is briefly held as well.  Nothing else is
+ * allocated, and once those buffers have reached their working size,
+ * decoding allocates nothing.
  */
 typedef struct h2c_hpack_decoder_options {
     uint32_t max_table_size; /**< SETTINGS_HEADER_TABLE_SIZE the peer has acknowledged; 4096 */
