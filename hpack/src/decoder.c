@@ -1170,6 +1170,21 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
         /* Written straight into *field (valid only with H2C_HPACK_FIELD),
          * to keep few values live at once. */
         uint32_t idx = in[0] & 0x7fu;
+        size_t n = 1;
+        if (idx == 0x7fu) {
+            /* Indexes 127 and up (dynamic entries past 66: large tables)
+             * in two or three octets; longer ones, or cut by the end of
+             * the input, take the general path. */
+            if (len >= 2 && in[1] < 0x80) {
+                idx += in[1];
+                n = 2;
+            } else if (len >= 3 && in[2] < 0x80) {
+                idx += (in[1] & 0x7fu) + ((uint32_t)in[2] << 7);
+                n = 3;
+            } else {
+                return push_general(dec, in, len, consumed, field);
+            }
+        }
         if (idx - 1u < H2C_STATIC_COUNT) {
             const h2c_static_entry *e = &h2c_static_table[idx - 1];
             field->name.ptr = (const uint8_t *)e->name;
@@ -1178,7 +1193,7 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
             field->value.len = e->value_len;
         } else {
             const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-            if (!e || idx == 0x7fu)
+            if (!e)
                 return push_general(dec, in, len, consumed, field);
             field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
             field->name.len = e->name_len;
@@ -1195,8 +1210,8 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
             dec->fields_seen = 1;
             dec->field_count++;
             dec->state = ST_REP;
-            dec->block_off += 1;
-            *consumed = 1;
+            dec->block_off += n;
+            *consumed = n;
             return H2C_HPACK_FIELD;
         }
     }

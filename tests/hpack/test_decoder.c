@@ -4,6 +4,7 @@
  * size updates, limits, leniency, steady-state allocation, status strings.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -822,6 +823,52 @@ START_TEST(huge_table_setting_allocates_little)
 }
 END_TEST
 
+/* Indexes of two and three octets (dynamic entries past 66, large
+ * tables): decoded whole and octet by octet, the same fields, naming the
+ * right entries, and a missing entry fails the same way. */
+START_TEST(long_indexes_whole_and_split)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.max_table_size = 65536;
+    h2c_hpack_decoder *d[2] = {dec_with(&o), dec_with(&o)};
+    static uint8_t w[16384];
+    size_t n = 0;
+    char name[16], value[16];
+    /* 300 entries "n<k>: v<k>", k = 0..299: entry k has index 62 + 299 - k. */
+    for (int k = 0; k < 300; k++) {
+        int nl = snprintf(name, sizeof name, "n%d", k), vl = snprintf(value, sizeof value, "v%d", k);
+        n += dt_put_literal(w + n, 0x40, name, (size_t)nl, value, (size_t)vl, 0);
+    }
+    static const uint32_t idx[] = {62, 126, 127, 128, 200, 254, 255, 256, 300, 361};
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+        n += h2c_int_encode(w + n, 0x80, 7, idx[i]);
+    }
+    dt_list l[2] = {{0}, {0}};
+    ck_assert_int_eq(dt_decode(d[0], w, n, DT_HEAP, &l[0]), 0);
+    ck_assert_int_eq(dt_decode_step(d[1], w, n, 1, DT_HEAP, &l[1]), 0);
+    ck_assert(dt_list_equal(&l[0], &l[1]));
+    ck_assert_uint_eq(l[0].n, 310);
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+        int k = 299 - (int)(idx[i] - 62);
+        snprintf(name, sizeof name, "n%d", k);
+        snprintf(value, sizeof value, "v%d", k);
+        ck_assert(dt_field_is(&l[0], 300 + i, name, value));
+    }
+    dt_list_free(&l[0]);
+    dt_list_free(&l[1]);
+    /* Index 362: no such entry, whole or split. */
+    uint8_t bad[4];
+    size_t bn = h2c_int_encode(bad, 0x80, 7, 362);
+    ck_assert_int_eq(dt_decode(d[0], bad, bn, DT_HEAP, &l[0]), H2C_HPACK_E_INDEX_RANGE);
+    ck_assert_int_eq(dt_decode_step(d[1], bad, bn, 1, DT_HEAP, &l[1]), H2C_HPACK_E_INDEX_RANGE);
+    dt_list_free(&l[0]);
+    dt_list_free(&l[1]);
+    h2c_hpack_decoder_free(d[0]);
+    h2c_hpack_decoder_free(d[1]);
+}
+END_TEST
+
 START_TEST(announced_length_allocates_nothing)
 {
     /* Limits off; strings announced at 3 GB, plain and Huffman, name and
@@ -1091,6 +1138,7 @@ static Suite *suite(void)
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
     tcase_add_test(tc, memory_bounded_by_limits);
     tcase_add_test(tc, huge_table_setting_allocates_little);
+    tcase_add_test(tc, long_indexes_whole_and_split);
     tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
     tcase_add_loop_test(tc, whole_equals_split_random, 0, 4);
