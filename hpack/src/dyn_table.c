@@ -52,7 +52,16 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
         size_t need = live + len; /* <= max, which is < SIZE_MAX / 2 on 64-bit */
         if (need > (SIZE_MAX - ARENA_MIN) / 3)
             return NULL;
+        /* At least double, up to what the maximum can need: a table
+         * filling up grows a logarithmic number of times, whatever the
+         * entries' sizes. */
+        size_t twice = arena_cap <= SIZE_MAX / 2 ? 2 * arena_cap : SIZE_MAX;
+        size_t most = t->max <= (SIZE_MAX - ARENA_MIN) / 3 ? 2 * t->max + t->max / 2 : SIZE_MAX;
+        if (twice > most)
+            twice = most;
         arena_cap = 2 * need + need / 2;
+        if (arena_cap < twice)
+            arena_cap = twice;
         if (arena_cap < ARENA_MIN)
             arena_cap = ARENA_MIN;
     }
