@@ -105,7 +105,8 @@ int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *l
 
 /*
  * Layer 2: decode and check a payload of hd->length octets whose header
- * already passed layer 1.  Fills *f (views into payload).  Returns
+ * already passed layer 1.  Fills *f (views into payload), which the caller
+ * has zeroed: only the fields the frame type has are written.  Returns
  * H2C_FRAME_EV_FRAME, H2C_FRAME_EV_STREAM_ERROR (frame decoded),
  * H2C_FRAME_EV_IGNORED (hd and payload only) or a negative connection error.
  */

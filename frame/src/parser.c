@@ -300,6 +300,49 @@ static void clear_event(h2c_frame_event *ev)
     ev->decoded = 0;
 }
 
+/*
+ * PING and WINDOW_UPDATE wholly in the input at a frame boundary, valid:
+ * the flood candidates, decoded here in one pass with the checks
+ * header_done() and deliver() would make (type, length, stream, increment;
+ * both are far below any max_frame_size and never empty).  Anything else,
+ * errors included, takes the general path.  Returns the octets taken, or 0.
+ */
+static size_t fast_control(h2c_frame_parser *p, const uint8_t *in, size_t len,
+                           h2c_frame_event *ev)
+{
+    if (len < H2C_FRAME_HEADER_LEN + 8 || in[0] || in[1])
+        return 0;
+    h2c_frame *f = &ev->frame;
+    uint32_t sid = h2c_frame_get31(in + 5);
+    if (in[3] == H2C_FRAME_TYPE_PING) {
+        if (in[2] != 8 || sid != 0)
+            return 0;
+        memcpy(f->u.ping.opaque_data, in + H2C_FRAME_HEADER_LEN, 8);
+    } else if (in[3] == H2C_FRAME_TYPE_WINDOW_UPDATE) {
+        uint32_t inc = h2c_frame_get31(in + H2C_FRAME_HEADER_LEN);
+        if (in[2] != 4 || inc == 0)
+            return 0;
+        f->u.window_update.increment = inc;
+    } else {
+        return 0;
+    }
+    p->hd.length = in[2];
+    p->hd.type = in[3];
+    p->hd.flags = in[4];
+    p->hd.stream_id = sid;
+    p->frame_off = p->offset;
+    count_header(p);
+    f->hd = p->hd;
+    f->offset = p->offset;
+    f->payload.ptr = in + H2C_FRAME_HEADER_LEN;
+    f->payload.len = in[2];
+    ev->decoded = 1;
+    size_t n = H2C_FRAME_HEADER_LEN + in[2];
+    p->offset += n;
+    p->stats.octets = p->offset;
+    return n;
+}
+
 int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, size_t *consumed,
                           h2c_frame_event *ev)
 {
@@ -317,6 +360,14 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
         h2c_free(&p->al, p->buf);
         p->buf = NULL;
         p->cap = 0;
+    }
+
+    if (p->state == H2C_FRAME_PS_HEADER && p->hlen == 0 && !p->lim.settings_first) {
+        size_t n = fast_control(p, in, len, ev);
+        if (n) {
+            *consumed = n;
+            return H2C_FRAME_EV_FRAME;
+        }
     }
 
     /* Offsets: in[pos] is at connection offset base + pos throughout. */

@@ -231,12 +231,12 @@ static size_t off_of(const h2c_hpack_decoder *dec, const uint8_t *p)
     return dec->block_off + (size_t)(p - dec->in);
 }
 
-/* Smallest scratch allocated for a string received whole: room for the
- * longest common fields (cookies are commonly capped at 4096 octets), so
- * that a connection's scratch reaches its working size at once and later
- * blocks allocate nothing.  Strings still arriving in pieces grow it from
- * 64 octets, with the octets received. */
-#define SCRATCH_WHOLE_MIN 4096u
+/* Smallest scratch allocated for a string received whole: room for most
+ * Huffman-coded values; longer ones double it, so that the scratch follows
+ * the longest strings a connection actually sends (and stops growing with
+ * them) rather than holding kilobytes it may never use.  Strings still
+ * arriving in pieces grow it from 64 octets, with the octets received. */
+#define SCRATCH_WHOLE_MIN 256u
 #define SCRATCH_PIECE_MIN 64u
 
 /* Make scratch hold at least need octets, keeping its first scratch_keep;
@@ -641,7 +641,9 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
     if (over_list(dec, dec->name_len, vlen))
         return fail(dec, H2C_HPACK_E_LIST_SIZE, at_off ? at_off - 1 : 0);
     if (dec->indexing == H2C_HPACK_INDEX_YES) {
-        uint8_t *e = h2c_dyn_add(&dec->table, name, dec->name_len, value, vlen);
+        uint8_t *e;
+        if (h2c_dyn_add(&dec->table, &dec->alloc, name, dec->name_len, value, vlen, &e) < 0)
+            return fail(dec, H2C_E_NOMEM, at_off ? at_off - 1 : 0);
         if (e) {
             name = e;
             value = e + dec->name_len;
@@ -837,11 +839,6 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
         ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         mask = 0x0f;
     }
-    /* As in rep_start(): allocate before taking pointers into the table. */
-    if (ix == H2C_HPACK_INDEX_YES && h2c_dyn_reserve(&dec->table, &dec->alloc) < 0) {
-        *pp = p;
-        return fail(dec, H2C_E_NOMEM, off_of(dec, start));
-    }
     uint32_t idx = b & mask, nl = 0, vl;
     int nh = 0, vh;
     const uint8_t *ns = NULL, *vs;
@@ -898,7 +895,11 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
     if (ix == H2C_HPACK_INDEX_YES) {
-        uint8_t *e = h2c_dyn_add(&dec->table, name, nlen, value, vlen);
+        uint8_t *e;
+        if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
+            *pp = p;
+            return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
+        }
         if (e) {
             name = e;
             value = e + nlen;
@@ -956,9 +957,6 @@ static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field
     if (b & 0x40) { /* 01xxxxxx: literal with incremental indexing */
         dec->indexing = H2C_HPACK_INDEX_YES;
         prefix = 6;
-        /* Allocate now, before any pointer into the table is taken. */
-        if (h2c_dyn_reserve(&dec->table, &dec->alloc) < 0)
-            return fail(dec, H2C_E_NOMEM, off_of(dec, p));
     } else {          /* 0001xxxx never indexed, 0000xxxx without indexing */
         dec->indexing = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         prefix = 4;
@@ -1194,6 +1192,21 @@ static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
         /* Written straight into *field (valid only with H2C_HPACK_FIELD),
          * to keep few values live at once. */
         uint32_t idx = in[0] & 0x7fu;
+        size_t n = 1;
+        if (idx == 0x7fu) {
+            /* Indexes 127 and up (dynamic entries past 66: large tables)
+             * in two or three octets; longer ones, or cut by the end of
+             * the input, take the general path. */
+            if (len >= 2 && in[1] < 0x80) {
+                idx += in[1];
+                n = 2;
+            } else if (len >= 3 && in[2] < 0x80) {
+                idx += (in[1] & 0x7fu) + ((uint32_t)in[2] << 7);
+                n = 3;
+            } else {
+                return push_general(dec, in, len, consumed, field);
+            }
+        }
         if (idx - 1u < H2C_STATIC_COUNT) {
             const h2c_static_entry *e = &h2c_static_table[idx - 1];
             field->name.ptr = (const uint8_t *)e->name;
@@ -1202,7 +1215,7 @@ static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
             field->value.len = e->value_len;
         } else {
             const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-            if (!e || idx == 0x7fu)
+            if (!e)
                 return push_general(dec, in, len, consumed, field);
             field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
             field->name.len = e->name_len;
@@ -1219,8 +1232,8 @@ static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
             dec->fields_seen = 1;
             dec->field_count++;
             dec->state = ST_REP;
-            dec->block_off += 1;
-            *consumed = 1;
+            dec->block_off += n;
+            *consumed = n;
             return H2C_HPACK_FIELD;
         }
     }

@@ -4,19 +4,26 @@
  *
  * Entries are stored name-then-value, contiguous, in a byte arena used as a
  * ring: a new entry goes right after the newest one, or at offset 0 when it
- * would run past the end of the arena.  Nothing is ever moved, so a field
- * can point straight into its entry.  A ring of descriptors gives O(1)
- * access by index.
+ * would run past the end of the arena.  Live entries move only when the
+ * arena grows, inside an insertion, so a field can point straight into its
+ * entry until the next insertion.  A ring of descriptors gives O(1) access
+ * by index.
  *
- * Why an arena of 2 * max octets always has room after the RFC evictions:
- * let B be the live content octets and L the new entry's, with B + L < max
- * (every entry also costs 32 octets of overhead).
- *   - Live data not wrapped, occupying [o, head): if head + L > 2max then
- *     o = head - B > 2max - B - L > max > L, so [0, L) is free.
- *   - Live data wrapped: old entries in [o, end), a gap [end, 2max) shorter
+ * Memory follows use: both rings start empty and grow, while the table
+ * fills, to what the live entries need (below), never to what the maximum
+ * alone would allow.  A maximum of 2^32-1 with one small entry holds a few
+ * hundred octets.
+ *
+ * Why an arena of C >= 2 * (B + L) octets always has room, where B is the
+ * live content octets after the RFC evictions and L the new entry's:
+ *   - Live data not wrapped, occupying [o, head): if head + L > C then
+ *     o = head - B > C - B - L >= B + L, so [0, L) is free.
+ *   - Live data wrapped: old entries in [o, end), a gap [end, C) shorter
  *     than the entry at offset 0 (which is live and part of B), new entries
- *     in [0, head).  Free space o - head = 2max - gap - B > 2max - 2B > L.
- * The descriptor ring needs max / 32 slots, since every entry costs >= 32.
+ *     in [0, head).  Free space o - head = C - gap - B > C - 2B >= L.
+ * So an insertion grows the arena only when C < 2 * (B + L), to a little
+ * more than that: growth stops once the table has reached its working size.
+ * The descriptor ring doubles when full, up to max / 32 slots.
  */
 #ifndef H2C_HPACK_DYN_TABLE_H
 #define H2C_HPACK_DYN_TABLE_H
@@ -39,14 +46,13 @@ typedef struct h2c_dyn_entry {
 
 typedef struct h2c_dyn_table {
     uint8_t *arena;
-    size_t arena_cap;   /* octets; >= 2 * max once reserved */
+    size_t arena_cap;   /* octets; grows with the live content (see above) */
     h2c_dyn_entry *ring;
-    size_t ring_cap;    /* slots; >= max / 32 once reserved */
+    size_t ring_cap;    /* slots; grows with the entry count */
     size_t first;       /* ring slot of the oldest entry */
     size_t count;       /* live entries */
     size_t size;        /* RFC size: sum of name + value + 32 */
     size_t max;         /* current maximum size */
-    size_t ready_max;   /* the storage suffices for any maximum up to this */
     size_t head;        /* arena offset just past the newest entry; 0 when empty */
 } h2c_dyn_table;
 
@@ -60,16 +66,15 @@ void h2c_dyn_clear(h2c_dyn_table *t);
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 
 /*
- * Make sure an insertion under the current maximum needs no allocation.
- * Live entries move if the memory grows, so call it before taking pointers
- * into the table.  Returns 0 or H2C_E_NOMEM (table unchanged).
+ * Grow the storage so that an entry of len octets fits (the live entries
+ * after eviction are B = size - 32 * count octets).  Live entries move to
+ * the new memory; name (which may point into the old one, even into an
+ * entry just evicted) is copied to the returned position first, and the old
+ * memory is freed after.  Returns the new entry's position or NULL
+ * (H2C_E_NOMEM, table unchanged).
  */
-int h2c_dyn_reserve_grow(h2c_dyn_table *t, const h2c_allocator *a);
-
-static inline int h2c_dyn_reserve(h2c_dyn_table *t, const h2c_allocator *a)
-{
-    return t->max <= t->ready_max ? 0 : h2c_dyn_reserve_grow(t, a);
-}
+uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
+                      size_t name_len, size_t len);
 
 /* ---- insertion, inline: the decoder inserts for most literals ---- */
 
@@ -97,39 +102,53 @@ static inline void h2c_dyn_evict_to(h2c_dyn_table *t, size_t limit)
 }
 
 /*
- * Insert a new entry (requires h2c_dyn_reserve() since the last maximum
- * change).  name may point into the table itself, even into an entry this
- * insertion evicts.  Both lengths are below 2^32.  An entry larger than the
- * maximum empties the table and is not added (RFC 7541 section 4.4).
- * Returns the new entry's name (its value follows), or NULL if it was not
- * added.  Inline: the call cost about 30 instructions an insertion.
+ * Insert a new entry.  name may point into the table itself, even into an
+ * entry this insertion evicts.  Both lengths are below 2^32.  An entry
+ * larger than the maximum empties the table and is not added (RFC 7541
+ * section 4.4).  Sets *entry to the new entry's name (its value follows),
+ * or NULL if it was not added, and returns 0; or returns H2C_E_NOMEM when
+ * the storage had to grow and could not (entries may have been evicted).
+ * Inline: the call costs about 35 instructions an insertion.
  */
-static inline uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
-                                   const uint8_t *value, size_t value_len)
+static inline int h2c_dyn_add(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
+                              size_t name_len, const uint8_t *value, size_t value_len,
+                              uint8_t **entry)
 {
     /* The lengths' bound keeps the sum from wrapping. */
     uint64_t cost = (uint64_t)name_len + value_len + H2C_ENTRY_OVERHEAD;
+    *entry = NULL;
     if (cost > t->max) {
         h2c_dyn_clear(t);
-        return NULL;
+        return 0;
     }
     size_t len = name_len + value_len;
     size_t limit = t->max - (size_t)cost;
     if (t->size > limit)
         h2c_dyn_evict_to(t, limit);
 
-    /* Continue at head, or restart at 0 when the entry would cross the end.
-     * When the live data is wrapped, head + len stays below the oldest
-     * entry (the proof above), so this test only ever moves an unwrapped
-     * table's entry to 0.  An empty table has head 0. */
-    size_t pos = t->head;
-    if (len > t->arena_cap - pos)
-        pos = 0;
-    /* name may lie in an entry just evicted and overlap the new place;
-     * value never comes from the table. */
-    uint8_t *dst = t->arena + pos;
-    h2c_bytes_move(dst, name, name_len);
+    uint8_t *dst;
+    /* Live content plus the new entry, halved: below arena_cap / 2 the
+     * proof above guarantees a place. */
+    size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+    if (need > t->arena_cap / 2 || t->count == t->ring_cap) {
+        dst = h2c_dyn_grow(t, a, name, name_len, len);
+        if (!dst)
+            return H2C_E_NOMEM;
+    } else {
+        /* Continue at head, or restart at 0 when the entry would cross the
+         * end.  When the live data is wrapped, head + len stays below the
+         * oldest entry (the proof above), so this test only ever moves an
+         * unwrapped table's entry to 0.  An empty table has head 0. */
+        size_t pos = t->head;
+        if (len > t->arena_cap - pos)
+            pos = 0;
+        /* name may lie in an entry just evicted and overlap the new place. */
+        dst = t->arena + pos;
+        h2c_bytes_move(dst, name, name_len);
+    }
+    /* value never comes from the table. */
     h2c_bytes_move(dst + name_len, value, value_len);
+    size_t pos = (size_t)(dst - t->arena);
 
     size_t slot = t->first + t->count;
     if (slot >= t->ring_cap)
@@ -140,14 +159,17 @@ static inline uint8_t *h2c_dyn_add(h2c_dyn_table *t, const uint8_t *name, size_t
     t->count++;
     t->size += len + H2C_ENTRY_OVERHEAD;
     t->head = pos + len;
-    return dst;
+    *entry = dst;
+    return 0;
 }
 
-/* The same; returns 1 if added, 0 if not. */
-static inline int h2c_dyn_insert(h2c_dyn_table *t, const uint8_t *name, size_t name_len,
-                                 const uint8_t *value, size_t value_len)
+/* The same; returns 1 if added, 0 if not, or H2C_E_NOMEM. */
+static inline int h2c_dyn_insert(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
+                                 size_t name_len, const uint8_t *value, size_t value_len)
 {
-    return h2c_dyn_add(t, name, name_len, value, value_len) != NULL;
+    uint8_t *e;
+    int rc = h2c_dyn_add(t, a, name, name_len, value, value_len, &e);
+    return rc < 0 ? rc : e != NULL;
 }
 
 /* Entry i, 1 = newest; NULL if i is 0 or past the end. */

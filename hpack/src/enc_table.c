@@ -2,70 +2,38 @@
 /*
  * The encoder's dynamic table: entry ring, string ring, two hash indexes.
  *
- * Why a string ring of 2 * limit octets never runs out, without moving data:
- * strings are placed at the virtual write offset head_v; when an entry of n
- * octets would cross the physical end of the ring, head_v first skips to the
- * next lap, leaving a gap g < n.  Let L be the live string octets and C the
- * ring size (>= 2 * max).  Before an insertion the table has been evicted so
- * that L + n <= max - 32.  The live span [oldest voff, head_v) holds L plus
- * the gaps inside it.
- *   - A skip only happens when no gap lies inside the span: if one did, the
- *     span would cover the end of the previous lap, so the physical offset p
- *     of head_v is at most L, and p + n <= L + n < max <= C: no skip.
- *   - Hence the span holds at most one gap, always smaller than max, and
- *     after the insertion it is at most L + n + gap < 2 * max <= C.
- * So the span never exceeds the ring and no live octet is overwritten.
+ * Storage follows use.  Insertions place strings at the virtual write
+ * offset head_v; when an entry of n octets would cross the physical end of
+ * the ring, head_v first skips to the next lap, leaving a gap.  Before each
+ * insertion the encoder asks h2c_etab_fits() whether the new entry would
+ * overwrite an entry it must keep (a live one, or while an encode call may
+ * still be undone, any entry live when the call began); if so the table
+ * grows: the entry ring doubles when the new seq's slot is taken, the
+ * string ring doubles (at least to twice the kept octets plus the new
+ * ones) when the strings would overlap, and everything kept is compacted to
+ * the start of the new storage.  Growth stops once the rings are large
+ * enough for the entries the table actually holds, so memory is
+ * proportional to the octets in use, not to the maximum.
  */
 #include "enc_table.h"
 
-/* Smallest power of two >= v (v <= 2^31). */
-static uint32_t pow2_at_least(uint32_t v)
+#include "hpack_alloc.h"
+
+#define ENT_MIN 4u
+#define RING_MIN 64u
+
+void h2c_etab_init(h2c_etab *t, uint32_t max)
 {
-    uint32_t p = 1;
-    while (p < v)
-        p <<= 1;
-    return p;
+    memset(t, 0, sizeof *t);
+    t->max = max;
 }
 
-typedef struct layout {
-    uint32_t nent, nbucket, nring;
-    size_t off_fb, off_nb, off_ring, total;
-} layout;
-
-static layout layout_for(uint32_t limit)
+void h2c_etab_free(h2c_etab *t, const h2c_allocator *a)
 {
-    layout l;
-    uint32_t most = limit / H2C_ETAB_OVERHEAD; /* most entries that can be live */
-    l.nent = pow2_at_least(most ? most : 1);
-    l.nbucket = 2 * l.nent; /* load factor <= 1/2: short chains */
-    l.nring = pow2_at_least(limit ? 2 * limit : 1);
-    l.off_fb = (size_t)l.nent * sizeof(h2c_etab_entry);
-    l.off_nb = l.off_fb + (size_t)l.nbucket * sizeof(uint32_t);
-    l.off_ring = l.off_nb + (size_t)l.nbucket * sizeof(uint32_t);
-    l.total = l.off_ring + l.nring;
-    return l;
-}
-
-size_t h2c_etab_storage_size(uint32_t limit)
-{
-    return layout_for(limit).total;
-}
-
-void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit)
-{
-    layout l = layout_for(limit);
-    uint8_t *base = storage;
-    t->ent = storage;
-    t->fbucket = (uint32_t *)(void *)(base + l.off_fb);
-    t->nbucket = (uint32_t *)(void *)(base + l.off_nb);
-    t->ring = base + l.off_ring;
-    t->emask = l.nent - 1;
-    t->bmask = l.nbucket - 1;
-    t->rmask = l.nring - 1;
-    t->limit = limit;
-    t->max = limit;
-    t->seed = 0;
-    h2c_etab_clear(t);
+    uint64_t seed = t->seed;
+    h2c_free(a, t->ent); /* one block: entries, buckets, ring */
+    h2c_etab_init(t, t->max);
+    t->seed = seed; /* the key stays the encoder's for its whole life */
 }
 
 void h2c_etab_clear(h2c_etab *t)
@@ -77,14 +45,77 @@ void h2c_etab_clear(h2c_etab *t)
     /* Buckets must not name a seq that will be live again soon: with
      * next_seq = 0, seq UINT32_MAX is the oldest possible one, dead until
      * 2^32 insertions from now, and chains stop at dead seqs anyway. */
-    memset(t->fbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
-    memset(t->nbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
+    if (t->ent) {
+        memset(t->fbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
+        memset(t->nbucket, 0xff, ((size_t)t->bmask + 1) * sizeof(uint32_t));
+    }
+}
+
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a)
+{
+    uint32_t kept = t->next_seq - keep_from;
+    uint64_t octets = n;
+    for (uint32_t s = keep_from; s != t->next_seq; s++) {
+        const h2c_etab_entry *e = h2c_etab_at(t, s);
+        octets += (uint64_t)e->name_len + e->value_len;
+    }
+    uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
+    while (nent < (uint64_t)kept + 1)
+        nent = nent ? 2 * nent : ENT_MIN;
+    /* Twice the kept octets: then, with only live entries kept, strings
+     * never overlap (a gap at the end of a lap is shorter than a live
+     * entry), and the ring stops growing. */
+    uint64_t ring = t->ent ? (uint64_t)t->rmask + 1 : RING_MIN;
+    while (ring < 2 * octets)
+        ring *= 2;
+    if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
+        return H2C_E_NOMEM;
+    size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
+    size_t off_nb = off_fb + (size_t)nent * 2 * sizeof(uint32_t);
+    size_t off_ring = off_nb + (size_t)nent * 2 * sizeof(uint32_t);
+    uint8_t *base = h2c_alloc(a, off_ring + (size_t)ring);
+    if (!base)
+        return H2C_E_NOMEM;
+    h2c_etab nt = *t;
+    nt.ent = (h2c_etab_entry *)(void *)base;
+    nt.fbucket = (uint32_t *)(void *)(base + off_fb);
+    nt.nbucket = (uint32_t *)(void *)(base + off_nb);
+    nt.ring = base + off_ring;
+    nt.emask = (uint32_t)nent - 1;
+    nt.bmask = (uint32_t)nent * 2 - 1;
+    nt.rmask = (uint32_t)ring - 1;
+    /* A dead seq for empty buckets: older than everything kept. */
+    uint32_t dead = keep_from - 1u;
+    for (uint32_t i = 0; i <= nt.bmask; i++)
+        nt.fbucket[i] = nt.nbucket[i] = dead;
+    /* Compact the kept entries, oldest first, and chain them again. */
+    uint32_t v = 0;
+    for (uint32_t s = keep_from; s != t->next_seq; s++) {
+        const h2c_etab_entry *o = h2c_etab_at(t, s);
+        h2c_etab_entry *e = h2c_etab_at(&nt, s);
+        *e = *o;
+        uint32_t len = o->name_len + o->value_len;
+        memcpy(nt.ring + v, h2c_etab_name(t, o), len);
+        e->voff = v;
+        v += len;
+        uint32_t *fb = &nt.fbucket[e->hash & nt.bmask], *nb = &nt.nbucket[e->name_hash & nt.bmask];
+        e->next = *fb;
+        *fb = s;
+        e->name_next = *nb;
+        *nb = s;
+    }
+    nt.head_v = v;
+    h2c_free(a, t->ent);
+    *t = nt;
+    return 0;
 }
 
 /* Chains: see h2c_etab_find() in enc_table.h. */
 uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_len,
                             uint32_t name_hash)
 {
+    if (!t->count) /* also: no storage yet */
+        return 0;
     uint32_t seq = t->nbucket[name_hash & t->bmask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
@@ -115,7 +146,7 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
     e->hash = hash;
     e->name_hash = name_hash;
     e->stat = 0;
-    e->hits = 0;
+    e->hit = 0;
     uint8_t *dst = t->ring + (t->head_v & t->rmask);
     h2c_bytes_move(dst, name, name_len);
     h2c_bytes_move(dst + name_len, value, value_len);

@@ -4,10 +4,9 @@
  *
  * Entries live in a ring indexed by a 32-bit insertion sequence number
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
- * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring of
- * at least twice the largest table size, so that every entry's name and value
- * are contiguous without ever moving live data (see enc_table.c for why 2x
- * is always enough).
+ * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
+ * so that every entry's name and value are contiguous, without ever moving
+ * live data except when the storage grows.
  *
  * Two chained hash indexes find entries without scanning: one keyed by
  * name+value, one by name.  A bucket holds the seq of its newest entry and
@@ -15,8 +14,11 @@
  * neither: a chain simply ends at the first seq that is no longer live, so
  * evicting the oldest entry is O(1).
  *
- * All storage is one caller-provided block (h2c_etab_storage_size), so the
- * encoder can snapshot and restore the table with two memcpy calls.
+ * Storage grows with use: an insertion that would overwrite an entry the
+ * caller wants kept (the live ones, or, while an encode call may still be
+ * undone, every entry live when it began) first doubles the entry ring or
+ * the string ring (h2c_etab_fits, h2c_etab_grow).  An empty table holds no
+ * memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -24,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <h2codec/common.h>
 
 #include "bytes.h"
 
@@ -34,6 +38,9 @@
  * 32-bit and the ring is twice the table). */
 #define H2C_ETAB_LIMIT_MAX (1u << 29)
 
+/* Largest string ring: offsets of kept entries differ by less than 2^31. */
+#define H2C_ETAB_RING_MAX (1u << 30)
+
 typedef struct h2c_etab_entry {
     uint32_t voff;      /* virtual ring offset of the name; the value follows */
     uint32_t name_len;
@@ -43,16 +50,16 @@ typedef struct h2c_etab_entry {
     uint32_t next;      /* seq of the next older entry in the same field bucket */
     uint32_t name_next; /* seq of the next older entry in the same name bucket */
     uint16_t stat;      /* indexing policy bookkeeping (policy.c) */
-    uint16_t hits;      /* times referenced by an indexed representation, saturating */
+    uint16_t hit;       /* 0 until referenced by an indexed representation, then the
+                           mark of the encode call that first did (encoder.c) */
 } h2c_etab_entry;
 
 typedef struct h2c_etab {
-    h2c_etab_entry *ent; /* emask + 1 slots */
+    h2c_etab_entry *ent; /* emask + 1 slots; NULL while nothing was ever inserted */
     uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
     uint32_t *nbucket;   /* name index */
     uint8_t *ring;       /* rmask + 1 octets of strings */
     uint32_t emask, bmask, rmask;
-    uint32_t limit;      /* largest max the storage can hold */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
     uint32_t size;       /* octets in use: sum of name + value + 32 */
     uint32_t count;      /* live entries */
@@ -61,15 +68,39 @@ typedef struct h2c_etab {
     uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
-/* Octets of storage a table able to reach 'limit' needs (limit <= H2C_ETAB_LIMIT_MAX). */
-size_t h2c_etab_storage_size(uint32_t limit);
+/* Empty table with maximum max, holding no memory. */
+void h2c_etab_init(h2c_etab *t, uint32_t max);
 
-/* Lay the table out in 'storage' (h2c_etab_storage_size(limit) octets,
- * malloc-aligned) and empty it, with max = limit. */
-void h2c_etab_init(h2c_etab *t, void *storage, uint32_t limit);
+/* Free the storage; the table is empty afterwards. */
+void h2c_etab_free(h2c_etab *t, const h2c_allocator *a);
 
-/* Empty the table (max unchanged). */
+/* Empty the table (max and memory unchanged). */
 void h2c_etab_clear(h2c_etab *t);
+
+/*
+ * Whether the next insertion, of n string octets, can be made without
+ * overwriting any entry from seq keep_from on (up to next_seq - 1), so
+ * without growing.
+ */
+static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
+{
+    uint32_t kept = t->next_seq - keep_from;
+    if (!t->ent || kept > t->emask) /* the new seq's slot holds seq keep_from */
+        return 0;
+    uint32_t ring = t->rmask + 1, head = t->head_v, p = head & t->rmask;
+    if (n > ring - p)
+        head += ring - p; /* where h2c_etab_insert() will put it */
+    uint32_t start = kept ? t->ent[keep_from & t->emask].voff : head;
+    return (uint64_t)(head - start) + n <= ring;
+}
+
+/*
+ * Grow the storage so that h2c_etab_fits(t, keep_from, n) holds, keeping
+ * the entries from seq keep_from on (keep_from must not be newer than the
+ * oldest live entry) intact, with their seqs.  Returns 0, or H2C_E_NOMEM
+ * with the table unchanged.
+ */
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */
@@ -199,6 +230,8 @@ static inline const char *h2c_etab_value(const h2c_etab *t, const h2c_etab_entry
 static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32_t name_len,
                                      const char *value, uint32_t value_len, uint32_t hash)
 {
+    if (!t->count) /* also: no storage yet */
+        return 0;
     uint32_t seq = t->fbucket[hash & t->bmask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
@@ -235,8 +268,9 @@ static inline void h2c_etab_evict(h2c_etab *t)
 
 /*
  * Append an entry.  The caller has already evicted so that
- * size + name_len + value_len + 32 <= max.  Returns the new entry (stat and
- * hits zeroed).
+ * size + name_len + value_len + 32 <= max, and made sure the entry fits
+ * (h2c_etab_fits with keep_from no newer than the oldest live entry).
+ * Returns the new entry (stat and hit zeroed).
  */
 h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len,
                                 const char *value, uint32_t value_len,

@@ -5,11 +5,13 @@
  *
  * All-or-nothing: h2c_hpack_encoder_encode() first computes the bound of the
  * block.  When the caller's buffer is at least that large the block cannot
- * fail, so the table is changed in place.  Otherwise the mutable state (table
- * storage, table and policy structs, pending updates) is copied into a
- * snapshot allocated with the encoder, and copied back if a representation
- * does not fit.  Either way a failed call leaves no trace, and no call
- * allocates.
+ * fail, so the table is changed in place.  Otherwise the call keeps a small
+ * undo journal on the stack: the table's counters, pending updates and the
+ * policy (a few hundred octets), while the table keeps every entry that was
+ * live when the call began intact (evicted, not overwritten: h2c_etab_fits
+ * with those kept).  If a representation does not fit, the entries the
+ * call inserted are unchained and the counters put back.  Either way a
+ * failed call leaves no trace.  Calls allocate only while the table grows.
  */
 #include <string.h>
 
@@ -25,7 +27,7 @@
 
 #define PROTOCOL_DEFAULT_TABLE 4096u /* SETTINGS_HEADER_TABLE_SIZE before any SETTINGS */
 
-/* State that one encode call may change; restored as a whole on failure. */
+/* State that one encode call may change. */
 typedef struct enc_state {
     h2c_etab table;
     uint32_t pending; /* the next block starts with size updates */
@@ -33,16 +35,24 @@ typedef struct enc_state {
     h2c_policy policy;
 } enc_state;
 
+/* Undo journal of a call whose output may not fit (encoder.c header). */
+typedef struct enc_guard {
+    uint32_t next_seq, count, size; /* the table's counters when the call began */
+    uint32_t pending, min_max;
+    h2c_policy policy;
+} enc_guard;
+
 struct h2c_hpack_encoder {
     h2c_allocator alloc;
     uint32_t opt_max; /* options.max_table_size */
     uint32_t flags;   /* H2C_HPACK_ENC_* */
+    uint16_t mark;    /* hit mark of the guarded call in progress (2..65535) */
+    const enc_guard *guard; /* the journal while a guarded call runs, else NULL */
     enc_state st;
-    enc_state saved;  /* snapshot of st while a call with a short buffer runs */
-    void *storage;    /* table storage (h2c_etab_storage_size(opt_max)) */
-    void *saved_storage;
-    size_t storage_size;
 };
+
+/* Entries first referenced outside a guarded call get this hit mark. */
+#define HIT_PLAIN 1u
 
 void h2c_hpack_encoder_options_init(h2c_hpack_encoder_options *opt)
 {
@@ -77,20 +87,13 @@ int h2c_hpack_encoder_new(h2c_hpack_encoder **out, const h2c_hpack_encoder_optio
     h2c_hpack_encoder *enc = h2c_alloc(&a, sizeof *enc);
     if (!enc)
         return H2C_E_NOMEM;
-    /* Only what free() may read needs clearing: the state is set up below,
-     * and the snapshot is written before it is ever read. */
-    enc->storage = enc->saved_storage = NULL;
     enc->alloc = a;
     enc->opt_max = o.max_table_size;
     enc->flags = o.flags;
-    enc->storage_size = h2c_etab_storage_size(o.max_table_size);
-    enc->storage = h2c_alloc(&a, enc->storage_size);
-    enc->saved_storage = enc->storage ? h2c_alloc(&a, enc->storage_size) : NULL;
-    if (!enc->saved_storage) {
-        h2c_hpack_encoder_free(enc);
-        return H2C_E_NOMEM;
-    }
-    h2c_etab_init(&enc->st.table, enc->storage, o.max_table_size);
+    enc->mark = HIT_PLAIN;
+    enc->guard = NULL;
+    /* The table allocates nothing until its first insertion. */
+    h2c_etab_init(&enc->st.table, o.max_table_size);
     enc->st.table.seed = (o.flags & H2C_HPACK_ENC_FIXED_SEED) ? o.hash_seed
                                                               : h2c_hpack_seed_draw(enc);
     h2c_policy_init(&enc->st.policy, o.policy_kind, o.policy_fn, o.policy_user);
@@ -104,8 +107,7 @@ void h2c_hpack_encoder_free(h2c_hpack_encoder *enc)
     if (!enc)
         return;
     h2c_allocator a = enc->alloc;
-    h2c_free(&a, enc->storage);
-    h2c_free(&a, enc->saved_storage);
+    h2c_etab_free(&enc->st.table, &a);
     h2c_free(&a, enc);
 }
 
@@ -372,6 +374,35 @@ static int emit_update(out_buf *o, uint32_t size)
     return H2C_OK;
 }
 
+/*
+ * Make sure an entry of esize octets can be inserted without overwriting
+ * an entry that must stay: those live after the evictions it causes, or,
+ * during a guarded call, every entry live when the call began (the undo
+ * journal relies on them).  Grows the table if needed; returns 0 if it
+ * could not.
+ */
+static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
+{
+    h2c_etab *t = &enc->st.table;
+    uint32_t n = esize - H2C_ETAB_OVERHEAD, keep;
+    if (enc->guard) {
+        keep = enc->guard->next_seq - enc->guard->count;
+    } else {
+        /* The oldest entry left after make_room(). */
+        uint32_t count = t->count, size = t->size;
+        while (count && size + (uint64_t)esize > t->max) {
+            size -= h2c_etab_entry_size(h2c_etab_at(t, t->next_seq - count));
+            count--;
+        }
+        keep = t->next_seq - count;
+    }
+    if (h2c_etab_fits(t, keep, n))
+        return 1;
+    /* Growing keeps every live entry (make_room() reads the ones it evicts). */
+    uint32_t from = enc->guard ? keep : t->next_seq - t->count;
+    return h2c_etab_grow(t, from, n, &enc->alloc) == 0;
+}
+
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
 {
     enc_state *st = &enc->st;
@@ -392,7 +423,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         if (d) {
             int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
             if (rc == H2C_OK)
-                h2c_policy_hit(&st->policy, h2c_etab_get(t, d));
+                h2c_policy_hit(&st->policy, h2c_etab_get(t, d), enc->guard ? enc->mark : HIT_PLAIN);
             return rc;
         }
     }
@@ -414,6 +445,10 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     uint64_t esize = (uint64_t)nl + vl + H2C_ETAB_OVERHEAD;
     /* An entry larger than the table would only empty it (section 4.4). */
     if (ix == H2C_HPACK_INDEX_YES && esize > t->max)
+        ix = H2C_HPACK_INDEX_NO;
+    /* Room before any octet is written or entry evicted: a table that
+     * cannot grow sends the field without indexing instead. */
+    if (ix == H2C_HPACK_INDEX_YES && !table_ready(enc, (uint32_t)esize))
         ix = H2C_HPACK_INDEX_NO;
 
     uint8_t first;
@@ -472,18 +507,66 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     return H2C_OK;
 }
 
-static void snapshot(h2c_hpack_encoder *enc)
+/* Start the undo journal of a call whose output may not fit. */
+static void guard_begin(h2c_hpack_encoder *enc, enc_guard *g)
 {
-    enc->saved = enc->st;
-    memcpy(enc->saved_storage, enc->storage, enc->storage_size);
+    enc_state *st = &enc->st;
+    h2c_etab *t = &st->table;
+    g->next_seq = t->next_seq;
+    g->count = t->count;
+    g->size = t->size;
+    g->pending = st->pending;
+    g->min_max = st->min_max;
+    g->policy = st->policy;
+    /* A fresh mark for the entries this call references first; when the
+     * marks run out, fold the old ones into HIT_PLAIN. */
+    if (enc->mark == UINT16_MAX) {
+        for (uint32_t i = 1; i <= t->count; i++) {
+            h2c_etab_entry *e = h2c_etab_get(t, i);
+            if (e->hit)
+                e->hit = HIT_PLAIN;
+        }
+        enc->mark = HIT_PLAIN;
+    }
+    enc->mark++;
+    enc->guard = g;
 }
 
-static void restore(h2c_hpack_encoder *enc)
+/* Undo everything the call did: its entries leave their chains (newest
+ * first, each bucket back to the entry it displaced), the entries it
+ * evicted come back (their slots and strings were kept intact), first
+ * references are forgotten. */
+static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
 {
-    /* The table struct points into enc->storage, which gets its old bytes
-     * back: the saved pointers stay right. */
-    enc->st = enc->saved;
-    memcpy(enc->storage, enc->saved_storage, enc->storage_size);
+    enc_state *st = &enc->st;
+    h2c_etab *t = &st->table;
+    for (uint32_t s = t->next_seq; s != g->next_seq;) {
+        s--;
+        const h2c_etab_entry *e = h2c_etab_at(t, s);
+        uint32_t *fb = &t->fbucket[e->hash & t->bmask], *nb = &t->nbucket[e->name_hash & t->bmask];
+        if (*fb == s)
+            *fb = e->next;
+        if (*nb == s)
+            *nb = e->name_next;
+    }
+    t->next_seq = g->next_seq;
+    t->count = g->count;
+    t->size = g->size;
+    if (t->count) {
+        const h2c_etab_entry *e = h2c_etab_get(t, 1);
+        t->head_v = e->voff + e->name_len + e->value_len;
+    } else {
+        t->head_v = 0;
+    }
+    for (uint32_t i = 1; i <= t->count; i++) {
+        h2c_etab_entry *e = h2c_etab_get(t, i);
+        if (e->hit == enc->mark)
+            e->hit = 0;
+    }
+    st->pending = g->pending;
+    st->min_max = g->min_max;
+    st->policy = g->policy;
+    enc->guard = NULL;
 }
 
 int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fields, size_t n,
@@ -501,8 +584,9 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
     o.p = out ? out : &dummy;
     o.end = o.p + cap;
     int guarded = cap < bound;
+    enc_guard g;
     if (guarded)
-        snapshot(enc);
+        guard_begin(enc, &g);
 
     enc_state *st = &enc->st;
     int rc = H2C_OK;
@@ -517,9 +601,10 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         rc = encode_field(enc, &fields[i], &o);
     if (rc != H2C_OK) {
         if (guarded)
-            restore(enc);
+            guard_undo(enc, &g);
         return rc;
     }
+    enc->guard = NULL;
     st->pending = 0;
     *written = (size_t)(o.p - (out ? out : &dummy));
     return H2C_OK;

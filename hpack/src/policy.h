@@ -7,9 +7,9 @@
  * policy also hears about table events (an entry referenced, an entry
  * evicted) so that ADAPTIVE can learn, online, which names' values repeat.
  *
- * The state is a flat struct without pointers into itself, so the encoder
- * can snapshot it with memcpy (h2c_hpack_encoder_encode must leave the
- * encoder untouched when the output does not fit).
+ * The state is a small flat struct without pointers into itself, so the
+ * encoder can copy it into the undo journal of a call whose output may not
+ * fit (h2c_hpack_encoder_encode must leave the encoder untouched then).
  */
 #ifndef H2C_HPACK_POLICY_H
 #define H2C_HPACK_POLICY_H
@@ -20,8 +20,8 @@
 
 #include "enc_table.h"
 
-#define H2C_POLICY_NAME_SLOTS 512u  /* per-name statistics, direct-mapped by name hash */
-#define H2C_POLICY_GHOST_SLOTS 1024u /* fingerprints of fields seen but not (or no longer) indexed */
+#define H2C_POLICY_NAME_SLOTS 64u  /* per-name statistics, direct-mapped by name hash */
+#define H2C_POLICY_GHOST_SLOTS 64u /* fingerprints of fields seen but not (or no longer) indexed */
 
 /* What ADAPTIVE remembers about one header name. */
 typedef struct h2c_policy_name {
@@ -71,17 +71,19 @@ static inline void h2c_policy_count_reuse(h2c_policy_name *s)
         s->reuses++;
 }
 
-/* Entry e was referenced by an indexed representation.  Inline: more than
- * half the fields of typical traffic are such hits. */
-static inline void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e)
+/* Entry e was referenced by an indexed representation; mark records the
+ * first reference (nonzero; see encoder.c).  Inline: more than half the
+ * fields of typical traffic are such hits. */
+static inline void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e, unsigned mark)
 {
-    if (e->hits == 0 && p->kind == H2C_HPACK_POLICY_ADAPTIVE) {
-        h2c_policy_name *s = &p->names[e->stat];
-        if (s->tag == e->name_hash)
-            h2c_policy_count_reuse(s);
+    if (e->hit == 0) {
+        if (p->kind == H2C_HPACK_POLICY_ADAPTIVE) {
+            h2c_policy_name *s = &p->names[e->stat];
+            if (s->tag == e->name_hash)
+                h2c_policy_count_reuse(s);
+        }
+        e->hit = (uint16_t)mark;
     }
-    if (e->hits != UINT16_MAX)
-        e->hits++;
 }
 
 /* Entry e is about to be evicted. */

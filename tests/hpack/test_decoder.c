@@ -4,6 +4,7 @@
  * size updates, limits, leniency, steady-state allocation, status strings.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -779,9 +780,9 @@ START_TEST(steady_state_allocates_nothing)
 }
 END_TEST
 
-/* Blocks received whole: after the first Huffman string, scratch has room
- * for fields of a few KiB, so blocks whose strings keep growing (up to a
- * 1500-octet name and value, Huffman-coded) allocate nothing more. */
+/* Blocks received whole, strings growing up to a 1500-octet name and
+ * value, Huffman-coded: scratch grows with them, a logarithmic number of
+ * times, and once the table is full, repeating a block allocates nothing. */
 START_TEST(growing_whole_blocks_allocate_once)
 {
     h2t_failalloc fa = { 0 };
@@ -796,8 +797,9 @@ START_TEST(growing_whole_blocks_allocate_once)
         v[i] = (char)('a' + i % 26);
     dt_list l = { 0 };
     unsigned long calls = 0;
+    size_t n = 0;
     for (size_t len = 1; len <= sizeof v; len += len / 2 + 1) {
-        size_t n = dt_put_literal(w, 0x00, v, len, v, len, 1);
+        n = dt_put_literal(w, 0x00, v, len, v, len, 1);
         n += dt_put_literal(w + n, 0x40, "x", 1, v, len / 4, 1);
         ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
         ck_assert_uint_eq(l.n, 2);
@@ -806,8 +808,19 @@ START_TEST(growing_whole_blocks_allocate_once)
         dt_list_free(&l);
         if (len == 1)
             calls = fa.calls; /* the decoder, the table, the scratch */
-        ck_assert_uint_eq(fa.calls, calls);
     }
+    /* 16 sizes, from 1 to 1500 octets: the table (arena and index) grows
+     * at most once a size, the scratch only a few times in all. */
+    ck_assert_uint_le(fa.calls - calls, 2 * 15 + 6);
+    /* The largest block again: its entry fills the table (ten of them fit)
+     * and the table grows to its working size, then stops. */
+    for (int round = 0; round < 16; round++) {
+        if (round == 12)
+            calls = fa.calls;
+        ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
+        dt_list_free(&l);
+    }
+    ck_assert_uint_eq(fa.calls, calls);
     h2c_hpack_decoder_free(d);
     ck_assert_int_eq(fa.live, 0);
 }
@@ -839,6 +852,86 @@ START_TEST(memory_bounded_by_limits)
     dt_list_free(&l);
     h2c_hpack_decoder_free(d);
     ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+/* SETTINGS_HEADER_TABLE_SIZE = 2^32-1 acknowledged, a size update to it,
+ * one insertion: memory follows the entry, not the maximum (a decoder that
+ * sized its table to the maximum would map gigabytes here). */
+START_TEST(huge_table_setting_allocates_little)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_allocator a = { h2t_fa_alloc, h2t_fa_free, &fa };
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.allocator = &a;
+    h2c_hpack_decoder *d = dec_with(&o);
+    size_t before = fa.live_bytes;
+    ck_assert_int_eq(h2c_hpack_decoder_set_max_table_size(d, UINT32_MAX), H2C_OK);
+    ck_assert_uint_eq(fa.live_bytes, before); /* the setting alone allocates nothing */
+    uint8_t w[64];
+    /* Size update to 4294967295, then "a: b" with incremental indexing. */
+    static const uint8_t update[] = { 0x3f, 0xe0, 0xff, 0xff, 0xff, 0x0f };
+    memcpy(w, update, sizeof update);
+    size_t n = sizeof update + dt_put_literal(w + sizeof update, 0x40, "a", 1, "b", 1, 0);
+    dt_list l = { 0 };
+    ck_assert_int_eq(dt_decode(d, w, n, DT_HEAP, &l), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_uint_eq(h2c_hpack_decoder_table_max(d), UINT32_MAX);
+    ck_assert_uint_eq(h2c_hpack_decoder_table_count(d), 1);
+    /* The entry's two octets take a small arena and index: a few hundred
+     * octets at most next to the decoder itself. */
+    ck_assert_uint_le(fa.live_bytes - before, 512);
+    ck_assert_uint_le(fa.peak_bytes, before + 512);
+    dt_list_free(&l);
+    h2c_hpack_decoder_free(d);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+/* Indexes of two and three octets (dynamic entries past 66, large
+ * tables): decoded whole and octet by octet, the same fields, naming the
+ * right entries, and a missing entry fails the same way. */
+START_TEST(long_indexes_whole_and_split)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.max_table_size = 65536;
+    h2c_hpack_decoder *d[2] = {dec_with(&o), dec_with(&o)};
+    static uint8_t w[16384];
+    size_t n = 0;
+    char name[16], value[16];
+    /* 300 entries "n<k>: v<k>", k = 0..299: entry k has index 62 + 299 - k. */
+    for (int k = 0; k < 300; k++) {
+        int nl = snprintf(name, sizeof name, "n%d", k), vl = snprintf(value, sizeof value, "v%d", k);
+        n += dt_put_literal(w + n, 0x40, name, (size_t)nl, value, (size_t)vl, 0);
+    }
+    static const uint32_t idx[] = {62, 126, 127, 128, 200, 254, 255, 256, 300, 361};
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+        n += h2c_int_encode(w + n, 0x80, 7, idx[i]);
+    }
+    dt_list l[2] = {{0}, {0}};
+    ck_assert_int_eq(dt_decode(d[0], w, n, DT_HEAP, &l[0]), 0);
+    ck_assert_int_eq(dt_decode_step(d[1], w, n, 1, DT_HEAP, &l[1]), 0);
+    ck_assert(dt_list_equal(&l[0], &l[1]));
+    ck_assert_uint_eq(l[0].n, 310);
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+        int k = 299 - (int)(idx[i] - 62);
+        snprintf(name, sizeof name, "n%d", k);
+        snprintf(value, sizeof value, "v%d", k);
+        ck_assert(dt_field_is(&l[0], 300 + i, name, value));
+    }
+    dt_list_free(&l[0]);
+    dt_list_free(&l[1]);
+    /* Index 362: no such entry, whole or split. */
+    uint8_t bad[4];
+    size_t bn = h2c_int_encode(bad, 0x80, 7, 362);
+    ck_assert_int_eq(dt_decode(d[0], bad, bn, DT_HEAP, &l[0]), H2C_HPACK_E_INDEX_RANGE);
+    ck_assert_int_eq(dt_decode_step(d[1], bad, bn, 1, DT_HEAP, &l[1]), H2C_HPACK_E_INDEX_RANGE);
+    dt_list_free(&l[0]);
+    dt_list_free(&l[1]);
+    h2c_hpack_decoder_free(d[0]);
+    h2c_hpack_decoder_free(d[1]);
 }
 END_TEST
 
@@ -1112,6 +1205,8 @@ static Suite *suite(void)
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
     tcase_add_test(tc, memory_bounded_by_limits);
+    tcase_add_test(tc, huge_table_setting_allocates_little);
+    tcase_add_test(tc, long_indexes_whole_and_split);
     tcase_add_test(tc, announced_length_allocates_nothing);
     tcase_add_test(tc, status_strings);
     tcase_add_loop_test(tc, whole_equals_split_random, 0, 4);

@@ -102,14 +102,12 @@ START_TEST(random_against_model)
     size_t maxes[] = { 256, 4096, 1000, 33, 0, 64, 700 };
     m.max = 256;
     h2c_dyn_init(&t, m.max);
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
     char name[600], value[600];
     for (int iter = 0; iter < 4000; iter++) {
         if (rnd(&seed) % 300 == 0) {
             m.max = maxes[rnd(&seed) % (sizeof maxes / sizeof maxes[0])];
             h2c_dyn_set_max(&t, m.max);
             m_evict(&m, m.max);
-            ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
             check_same(&t, &m);
             continue;
         }
@@ -131,14 +129,15 @@ START_TEST(random_against_model)
             for (size_t i = 0; i < nl; i++)
                 name[i] = (char)('A' + (iter * 3 + i) % 26);
         }
-        int added = h2c_dyn_insert(&t, np, nl, (const uint8_t *)value, vl);
+        int added = h2c_dyn_insert(&t, &a, np, nl, (const uint8_t *)value, vl);
         if (added != (nl + vl + 32 <= m.max))
             ck_abort_msg("insert %d: added %d", iter, added);
         m_insert(&m, name, nl, value, vl);
         check_same(&t, &m);
     }
-    /* Memory stays at 2 * max plus the descriptor ring. */
-    ck_assert_uint_le(t.arena_cap, 2 * 4096);
+    /* Memory stays below 2.5 * max plus the descriptor ring. */
+    ck_assert_uint_le(t.arena_cap, 5 * 4096 / 2);
+    ck_assert_uint_le(t.ring_cap, 4096 / 32);
     h2c_dyn_free(&t, &a);
     ck_assert_int_eq(fa.live, 0);
 }
@@ -150,17 +149,16 @@ START_TEST(too_large_entry_empties)
     h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 100);
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
-    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"a", 1, (const uint8_t *)"b", 1), 1);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"a", 1, (const uint8_t *)"b", 1), 1);
     ck_assert_uint_eq(t.size, 34);
     char big[80];
     memset(big, 'x', sizeof big);
     /* 1 + 68 + 32 = 101 > 100. */
-    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"n", 1, (const uint8_t *)big, 68), 0);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"n", 1, (const uint8_t *)big, 68), 0);
     ck_assert_uint_eq(t.count, 0);
     ck_assert_uint_eq(t.size, 0);
     /* Exactly 100 fits. */
-    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"n", 1, (const uint8_t *)big, 67), 1);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"n", 1, (const uint8_t *)big, 67), 1);
     ck_assert_uint_eq(t.size, 100);
     h2c_dyn_free(&t, &a);
     ck_assert_int_eq(fa.live, 0);
@@ -173,30 +171,57 @@ START_TEST(grow_keeps_entries)
     h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 200);
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
     for (int i = 0; i < 10; i++) {
         char v[8] = { (char)('0' + i) };
-        h2c_dyn_insert(&t, (const uint8_t *)"key", 3, (const uint8_t *)v, 1);
+        ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"key", 3, (const uint8_t *)v, 1), 1);
     }
     ck_assert_uint_eq(t.count, 5); /* 5 * 36 = 180 */
+    /* A higher maximum alone allocates nothing. */
+    unsigned long calls = fa.calls;
     h2c_dyn_set_max(&t, 5000);
+    ck_assert_uint_eq(fa.calls, calls);
+    /* Growing fails cleanly: the entries stay. */
+    char v[600];
+    memset(v, 'v', sizeof v);
     fa.fail_at = fa.calls + 1;
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), H2C_E_NOMEM);
-    ck_assert_uint_eq(t.count, 5); /* failed growth changed nothing */
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"big", 3, (const uint8_t *)v, 500),
+                     H2C_E_NOMEM);
+    ck_assert_uint_eq(t.count, 5);
     fa.fail_at = 0;
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
-    ck_assert_uint_ge(t.arena_cap, 10000);
-    for (size_t i = 1; i <= 5; i++) {
+    /* The new entry's name may come from an entry of the old arena. */
+    const h2c_dyn_entry *old = h2c_dyn_get(&t, 5);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, h2c_dyn_name(&t, old), 3, (const uint8_t *)v, 500), 1);
+    ck_assert_uint_ge(t.arena_cap, 2 * (5 * 4 + 503));
+    ck_assert_uint_eq(t.count, 6);
+    for (size_t i = 2; i <= 6; i++) {
         const h2c_dyn_entry *e = h2c_dyn_get(&t, i);
         ck_assert_mem_eq(h2c_dyn_name(&t, e), "key", 3);
-        ck_assert_int_eq(h2c_dyn_value(&t, e)[0], '0' + 10 - (int)i);
+        ck_assert_int_eq(h2c_dyn_value(&t, e)[0], '0' + 11 - (int)i);
     }
-    /* Shrinking keeps the memory, so reserving again allocates nothing. */
-    unsigned long calls = fa.calls;
+    ck_assert_mem_eq(h2c_dyn_name(&t, h2c_dyn_get(&t, 1)), "key", 3);
+    ck_assert_mem_eq(h2c_dyn_value(&t, h2c_dyn_get(&t, 1)), v, 500);
+    /* Shrinking keeps the memory: inserting again allocates nothing. */
     h2c_dyn_set_max(&t, 100);
-    ck_assert_uint_eq(t.count, 2);
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
+    ck_assert_uint_eq(t.count, 0);
+    calls = fa.calls;
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"key", 3, (const uint8_t *)"x", 1), 1);
     ck_assert_uint_eq(fa.calls, calls);
+    h2c_dyn_free(&t, &a);
+    ck_assert_int_eq(fa.live, 0);
+}
+END_TEST
+
+/* A maximum of 2^32-1 and one small entry: the storage follows the entry,
+ * not the maximum. */
+START_TEST(huge_max_holds_little)
+{
+    h2t_failalloc fa = { 0 };
+    h2c_allocator a = fa_allocator(&fa);
+    h2c_dyn_table t;
+    h2c_dyn_init(&t, UINT32_MAX);
+    ck_assert_uint_eq(fa.calls, 0);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"name", 4, (const uint8_t *)"value", 5), 1);
+    ck_assert_uint_le(t.arena_cap + t.ring_cap * sizeof(h2c_dyn_entry), 256);
     h2c_dyn_free(&t, &a);
     ck_assert_int_eq(fa.live, 0);
 }
@@ -208,9 +233,8 @@ START_TEST(zero_max_allocates_nothing)
     h2c_allocator a = fa_allocator(&fa);
     h2c_dyn_table t;
     h2c_dyn_init(&t, 0);
-    ck_assert_int_eq(h2c_dyn_reserve(&t, &a), 0);
     ck_assert_uint_eq(fa.calls, 0);
-    ck_assert_int_eq(h2c_dyn_insert(&t, (const uint8_t *)"", 0, (const uint8_t *)"", 0), 0);
+    ck_assert_int_eq(h2c_dyn_insert(&t, &a, (const uint8_t *)"", 0, (const uint8_t *)"", 0), 0);
     ck_assert_uint_eq(t.count, 0);
     h2c_dyn_free(&t, &a);
 }
@@ -223,6 +247,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, random_against_model, 0, 8);
     tcase_add_test(tc, too_large_entry_empties);
     tcase_add_test(tc, grow_keeps_entries);
+    tcase_add_test(tc, huge_max_holds_little);
     tcase_add_test(tc, zero_max_allocates_nothing);
     suite_add_tcase(s, tc);
     return s;

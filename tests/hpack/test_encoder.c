@@ -12,6 +12,7 @@
 #include <h2codec/hpack.h>
 
 #include "enc_table.h"
+#include "hpack_alloc.h"
 #include "seed.h"
 #include "testutil.h"
 
@@ -850,7 +851,10 @@ START_TEST(alloc_failure)
     }
     ck_assert_uint_gt(n, 1);
 
-    /* After new(), nothing allocates: encode, set size, reset. */
+    /* After new(), with every allocation failing, encoding still works:
+     * the table cannot grow, so an encoder that would index every field
+     * sends them all without indexing, exactly as a twin with the NEVER
+     * policy does. */
     static field_store s;
     h2t_failalloc fa;
     memset(&fa, 0, sizeof fa);
@@ -858,23 +862,36 @@ START_TEST(alloc_failure)
     h2c_hpack_encoder_options o;
     h2c_hpack_encoder_options_init(&o);
     o.allocator = &a;
-    h2c_hpack_encoder *enc;
+    o.policy_kind = H2C_HPACK_POLICY_ALWAYS;
+    h2c_hpack_encoder *enc, *twin = enc_new(4096, 0, H2C_HPACK_POLICY_NEVER);
     ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &o), H2C_OK);
     unsigned long after_new = fa.calls;
     fa.fail_at = after_new + 1;
     fa.fail_all = 1;
-    uint8_t out[4096];
+    uint8_t out[4096], want[4096];
     for (int round = 0; round < 200; round++) {
-        size_t k = rnd() % 10, w;
+        size_t k = rnd() % 10, w, tw;
         random_fields(&s, k, 200);
-        int rc = h2c_hpack_encoder_encode(enc, s.f, k, out, round % 2 ? sizeof out : 30, &w);
+        for (size_t i = 0; i < k; i++) /* the twin's policy would not index these */
+            if (s.f[i].indexing == H2C_HPACK_INDEX_YES)
+                s.f[i].indexing = H2C_HPACK_INDEX_DEFAULT;
+        size_t cap = round % 2 ? sizeof out : 30;
+        int rc = h2c_hpack_encoder_encode(enc, s.f, k, out, cap, &w);
+        ck_assert_int_eq(h2c_hpack_encoder_encode(twin, s.f, k, want, cap, &tw), rc);
         ck_assert(rc == H2C_OK || rc == H2C_E_BUFFER_TOO_SMALL);
-        if (round % 50 == 0)
-            h2c_hpack_encoder_set_max_table_size(enc, 100 + rnd() % 8000);
+        ck_assert_uint_eq(w, tw);
+        ck_assert(memcmp(out, want, w) == 0);
+        ck_assert_uint_eq(h2c_hpack_encoder_table_count(enc), 0);
+        if (round % 50 == 0) {
+            uint32_t v = 100 + rnd() % 8000;
+            h2c_hpack_encoder_set_max_table_size(enc, v);
+            h2c_hpack_encoder_set_max_table_size(twin, v);
+        }
     }
     h2c_hpack_encoder_reset(enc);
-    ck_assert_uint_eq(fa.calls, after_new);
+    ck_assert_int_eq(fa.live, 1); /* the encoder itself */
     h2c_hpack_encoder_free(enc);
+    h2c_hpack_encoder_free(twin);
     ck_assert_int_eq(fa.live, 0);
 }
 END_TEST
@@ -893,9 +910,10 @@ START_TEST(table_model)
     static const uint32_t limits[] = {0, 31, 32, 100, 256, 1000, 4096};
     for (size_t li = 0; li < sizeof limits / sizeof limits[0]; li++) {
         uint32_t limit = limits[li];
-        void *mem = malloc(h2c_etab_storage_size(limit));
+        h2c_allocator a;
+        h2c_alloc_init(&a, NULL);
         h2c_etab t;
-        h2c_etab_init(&t, mem, limit);
+        h2c_etab_init(&t, limit);
         static model_entry m[512]; /* m[0] newest */
         size_t mc = 0, msize = 0;
         for (int step = 0; step < 6000; step++) {
@@ -941,6 +959,9 @@ START_TEST(table_model)
                 mc--;
                 msize -= m[mc].nl + m[mc].vl + 32;
             }
+            if (!h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl))
+                ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, e.nl + e.vl, &a), 0);
+            ck_assert(h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl));
             h2c_etab_insert(&t, e.name, e.nl, e.value, e.vl, nh, h);
             memmove(&m[1], &m[0], mc * sizeof m[0]);
             m[0] = e;
@@ -959,7 +980,14 @@ START_TEST(table_model)
                                   t.rmask + 1);
             }
         }
-        free(mem);
+        /* Storage follows the entries: at most twice the string octets a
+         * full table can hold, rounded to a power of two, and a slot for
+         * each entry. */
+        if (t.ent) {
+            ck_assert_uint_le(t.rmask + 1, limit < 32 ? 64 : 4 * limit);
+            ck_assert_uint_le(t.emask + 1, limit < 128 ? 4 : 2 * (limit / 32));
+        }
+        h2c_etab_free(&t, &a);
     }
 }
 END_TEST
@@ -967,9 +995,10 @@ END_TEST
 START_TEST(table_seq_wrap)
 {
     /* Sequence numbers wrap after 2^32 insertions: start near the end. */
-    void *mem = malloc(h2c_etab_storage_size(200));
+    h2c_allocator a;
+    h2c_alloc_init(&a, NULL);
     h2c_etab t;
-    h2c_etab_init(&t, mem, 200);
+    h2c_etab_init(&t, 200);
     t.next_seq = UINT32_MAX - 5;
     for (int i = 0; i < 40; i++) {
         char v[8];
@@ -977,6 +1006,8 @@ START_TEST(table_seq_wrap)
         uint32_t nh = h2c_etab_hash("n", 1, 0), h = h2c_etab_hash(v, strlen(v), nh);
         while (t.count && t.size + 34 + strlen(v) - 1 > t.max)
             h2c_etab_evict(&t);
+        if (!h2c_etab_fits(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v)))
+            ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v), &a), 0);
         h2c_etab_insert(&t, "n", 1, v, (uint32_t)strlen(v), nh, h);
         ck_assert_uint_eq(h2c_etab_find(&t, "n", 1, v, (uint32_t)strlen(v), h), 1);
         ck_assert_uint_eq(h2c_etab_find_name(&t, "n", 1, nh), 1);
@@ -989,7 +1020,7 @@ START_TEST(table_seq_wrap)
             ck_assert_uint_eq(h2c_etab_find(&t, "n", 1, v, (uint32_t)strlen(v), h), 0);
         }
     }
-    free(mem);
+    h2c_etab_free(&t, &a);
 }
 END_TEST
 

@@ -31,4 +31,40 @@ typedef struct bench_stream_result {
 /* Captured-stream and frame-parse workloads on the corpus under root; 0 on success. */
 int bench_stream(const char *root, size_t rounds, bench_stream_result *r);
 
+/* HPACK pair memory (bench_memory.c). */
+typedef struct bench_memory_result {
+    size_t pair_bytes;          /* decoder + encoder heap, 4096-octet tables */
+    size_t nghttp2_pair_bytes;  /* inflater + deflater; 0 without nghttp2 */
+    size_t pair_bytes_64k;      /* 65,536-octet tables */
+    double create_free_ns_64k;  /* make and free a 64 KiB pair */
+    unsigned long steady_allocs; /* allocations when the stories run again */
+} bench_memory_result;
+
+/* A decode workload's figures (the keys of hpack_decode). */
+typedef struct bench_decode_result {
+    double ours_ns, nghttp2_ns; /* per header; nghttp2_ns NaN without it */
+    size_t headers;
+    unsigned long allocs;       /* counted after each context's first block */
+    size_t rounds;
+} bench_decode_result;
+
+struct story;
+/* Memory figures over the raw-data stories st[0..n); 0 on success. */
+int bench_memory(const struct story *st, size_t n, size_t rounds, bench_memory_result *r);
+/* The hpack_decode_large_table workload on the raw-data stories; 0 on success. */
+int bench_large_table(const struct story *st, size_t n, size_t rounds, bench_decode_result *r);
+
+#ifdef H2C_HAVE_NGHTTP2
+#include <nghttp2/nghttp2.h>
+/* Inflate one whole block; adds the fields emitted to *fields.  0 or -1. */
+int bench_ng_inflate_block(nghttp2_hd_inflater *inf, const uint8_t *in, size_t left,
+                           size_t *fields);
+#endif
+
+#include <jansson.h>
+json_t *bench_memory_json(const bench_memory_result *m, int with_nghttp2);
+json_t *bench_decode_json(const bench_decode_result *d);
+void bench_memory_print(const bench_memory_result *m, int with_nghttp2);
+void bench_decode_print(const char *what, const bench_decode_result *d);
+
 #endif

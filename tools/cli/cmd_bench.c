@@ -15,8 +15,12 @@
  *   stream_decode  the shipped client captures through the whole receive path
  *                  (ns per frame; bench_stream.c)
  *   frame_parse    a DATA-heavy stream through the frame parser alone (GB/s)
- * Allocations made after a context's creation are counted through the
- * allocator hooks and reported per field.
+ *   hpack_decode_large_table, memory
+ *                  decoding with a 64 KiB table, and what an HPACK pair
+ *                  holds (bench_memory.c)
+ * Allocations made after a context's first block (the growth of its
+ * tables) are counted through the allocator hooks and reported per field;
+ * memory.steady_allocs counts those of a second run, which must be none.
  *
  * Built without libnghttp2 (H2C_HAVE_NGHTTP2 undefined), the bench runs
  * h2codec alone: the nghttp2 figures print as "-", and as null in JSON,
@@ -228,26 +232,9 @@ __attribute__((noinline)) static size_t ng_decode(const corpus *c)
             const story_case *sc = &st->cases[k];
             if (sc->table_size >= 0)
                 nghttp2_hd_inflate_change_table_size(inf, (size_t)sc->table_size);
-            const uint8_t *in = sc->wire;
-            size_t left = sc->wire_len;
-            for (;;) {
-                nghttp2_nv nv;
-                int flags = 0;
-                ssize_t r = nghttp2_hd_inflate_hd2(inf, &nv, &flags, in, left, 1);
-                if (r < 0) {
-                    nghttp2_hd_inflate_del(inf);
-                    return 0;
-                }
-                in += r;
-                left -= (size_t)r;
-                if (flags & NGHTTP2_HD_INFLATE_EMIT)
-                    fields++;
-                if (flags & NGHTTP2_HD_INFLATE_FINAL) {
-                    nghttp2_hd_inflate_end_headers(inf);
-                    break;
-                }
-                if (r == 0 && !(flags & NGHTTP2_HD_INFLATE_EMIT))
-                    break;
+            if (bench_ng_inflate_block(inf, sc->wire, sc->wire_len, &fields) != 0) {
+                nghttp2_hd_inflate_del(inf);
+                return 0;
             }
         }
         nghttp2_hd_inflate_del(inf);
@@ -503,6 +490,13 @@ int cmd_bench(int argc, char **argv)
     bench_stream_result sr = {0};
     if (status == CLI_OK && bench_stream(root, rounds, &sr) != 0)
         status = CLI_FAIL;
+    bench_memory_result mr = {0};
+    bench_decode_result lr = {0};
+    if (status == CLI_OK && (bench_memory(ecorp.stories, ecorp.n, rounds, &mr) != 0 ||
+                             bench_large_table(ecorp.stories, ecorp.n, rounds, &lr) != 0)) {
+        fprintf(stderr, "h2codec bench: the memory or large-table workload failed\n");
+        status = CLI_FAIL;
+    }
     if (status == CLI_OK) {
         double dec_o = bench_median(t[0], rounds), dec_n = bench_median(t[1], rounds);
         double enc_o = bench_median(t[2], rounds), enc_n = bench_median(t[3], rounds);
@@ -533,6 +527,8 @@ int cmd_bench(int argc, char **argv)
                 "frame_parse", "gb_per_s", sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes,
                 "rounds", (json_int_t)rounds, "nghttp2_version",
                 ngh_version ? json_string(ngh_version) : json_null());
+            json_object_set_new(o, "hpack_decode_large_table", bench_decode_json(&lr));
+            json_object_set_new(o, "memory", bench_memory_json(&mr, ngh_version != NULL));
             json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             fputc('\n', stdout);
             json_decref(o);
@@ -568,7 +564,9 @@ int cmd_bench(int argc, char **argv)
             if (sr.parse_bytes)
                 printf("%-15s %11.2f GB/s  frame parsing alone, DATA-heavy stream\n",
                        "frame_parse", sr.parse_gb_per_s);
-            printf("%-15s %.4f decode, %.4f encode  heap allocations per header, steady state"
+            bench_decode_print("decode_64k", &lr);
+            bench_memory_print(&mr, ngh_version != NULL);
+            printf("%-15s %.4f decode, %.4f encode  heap allocations per header while tables grow"
                    " (%lu and %lu in %zu rounds)\n",
                    "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
         }

@@ -140,13 +140,15 @@ typedef struct h2c_hpack_field {
  * Decoder settings.  Fill with h2c_hpack_decoder_options_init(), then adjust.
  * max_list_size, max_string_len and max_fields must be non-zero.
  *
- * Memory: a decoder holds at most 2.5 * max_table_size octets for its
- * dynamic table (entries never move, so fields can point into them) plus a
- * scratch buffer of at most 2 * max_string_len + 1 octets (and never much
- * more than the string octets actually received), plus about 400 octets for
- * itself; while the scratch grows, its previous buffer is briefly
- * held as well.  Nothing else is allocated, and once those buffers have
- * reached their working size, decoding allocates nothing.
+ * Memory: a decoder holds at most 3 * max_table_size octets for its
+ * dynamic table, and only what its entries need: about 2.5 times their
+ * octets plus 16 an entry, grown as the table fills (a size setting or
+ * update alone allocates nothing); plus a scratch buffer of at most
+ * 2 * max_string_len + 1 octets (and never much more than twice the longest
+ * string actually received), plus about 400 octets for itself; while a
+ * buffer grows, its previous one is briefly held as well.  Nothing else is
+ * allocated, and once those buffers have reached their working size,
+ * decoding allocates nothing.
  */
 typedef struct h2c_hpack_decoder_options {
     uint32_t max_table_size; /**< SETTINGS_HEADER_TABLE_SIZE the peer has acknowledged; 4096 */
@@ -346,10 +348,11 @@ typedef enum h2c_hpack_policy_kind {
 /** Encoder settings.  Fill with h2c_hpack_encoder_options_init(), then adjust. */
 typedef struct h2c_hpack_encoder_options {
     uint32_t max_table_size; /**< most table memory we will use, whatever the peer allows;
-                                  4096; at most 2^29.  new() allocates all the memory
-                                  the encoder will use, once: 7 to 14 x max_table_size
-                                  (sizes round up to powers of two) + 25 KiB; 52 KiB
-                                  for 4096 */
+                                  4096; at most 2^29.  Memory follows use: new()
+                                  allocates only the encoder itself (under 2 KiB); the
+                                  table's storage grows, while the table fills, to
+                                  2 to 4 x the octets its entries hold (powers of two)
+                                  plus 48 octets an entry, then stops growing */
     uint32_t flags;          /**< H2C_HPACK_ENC_* */
     int policy_kind;         /**< h2c_hpack_policy_kind */
     h2c_hpack_policy_fn policy_fn; /**< with H2C_HPACK_POLICY_CUSTOM */
@@ -423,7 +426,11 @@ H2C_API size_t h2c_hpack_encoder_bound(const h2c_hpack_encoder *enc,
  *
  * H2C_E_INVALID_ARGUMENT, with nothing changed, for NULL pointers, a
  * string NULL with a nonzero length, a name or value of 2^30 - 1 octets or
- * more, or an indexing value past H2C_HPACK_INDEX_NEVER.  Never allocates.
+ * more, or an indexing value past H2C_HPACK_INDEX_NEVER.  Allocates only
+ * while the table grows; if that fails, the field that needed the room is
+ * sent without indexing (the call never fails for lack of memory).  A
+ * call whose buffer is smaller than the bound may also grow the table, to
+ * keep the entries it evicts until it knows the block fits.
  */
 H2C_API int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc,
                                            const h2c_hpack_field *fields, size_t n,
