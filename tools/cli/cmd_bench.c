@@ -15,6 +15,13 @@
  *   stream_decode  the shipped client captures through the whole receive path
  *                  (ns per frame; bench_stream.c)
  *   frame_parse    a DATA-heavy stream through the frame parser alone (GB/s)
+ *   conn_request   browser-like requests through a server connection, each
+ *                  answered with HEADERS + a small DATA and the output
+ *                  drained, against nghttp2_session's server (ns per
+ *                  request; bench_conn.c).  With it the heap of an idle
+ *                  connection: conn_idle_heap_bytes after two requests,
+ *                  conn_settings_heap_bytes after the SETTINGS exchange
+ *                  (and nghttp2_ for nghttp2_session, through nghttp2_mem)
  * Allocations made after a context's creation are counted through the
  * allocator hooks and reported per field.
  *
@@ -503,6 +510,9 @@ int cmd_bench(int argc, char **argv)
     bench_stream_result sr = {0};
     if (status == CLI_OK && bench_stream(root, rounds, &sr) != 0)
         status = CLI_FAIL;
+    bench_conn_result cr;
+    if (status == CLI_OK && bench_conn(rounds, &cr) != 0)
+        status = CLI_FAIL;
     if (status == CLI_OK) {
         double dec_o = bench_median(t[0], rounds), dec_n = bench_median(t[1], rounds);
         double enc_o = bench_median(t[2], rounds), enc_n = bench_median(t[3], rounds);
@@ -533,6 +543,24 @@ int cmd_bench(int argc, char **argv)
                 "frame_parse", "gb_per_s", sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes,
                 "rounds", (json_int_t)rounds, "nghttp2_version",
                 ngh_version ? json_string(ngh_version) : json_null());
+            json_object_set_new(
+                o, "conn_request",
+                json_pack("{s:f,s:o,s:o,s:I,s:f,s:I,s:o}", "h2codec_ns_per_request",
+                          cr.h2codec_ns_per_request, "nghttp2_ns_per_request",
+                          json_num(cr.nghttp2_ns_per_request), "ratio", json_num(cr.ratio),
+                          "requests", (json_int_t)cr.requests, "h2codec_allocs_per_request",
+                          cr.h2codec_allocs_per_request, "h2codec_allocs",
+                          (json_int_t)cr.h2codec_allocs, "nghttp2_allocs_per_request",
+                          json_num(cr.nghttp2_allocs_per_request)));
+            json_object_set_new(o, "conn_idle_heap_bytes",
+                                json_integer((json_int_t)cr.h2codec_heap_idle));
+            json_object_set_new(o, "nghttp2_conn_idle_heap_bytes",
+                                ngh_version ? json_integer(cr.nghttp2_heap_idle) : json_null());
+            json_object_set_new(o, "conn_settings_heap_bytes",
+                                json_integer((json_int_t)cr.h2codec_heap_settings));
+            json_object_set_new(o, "nghttp2_conn_settings_heap_bytes",
+                                ngh_version ? json_integer(cr.nghttp2_heap_settings)
+                                            : json_null());
             json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             fputc('\n', stdout);
             json_decref(o);
@@ -568,6 +596,25 @@ int cmd_bench(int argc, char **argv)
             if (sr.parse_bytes)
                 printf("%-15s %11.2f GB/s  frame parsing alone, DATA-heavy stream\n",
                        "frame_parse", sr.parse_gb_per_s);
+            printf("%-15s %11.1f ns ", "conn_request", cr.h2codec_ns_per_request);
+            put_num(11, 1, cr.nghttp2_ns_per_request);
+            printf(isnan(cr.nghttp2_ns_per_request) ? "   " : " ns");
+            put_num(9, 3, cr.ratio);
+            printf("  per request, %zu requests (ratio: median of rounds)\n", cr.requests);
+            printf("%-15s %8zu B ", "conn_idle_heap", cr.h2codec_heap_idle);
+            if (ngh_version)
+                printf("%11ld B", cr.nghttp2_heap_idle);
+            else
+                printf("%13s", "-");
+            printf("            after two requests (after SETTINGS: %zu B", cr.h2codec_heap_settings);
+            if (ngh_version)
+                printf(" and %ld B", cr.nghttp2_heap_settings);
+            printf(")\n");
+            printf("%-15s %.4f per request, steady state (%lu in %zu rounds)", "conn_allocs",
+                   cr.h2codec_allocs_per_request, cr.h2codec_allocs, rounds);
+            if (ngh_version)
+                printf("; nghttp2 %.2f", cr.nghttp2_allocs_per_request);
+            printf("\n");
             printf("%-15s %.4f decode, %.4f encode  heap allocations per header, steady state"
                    " (%lu and %lu in %zu rounds)\n",
                    "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
