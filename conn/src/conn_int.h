@@ -135,6 +135,10 @@ struct h2c_conn {
     h2c_fields_validator val;
     int val_rc;
     int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */
+    unsigned dyn_unchecked;      /* some literal entered the HPACK decoder's table without
+                                    passing the octet checks of the validator; until then
+                                    a field from the table needs no octet scan, as one
+                                    from the static table */
     h2c_conn_field *fields;      /* views, made from offs when the block ends */
     h2c_field_off *offs;         /* arena offsets while the block is open */
     size_t nfields, fields_cap;
@@ -190,6 +194,13 @@ static inline uint8_t *h2c_out_tail(h2c_conn *c)
     return c->out + c->out_len;
 }
 void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream);
+static inline void h2c_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
 
 /* How a control frame meets limits.max_output. */
 enum {

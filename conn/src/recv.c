@@ -389,17 +389,22 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     return H2C_OK;
 }
 
-static int arena_put(h2c_conn *c, h2c_view v, size_t *off)
+/* A field's name and value, one after the other, in one step. */
+static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
 {
-    if (c->arena_len + v.len > c->arena_cap) {
-        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, c->arena_len + v.len, SIZE_MAX);
+    size_t need = c->arena_len + name.len + value.len;
+    if (need > c->arena_cap) {
+        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, need, SIZE_MAX);
         if (rc != H2C_OK)
             return rc;
     }
-    if (v.len)
-        memcpy(c->arena + c->arena_len, v.ptr, v.len);
+    uint8_t *p = c->arena + c->arena_len;
+    if (name.len)
+        memcpy(p, name.ptr, name.len);
+    if (value.len)
+        memcpy(p + name.len, value.ptr, value.len);
     *off = c->arena_len;
-    c->arena_len += v.len;
+    c->arena_len = need;
     return H2C_OK;
 }
 
@@ -425,17 +430,24 @@ static int parse_length(h2c_view v, int64_t *out)
     return 0;
 }
 
-/* Which pseudo-header a name is (index into blk_pseudo), -1 for others. */
+/* Which pseudo-header a name is (index into blk_pseudo), -1 for others.
+ * The length picks the one candidate. */
 static int pseudo_index(h2c_view n)
 {
     if (n.len < 5 || n.ptr[0] != ':')
         return -1;
-    static const char *const names[] = { ":method", ":scheme", ":authority", ":path",
-                                         ":protocol" };
-    for (int i = 0; i < 5; i++)
-        if (view_eq(n, names[i], strlen(names[i])))
-            return i;
-    return -1;
+    switch (n.len) {
+    case 5:
+        return view_eq(n, ":path", 5) ? 3 : -1;
+    case 7:
+        return view_eq(n, ":method", 7) ? 0 : view_eq(n, ":scheme", 7) ? 1 : -1;
+    case 9:
+        return view_eq(n, ":protocol", 9) ? 4 : -1;
+    case 10:
+        return view_eq(n, ":authority", 10) ? 2 : -1;
+    default:
+        return -1;
+    }
 }
 
 /* Whether a name is lenient HPACK's placeholder ("<unknown index N>"), or
@@ -443,12 +455,18 @@ static int pseudo_index(h2c_view n)
 static int is_placeholder(h2c_view n)
 {
     static const char head[] = "<unknown index ";
-    return n.len > sizeof head - 1 && n.ptr && memcmp(n.ptr, head, sizeof head - 1) == 0;
+    return n.len > sizeof head - 1 && n.ptr && n.ptr[0] == '<' &&
+           memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
 /* One decoded field of the open block. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
+    /* A literal that enters the decoder's table leaves it unchecked until
+     * the checks below pass on it (dyn_unchecked: see conn_int.h). */
+    unsigned clean = !c->dyn_unchecked;
+    if (hf->indexing == H2C_HPACK_INDEX_YES && !(hf->flags & H2C_HPACK_F_INDEXED))
+        c->dyn_unchecked = 1;
     if (c->blk_ignore || c->blk_too_large)
         return H2C_OK;
     size_t limit = c->last_sent.max_header_list_size > c->local.max_header_list_size
@@ -463,10 +481,12 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
-        if (hf->index - 1u < 61u)
+        if (hf->index - 1u < 61u || (hf->index > 61u && clean))
             trust = H2C_FIELDS_TRUSTED_NAME |
                     ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
         c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
+        if (c->val_rc == H2C_OK)
+            c->dyn_unchecked = !clean;
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
@@ -488,12 +508,11 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->offs = no;
         c->fields_cap = ncap;
     }
-    size_t noff, voff;
-    int rc = arena_put(c, hf->name, &noff);
-    if (rc == H2C_OK)
-        rc = arena_put(c, hf->value, &voff);
+    size_t noff;
+    int rc = arena_put(c, hf->name, hf->value, &noff);
     if (rc != H2C_OK)
         return rc;
+    size_t voff = noff + hf->name.len;
     h2c_conn_field *o = &c->fields[c->nfields];
     c->offs[c->nfields].name = noff;
     c->offs[c->nfields].value = voff;
