@@ -26,19 +26,6 @@ int h2c_out_reserve(h2c_conn *c, size_t n, int force)
     return H2C_OK;
 }
 
-void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream)
-{
-    p[0] = (uint8_t)(len >> 16);
-    p[1] = (uint8_t)(len >> 8);
-    p[2] = (uint8_t)len;
-    p[3] = type;
-    p[4] = flags;
-    p[5] = (uint8_t)((stream >> 24) & 0x7f);
-    p[6] = (uint8_t)(stream >> 16);
-    p[7] = (uint8_t)(stream >> 8);
-    p[8] = (uint8_t)stream;
-}
-
 /* Room for a control frame.  One the peer's behaviour forces on us (an
  * ACK, a RST_STREAM) that would pass the output bound means the peer sends
  * faster than it reads: a flood (CVE-2019-9512, 9514, 9515).  One the

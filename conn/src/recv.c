@@ -389,6 +389,30 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     return H2C_OK;
 }
 
+/* memcpy for the short strings most fields are made of: fixed-size,
+ * possibly overlapping moves inside [src, src + n), no call. */
+static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 16) {
+        memcpy(dst, src, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
+
 /* A field's name and value, one after the other, in one step. */
 static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
 {
@@ -399,10 +423,8 @@ static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
             return rc;
     }
     uint8_t *p = c->arena + c->arena_len;
-    if (name.len)
-        memcpy(p, name.ptr, name.len);
-    if (value.len)
-        memcpy(p + name.len, value.ptr, value.len);
+    copy_short(p, name.ptr, name.len);
+    copy_short(p + name.len, value.ptr, value.len);
     *off = c->arena_len;
     c->arena_len = need;
     return H2C_OK;
@@ -477,7 +499,8 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->blk_too_large = 1;
         return H2C_OK;
     }
-    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || is_placeholder(hf->name))
+    int placeholder = is_placeholder(hf->name);
+    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
@@ -521,7 +544,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     o->value.len = hf->value.len;
     o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
     o->hpack_flags = hf->flags;
-    if (is_placeholder(hf->name))
+    if (placeholder)
         o->hpack_flags |= H2C_HPACK_F_UNKNOWN;
     int pi = pseudo_index(hf->name);
     if (pi >= 0) {
@@ -569,6 +592,9 @@ static int host_matches(const h2c_conn *c)
 {
     if (!(c->blk_pseudo_set & (1u << 2)))
         return 1;
+    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
+        !c->val.host)
+        return 1; /* the validator saw every field, and no host */
     const uint8_t *auth = c->arena + c->blk_pseudo[2].value;
     size_t alen = c->blk_pseudo[2].name;
     for (size_t i = 0; i < c->nfields; i++) {

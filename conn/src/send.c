@@ -198,7 +198,8 @@ int h2c_conn_submit_data(h2c_conn *c, uint32_t stream_id, const uint8_t *data, s
     if (!s || (s->state != H2C_STREAM_OPEN && s->state != H2C_STREAM_HALF_CLOSED_REMOTE) ||
         s->send_phase != PHASE_HEADERS)
         return H2C_CONN_E_STREAM_STATE;
-    size_t window = h2c_conn_send_window(c, stream_id);
+    int64_t sw = s->send_window < c->send_window ? s->send_window : c->send_window;
+    size_t window = sw > 0 ? (size_t)sw : 0; /* h2c_conn_send_window(), s in hand */
     size_t mfs = c->remote.max_frame_size;
     size_t max = c->o.limits.max_output;
     size_t done = 0;
