@@ -133,6 +133,16 @@ static ssize_t read_body(nghttp2_session *h2, int32_t id, uint8_t *buf, size_t l
     return (ssize_t)n;
 }
 
+/* v in decimal at the end of buf[0..24); returns where it starts (as h2server). */
+static const char *decimal(char buf[24], uint64_t v)
+{
+    char *p = buf + 24;
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    return p;
+}
+
 /* The request is complete: answer it (h2server's pump_stream). */
 static int respond(nghttp2_session *h2, struct stream *s)
 {
@@ -140,14 +150,16 @@ static int respond(nghttp2_session *h2, struct stream *s)
     int ok = s->get && s->root;
     s->body = ok ? BUILTIN_PAGE : NOT_FOUND;
     s->length = ok ? sizeof BUILTIN_PAGE - 1 : sizeof NOT_FOUND - 1;
-    char clen[24];
-    snprintf(clen, sizeof clen, "%zu", s->length);
+    char status[24], clen[24];
+    const char *st = decimal(status, ok ? 200 : 404);
+    const char *cl = decimal(clen, s->length);
     const char *ctype = ok ? "text/html; charset=utf-8" : "text/plain";
     nghttp2_nv nv[3] = {
-        { (uint8_t *)":status", (uint8_t *)(ok ? "200" : "404"), 7, 3, NGHTTP2_NV_FLAG_NONE },
+        { (uint8_t *)":status", (uint8_t *)(uintptr_t)st, 7, (size_t)(status + 24 - st),
+          NGHTTP2_NV_FLAG_NONE },
         { (uint8_t *)"content-type", (uint8_t *)(uintptr_t)ctype, 12, strlen(ctype),
           NGHTTP2_NV_FLAG_NONE },
-        { (uint8_t *)"content-length", (uint8_t *)clen, 14, strlen(clen),
+        { (uint8_t *)"content-length", (uint8_t *)(uintptr_t)cl, 14, (size_t)(clen + 24 - cl),
           NGHTTP2_NV_FLAG_NONE },
     };
     nghttp2_data_provider prd;
