@@ -4,7 +4,8 @@
  * control, then queues frames, or fails and queues nothing.  Room in the
  * output queue is reserved before the HPACK encoder runs, so a header
  * block that does not fit never changes the compression context.  A block
- * that fits one frame is encoded straight into the queue.
+ * that fits one frame is encoded straight into the queue; a larger one
+ * goes through a scratch buffer and the frame serializer.
  */
 #include <string.h>
 
@@ -25,36 +26,35 @@ static int queue_block(h2c_conn *c, uint8_t type, uint32_t stream, uint8_t flags
 {
     if (n && !fields)
         return H2C_E_INVALID_ARGUMENT;
-    size_t bound = h2c_hpack_encoder_bound(c->enc, fields, n);
     size_t mfs = c->remote.max_frame_size;
     size_t pp = type == H2C_FRAME_TYPE_PUSH_PROMISE ? 4 : 0; /* promised stream id */
     size_t blen;
     int rc;
-    if (bound + pp <= mfs) {
-        /* One frame, the usual case: the block is encoded straight into
-         * the output queue, after room for the frame header.  The encoder
-         * is given all the free room: with less than its own quick
-         * estimate (name + value + 13 per field) it would save its table
-         * first, to undo a block that does not fit. */
-        size_t room = bound;
-        for (size_t i = 0; i < n; i++)
-            room += fields[i].name.len + fields[i].value.len + 13;
-        rc = h2c_out_reserve(c, 9 + pp + room, 0);
-        if (rc != H2C_OK)
-            rc = h2c_out_reserve(c, 9 + pp + bound, 0);
-        if (rc != H2C_OK)
-            return rc;
+    /* One frame, the usual case: the block is encoded straight into the
+     * output queue, after room for the frame header, with at most a
+     * frame's worth of room: a block that needs more fails and leaves the
+     * encoder as it was, and goes the long way below.  The room is at
+     * least the encoder's own quick estimate (name + value + 13 a field,
+     * and size updates), below which it would save its table first. */
+    size_t est = 16;
+    for (size_t i = 0; i < n && est + pp <= mfs; i++)
+        est += fields[i].name.len + fields[i].value.len + 13;
+    if (est + pp <= mfs && h2c_out_reserve(c, 9 + pp + est, 0) == H2C_OK) {
         uint8_t *p = h2c_out_tail(c);
+        size_t cap = c->out_cap - c->out_len - 9 - pp;
         rc = h2c_hpack_encoder_encode(c->enc, fields, n, p + 9 + pp,
-                                      c->out_cap - c->out_len - 9 - pp, &blen);
-        if (rc != H2C_OK)
+                                      cap < mfs - pp ? cap : mfs - pp, &blen);
+        if (rc == H2C_OK) {
+            h2c_out_header(p, (uint32_t)(pp + blen), type, flags, stream);
+            if (pp)
+                h2c_put32(p + 9, promised & H2C_WINDOW_MAX);
+            c->out_len += 9 + pp + blen;
+            return H2C_OK;
+        }
+        if (rc != H2C_E_BUFFER_TOO_SMALL)
             return rc;
-        h2c_out_header(p, (uint32_t)(pp + blen), type, flags, stream);
-        if (pp)
-            h2c_put32(p + 9, promised & H2C_WINDOW_MAX);
-        c->out_len += 9 + pp + blen;
-        return H2C_OK;
     }
+    size_t bound = h2c_hpack_encoder_bound(c->enc, fields, n);
     size_t frames = bound / mfs + 1;
     size_t need = bound + 9 * frames + 4;
     rc = h2c_out_reserve(c, need, 0);
