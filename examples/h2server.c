@@ -498,22 +498,33 @@ static void conn_feed(struct conn *c, const uint8_t *buf, size_t len)
 
 enum { SENT_ALL, BLOCKED, FAILED };
 
+/* v in decimal at the end of buf[0..24); returns where it starts.  Not
+ * snprintf: for small responses that was a sixth of the server's work. */
+static const char *decimal(char buf[24], uint64_t v)
+{
+    char *p = buf + 24;
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    return p;
+}
+
 /* Queue as much of one response as the windows and the output bound take. */
 static int pump_stream(struct conn *c, struct stream *s)
 {
     h2c_conn *h2 = c->h2;
     if (!s->headers_sent) {
-        char status[4], clen[24];
-        snprintf(status, sizeof status, "%03d", s->status);
-        snprintf(clen, sizeof clen, "%llu", (unsigned long long)s->length);
+        char status[24], clen[24];
+        const char *st = decimal(status, (uint64_t)s->status); /* 100-599: three digits */
+        const char *cl = decimal(clen, s->length);
         h2c_hpack_field f[3];
         memset(f, 0, sizeof f);
         f[0].name = H2C_VIEW_LIT(":status");
-        f[0].value = h2c_view_of(status, 3);
+        f[0].value = h2c_view_of(st, (size_t)(status + 24 - st));
         f[1].name = H2C_VIEW_LIT("content-type");
         f[1].value = h2c_view_of(s->ctype, strlen(s->ctype));
         f[2].name = H2C_VIEW_LIT("content-length");
-        f[2].value = h2c_view_of(clen, strlen(clen));
+        f[2].value = h2c_view_of(cl, (size_t)(clen + 24 - cl));
         int end = s->head || s->length == 0;
         int rc = h2c_conn_submit_headers(h2, s->id, f, 3, end);
         if (rc == H2C_E_BUFFER_TOO_SMALL) { /* the output queue is full: flush first */

@@ -59,6 +59,8 @@ typedef struct stream_table {
     h2c_stream *free_list;
     h2c_stream **slots;   /* cap entries; NULL free, TOMB deleted */
     size_t cap, used, tombs;
+    h2c_stream *newest;   /* the last stream opened, if still open: most lookups are
+                             for it (its request, its response), so it is tried first */
     h2c_stream *inline_slots[MAP_INLINE];
 } stream_table;
 
@@ -134,6 +136,10 @@ struct h2c_conn {
     h2c_fields_validator val;
     int val_rc;
     int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */
+    unsigned dyn_unchecked;      /* some literal entered the HPACK decoder's table without
+                                    passing the octet checks of the validator; until then
+                                    a field from the table needs no octet scan, as one
+                                    from the static table */
     h2c_conn_field *fields;      /* views, made from offs when the block ends */
     h2c_field_off *offs;         /* arena offsets while the block is open */
     size_t nfields, fields_cap;
@@ -188,7 +194,24 @@ static inline uint8_t *h2c_out_tail(h2c_conn *c)
 {
     return c->out + c->out_len;
 }
-void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream);
+static inline void h2c_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+/* A frame header (inline: every frame we queue writes one). */
+static inline void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags,
+                                  uint32_t stream)
+{
+    p[0] = (uint8_t)(len >> 16);
+    p[1] = (uint8_t)(len >> 8);
+    p[2] = (uint8_t)len;
+    p[3] = type;
+    p[4] = flags;
+    h2c_put32(p + 5, stream & H2C_WINDOW_MAX);
+}
 
 /* How a control frame meets limits.max_output. */
 enum {

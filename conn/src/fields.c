@@ -362,16 +362,35 @@ static int push_regular(h2c_fields_validator *v, const char *name, size_t name_l
                         const char *value, size_t value_len)
 {
     v->regular = 1;
-    if (eq(name, name_len, "host"))
-        v->host = 1;
-    if (!(v->lenient & H2C_FIELDS_LENIENT_CONNECTION) &&
-        (eq(name, name_len, "connection") || eq(name, name_len, "keep-alive") ||
-         eq(name, name_len, "proxy-connection") || eq(name, name_len, "transfer-encoding") ||
-         eq(name, name_len, "upgrade")))
+    /* The length picks the names that need a look: most need none. */
+    int conn_specific = 0;
+    switch (name_len) {
+    case 2:
+        if (!(v->lenient & H2C_FIELDS_LENIENT_TE) && eq(name, name_len, "te") &&
+            !eq_nocase(value, value_len, "trailers"))
+            return H2C_FIELDS_E_TE;
+        break;
+    case 4:
+        if (eq(name, name_len, "host"))
+            v->host = 1;
+        break;
+    case 7:
+        conn_specific = eq(name, name_len, "upgrade");
+        break;
+    case 10:
+        conn_specific = eq(name, name_len, "connection") || eq(name, name_len, "keep-alive");
+        break;
+    case 16:
+        conn_specific = eq(name, name_len, "proxy-connection");
+        break;
+    case 17:
+        conn_specific = eq(name, name_len, "transfer-encoding");
+        break;
+    default:
+        break;
+    }
+    if (conn_specific && !(v->lenient & H2C_FIELDS_LENIENT_CONNECTION))
         return H2C_FIELDS_E_CONNECTION_SPECIFIC;
-    if (!(v->lenient & H2C_FIELDS_LENIENT_TE) && eq(name, name_len, "te") &&
-        !eq_nocase(value, value_len, "trailers"))
-        return H2C_FIELDS_E_TE;
     return H2C_OK;
 }
 

@@ -26,27 +26,6 @@ int h2c_out_reserve(h2c_conn *c, size_t n, int force)
     return H2C_OK;
 }
 
-void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_t flags, uint32_t stream)
-{
-    p[0] = (uint8_t)(len >> 16);
-    p[1] = (uint8_t)(len >> 8);
-    p[2] = (uint8_t)len;
-    p[3] = type;
-    p[4] = flags;
-    p[5] = (uint8_t)((stream >> 24) & 0x7f);
-    p[6] = (uint8_t)(stream >> 16);
-    p[7] = (uint8_t)(stream >> 8);
-    p[8] = (uint8_t)stream;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* Room for a control frame.  One the peer's behaviour forces on us (an
  * ACK, a RST_STREAM) that would pass the output bound means the peer sends
  * faster than it reads: a flood (CVE-2019-9512, 9514, 9515).  One the
@@ -83,14 +62,14 @@ int h2c_out_simple(h2c_conn *c, uint8_t type, uint8_t flags, uint32_t stream,
 int h2c_out_rst(h2c_conn *c, uint32_t stream, uint32_t code, int mode)
 {
     uint8_t b[4];
-    put32(b, code);
+    h2c_put32(b, code);
     return h2c_out_simple(c, H2C_FRAME_TYPE_RST_STREAM, 0, stream, b, 4, mode);
 }
 
 int h2c_out_window_update(h2c_conn *c, uint32_t stream, uint32_t increment)
 {
     uint8_t b[4];
-    put32(b, increment & H2C_WINDOW_MAX);
+    h2c_put32(b, increment & H2C_WINDOW_MAX);
     return h2c_out_simple(c, H2C_FRAME_TYPE_WINDOW_UPDATE, 0, stream, b, 4, OUT_ALWAYS);
 }
 
@@ -105,8 +84,8 @@ int h2c_out_goaway(h2c_conn *c, uint32_t last, uint32_t code, const uint8_t *deb
         return rc;
     uint8_t *p = h2c_out_tail(c);
     h2c_out_header(p, (uint32_t)(8 + len), H2C_FRAME_TYPE_GOAWAY, 0, 0);
-    put32(p + 9, last & H2C_WINDOW_MAX);
-    put32(p + 13, code);
+    h2c_put32(p + 9, last & H2C_WINDOW_MAX);
+    h2c_put32(p + 13, code);
     if (len)
         memcpy(p + 17, debug, len);
     c->out_len += 17 + len;
@@ -140,7 +119,7 @@ int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_set
             continue;
         payload[n] = (uint8_t)(e[i].id >> 8);
         payload[n + 1] = (uint8_t)e[i].id;
-        put32(payload + n + 2, e[i].v);
+        h2c_put32(payload + n + 2, e[i].v);
         n += 6;
     }
     return h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, 0, 0, payload, n, mode);

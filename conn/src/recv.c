@@ -394,17 +394,44 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     return H2C_OK;
 }
 
-static int arena_put(h2c_conn *c, h2c_view v, size_t *off)
+/* memcpy for the short strings most fields are made of: fixed-size,
+ * possibly overlapping moves inside [src, src + n), no call. */
+static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 {
-    if (c->arena_len + v.len > c->arena_cap) {
-        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, c->arena_len + v.len, SIZE_MAX);
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n > 16) {
+        memcpy(dst, src, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
+
+/* A field's name and value, one after the other, in one step. */
+static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
+{
+    size_t need = c->arena_len + name.len + value.len;
+    if (need > c->arena_cap) {
+        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, need, SIZE_MAX);
         if (rc != H2C_OK)
             return rc;
     }
-    if (v.len)
-        memcpy(c->arena + c->arena_len, v.ptr, v.len);
+    uint8_t *p = c->arena + c->arena_len;
+    copy_short(p, name.ptr, name.len);
+    copy_short(p + name.len, value.ptr, value.len);
     *off = c->arena_len;
-    c->arena_len += v.len;
+    c->arena_len = need;
     return H2C_OK;
 }
 
@@ -430,17 +457,24 @@ static int parse_length(h2c_view v, int64_t *out)
     return 0;
 }
 
-/* Which pseudo-header a name is (index into blk_pseudo), -1 for others. */
+/* Which pseudo-header a name is (index into blk_pseudo), -1 for others.
+ * The length picks the one candidate. */
 static int pseudo_index(h2c_view n)
 {
     if (n.len < 5 || n.ptr[0] != ':')
         return -1;
-    static const char *const names[] = { ":method", ":scheme", ":authority", ":path",
-                                         ":protocol" };
-    for (int i = 0; i < 5; i++)
-        if (view_eq(n, names[i], strlen(names[i])))
-            return i;
-    return -1;
+    switch (n.len) {
+    case 5:
+        return view_eq(n, ":path", 5) ? 3 : -1;
+    case 7:
+        return view_eq(n, ":method", 7) ? 0 : view_eq(n, ":scheme", 7) ? 1 : -1;
+    case 9:
+        return view_eq(n, ":protocol", 9) ? 4 : -1;
+    case 10:
+        return view_eq(n, ":authority", 10) ? 2 : -1;
+    default:
+        return -1;
+    }
 }
 
 /* Whether a name is lenient HPACK's placeholder ("<unknown index N>"), or
@@ -448,22 +482,31 @@ static int pseudo_index(h2c_view n)
 static int is_placeholder(h2c_view n)
 {
     static const char head[] = "<unknown index ";
-    return n.len > sizeof head - 1 && n.ptr && memcmp(n.ptr, head, sizeof head - 1) == 0;
+    return n.len > sizeof head - 1 && n.ptr && n.ptr[0] == '<' &&
+           memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
 /* One decoded field of the open block. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
+    /* A literal that enters the decoder's table leaves it unchecked until
+     * the checks below pass on it (dyn_unchecked: see conn_int.h). */
+    unsigned clean = !c->dyn_unchecked;
+    if (hf->indexing == H2C_HPACK_INDEX_YES && !(hf->flags & H2C_HPACK_F_INDEXED))
+        c->dyn_unchecked = 1;
     if (c->blk_ignore)
         return H2C_OK;
-    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || is_placeholder(hf->name))
+    int placeholder = is_placeholder(hf->name);
+    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
-        if (hf->index - 1u < 61u)
+        if (hf->index - 1u < 61u || (hf->index > 61u && clean))
             trust = H2C_FIELDS_TRUSTED_NAME |
                     ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
         c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
+        if (c->val_rc == H2C_OK)
+            c->dyn_unchecked = !clean;
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
@@ -485,12 +528,11 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->offs = no;
         c->fields_cap = ncap;
     }
-    size_t noff, voff;
-    int rc = arena_put(c, hf->name, &noff);
-    if (rc == H2C_OK)
-        rc = arena_put(c, hf->value, &voff);
+    size_t noff;
+    int rc = arena_put(c, hf->name, hf->value, &noff);
     if (rc != H2C_OK)
         return rc;
+    size_t voff = noff + hf->name.len;
     h2c_conn_field *o = &c->fields[c->nfields];
     c->offs[c->nfields].name = noff;
     c->offs[c->nfields].value = voff;
@@ -499,7 +541,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     o->value.len = hf->value.len;
     o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
     o->hpack_flags = hf->flags;
-    if (is_placeholder(hf->name))
+    if (placeholder)
         o->hpack_flags |= H2C_HPACK_F_UNKNOWN;
     int pi = pseudo_index(hf->name);
     if (pi >= 0) {
@@ -538,6 +580,9 @@ static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
     if (rc == H2C_OK && end) {
         rc = h2c_hpack_decoder_finish(c->dec);
         if (rc == H2C_HPACK_E_LIST_SIZE) { /* the decoder is in sync: refuse the stream */
+            /* Fields past the limit were decoded but not shown to
+             * block_field(): literals among them may be in the table. */
+            c->dyn_unchecked = 1;
             c->blk_too_large = 1;
             rc = H2C_OK;
         }
@@ -555,6 +600,9 @@ static int host_matches(const h2c_conn *c)
 {
     if (!(c->blk_pseudo_set & (1u << 2)))
         return 1;
+    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
+        !c->val.host)
+        return 1; /* the validator saw every field, and no host */
     const uint8_t *auth = c->arena + c->blk_pseudo[2].value;
     size_t alen = c->blk_pseudo[2].name;
     for (size_t i = 0; i < c->nfields; i++) {

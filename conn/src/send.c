@@ -3,7 +3,9 @@
  * Sending: each submit call checks the stream state machine and flow
  * control, then queues frames, or fails and queues nothing.  Room in the
  * output queue is reserved before the HPACK encoder runs, so a header
- * block that does not fit never changes the compression context.
+ * block that does not fit never changes the compression context.  A block
+ * that fits one frame is encoded straight into the queue; a larger one
+ * goes through a scratch buffer and the frame serializer.
  */
 #include <string.h>
 
@@ -24,11 +26,38 @@ static int queue_block(h2c_conn *c, uint8_t type, uint32_t stream, uint8_t flags
 {
     if (n && !fields)
         return H2C_E_INVALID_ARGUMENT;
-    size_t bound = h2c_hpack_encoder_bound(c->enc, fields, n);
     size_t mfs = c->remote.max_frame_size;
+    size_t pp = type == H2C_FRAME_TYPE_PUSH_PROMISE ? 4 : 0; /* promised stream id */
+    size_t blen;
+    int rc;
+    /* One frame, the usual case: the block is encoded straight into the
+     * output queue, after room for the frame header, with at most a
+     * frame's worth of room: a block that needs more fails and leaves the
+     * encoder as it was, and goes the long way below.  The room is at
+     * least the encoder's own quick estimate (name + value + 13 a field,
+     * and size updates), below which it would save its table first. */
+    size_t est = 16;
+    for (size_t i = 0; i < n && est + pp <= mfs; i++)
+        est += fields[i].name.len + fields[i].value.len + 13;
+    if (est + pp <= mfs && h2c_out_reserve(c, 9 + pp + est, 0) == H2C_OK) {
+        uint8_t *p = h2c_out_tail(c);
+        size_t cap = c->out_cap - c->out_len - 9 - pp;
+        rc = h2c_hpack_encoder_encode(c->enc, fields, n, p + 9 + pp,
+                                      cap < mfs - pp ? cap : mfs - pp, &blen);
+        if (rc == H2C_OK) {
+            h2c_out_header(p, (uint32_t)(pp + blen), type, flags, stream);
+            if (pp)
+                h2c_put32(p + 9, promised & H2C_WINDOW_MAX);
+            c->out_len += 9 + pp + blen;
+            return H2C_OK;
+        }
+        if (rc != H2C_E_BUFFER_TOO_SMALL)
+            return rc;
+    }
+    size_t bound = h2c_hpack_encoder_bound(c->enc, fields, n);
     size_t frames = bound / mfs + 1;
     size_t need = bound + 9 * frames + 4;
-    int rc = h2c_out_reserve(c, need, 0);
+    rc = h2c_out_reserve(c, need, 0);
     if (rc != H2C_OK)
         return rc;
     if (bound > c->scratch_cap) {
@@ -39,7 +68,6 @@ static int queue_block(h2c_conn *c, uint8_t type, uint32_t stream, uint8_t flags
         if (rc != H2C_OK)
             return rc;
     }
-    size_t blen;
     rc = h2c_hpack_encoder_encode(c->enc, fields, n, c->scratch, c->scratch_cap, &blen);
     if (rc != H2C_OK)
         return rc;
@@ -170,7 +198,8 @@ int h2c_conn_submit_data(h2c_conn *c, uint32_t stream_id, const uint8_t *data, s
     if (!s || (s->state != H2C_STREAM_OPEN && s->state != H2C_STREAM_HALF_CLOSED_REMOTE) ||
         s->send_phase != PHASE_HEADERS)
         return H2C_CONN_E_STREAM_STATE;
-    size_t window = h2c_conn_send_window(c, stream_id);
+    int64_t sw = s->send_window < c->send_window ? s->send_window : c->send_window;
+    size_t window = sw > 0 ? (size_t)sw : 0; /* h2c_conn_send_window(), s in hand */
     size_t mfs = c->remote.max_frame_size;
     size_t max = c->o.limits.max_output;
     size_t done = 0;

@@ -20,6 +20,8 @@ static size_t slot_of(uint32_t id, size_t cap)
 h2c_stream *h2c_stream_find(const h2c_conn *c, uint32_t id)
 {
     const stream_table *t = &c->streams;
+    if (t->newest && t->newest->id == id)
+        return t->newest;
     if (!t->used || id == 0)
         return NULL;
     for (size_t j = slot_of(id, t->cap);; j = (j + 1) & (t->cap - 1)) {
@@ -108,6 +110,7 @@ h2c_stream *h2c_stream_new(h2c_conn *c, uint32_t id)
         t->tombs--;
     t->slots[j] = s;
     t->used++;
+    t->newest = s;
     return s;
 }
 
@@ -137,6 +140,8 @@ void h2c_stream_close(h2c_conn *c, h2c_stream *s)
         }
     }
     t->used--;
+    if (t->newest == s)
+        t->newest = NULL;
     s->state = H2C_STREAM_CLOSED;
     s->next_free = t->free_list;
     t->free_list = s;

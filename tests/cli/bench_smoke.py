@@ -33,7 +33,9 @@ def check(ok, what):
 NGHTTP2_KEYS = [("hpack_decode", "nghttp2_ns_per_header"), ("hpack_decode", "ratio"),
                 ("hpack_encode", "nghttp2_ns_per_header"), ("hpack_encode", "time_ratio"),
                 ("hpack_encode", "nghttp2_ratio"), ("stream_decode", "nghttp2_ns_per_frame"),
-                ("stream_decode", "ratio"), ("stream_decode", "nghttp2_frames")]
+                ("stream_decode", "ratio"), ("stream_decode", "nghttp2_frames"),
+                ("conn_request", "nghttp2_ns_per_request"), ("conn_request", "ratio"),
+                ("conn_request", "nghttp2_allocs_per_request")]
 for sect, key in NGHTTP2_KEYS:
     check(key in r[sect], "%s.%s present" % (sect, key))
     if with_nghttp2:
@@ -89,6 +91,13 @@ sd = r["stream_decode"]
 if with_nghttp2:
     check(isinstance(sd["nghttp2_frames"], int) and sd["nghttp2_frames"] >= 0.95 * sd["frames"],
           "nghttp2 received the captures' frames (%d of %d)" % (sd["nghttp2_frames"], sd["frames"]))
+cr = r["conn_request"]
+check(cr["h2codec_ns_per_request"] > 0 and cr["requests"] > 0, "conn_request workload ran")
+check(cr["h2codec_allocs"] == 0, "conn_request: no allocation per request in steady state")
+check(r["conn_idle_heap_bytes"] >= r["conn_settings_heap_bytes"] > 0, "idle connection heap")
+for key in ("nghttp2_conn_idle_heap_bytes", "nghttp2_conn_settings_heap_bytes"):
+    check(key in r and (isinstance(r[key], int) and r[key] > 0 if with_nghttp2 else r[key] is None),
+          "%s with nghttp2=%s" % (key, with_nghttp2))
 check(r["huffman"]["encode_mb_per_s"] > 0 and r["huffman"]["decode_mb_per_s"] > 0, "huffman workload ran")
 check(r["frame_parse"]["bytes"] > 0, "frame parse workload ran")
 print("bench_smoke: %d failed" % failed)

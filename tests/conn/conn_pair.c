@@ -127,6 +127,45 @@ START_TEST(pair_request_response)
 }
 END_TEST
 
+/* A response header block larger than the peer's SETTINGS_MAX_FRAME_SIZE
+ * goes out as HEADERS + CONTINUATION, whole; small blocks around it go in
+ * one frame each, and the two HPACK contexts stay in step. */
+START_TEST(pair_large_response_headers)
+{
+    ct_pair p;
+    ct_pair_new(&p, NULL, NULL);
+    request(p.cli, GET_REQ, NFIELDS(GET_REQ), 1);
+    request(p.cli, GET_REQ, NFIELDS(GET_REQ), 1);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    enum { BIG = 40000 };
+    char *big = malloc(BIG);
+    ck_assert_ptr_nonnull(big);
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (char)('!' + (i * 7) % 90); /* Huffman cannot shrink it below a frame */
+    h2c_hpack_field f[3] = {HF(":status", "200"), HF("x-small", "1"), HF("x-big", "")};
+    f[2].value = h2c_view_of(big, BIG);
+    ck_assert_int_eq(h2c_conn_submit_headers(p.srv, 1, f, 3, 1), H2C_OK);
+    ck_assert_int_eq(h2c_conn_submit_headers(p.srv, 3, f, 2, 1), H2C_OK);
+    h2c_view out = h2c_conn_output(p.srv);
+    ct_frames fs = {0};
+    ct_parse(out.ptr, out.len, &fs);
+    ck_assert_int_eq(fs.rc, H2C_OK);
+    ck_assert_uint_ge(ct_frames_count(&fs, H2C_FRAME_TYPE_CONTINUATION), 2);
+    ck_assert_uint_eq(ct_frames_count(&fs, H2C_FRAME_TYPE_HEADERS), 2);
+    ct_frames_free(&fs);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    const ct_ev *r1 = must_find(&p.clog, H2C_CONN_EV_RESPONSE, 1, "client");
+    ck_assert_uint_eq(r1->nfields, 3);
+    const char *v = strstr(r1->fields, "x-big: ");
+    ck_assert_ptr_nonnull(v);
+    ck_assert_int_eq(memcmp(v + 7, big, BIG), 0);
+    const ct_ev *r3 = must_find(&p.clog, H2C_CONN_EV_RESPONSE, 3, "client");
+    ck_assert_str_eq(r3->fields, ":status: 200\nx-small: 1\n");
+    free(big);
+    ct_pair_free(&p);
+}
+END_TEST
+
 /* Stream user pointers and the state accessors. */
 START_TEST(pair_stream_user)
 {
@@ -871,6 +910,7 @@ TCase *ct_tcase_pair(void)
     TCase *tc = tcase_create("pair");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, pair_request_response);
+    tcase_add_test(tc, pair_large_response_headers);
     tcase_add_test(tc, pair_stream_user);
     tcase_add_test(tc, pair_post_flow_control);
     tcase_add_test(tc, pair_consume_policy);

@@ -1184,6 +1184,64 @@ START_TEST(rfc_request_fields)
 }
 END_TEST
 
+/* A field the table holds is checked when it comes back by index, unless
+ * it passed the checks when it entered: a refused block's literal (a), or
+ * one after a refusal in its block, which nothing looked at (b), stays
+ * refused in every later block that refers to it (8.2.1). */
+START_TEST(rfc_request_fields_from_table)
+{
+    static const struct {
+        const char *before, *name, *value;
+        int status;
+    } cases[] = {
+        {NULL, "x-foo", "a\rb", H2C_FIELDS_E_VALUE_CHAR},
+        {NULL, "X-Foo", "1", H2C_FIELDS_E_NAME_UPPERCASE},
+        {"connection", "x-foo", "a\x01b", H2C_FIELDS_E_VALUE_CHAR},
+        {"connection", "x foo", "1", H2C_FIELDS_E_NAME_CHAR},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ct_raw r;
+        ct_raw_server(&r, NULL);
+        ct_buf blk = {0};
+        ct_hp_req(&blk, "GET", "/");
+        if (cases[k].before)
+            ct_hp_lit(&blk, cases[k].before, "close");
+        ct_hp_inc(&blk, cases[k].name, cases[k].value); /* enters the table at 62 */
+        ct_fr_headers(&r.in, 1, ES_EH, blk.p, blk.len);
+        int rc = ct_raw_send(&r);
+        EXPECT_STREAM_ERROR(&r, rc, 1, cases[k].before ? H2C_FIELDS_E_CONNECTION_SPECIFIC
+                                                      : cases[k].status, PROTO);
+        for (uint32_t id = 3; id <= 5; id += 2) { /* by index, twice */
+            ct_log_clear(&r.log);
+            ct_buf_clear(&blk);
+            ct_hp_req(&blk, "GET", "/again");
+            ct_hp_idx(&blk, 62);
+            ct_fr_headers(&r.in, id, ES_EH, blk.p, blk.len);
+            rc = ct_raw_send(&r);
+            EXPECT_STREAM_ERROR(&r, rc, id, cases[k].status, PROTO);
+            ck_assert_msg(find_ev(&r, H2C_CONN_EV_REQUEST, id) == NULL,
+                          "case %zu: the table's field was delivered", k);
+        }
+        /* A clean entry that comes back by index is delivered. */
+        ct_log_clear(&r.log);
+        ct_buf_clear(&blk);
+        ct_hp_req(&blk, "GET", "/clean");
+        ct_hp_inc(&blk, "x-ok", "fine");
+        ct_fr_headers(&r.in, 7, ES_EH, blk.p, blk.len);
+        ct_buf_clear(&blk);
+        ct_hp_req(&blk, "GET", "/clean2");
+        ct_hp_idx(&blk, 62);
+        ct_fr_headers(&r.in, 9, ES_EH, blk.p, blk.len);
+        rc = ct_raw_send(&r);
+        EXPECT_QUIET(&r, rc);
+        const ct_ev *e = find_ev(&r, H2C_CONN_EV_REQUEST, 9);
+        ck_assert_msg(e && strstr(e->fields, "x-ok: fine"), "case %zu: clean entry lost", k);
+        ct_buf_free(&blk);
+        ct_raw_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(rfc_request_fields_valid)
 {
     /* te: trailers is the one te allowed (8.2.2); CONNECT without :scheme
@@ -1447,6 +1505,37 @@ START_TEST(rfc_header_list_too_large)
     ck_assert_ptr_nonnull(e);
     ck_assert_str_eq(e->fields, ":method: GET\n:scheme: https\n:authority: example.org\n"
                                 ":path: /next\nx-sync: abc\n");
+    free(big);
+    ct_buf_free(&blk);
+    ct_raw_free(&r);
+}
+END_TEST
+
+/* A field a refused oversized block put into the table, past the list
+ * limit where the connection never saw it, is still checked when it comes
+ * back by index: an uppercase name must not pass as a trusted table field. */
+START_TEST(rfc_header_list_too_large_hides_no_field)
+{
+    ct_raw r;
+    ct_raw_server(&r, NULL);
+    char *big = malloc(70000);
+    memset(big, 'a', 70000);
+    ct_buf blk = {0};
+    ct_hp_req(&blk, "GET", "/big");
+    ct_hp_litn(&blk, 0x00, "x-big", 5, big, 70000); /* past 65536 here */
+    ct_hp_inc(&blk, "X-Bad", "1");                  /* decoded, not shown, at 62 */
+    ct_fr_block(&r.in, 1, END_STREAM, blk.p, blk.len, 16384);
+    int rc = ct_raw_send(&r);
+    EXPECT_QUIET(&r, rc);
+    ck_assert_ptr_nonnull(find_ev(&r, H2C_CONN_EV_HEADERS_TOO_LARGE, 1));
+    ct_log_clear(&r.log);
+    ct_buf_clear(&blk);
+    ct_hp_req(&blk, "GET", "/next");
+    ct_hp_idx(&blk, 62);
+    ct_fr_headers(&r.in, 3, ES_EH, blk.p, blk.len);
+    rc = ct_raw_send(&r);
+    EXPECT_STREAM_ERROR(&r, rc, 3, H2C_FIELDS_E_NAME_UPPERCASE, PROTO);
+    ck_assert_ptr_null(find_ev(&r, H2C_CONN_EV_REQUEST, 3));
     free(big);
     ct_buf_free(&blk);
     ct_raw_free(&r);
@@ -1754,10 +1843,12 @@ TCase *ct_tcase_rfc(void)
     tcase_add_test(tc, rfc_push_reserved_local);
     tcase_add_loop_test(tc, rfc_request_fields, 0, (int)(sizeof FIELD_CASES / sizeof FIELD_CASES[0]));
     tcase_add_test(tc, rfc_request_fields_valid);
+    tcase_add_test(tc, rfc_request_fields_from_table);
     tcase_add_test(tc, rfc_content_length);
     tcase_add_test(tc, rfc_trailers);
     tcase_add_test(tc, rfc_response_rules);
     tcase_add_test(tc, rfc_header_list_too_large);
+    tcase_add_test(tc, rfc_header_list_too_large_hides_no_field);
     tcase_add_test(tc, rfc_header_table_size_on_ack);
     tcase_add_test(tc, rfc_goaway_client);
     tcase_add_test(tc, rfc_goaway_server_refuses_new);

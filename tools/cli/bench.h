@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared pieces of `h2codec bench` (cmd_bench.c, bench_stream.c). */
+/* Shared pieces of `h2codec bench` (cmd_bench.c, bench_stream.c, bench_conn.c). */
 #ifndef H2C_CLI_BENCH_H
 #define H2C_CLI_BENCH_H
 
@@ -66,5 +66,18 @@ json_t *bench_memory_json(const bench_memory_result *m, int with_nghttp2);
 json_t *bench_decode_json(const bench_decode_result *d);
 void bench_memory_print(const bench_memory_result *m, int with_nghttp2);
 void bench_decode_print(const char *what, const bench_decode_result *d);
+typedef struct bench_conn_result {
+    double h2codec_ns_per_request, nghttp2_ns_per_request;
+    double ratio;                      /* median over rounds of ours / nghttp2's */
+    size_t requests;                   /* timed requests per round and library */
+    unsigned long h2codec_allocs;      /* allocations during the timed requests, all rounds */
+    double h2codec_allocs_per_request, nghttp2_allocs_per_request;
+    size_t h2codec_heap_settings;      /* live heap after the SETTINGS exchange */
+    size_t h2codec_heap_idle;          /* ... and after two requests completed */
+    long nghttp2_heap_settings, nghttp2_heap_idle; /* -1 without nghttp2 */
+} bench_conn_result;
+
+/* Requests through a server connection, ours and nghttp2_session's; 0 on success. */
+int bench_conn(size_t rounds, bench_conn_result *r);
 
 #endif

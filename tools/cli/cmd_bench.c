@@ -15,6 +15,13 @@
  *   stream_decode  the shipped client captures through the whole receive path
  *                  (ns per frame; bench_stream.c)
  *   frame_parse    a DATA-heavy stream through the frame parser alone (GB/s)
+ *   conn_request   browser-like requests through a server connection, each
+ *                  answered with HEADERS + a small DATA and the output
+ *                  drained, against nghttp2_session's server (ns per
+ *                  request; bench_conn.c).  With it the heap of an idle
+ *                  connection: conn_idle_heap_bytes after two requests,
+ *                  conn_settings_heap_bytes after the SETTINGS exchange
+ *                  (and nghttp2_ for nghttp2_session, through nghttp2_mem)
  *   hpack_decode_large_table, memory
  *                  decoding with a 64 KiB table, and what an HPACK pair
  *                  holds (bench_memory.c)
@@ -497,6 +504,9 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "h2codec bench: the memory or large-table workload failed\n");
         status = CLI_FAIL;
     }
+    bench_conn_result cr;
+    if (status == CLI_OK && bench_conn(rounds, &cr) != 0)
+        status = CLI_FAIL;
     if (status == CLI_OK) {
         double dec_o = bench_median(t[0], rounds), dec_n = bench_median(t[1], rounds);
         double enc_o = bench_median(t[2], rounds), enc_n = bench_median(t[3], rounds);
@@ -529,6 +539,24 @@ int cmd_bench(int argc, char **argv)
                 ngh_version ? json_string(ngh_version) : json_null());
             json_object_set_new(o, "hpack_decode_large_table", bench_decode_json(&lr));
             json_object_set_new(o, "memory", bench_memory_json(&mr, ngh_version != NULL));
+            json_object_set_new(
+                o, "conn_request",
+                json_pack("{s:f,s:o,s:o,s:I,s:f,s:I,s:o}", "h2codec_ns_per_request",
+                          cr.h2codec_ns_per_request, "nghttp2_ns_per_request",
+                          json_num(cr.nghttp2_ns_per_request), "ratio", json_num(cr.ratio),
+                          "requests", (json_int_t)cr.requests, "h2codec_allocs_per_request",
+                          cr.h2codec_allocs_per_request, "h2codec_allocs",
+                          (json_int_t)cr.h2codec_allocs, "nghttp2_allocs_per_request",
+                          json_num(cr.nghttp2_allocs_per_request)));
+            json_object_set_new(o, "conn_idle_heap_bytes",
+                                json_integer((json_int_t)cr.h2codec_heap_idle));
+            json_object_set_new(o, "nghttp2_conn_idle_heap_bytes",
+                                ngh_version ? json_integer(cr.nghttp2_heap_idle) : json_null());
+            json_object_set_new(o, "conn_settings_heap_bytes",
+                                json_integer((json_int_t)cr.h2codec_heap_settings));
+            json_object_set_new(o, "nghttp2_conn_settings_heap_bytes",
+                                ngh_version ? json_integer(cr.nghttp2_heap_settings)
+                                            : json_null());
             json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             fputc('\n', stdout);
             json_decref(o);
@@ -566,6 +594,25 @@ int cmd_bench(int argc, char **argv)
                        "frame_parse", sr.parse_gb_per_s);
             bench_decode_print("decode_64k", &lr);
             bench_memory_print(&mr, ngh_version != NULL);
+            printf("%-15s %11.1f ns ", "conn_request", cr.h2codec_ns_per_request);
+            put_num(11, 1, cr.nghttp2_ns_per_request);
+            printf(isnan(cr.nghttp2_ns_per_request) ? "   " : " ns");
+            put_num(9, 3, cr.ratio);
+            printf("  per request, %zu requests (ratio: median of rounds)\n", cr.requests);
+            printf("%-15s %8zu B ", "conn_idle_heap", cr.h2codec_heap_idle);
+            if (ngh_version)
+                printf("%11ld B", cr.nghttp2_heap_idle);
+            else
+                printf("%13s", "-");
+            printf("            after two requests (after SETTINGS: %zu B", cr.h2codec_heap_settings);
+            if (ngh_version)
+                printf(" and %ld B", cr.nghttp2_heap_settings);
+            printf(")\n");
+            printf("%-15s %.4f per request, steady state (%lu in %zu rounds)", "conn_allocs",
+                   cr.h2codec_allocs_per_request, cr.h2codec_allocs, rounds);
+            if (ngh_version)
+                printf("; nghttp2 %.2f", cr.nghttp2_allocs_per_request);
+            printf("\n");
             printf("%-15s %.4f decode, %.4f encode  heap allocations per header while tables grow"
                    " (%lu and %lu in %zu rounds)\n",
                    "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
