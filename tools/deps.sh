@@ -5,10 +5,11 @@
 # exits.  POSIX sh: tools/demo runs under dash.
 
 # The demo's build: the libraries need only gcc and cmake; the CLI needs
-# pkg-config, jansson, libpcap and libzip (its corpus tool); the bench
+# pkg-config, jansson, libpcap, libzip (its corpus tool) and libcrypto
+# (TLS decryption of captures); the bench
 # compares with nghttp2.
 # shellcheck disable=SC2034  # used by the scripts that source this file
-H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev"
+H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev libssl-dev"
 # What tools/test adds: Check, clang and libFuzzer, valgrind, the static
 # analyzers, the real peers (nghttp2's client and server, curl), Python,
 # AFL++, Doxygen (the docs target), groff (the man page check), unzip
