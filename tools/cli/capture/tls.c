@@ -106,6 +106,7 @@ struct tls_flow {
 
 static const char *const who[2] = {"client", "server"};
 
+static void fail(struct tls_flow *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct tls_flow *f, const char *fmt, ...)
 {
     if (f->failed)
@@ -515,7 +516,7 @@ static int handshake_message(struct tls_flow *f, int dir, int type, const uint8_
     int rc = 0;
     if (type == HS_CLIENT_HELLO && dir == 0 && d->stage == STAGE_PLAIN)
         rc = client_hello(f, p, n);
-    else if (type == HS_SERVER_HELLO && dir == 1 && d->stage == STAGE_PLAIN)
+    else if (type == HS_SERVER_HELLO && dir == 1 && d->stage == STAGE_PLAIN && !f->sh_seen)
         rc = server_hello(f, p, n);
     else if (f->version != 0x0304)
         return 0; /* TLS 1.2: the rest of the handshake carries nothing we need */
@@ -626,6 +627,10 @@ static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t
     if (type == REC_CCS) {
         if (f->version == 0x0304)
             return 0; /* middlebox compatibility: no meaning */
+        if (!f->sh_seen) {
+            fail(f, "ChangeCipherSpec from the %s before the ServerHello", who[dir]);
+            return -1;
+        }
         if (d->stage != STAGE_PLAIN) {
             fail(f, "a second ChangeCipherSpec from the %s: renegotiation is not supported", who[dir]);
             return -1;
