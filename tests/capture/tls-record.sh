@@ -4,9 +4,10 @@
 # nghttpd on loopback with tcpdump (needs root), one capture and key log
 # per cipher suite: OUTDIR/NAME.pcap and OUTDIR/NAME.keys.  Each
 # connection asks for /index.html, /big.txt (22 KiB: full-size records) and
-# /missing (a 404); t13-keyupdate is openssl s_client and s_server with a
-# KeyUpdate each way; t13-dsb.pcapng holds t13-aes128 with its key log in a
-# Decryption Secrets Block.  Needs openssl, nghttpd, curl, tcpdump and
+# /missing (a 404); t12-cbc (a CBC suite, which is not decrypted) and
+# t13-keyupdate (a KeyUpdate each way) are openssl s_client and s_server;
+# t13-dsb.pcapng holds t13-aes128 with its key log in a Decryption Secrets
+# Block.  Needs openssl, nghttpd, curl, tcpdump and
 # tshark (editcap).
 set -euo pipefail
 out=$1
@@ -75,6 +76,22 @@ record_once() {
     stop_dump "$name"
 }
 
+# A CBC suite (nghttpd refuses them, as RFC 9113 9.2.2 asks): openssl
+# s_client and s_server.
+record_cbc() {
+    local kport=$((port + 2)) s
+    (sleep 2; echo server-line) |
+        timeout 5 openssl s_server -accept "$kport" -cert "$work/cert.pem" -key "$work/key.pem" \
+            -tls1_2 -cipher ECDHE-RSA-AES128-SHA -quiet >"$work/s_server.log" 2>&1 &
+    s=$!
+    start_dump t12-cbc "$kport"
+    (echo client-line; sleep 2) |
+        timeout 4 openssl s_client -connect "127.0.0.1:$kport" -tls1_2 -cipher ECDHE-RSA-AES128-SHA \
+            -keylogfile "$out/t12-cbc.keys" >"$work/s_client.log" 2>&1 || true
+    wait "$s" || true
+    stop_dump t12-cbc
+}
+
 # TLS 1.3 KeyUpdate: openssl s_client sends one (asking the server for
 # its own) when a line is "K"; the lines around it are the plaintext.
 record_keyupdate() {
@@ -96,6 +113,7 @@ record record_once t13-chacha --tlsv1.3 --tls13-ciphers TLS_CHACHA20_POLY1305_SH
 record record_once t12-aes128 --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256
 record record_once t12-aes256 --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES256-GCM-SHA384
 record record_once t12-chacha --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-CHACHA20-POLY1305
+record record_cbc t12-cbc
 record record_keyupdate t13-keyupdate
 # The same TLS 1.3 connection with its secrets in a pcapng Decryption
 # Secrets Block instead of a key log file.

@@ -66,7 +66,9 @@ void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing);
  * records waiting for the other direction's handshake. */
 size_t tls_flow_pending(const struct tls_flow *f, int dir);
 
-const char *tls_flow_alpn(const struct tls_flow *f);    /* selected ALPN, NULL if not known */
+/* The selected ALPN (the server's octets as sent: compare, do not print
+ * unescaped), or NULL if not known. */
+const char *tls_flow_alpn(const struct tls_flow *f);
 const char *tls_flow_version(const struct tls_flow *f); /* "TLS 1.3", "TLS 1.2", NULL */
 const char *tls_flow_cipher(const struct tls_flow *f);  /* cipher suite name, NULL */
 const char *tls_flow_error(const struct tls_flow *f);   /* NULL while fine */
