@@ -13,11 +13,12 @@ H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-d
 # What tools/test adds: Check, clang and libFuzzer, valgrind, the static
 # analyzers, the real peers (nghttp2's client and server, curl), Python,
 # AFL++, Doxygen (the docs target), groff (the man page check), unzip
-# (fuzz/oss-fuzz/check-build), and for the TLS capture test tshark (splits
-# captures, editcap), tcpdump (records fresh ones) and openssl (their
-# certificates).
+# (fuzz/oss-fuzz/check-build), tcpdump and tshark (the capture suite records
+# loopback traffic and compares with tshark; tshark also splits the TLS
+# captures and editcap makes a pcapng with secrets) and openssl (the TLS
+# test's certificates).
 # shellcheck disable=SC2034
-H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tshark tcpdump openssl"
+H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl"
 
 # h2c_apt_progress: reads apt-get install's output; prints one line per step of apt-get's output that
 # takes time (the download, then each package set up).

@@ -85,6 +85,26 @@ capture() {
     done
 }
 
+# e2e NAME PCAP [KEYS]: `h2codec frames --pcap` decrypts the capture (its
+# secrets from --keylog, or from the pcapng's Decryption Secrets Block)
+# and shows the requests curl made, in order, and the answers.
+e2e() {
+    local name=$1 pcap=$2 d=$work/e2e
+    mkdir -p "$d"
+    local args=(frames --pcap "$pcap")
+    [ $# -lt 3 ] || args+=(--keylog "$3")
+    "$h2c" "${args[@]}" >"$d/out" 2>&1
+    local rc=$?
+    check "$name: h2codec frames --pcap decrypts and shows the three requests" bash -c "
+        [ $rc -eq 0 ] && grep -q 'TLS, decrypted, ALPN h2' '$d/out' &&
+        [ \"\$(grep -o ':path: .*' '$d/out' | tr '\n' ' ')\" = ':path: /index.html :path: /big.txt :path: /missing ' ] &&
+        [ \"\$(grep -o ':status: .*' '$d/out' | tr '\n' ' ')\" = ':status: 200 :status: 200 :status: 404 ' ]"
+    "$h2c" "${args[@]}" --json >"$d/json" 2>&1
+    check "$name: --json: decrypted, ALPN h2, three requests" bash -c "
+        [ \$? -eq 0 ] && grep -q '\"tls\":true,\"decrypted\":true' '$d/json' &&
+        [ \"\$(grep -c '\"/big.txt\"' '$d/json')\" -eq 1 ]"
+}
+
 # expect_fail NAME PATTERN KEYS C2S S2C: the driver fails with PATTERN;
 # sets $d/f.c2s, $d/f.s2c.
 expect_fail() {
@@ -178,8 +198,20 @@ for p in "${captures[@]}"; do
             continue ;;
     esac
     capture "$name" "$p" "$base.keys"
+    e2e "$name" "$p" "$base.keys"
     case $name in *aes128) failures "$name" "$base.keys" ;; esac
 done
+
+# Secrets in a Decryption Secrets Block; a key log of another connection.
+for p in "$corpus"/tls-captures/*.pcapng; do
+    [ -e "$p" ] && e2e "$(basename "$p"): secrets in the pcapng" "$p"
+done
+p=$corpus/tls-captures/t13-aes128.pcap
+if [ -e "$p" ]; then
+    "$h2c" frames --pcap "$p" --keylog "$corpus/tls-captures/t12-aes128.keys" >"$work/nokey" 2>&1
+    check "h2codec frames --pcap with the key log of another connection: says so, no request" bash -c "
+        grep -q 'TLS, cannot decrypt: no key for client random' '$work/nokey' && ! grep -q ':path:' '$work/nokey'"
+fi
 
 # Not TLS at all: a cleartext HTTP/2 connection.
 if [ -e "$corpus/captures/nghttp-session.c2s" ]; then

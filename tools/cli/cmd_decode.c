@@ -6,6 +6,7 @@
  * Every FILE gets its own decoding context; the blocks inside one file share
  * it.  Text output: "# block N" then "name: value" lines.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,37 @@ static int decode_story(const decode_opts *o, const char *file, int multi, owned
     return status;
 }
 
+/*
+ * Whether a file (without a telling extension) is hex: only hex digits,
+ * white space and '#' comments, an even count of digits on every line,
+ * and at least one.  Binary field blocks practically never look so.
+ */
+static int looks_hex(const char *file)
+{
+    size_t len, digits = 0, line = 0;
+    uint8_t *d = cli_read_file(file, &len);
+    int ok = d != NULL, comment = 0;
+    for (size_t i = 0; ok && i < len; i++) {
+        uint8_t c = d[i];
+        if (c == '\n') {
+            ok = line % 2 == 0;
+            line = 0;
+            comment = 0;
+        } else if (comment) {
+            continue;
+        } else if (c == '#') {
+            comment = 1;
+        } else if (isxdigit(c)) {
+            line++;
+            digits++;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            ok = 0;
+        }
+    }
+    free(d);
+    return ok && line % 2 == 0 && digits > 0;
+}
+
 /* hex: one block per non-empty line ('#' starts a comment); bin: one block. */
 static int decode_raw(const decode_opts *o, enum fmt fmt, const char *file, int multi,
                       owned_list *l)
@@ -313,7 +345,8 @@ static int usage(FILE *f)
 {
     fputs("usage: h2codec decode [--format=story|hex|bin] [--table-size N] [--max-list-size N]\n"
           "                      [--verify] [--json] [--tolerant] FILE...\n"
-          "  --format       input format; by default .json is story, .hex is hex, else bin\n"
+          "  --format       input format; by default .json is story, .hex or hex content\n"
+          "                 is hex, else bin\n"
           "  --table-size   acknowledged SETTINGS_HEADER_TABLE_SIZE (default 4096)\n"
           "  --max-list-size  header list size limit per block (default 65536)\n"
           "  --verify       story input: compare decoded headers with the file's\n"
@@ -362,7 +395,10 @@ int cmd_decode(int argc, char **argv)
         enum fmt fmt = o.format;
         if (fmt == FMT_AUTO)
             fmt = cli_has_suffix(argv[i], ".json") ? FMT_STORY
-                  : cli_has_suffix(argv[i], ".hex") ? FMT_HEX : FMT_BIN;
+                  : cli_has_suffix(argv[i], ".hex") || (!cli_has_suffix(argv[i], ".bin") &&
+                                                         looks_hex(argv[i]))
+                      ? FMT_HEX
+                      : FMT_BIN;
         if (o.verify && fmt != FMT_STORY) {
             fprintf(stderr, "h2codec: --verify needs story input: %s\n", argv[i]);
             status = CLI_USAGE;

@@ -52,7 +52,8 @@ int conn_new(conn **out, const conn_opts *o, conn_cb cb, void *user)
     c->cb = cb;
     c->user = user;
     h2c_conn_options ho;
-    h2c_conn_options_init(&ho, H2C_CONN_CLIENT); /* the preface makes it a server */
+    /* the preface makes it a server */
+    h2c_conn_options_init(&ho, o->server ? H2C_CONN_SERVER : H2C_CONN_CLIENT);
     ho.flags = H2C_CONN_OBSERVE | (o->hpack ? 0 : H2C_CONN_NO_HPACK) |
                (o->validate ? 0 : H2C_CONN_NO_VALIDATION);
     ho.observe_preface = o->preface;

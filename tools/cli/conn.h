@@ -18,6 +18,8 @@
 
 typedef struct conn_opts {
     int preface;              /* h2c_frame_preface_mode; AUTO */
+    int server;               /* the input is a client's (requests) even without the
+                                 preface: observe as the server */
     uint32_t max_frame_size;  /* SETTINGS_MAX_FRAME_SIZE the receiver advertised; 16384 */
     uint32_t table_size;      /* SETTINGS_HEADER_TABLE_SIZE the receiver advertised; 4096 */
     size_t max_list_size;     /* SETTINGS_MAX_HEADER_LIST_SIZE: a larger block is a

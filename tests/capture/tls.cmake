@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The capture tests.  capture_tls: TLS decryption with key logs, on the
+# capture_tls: TLS decryption with key logs, on the
 # shipped recordings (corpus/tls-captures.zip) and, when the programs are
 # there, on connections it records itself (openssl, nghttpd, curl, tshark;
 # tcpdump when root).
