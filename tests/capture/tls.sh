@@ -105,6 +105,28 @@ e2e() {
         [ \"\$(grep -c '\"/big.txt\"' '$d/json')\" -eq 1 ]"
 }
 
+# gaps NAME PCAP KEYS: a lost packet.  After the handshake, the direction
+# that lost it reports the gap and stops, the other goes on; within the
+# handshake the flow cannot be decrypted, and says why.
+gaps() {
+    local name=$1 pcap=$2 keys=$3 d=$work/gaps big sh
+    mkdir -p "$d"
+    big=$(tshark -r "$pcap" -T fields -e frame.number -e frame.len 2>/dev/null | sort -k2 -n | tail -1 | cut -f1)
+    sh=$(tshark -r "$pcap" -Y "tls.handshake.type == 2" -T fields -e frame.number 2>/dev/null | tail -1)
+    if ! editcap "$pcap" "$d/late.pcap" "$big" || ! editcap "$pcap" "$d/early.pcap" "$sh"; then
+        bad "$name: editcap"
+        return
+    fi
+    "$h2c" frames --pcap "$d/late.pcap" --keylog "$keys" >"$d/late" 2>&1
+    check "$name: packet $big lost: gap reported, the client's requests all shown" bash -c "
+        grep -q 'gap: [0-9]* octets missing' '$d/late' && [ \"\$(grep -c ':path:' '$d/late')\" -eq 3 ] &&
+        ! grep -q 'cannot decrypt' '$d/late'"
+    "$h2c" frames --pcap "$d/early.pcap" --keylog "$keys" >"$d/early" 2>&1
+    check "$name: ServerHello packet $sh lost: cannot decrypt, says why" bash -c "
+        grep -q 'TLS, cannot decrypt: a gap of [0-9]* octets in the server.s stream during the TLS handshake' '$d/early' &&
+        ! grep -q ':path:' '$d/early'"
+}
+
 # expect_fail NAME PATTERN KEYS C2S S2C: the driver fails with PATTERN;
 # sets $d/f.c2s, $d/f.s2c.
 expect_fail() {
@@ -199,7 +221,7 @@ for p in "${captures[@]}"; do
     esac
     capture "$name" "$p" "$base.keys"
     e2e "$name" "$p" "$base.keys"
-    case $name in *aes128) failures "$name" "$base.keys" ;; esac
+    case $name in *aes128) failures "$name" "$base.keys"; gaps "$name" "$p" "$base.keys" ;; esac
 done
 
 # Secrets in a Decryption Secrets Block; a key log of another connection.
