@@ -77,6 +77,7 @@ struct tls_dir {
     uint8_t hs_hdr[4];
     size_t hs_hdr_have, hs_len, hs_have;
     uint8_t *hs_msg;
+    size_t hs_cap;
     int hs_keep;
     /* Record protection. */
     int stage, ready;   /* ready: key and iv derived for this stage */
@@ -98,7 +99,7 @@ struct tls_flow {
     const struct tls_suite *suite;
     char alpn[256];
     int have_alpn;
-    uint8_t *scratch; /* decrypted record */
+    uint8_t *scratch; /* decrypted record, from the first one on */
     int failed;
     char err[256];
     char alert[96]; /* the first fatal alert, or "" */
@@ -332,6 +333,10 @@ static int open_record(struct tls_flow *f, int dir, const uint8_t *hdr, const ui
     struct tls_dir *d = &f->d[dir];
     if (ensure_keys(f, dir) != 0)
         return -1;
+    if (!f->scratch && !(f->scratch = malloc(TLS_REC_BODY_MAX))) {
+        fail(f, "out of memory");
+        return -1;
+    }
     int tls13 = f->version == 0x0304, gcm12 = !tls13 && f->suite->aead != AEAD_CHACHA20_POLY1305;
     size_t explicit_len = gcm12 ? 8 : 0;
     if (len < explicit_len + 16 + (tls13 ? 1 : 0)) {
@@ -557,13 +562,18 @@ static int handshake_bytes(struct tls_flow *f, int dir, const uint8_t *p, size_t
                      d->hs_len, who[dir]);
                 return -1;
             }
-            if (d->hs_keep && !d->hs_msg && !(d->hs_msg = malloc(TLS_HS_MSG_MAX))) {
-                fail(f, "out of memory");
-                return -1;
+            if (d->hs_keep && d->hs_len > d->hs_cap) { /* as large as the largest so far */
+                uint8_t *m = realloc(d->hs_msg, d->hs_len);
+                if (!m) {
+                    fail(f, "out of memory");
+                    return -1;
+                }
+                d->hs_msg = m;
+                d->hs_cap = d->hs_len;
             }
         }
         size_t t = d->hs_len - d->hs_have < n ? d->hs_len - d->hs_have : n;
-        if (d->hs_keep)
+        if (d->hs_keep && t > 0)
             memcpy(d->hs_msg + d->hs_have, p, t);
         d->hs_have += t;
         p += t;
@@ -738,11 +748,6 @@ struct tls_flow *tls_flow_new(const struct tls_keys *k)
     if (!f)
         return NULL;
     f->keys = k;
-    f->scratch = malloc(TLS_REC_BODY_MAX);
-    if (!f->scratch) {
-        free(f);
-        return NULL;
-    }
     return f;
 }
 
@@ -768,7 +773,7 @@ int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_p
     if (d->stopped || n == 0)
         return 0;
     if (d->len + n > d->cap) {
-        size_t ncap = d->cap ? d->cap : 32768;
+        size_t ncap = d->cap ? d->cap : 4096;
         while (ncap < d->len + n)
             ncap *= 2;
         uint8_t *nb = realloc(d->buf, ncap);
