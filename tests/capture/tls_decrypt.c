@@ -66,8 +66,9 @@ int main(int argc, char **argv)
             break;
     }
     if (argc - a != 5 || chunk == 0) {
-        fprintf(stderr, "usage: tls_decrypt [--chunk N] [--order interleave|client-first|server-first] "
-                        "[--text] KEYLOG C2S S2C OUT_C2S OUT_S2C\n");
+        fprintf(stderr,
+                "usage: tls_decrypt [--chunk N] [--order interleave|client-first|server-first] "
+                "[--text] KEYLOG C2S S2C OUT_C2S OUT_S2C\n");
         return 2;
     }
     struct tls_keys *keys = tls_keys_new();
@@ -113,12 +114,14 @@ int main(int argc, char **argv)
         printf("alert: %s\n", tls_flow_alert(f));
     for (int dir = 0; dir < 2; dir++)
         if (!tls_flow_error(f) && tls_flow_pending(f, dir)) {
-            fprintf(stderr, "tls_decrypt: %zu octets of the %s's stream are an incomplete record\n",
+            fprintf(stderr,
+                    "tls_decrypt: %zu octets of the %s's stream are an incomplete record\n",
                     tls_flow_pending(f, dir), dir ? "server" : "client");
             status = 1;
         }
     printf("version %s\ncipher %s\nalpn %s\n", tls_flow_version(f) ? tls_flow_version(f) : "-",
-           tls_flow_cipher(f) ? tls_flow_cipher(f) : "-", tls_flow_alpn(f) ? tls_flow_alpn(f) : "-");
+           tls_flow_cipher(f) ? tls_flow_cipher(f) : "-",
+           tls_flow_alpn(f) ? tls_flow_alpn(f) : "-");
     tls_flow_free(f);
     tls_keys_free(keys);
     free(in[0]);

@@ -229,7 +229,8 @@ int tls_keys_load(struct tls_keys *k, const char *path, char *err, size_t errlen
         return -1;
     }
     if (n == 0) {
-        snprintf(err, errlen, "%s: no key log line (CLIENT_RANDOM, *_TRAFFIC_SECRET*) in it", path);
+        snprintf(err, errlen, "%s: no key log line (CLIENT_RANDOM, *_TRAFFIC_SECRET*) in it",
+                 path);
         return -1;
     }
     return n;

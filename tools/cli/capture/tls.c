@@ -33,8 +33,14 @@
 #define TLS_PENDING_MAX (16u << 20)     /* octets a direction may hold back */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
-enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_NEW_SESSION_TICKET = 4, HS_ENCRYPTED_EXT = 8,
-       HS_FINISHED = 20, HS_KEY_UPDATE = 24 };
+enum {
+    HS_CLIENT_HELLO = 1,
+    HS_SERVER_HELLO = 2,
+    HS_NEW_SESSION_TICKET = 4,
+    HS_ENCRYPTED_EXT = 8,
+    HS_FINISHED = 20,
+    HS_KEY_UPDATE = 24
+};
 enum { EXT_ALPN = 16, EXT_EARLY_DATA = 42, EXT_SUPPORTED_VERSIONS = 43 };
 enum { AEAD_AES128_GCM, AEAD_AES256_GCM, AEAD_CHACHA20_POLY1305 };
 enum { STAGE_PLAIN, STAGE_HANDSHAKE, STAGE_APP }; /* TLS 1.2 goes PLAIN to APP at CCS */
@@ -55,7 +61,8 @@ static const struct tls_suite suites[] = {
     {0xC02F, 0, AEAD_AES128_GCM, "SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
     {0xC030, 0, AEAD_AES256_GCM, "SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
     {0xCCA8, 0, AEAD_CHACHA20_POLY1305, "SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xCCA9, 0, AEAD_CHACHA20_POLY1305, "SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xCCA9, 0, AEAD_CHACHA20_POLY1305, "SHA256",
+     "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
     {0xCCAA, 0, AEAD_CHACHA20_POLY1305, "SHA256", "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
     {0x009E, 0, AEAD_AES128_GCM, "SHA256", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
     {0x009F, 0, AEAD_AES256_GCM, "SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
@@ -65,8 +72,9 @@ static const struct tls_suite suites[] = {
 
 /* RFC 8446 4.1.3: the ServerHello.random of a HelloRetryRequest. */
 static const uint8_t hrr_random[32] = {
-    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C,
+    0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB,
+    0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 };
 
 struct tls_dir {
@@ -133,35 +141,58 @@ static void random_hex(const uint8_t r[32], char out[65])
 static const char *version_name(uint16_t v)
 {
     switch (v) {
-    case 0x0304: return "TLS 1.3";
-    case 0x0303: return "TLS 1.2";
-    case 0x0302: return "TLS 1.1";
-    case 0x0301: return "TLS 1.0";
-    case 0x0300: return "SSL 3.0";
-    default: return NULL;
+    case 0x0304:
+        return "TLS 1.3";
+    case 0x0303:
+        return "TLS 1.2";
+    case 0x0302:
+        return "TLS 1.1";
+    case 0x0301:
+        return "TLS 1.0";
+    case 0x0300:
+        return "SSL 3.0";
+    default:
+        return NULL;
     }
 }
 
 static const char *alert_name(unsigned d)
 {
     switch (d) {
-    case 0: return "close_notify";
-    case 10: return "unexpected_message";
-    case 20: return "bad_record_mac";
-    case 40: return "handshake_failure";
-    case 42: return "bad_certificate";
-    case 46: return "certificate_unknown";
-    case 48: return "unknown_ca";
-    case 50: return "decode_error";
-    case 51: return "decrypt_error";
-    case 70: return "protocol_version";
-    case 80: return "internal_error";
-    case 90: return "user_canceled";
-    case 109: return "missing_extension";
-    case 112: return "unrecognized_name";
-    case 116: return "certificate_required";
-    case 120: return "no_application_protocol";
-    default: return "alert";
+    case 0:
+        return "close_notify";
+    case 10:
+        return "unexpected_message";
+    case 20:
+        return "bad_record_mac";
+    case 40:
+        return "handshake_failure";
+    case 42:
+        return "bad_certificate";
+    case 46:
+        return "certificate_unknown";
+    case 48:
+        return "unknown_ca";
+    case 50:
+        return "decode_error";
+    case 51:
+        return "decrypt_error";
+    case 70:
+        return "protocol_version";
+    case 80:
+        return "internal_error";
+    case 90:
+        return "user_canceled";
+    case 109:
+        return "missing_extension";
+    case 112:
+        return "unrecognized_name";
+    case 116:
+        return "certificate_required";
+    case 120:
+        return "no_application_protocol";
+    default:
+        return "alert";
     }
 }
 
@@ -213,8 +244,8 @@ static int hkdf_expand_label(const char *digest, const uint8_t *secret, size_t s
 }
 
 /* RFC 5246 5: PRF(master, "key expansion", server_random + client_random). */
-static int tls12_key_block(const struct tls_flow *f, const struct tls_secret *master, uint8_t *out,
-                           size_t len)
+static int tls12_key_block(const struct tls_flow *f, const struct tls_secret *master,
+                           uint8_t *out, size_t len)
 {
     uint8_t seed[13 + 64];
     memcpy(seed, "key expansion", 13);
@@ -238,9 +269,12 @@ static int tls12_key_block(const struct tls_flow *f, const struct tls_secret *ma
 static const EVP_CIPHER *aead_cipher(int aead)
 {
     switch (aead) {
-    case AEAD_AES128_GCM: return EVP_aes_128_gcm();
-    case AEAD_AES256_GCM: return EVP_aes_256_gcm();
-    default: return EVP_chacha20_poly1305();
+    case AEAD_AES128_GCM:
+        return EVP_aes_128_gcm();
+    case AEAD_AES256_GCM:
+        return EVP_aes_256_gcm();
+    default:
+        return EVP_chacha20_poly1305();
     }
 }
 
@@ -253,7 +287,8 @@ static int set_key(struct tls_flow *f, struct tls_dir *d, const uint8_t *key)
 {
     if (!d->ctx)
         d->ctx = EVP_CIPHER_CTX_new();
-    if (!d->ctx || EVP_DecryptInit_ex(d->ctx, aead_cipher(f->suite->aead), NULL, key, NULL) <= 0) {
+    if (!d->ctx ||
+        EVP_DecryptInit_ex(d->ctx, aead_cipher(f->suite->aead), NULL, key, NULL) <= 0) {
         fail(f, "libcrypto: cannot set up %s", f->suite->name);
         return -1;
     }
@@ -283,8 +318,9 @@ static int ensure_keys(struct tls_flow *f, int dir)
         return 0;
     enum tls_secret_kind kind;
     if (f->version == 0x0304)
-        kind = d->stage == STAGE_HANDSHAKE ? (dir ? TLS_SECRET_SERVER_HS : TLS_SECRET_CLIENT_HS)
-                                           : (dir ? TLS_SECRET_SERVER_APP0 : TLS_SECRET_CLIENT_APP0);
+        kind = d->stage == STAGE_HANDSHAKE
+                   ? (dir ? TLS_SECRET_SERVER_HS : TLS_SECRET_CLIENT_HS)
+                   : (dir ? TLS_SECRET_SERVER_APP0 : TLS_SECRET_CLIENT_APP0);
     else
         kind = TLS_SECRET_MASTER;
     const struct tls_secret *s = tls_keys_find(f->keys, f->client_random, kind);
@@ -303,8 +339,8 @@ static int ensure_keys(struct tls_flow *f, int dir)
     if (f->version == 0x0304) {
         size_t want = strcmp(f->suite->digest, "SHA384") == 0 ? 48 : 32;
         if (s->len != want) {
-            fail(f, "%s is %u octets, %s needs %zu", tls_secret_label(kind), s->len, f->suite->name,
-                 want);
+            fail(f, "%s is %u octets, %s needs %zu", tls_secret_label(kind), s->len,
+                 f->suite->name, want);
             return -1;
         }
         memcpy(d->secret, s->v, s->len);
@@ -313,7 +349,8 @@ static int ensure_keys(struct tls_flow *f, int dir)
     }
     /* No MAC keys with an AEAD: client key, server key, client iv, server iv. */
     uint8_t kb[2 * 32 + 2 * 12];
-    size_t kl = aead_key_len(f->suite->aead), ivl = f->suite->aead == AEAD_CHACHA20_POLY1305 ? 12 : 4;
+    size_t kl = aead_key_len(f->suite->aead),
+           ivl = f->suite->aead == AEAD_CHACHA20_POLY1305 ? 12 : 4;
     if (tls12_key_block(f, s, kb, 2 * kl + 2 * ivl) != 0) {
         fail(f, "libcrypto: the TLS 1.2 PRF failed");
         return -1;
@@ -378,12 +415,15 @@ static int open_record(struct tls_flow *f, int dir, const uint8_t *hdr, const ui
              EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) > 0 &&
              EVP_DecryptFinal_ex(d->ctx, f->scratch + outl, &fl) > 0;
     if (!ok) {
-        fail(f, "authentication failed on the %s's record %llu (%s record at stream offset %llu): "
-                "wrong key, or corrupted data%s",
+        fail(f,
+             "authentication failed on the %s's record %llu (%s record at stream offset %llu): "
+             "wrong key, or corrupted data%s",
              who[dir], (unsigned long long)d->seq,
-             d->stage == STAGE_HANDSHAKE ? "handshake" : "application", (unsigned long long)d->consumed,
-             dir == 0 && f->early_data ? " (the client offered 0-RTT early data, which is not supported)"
-                                       : "");
+             d->stage == STAGE_HANDSHAKE ? "handshake" : "application",
+             (unsigned long long)d->consumed,
+             dir == 0 && f->early_data
+                 ? " (the client offered 0-RTT early data, which is not supported)"
+                 : "");
         return -1;
     }
     d->seq++;
@@ -392,7 +432,8 @@ static int open_record(struct tls_flow *f, int dir, const uint8_t *hdr, const ui
         while (pl > 0 && f->scratch[pl - 1] == 0)
             pl--;
         if (pl == 0) {
-            fail(f, "the %s's record %llu has no content type", who[dir], (unsigned long long)(d->seq - 1));
+            fail(f, "the %s's record %llu has no content type", who[dir],
+                 (unsigned long long)(d->seq - 1));
             return -1;
         }
         *type = f->scratch[--pl];
@@ -499,7 +540,9 @@ static int server_hello(struct tls_flow *f, const uint8_t *p, size_t n)
         return -2;
     }
     if (!f->suite || f->suite->tls13 != (f->version == 0x0304)) {
-        fail(f, "unsupported cipher suite 0x%04x with %s (AES-GCM and ChaCha20-Poly1305 suites only)",
+        fail(f,
+             "unsupported cipher suite 0x%04x with %s (AES-GCM and ChaCha20-Poly1305 suites "
+             "only)",
              cs, version_name(f->version));
         return -2;
     }
@@ -533,8 +576,9 @@ static int handshake_message(struct tls_flow *f, int dir, int type, const uint8_
         d->switch_pending = 2;
     if (rc == -1)
         fail(f, "malformed %s in the %s's stream",
-             type == HS_CLIENT_HELLO ? "ClientHello"
-             : type == HS_SERVER_HELLO ? "ServerHello" : "EncryptedExtensions",
+             type == HS_CLIENT_HELLO   ? "ClientHello"
+             : type == HS_SERVER_HELLO ? "ServerHello"
+                                       : "EncryptedExtensions",
              who[dir]);
     return rc < 0 ? -1 : 0;
 }
@@ -556,10 +600,11 @@ static int handshake_bytes(struct tls_flow *f, int dir, const uint8_t *p, size_t
             d->hs_len = (size_t)d->hs_hdr[1] << 16 | (size_t)d->hs_hdr[2] << 8 | d->hs_hdr[3];
             d->hs_have = 0;
             d->hs_keep = type == HS_CLIENT_HELLO || type == HS_SERVER_HELLO ||
-                         type == HS_ENCRYPTED_EXT || type == HS_FINISHED || type == HS_KEY_UPDATE;
+                         type == HS_ENCRYPTED_EXT || type == HS_FINISHED ||
+                         type == HS_KEY_UPDATE;
             if (d->hs_keep && d->hs_len > TLS_HS_MSG_MAX) {
-                fail(f, "handshake message type %d of %zu octets in the %s's stream is too long", type,
-                     d->hs_len, who[dir]);
+                fail(f, "handshake message type %d of %zu octets in the %s's stream is too long",
+                     type, d->hs_len, who[dir]);
                 return -1;
             }
             if (d->hs_keep && d->hs_len > d->hs_cap) { /* as large as the largest so far */
@@ -627,8 +672,8 @@ static int switch_keys(struct tls_flow *f, int dir)
     return tls13_keys_from_secret(f, d);
 }
 
-static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t *body, size_t len,
-                  tls_plain_fn out, void *arg)
+static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t *body,
+                  size_t len, tls_plain_fn out, void *arg)
 {
     struct tls_dir *d = &f->d[dir];
     int type = hdr[0];
@@ -642,7 +687,8 @@ static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t
             return -1;
         }
         if (d->stage != STAGE_PLAIN) {
-            fail(f, "a second ChangeCipherSpec from the %s: renegotiation is not supported", who[dir]);
+            fail(f, "a second ChangeCipherSpec from the %s: renegotiation is not supported",
+                 who[dir]);
             return -1;
         }
         d->stage = STAGE_APP;
@@ -652,7 +698,8 @@ static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t
         if (type == REC_ALERT && f->version == 0x0304 && len == 2)
             return alert(f, dir, body, len); /* sent before the peer's keys were in use */
         if (type != REC_APPDATA && f->version == 0x0304) {
-            fail(f, "unprotected record of type %d from the %s after the ServerHello", type, who[dir]);
+            fail(f, "unprotected record of type %d from the %s after the ServerHello", type,
+                 who[dir]);
             return -1;
         }
         if (open_record(f, dir, hdr, body, len, &type, &n) != 0)
@@ -700,8 +747,8 @@ static int pump(struct tls_flow *f, int dir, tls_plain_fn out, void *arg)
             break;
         }
         if (rlen > TLS_REC_BODY_MAX) {
-            fail(f, "record of %zu octets at octet %llu of the %s's stream exceeds the limit", rlen,
-                 (unsigned long long)d->consumed, who[dir]);
+            fail(f, "record of %zu octets at octet %llu of the %s's stream exceeds the limit",
+                 rlen, (unsigned long long)d->consumed, who[dir]);
             break;
         }
         /* The server's records need the client random (after a
@@ -765,7 +812,8 @@ void tls_flow_free(struct tls_flow *f)
     free(f);
 }
 
-int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_plain_fn out, void *arg)
+int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_plain_fn out,
+                  void *arg)
 {
     if (f->failed)
         return -1;
@@ -796,8 +844,8 @@ int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_p
         }
     } while (rc > 0);
     if (!f->failed && d->len - d->off > TLS_PENDING_MAX)
-        fail(f, "%zu octets of the %s's stream wait for the %s's %s", d->len - d->off, who[dir & 1],
-             who[!(dir & 1)], dir & 1 ? "ClientHello" : "ServerHello");
+        fail(f, "%zu octets of the %s's stream wait for the %s's %s", d->len - d->off,
+             who[dir & 1], who[!(dir & 1)], dir & 1 ? "ClientHello" : "ServerHello");
     return f->failed ? -1 : 0;
 }
 
