@@ -14,6 +14,7 @@ identical to the original's, never wrong.
 import base64
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -219,7 +220,9 @@ never_wrong(objs, INTACT, "snaplen")
 # 7. Started mid-connection: --tolerant finds the frames, never a wrong header.
 first_flow = client_ports[0]
 ff = [i for i, p in enumerate(PKTS) if flow_of(p) == first_flow]
-late = set(ff[:len(ff) // 3])
+# at least up to the client's first data (the preface), so it starts mid-connection
+first_client_data = next(k for k, i in enumerate(ff) if i in data_idx and not from_server(PKTS[i]))
+late = set(ff[:max(len(ff) // 3, first_client_data + 1)])
 write_pcap(path("late.pcap"), LT, [p for i, p in enumerate(PKTS) if i not in late])
 rc, objs, _ = jrun("--tolerant", path("late.pcap"))
 late_frames = [o for o in objs if "type" in o and client_of(o).endswith(":%d" % first_flow)]
@@ -308,6 +311,19 @@ rc, objs, _ = jrun(path("reuse.pcap"))
 paths = [h[1] for o in objs if "headers" in o for h in o["headers"] if h[0] == ":path"]
 check(rc == 0 and paths == ["/first", "/second"] and max(o.get("stream_id", 0) for o in objs) == 1
       and sorted(set(o["flow"] for o in objs)) == [1, 2], "4-tuple reuse: two flows %s" % paths)
+
+# ... also when the first connection's FIN and RST are not in the capture
+cv0 = Conv(cport=41001, sport=8080, cisn=1000, sisn=2000, t0=1700000000)
+cv0.send(0, PREFACE + settings() + get(b"/first"))
+cv0.send(1, settings() + resp())
+cv1 = Conv(cport=41001, sport=8080, cisn=700000, sisn=800000, t0=1700000001)
+cv1.send(0, PREFACE + settings() + get(b"/second"))
+cv1.send(1, settings() + resp())
+write_pcap(path("reuse2.pcap"), 1, cv0.records() + cv1.close().records())
+rc, objs, _ = jrun(path("reuse2.pcap"))
+paths = [h[1] for o in objs if "headers" in o for h in o["headers"] if h[0] == ":path"]
+check(paths == ["/first", "/second"] and not any("error" in o for o in objs),
+      "4-tuple reuse without FIN: a new ISN starts a new flow: %s" % paths)
 
 # 10. Latin-1 value and binary GOAWAY debug data: lossless JSON, no frame dropped.
 cv = Conv()
@@ -485,6 +501,32 @@ os.unlink(fifo)
 open(path("block.txt"), "w").write("82 86 84\n41 8a 08 9d 5c 0b 81 70 dc 78 0f 03\n")
 p = subprocess.run([BIN, "decode", path("block.txt")], capture_output=True)
 check(p.returncode == 0 and b":authority: 127.0.0.1:8080" in p.stdout, "decode: hex by content")
+
+# 22. Random damage (octets changed, packets swapped and dropped, pcapng
+# blocks broken or cut): exit 0, 1 or 2 and no sanitizer report.
+rnd = random.Random(int(os.environ.get("H2C_CAPTURE_SEED", "1")))
+ngraw = open(path("links.pcapng"), "rb").read()
+for i in range(12):
+    pk = [list(x) for x in PKTS]
+    for _ in range(rnd.randint(1, 20)):
+        k = rnd.randrange(len(pk))
+        d = bytearray(pk[k][4])
+        d[rnd.randrange(len(d))] = rnd.randrange(256)
+        pk[k][4] = bytes(d)
+    for _ in range(rnd.randint(0, 5)):
+        a, b = rnd.randrange(len(pk)), rnd.randrange(len(pk))
+        pk[a], pk[b] = pk[b], pk[a]
+    del pk[rnd.randrange(len(pk))]
+    write_pcap(path("random.pcap"), LT, pk)
+    d = bytearray(ngraw)
+    for _ in range(rnd.randint(1, 8)):
+        d[rnd.randrange(len(d))] = rnd.randrange(256)
+    open(path("random.pcapng"), "wb").write(d[:rnd.randrange(len(d) // 2, len(d) + 1)])
+    for f in ("random.pcap", "random.pcapng"):
+        p = subprocess.run([BIN, "frames", "--pcap", "--json", "--tolerant", "--merge", path(f)],
+                           capture_output=True, timeout=120)
+        check(p.returncode in (0, 1, 2) and b"runtime error" not in p.stderr and b"Sanitizer" not in p.stderr,
+              "random damage %d (%s): rc %d %s" % (i, f, p.returncode, p.stderr[-300:]))
 
 # 21. A story's header_table_size outside 0 .. 2^32-1 is refused, not wrapped.
 for bad in (4294971392, -1):

@@ -267,9 +267,9 @@ static void json_report(const out_ctx *o, const conn_report *r)
         break;
     case CONN_FRAME: {
         const h2c_frame *f = r->frame;
-        json_object_set_new(obj, "type", json_string(known_type(f->hd.type)
-                                                         ? h2c_frame_type_name(f->hd.type)
-                                                         : "UNKNOWN"));
+        json_object_set_new(obj, "type",
+                            json_string(known_type(f->hd.type) ? h2c_frame_type_name(f->hd.type)
+                                                               : "UNKNOWN"));
         json_object_set_new(obj, "type_code", json_integer(f->hd.type));
         json_object_set_new(obj, "flags", json_integer(f->hd.flags));
         json_object_set_new(obj, "stream_id", json_integer(f->hd.stream_id));
@@ -350,13 +350,14 @@ static void text_type_fields(const out_ctx *o, const h2c_frame *f)
                                           ? &f->u.priority.priority
                                           : &f->u.headers.priority;
         if (f->hd.type == H2C_FRAME_TYPE_PRIORITY || (f->hd.flags & H2C_FRAME_FLAG_PRIORITY))
-            fprintf(o->out, "    priority: depends on %u%s, weight %u\n", (unsigned)p->dependency,
-                   p->exclusive ? " (exclusive)" : "", (unsigned)p->weight + 1);
+            fprintf(o->out, "    priority: depends on %u%s, weight %u\n",
+                    (unsigned)p->dependency, p->exclusive ? " (exclusive)" : "",
+                    (unsigned)p->weight + 1);
         break;
     }
     case H2C_FRAME_TYPE_RST_STREAM:
         fprintf(o->out, "    error: %s (0x%x)\n", h2c_h2_error_name(f->u.rst_stream.error_code),
-               (unsigned)f->u.rst_stream.error_code);
+                (unsigned)f->u.rst_stream.error_code);
         break;
     case H2C_FRAME_TYPE_SETTINGS:
         for (size_t i = 0; i < f->u.settings.count; i++) {
@@ -366,11 +367,13 @@ static void text_type_fields(const out_ctx *o, const h2c_frame *f)
             if (strcmp(h2c_frame_setting_name(s.id), "UNKNOWN") == 0)
                 fprintf(o->out, "    setting 0x%x = %u\n", (unsigned)s.id, (unsigned)s.value);
             else
-                fprintf(o->out, "    %s = %u\n", h2c_frame_setting_name(s.id), (unsigned)s.value);
+                fprintf(o->out, "    %s = %u\n", h2c_frame_setting_name(s.id),
+                        (unsigned)s.value);
         }
         break;
     case H2C_FRAME_TYPE_PUSH_PROMISE:
-        fprintf(o->out, "    promised stream: %u\n", (unsigned)f->u.push_promise.promised_stream_id);
+        fprintf(o->out, "    promised stream: %u\n",
+                (unsigned)f->u.push_promise.promised_stream_id);
         break;
     case H2C_FRAME_TYPE_PING:
         fputs("    opaque data: ", o->out);
@@ -379,8 +382,9 @@ static void text_type_fields(const out_ctx *o, const h2c_frame *f)
         fputc('\n', o->out);
         break;
     case H2C_FRAME_TYPE_GOAWAY:
-        fprintf(o->out, "    last stream: %u, error: %s (0x%x)\n", (unsigned)f->u.goaway.last_stream_id,
-               h2c_h2_error_name(f->u.goaway.error_code), (unsigned)f->u.goaway.error_code);
+        fprintf(o->out, "    last stream: %u, error: %s (0x%x)\n",
+                (unsigned)f->u.goaway.last_stream_id, h2c_h2_error_name(f->u.goaway.error_code),
+                (unsigned)f->u.goaway.error_code);
         if (f->u.goaway.debug_data.len) {
             fputs("    debug data: ", o->out);
             cli_print_escaped(o->out, (const char *)f->u.goaway.debug_data.ptr,
@@ -410,7 +414,7 @@ static void text_type_fields(const out_ctx *o, const h2c_frame *f)
     }
     case H2C_FRAME_TYPE_PRIORITY_UPDATE:
         fprintf(o->out, "    prioritized stream: %u, priority: ",
-               (unsigned)f->u.priority_update.prioritized_stream_id);
+                (unsigned)f->u.priority_update.prioritized_stream_id);
         cli_print_escaped(o->out, (const char *)f->u.priority_update.value.ptr,
                           f->u.priority_update.value.len);
         fputc('\n', o->out);
@@ -445,9 +449,11 @@ static void text_report(const out_ctx *o, const conn_report *r)
         char flags[64];
         h2c_frame_flags_format(f->hd.type, f->hd.flags, flags, sizeof flags);
         if (known_type(f->hd.type))
-            fprintf(o->out, "[stream %u] %s", (unsigned)f->hd.stream_id, h2c_frame_type_name(f->hd.type));
+            fprintf(o->out, "[stream %u] %s", (unsigned)f->hd.stream_id,
+                    h2c_frame_type_name(f->hd.type));
         else
-            fprintf(o->out, "[stream %u] UNKNOWN(0x%02x)", (unsigned)f->hd.stream_id, f->hd.type);
+            fprintf(o->out, "[stream %u] UNKNOWN(0x%02x)", (unsigned)f->hd.stream_id,
+                    f->hd.type);
         fprintf(o->out, " flags=%s length=%u\n", flags[0] ? flags : "0", (unsigned)f->hd.length);
         if (r->decoded && !f->verbatim)
             text_type_fields(o, f);
@@ -463,18 +469,20 @@ static void text_report(const out_ctx *o, const conn_report *r)
         break;
     }
     case CONN_ERROR:
-        fprintf(o->out, "error: [stream %u] %s (%s error, %s): %s, at byte %llu\n", (unsigned)r->stream_id,
-               h2c_h2_error_name(r->h2_error), h2c_scope_name(r->scope), r->source,
-               r->reason, (unsigned long long)r->offset);
+        fprintf(o->out, "error: [stream %u] %s (%s error, %s): %s, at byte %llu\n",
+                (unsigned)r->stream_id, h2c_h2_error_name(r->h2_error), h2c_scope_name(r->scope),
+                r->source, r->reason, (unsigned long long)r->offset);
         break;
     case CONN_TRUNCATED:
-        fprintf(o->out, "input ends inside a frame at byte %llu: at least %llu more bytes needed\n",
-               (unsigned long long)r->offset, (unsigned long long)r->missing);
+        fprintf(o->out,
+                "input ends inside a frame at byte %llu: at least %llu more bytes needed\n",
+                (unsigned long long)r->offset, (unsigned long long)r->missing);
         break;
     case CONN_OPEN_BLOCK:
-        fprintf(o->out, "input ends at byte %llu inside the field block of stream %lu: no END_HEADERS, "
-               "its fields were never reported\n",
-               (unsigned long long)r->offset, (unsigned long)r->stream_id);
+        fprintf(o->out,
+                "input ends at byte %llu inside the field block of stream %lu: no END_HEADERS, "
+                "its fields were never reported\n",
+                (unsigned long long)r->offset, (unsigned long)r->stream_id);
         break;
     }
 }
@@ -490,4 +498,3 @@ void frames_report(out_ctx *o, const conn_report *r)
     else
         text_report(o, r);
 }
-

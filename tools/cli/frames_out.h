@@ -15,14 +15,14 @@
 
 typedef struct out_ctx {
     int json;
-    int full;              /* print long values whole in text mode */
+    int full; /* print long values whole in text mode */
     FILE *out;
     int flow;              /* 0 outside --pcap */
     const char *direction; /* "client" / "server" with --pcap */
     size_t errors;
     /* --pcap: where the report's last octet came from */
     int pcap;
-    int merge;             /* text: every line names its flow and direction */
+    int merge; /* text: every line names its flow and direction */
     uint64_t packet;
     int64_t ts_ns;
     const char *src, *dst;

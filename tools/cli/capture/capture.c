@@ -46,17 +46,17 @@ struct sflow;
 typedef struct sdir {
     struct cap *cap;
     struct sflow *fl;
-    int dir;               /* 0: client side (its octets are requests), 1: server */
+    int dir; /* 0: client side (its octets are requests), 1: server */
     int state;
     conn *c;
     out_ctx out;
-    FILE *buf;             /* held output without --merge */
+    FILE *buf; /* held output without --merge */
     chunk *pend, *pend_tail;
     size_t pend_len;
-    uint8_t *rs;           /* octets searched while resynchronising */
+    uint8_t *rs; /* octets searched while resynchronising */
     size_t rs_len, rs_cap;
-    uint64_t rs_at;        /* stream offset of rs[0] */
-    uint64_t offset;       /* stream offset of the next octet */
+    uint64_t rs_at;  /* stream offset of rs[0] */
+    uint64_t offset; /* stream offset of the next octet */
     /* frame boundaries, to skip orphan CONTINUATIONs and to fill gaps
      * inside DATA */
     uint8_t hdr[9];
@@ -73,17 +73,17 @@ typedef struct sdir {
 
 typedef struct sflow {
     int kind;
-    int number;            /* 0 until it has output */
-    int server_first;      /* endpoint 1 of the reassembly is the client */
+    int number;       /* 0 until it has output */
+    int server_first; /* endpoint 1 of the reassembly is the client */
     int saw_syn;
-    uint16_t port[2];      /* of the reassembly's endpoints */
+    uint16_t port[2]; /* of the reassembly's endpoints */
     int upgraded;
     int ended;
-    sdir d[2];             /* by role: 0 client, 1 server */
+    sdir d[2]; /* by role: 0 client, 1 server */
     upgrade_state up;
     tlshook_flow *tls;
     int tls_failed;
-    int tls_h2;            /* 0 until the first plaintext, then 1 (HTTP/2) or -1 */
+    int tls_h2; /* 0 until the first plaintext, then 1 (HTTP/2) or -1 */
     uint64_t streams_max;
 } sflow;
 
@@ -91,11 +91,11 @@ typedef struct cap {
     capture_opts o;
     uint64_t packet;
     int64_t ts_ns;
-    int numbered;          /* flows with output */
-    int h2flows;           /* flows in which HTTP/2 was found */
+    int numbered; /* flows with output */
+    int h2flows;  /* flows in which HTTP/2 was found */
     int tls_flows;
     int oom;
-    int out_err;           /* held output could not be written or read back */
+    int out_err; /* held output could not be written or read back */
     tlshook_keys *keys;
     uint64_t packets, fragments, other, errors;
 } cap;
@@ -119,8 +119,7 @@ static void number_flow(sflow *f)
     f->number = ++c->numbered;
     for (int i = 0; i < 2; i++)
         f->d[i].out.flow = f->number;
-    if (c->o.merge && !c->o.json && !c->o.summary &&
-        (c->o.flow == 0 || c->o.flow == f->number))
+    if (c->o.merge && !c->o.json && !c->o.summary && (c->o.flow == 0 || c->o.flow == f->number))
         printf("== flow %d %s <-> %s\n", f->number, f->d[0].src, f->d[0].dst);
 }
 
@@ -289,8 +288,9 @@ static void feed_frames(sdir *d, const uint8_t *p, size_t n)
             d->cur_flags = d->hdr[4];
             if (d->cur_type == H2C_FRAME_TYPE_CONTINUATION && !d->block_open) {
                 char t[120];
-                snprintf(t, sizeof t, "skipped a CONTINUATION of %llu octets whose block "
-                                      "began before the gap",
+                snprintf(t, sizeof t,
+                         "skipped a CONTINUATION of %llu octets whose block "
+                         "began before the gap",
                          (unsigned long long)d->remain);
                 json_t *j = json_pack("{s:b,s:I}", "skipped_continuation", 1, "length",
                                       (json_int_t)d->remain);
@@ -298,7 +298,8 @@ static void feed_frames(sdir *d, const uint8_t *p, size_t n)
                 d->skipping = d->remain > 0;
                 continue;
             }
-            if (d->cur_type == H2C_FRAME_TYPE_HEADERS || d->cur_type == H2C_FRAME_TYPE_PUSH_PROMISE ||
+            if (d->cur_type == H2C_FRAME_TYPE_HEADERS ||
+                d->cur_type == H2C_FRAME_TYPE_PUSH_PROMISE ||
                 d->cur_type == H2C_FRAME_TYPE_CONTINUATION)
                 d->block_open = !(d->cur_flags & H2C_FRAME_FLAG_END_HEADERS);
             push(d, d->hdr, 9);
@@ -330,8 +331,9 @@ static void resync(sdir *d, int at_end)
     char t[160];
     snprintf(t, sizeof t, "resynchronised at stream offset %llu: %llu octets skipped",
              (unsigned long long)(d->rs_at + (uint64_t)at), (unsigned long long)at);
-    emit(d, json_pack("{s:b,s:I,s:I}", "resync", 1, "offset", (json_int_t)(d->rs_at + (uint64_t)at),
-                      "skipped", (json_int_t)at),
+    emit(d,
+         json_pack("{s:b,s:I,s:I}", "resync", 1, "offset", (json_int_t)(d->rs_at + (uint64_t)at),
+                   "skipped", (json_int_t)at),
          t);
     uint8_t *rs = d->rs;
     size_t len = d->rs_len;
@@ -418,8 +420,9 @@ static void gap_event(sdir *d, uint64_t offset, uint64_t n, const char *why)
     char t[200];
     snprintf(t, sizeof t, "gap: %llu octets missing at stream offset %llu (%s)",
              (unsigned long long)n, (unsigned long long)offset, why);
-    emit(d, json_pack("{s:b,s:I,s:I,s:s}", "gap", 1, "offset", (json_int_t)offset, "missing",
-                      (json_int_t)n, "reason", why),
+    emit(d,
+         json_pack("{s:b,s:I,s:I,s:s}", "gap", 1, "offset", (json_int_t)offset, "missing",
+                   (json_int_t)n, "reason", why),
          t);
 }
 
@@ -511,8 +514,9 @@ static void tls_plain(void *user, int dir, const uint8_t *p, size_t n)
         char t[200];
         snprintf(t, sizeof t, "TLS, decrypted, ALPN %s%s", alpn ? alpn : "none",
                  h2 ? "" : ": not HTTP/2");
-        emit(&f->d[0], json_pack("{s:b,s:b,s:s?,s:b}", "tls", 1, "decrypted", 1, "alpn", alpn,
-                                 "http2", h2),
+        emit(&f->d[0],
+             json_pack("{s:b,s:b,s:s?,s:b}", "tls", 1, "decrypted", 1, "alpn", alpn, "http2",
+                       h2),
              t);
         f->tls_h2 = h2 ? 1 : -1;
         if (h2) {
@@ -532,8 +536,8 @@ static void tls_failed(sflow *f)
     const char *why = tlshook_flow_error(f->tls);
     char t[300];
     snprintf(t, sizeof t, "TLS, cannot decrypt: %s", why ? why : "unknown");
-    emit(&f->d[0], json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason",
-                             why ? why : "unknown"),
+    emit(&f->d[0],
+         json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason", why ? why : "unknown"),
          t);
 }
 
@@ -572,7 +576,7 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
             sdir *srv = &f->d[1];
             if (d->dir == 0 && f->up.table_size > srv->table_size)
                 srv->table_size = f->up.table_size < d->cap->o.max_table ? f->up.table_size
-                                                                          : d->cap->o.max_table;
+                                                                         : d->cap->o.max_table;
             if (d->dir == 0 && f->up.max_frame_size > srv->max_frame &&
                 f->up.max_frame_size <= H2C_FRAME_MAX_FRAME_SIZE_MAX)
                 srv->max_frame = f->up.max_frame_size;
@@ -580,7 +584,8 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
                 f->upgraded = 1;
                 d->cap->h2flows++;
                 char t[600];
-                snprintf(t, sizeof t, "HTTP/1.1 Upgrade: h2c accepted; the request is stream 1: %s",
+                snprintf(t, sizeof t,
+                         "HTTP/1.1 Upgrade: h2c accepted; the request is stream 1: %s",
                          f->up.request_line);
                 json_t *j = json_pack("{s:b,s:s}", "upgrade", 1, "request", f->up.request_line);
                 emit(&f->d[0], j, t);
@@ -679,8 +684,7 @@ static void classify(sflow *f, int at_end)
             f->kind = K_H2; /* mid-connection: search both sides for frames */
             if (!f->saw_syn && f->port[0] < f->port[1])
                 swap_roles(f); /* no SYN: the lower port is taken as the server's */
-        }
-        else if (enough || (f->d[0].pend_len >= 9 && !c->o.co.tolerant))
+        } else if (enough || (f->d[0].pend_len >= 9 && !c->o.co.tolerant))
             f->kind = K_NONE;
         else
             return;
@@ -708,12 +712,12 @@ static void classify(sflow *f, int at_end)
         if (!f->tls) {
             number_flow(f);
             const char *why = !c->keys || !tlshook_keys_count(c->keys) ? "no keys"
-                              : !tlshook_available()            ? "no TLS decryption in this build"
-                                                                : "no keys for this flow";
+                              : !tlshook_available() ? "no TLS decryption in this build"
+                                                     : "no keys for this flow";
             char t[120];
             snprintf(t, sizeof t, "TLS, %s", why);
-            emit(&f->d[0], json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason",
-                                     why), t);
+            emit(&f->d[0], json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason", why),
+                 t);
         }
         break;
     case K_UPGRADE:
@@ -749,7 +753,8 @@ static sflow *flow_of(cap *c, reasm_flow *rf)
         d->fl = f;
         d->dir = i;
         d->max_frame = c->o.co.max_frame_size;
-        d->table_size = c->o.co.table_size < c->o.max_table ? c->o.co.table_size : c->o.max_table;
+        d->table_size = c->o.co.table_size < c->o.max_table ? c->o.co.table_size
+                                                            : c->o.max_table;
         endpoint(rf, i, d->src, sizeof d->src);
         endpoint(rf, !i, d->dst, sizeof d->dst);
         d->out.json = c->o.json;
@@ -764,7 +769,8 @@ static sflow *flow_of(cap *c, reasm_flow *rf)
     return f;
 }
 
-static void on_data(void *user, reasm_flow *rf, int rdir, uint64_t off, const uint8_t *p, size_t n)
+static void on_data(void *user, reasm_flow *rf, int rdir, uint64_t off, const uint8_t *p,
+                    size_t n)
 {
     cap *c = user;
     (void)off;
@@ -796,7 +802,8 @@ static void on_data(void *user, reasm_flow *rf, int rdir, uint64_t off, const ui
         route(f, d, p, n);
 }
 
-static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t n, const char *why)
+static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t n,
+                   const char *why)
 {
     cap *c = user;
     sflow *f = flow_of(c, rf);
@@ -837,19 +844,21 @@ static void copy_held(cap *c, FILE *from)
 static void print_summary(const sflow *f)
 {
     const cap *c = f->d[0].cap;
-    static const char *names[17] = {"DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS",
-                                    "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE",
-                                    "CONTINUATION", "ALTSVC", "0xb", "ORIGIN", "0xd", "0xe",
-                                    "0xf", "other"};
+    static const char *names[17] = {"DATA",          "HEADERS",      "PRIORITY", "RST_STREAM",
+                                    "SETTINGS",      "PUSH_PROMISE", "PING",     "GOAWAY",
+                                    "WINDOW_UPDATE", "CONTINUATION", "ALTSVC",   "0xb",
+                                    "ORIGIN",        "0xd",          "0xe",      "0xf",
+                                    "other"};
     if (c->o.flow && c->o.flow != f->number)
         return;
     const char *kind = f->kind == K_TLS ? (f->tls && !f->tls_failed ? "tls" : "tls-no-keys")
-                       : f->upgraded ? "h2c-upgrade" : "h2";
+                       : f->upgraded    ? "h2c-upgrade"
+                                        : "h2";
     if (c->o.json) {
-        json_t *o = json_pack("{s:b,s:i,s:s,s:s,s:s,s:I,s:I,s:I}", "summary", 1, "flow", f->number,
-                              "kind", kind, "client", f->d[0].src, "server", f->d[0].dst,
-                              "streams", (json_int_t)(f->streams_max + 1) / 2, "requests",
-                              (json_int_t)f->d[0].requests, "responses",
+        json_t *o = json_pack("{s:b,s:i,s:s,s:s,s:s,s:I,s:I,s:I}", "summary", 1, "flow",
+                              f->number, "kind", kind, "client", f->d[0].src, "server",
+                              f->d[0].dst, "streams", (json_int_t)(f->streams_max + 1) / 2,
+                              "requests", (json_int_t)f->d[0].requests, "responses",
                               (json_int_t)f->d[1].requests + (json_int_t)f->d[1].responses);
         for (int i = 0; i < 2; i++) {
             const sdir *d = &f->d[i];
@@ -896,7 +905,8 @@ static void on_close(void *user, reasm_flow *rf)
         classify(f, 1);
     for (int i = 0; i < 2; i++)
         dir_end(&f->d[i]);
-    if (f->number && !c->o.merge && !c->o.summary && (c->o.flow == 0 || c->o.flow == f->number)) {
+    if (f->number && !c->o.merge && !c->o.summary &&
+        (c->o.flow == 0 || c->o.flow == f->number)) {
         for (int i = 0; i < 2; i++) {
             sdir *d = &f->d[i];
             if (!c->o.json)
@@ -988,7 +998,8 @@ int capture_run(const capture_opts *o, const char *file)
             out_ctx x = {0};
             x.json = 1;
             x.out = stdout;
-            frames_json_emit(&x, json_pack("{s:b,s:I}", "cut", 1, "packets", (json_int_t)c.packets));
+            frames_json_emit(&x,
+                             json_pack("{s:b,s:I}", "cut", 1, "packets", (json_int_t)c.packets));
         } else {
             printf("the file ends inside packet %llu: decoded up to it\n",
                    (unsigned long long)c.packets + 1);

@@ -13,13 +13,13 @@
 typedef struct capture_opts {
     conn_opts co;
     int json, full;
-    int merge;            /* both directions in time order, as decoded */
-    int summary;          /* per flow totals instead of frames */
-    int64_t stream;       /* --stream N; -1: all */
-    int64_t flow;         /* --flow K; 0: all */
-    int type;             /* --type T; -1: all */
-    uint32_t max_table;   /* cap on the HPACK table size a peer's SETTINGS may raise */
-    const char *keylog;   /* --keylog FILE (NSS key log) */
+    int merge;          /* both directions in time order, as decoded */
+    int summary;        /* per flow totals instead of frames */
+    int64_t stream;     /* --stream N; -1: all */
+    int64_t flow;       /* --flow K; 0: all */
+    int type;           /* --type T; -1: all */
+    uint32_t max_table; /* cap on the HPACK table size a peer's SETTINGS may raise */
+    const char *keylog; /* --keylog FILE (NSS key log) */
 } capture_opts;
 
 void capture_opts_init(capture_opts *o);

@@ -14,7 +14,10 @@
 #define LT_IPV6 229
 #define LT_LINUX_SLL2 276
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -41,8 +44,8 @@ static long ip_offset(int linktype, const uint8_t *p, size_t len)
         return len >= 20 && (rd16(p) == 0x0800 || rd16(p) == 0x86dd) ? 20 : -1;
     case LT_EN10MB: {
         size_t off = 12;
-        while (len >= off + 2 && (rd16(p + off) == 0x8100 || rd16(p + off) == 0x88a8 ||
-                                  rd16(p + off) == 0x9100))
+        while (len >= off + 2 &&
+               (rd16(p + off) == 0x8100 || rd16(p + off) == 0x88a8 || rd16(p + off) == 0x9100))
             off += 4;
         if (len < off + 2)
             return -1;

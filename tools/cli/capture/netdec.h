@@ -16,14 +16,14 @@
 #define TCPF_ACK 0x10
 
 typedef struct netdec_seg {
-    int family;              /* 4 or 6 */
+    int family; /* 4 or 6 */
     uint8_t src[16], dst[16];
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint8_t flags;
     const uint8_t *payload;
-    size_t caplen;           /* payload octets captured */
-    size_t len;              /* payload octets on the wire (more when the snaplen cut it) */
+    size_t caplen; /* payload octets captured */
+    size_t len;    /* payload octets on the wire (more when the snaplen cut it) */
 } netdec_seg;
 
 enum { NETDEC_TCP = 1, NETDEC_OTHER = 0, NETDEC_FRAGMENT = -1 };

@@ -10,7 +10,7 @@
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 1u
-#define BT_PB 2u  /* obsolete Packet Block */
+#define BT_PB 2u /* obsolete Packet Block */
 #define BT_SPB 3u
 #define BT_EPB 6u
 #define BT_DSB 0x0Au
@@ -24,8 +24,8 @@ typedef struct iface {
 
 struct pcapio {
     pcap_t *pc;
-    FILE *f;            /* own pcapng reader */
-    int swap;           /* section is in the other byte order */
+    FILE *f;  /* own pcapng reader */
+    int swap; /* section is in the other byte order */
     iface *ifs;
     size_t nifs, cap;
     uint8_t *blk;
@@ -38,7 +38,8 @@ struct pcapio {
 
 static uint32_t rd32(const pcapio *r, const uint8_t *p)
 {
-    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                 (uint32_t)p[3] << 24;
     if (r->swap)
         v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
     return v;
@@ -143,7 +144,8 @@ static int own_next(pcapio *r, pcapio_pkt *p)
             uint32_t st = rd32(r, b + 8), sl = rd32(r, b + 12);
             if (sl <= l - 20)
                 r->cb(r->user, st, b + 16, sl);
-        } else if ((t == BT_EPB && l >= 32) || (t == BT_PB && l >= 32) || (t == BT_SPB && l >= 16)) {
+        } else if ((t == BT_EPB && l >= 32) || (t == BT_PB && l >= 32) ||
+                   (t == BT_SPB && l >= 16)) {
             uint32_t ifn = 0, cap, len;
             uint64_t ts = 0;
             const uint8_t *d;
@@ -169,9 +171,10 @@ static int own_next(pcapio *r, pcapio_pkt *p)
             p->data = d;
             p->caplen = cap;
             p->len = len < cap ? cap : len;
-            p->ts_ns = i->units == 1000000000 ? (int64_t)ts
-                       : (int64_t)(ts / i->units * 1000000000u +
-                                   (ts % i->units) * 1000000000u / i->units);
+            p->ts_ns = i->units == 1000000000
+                           ? (int64_t)ts
+                           : (int64_t)(ts / i->units * 1000000000u +
+                                       (ts % i->units) * 1000000000u / i->units);
             return PCAPIO_PACKET;
         }
     }
@@ -187,10 +190,12 @@ static int pcapng_needs_own(FILE *f)
     uint8_t h[12];
     int swap = 0, first = -1, own = 0;
     while (!own && fread(h, 1, 12, f) == 12) {
-        uint32_t t = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+        uint32_t t = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+                     (uint32_t)h[3] << 24;
         if (t == BT_SHB)
             swap = !(h[8] == 0x4d && h[9] == 0x3c);
-        uint32_t l = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7]
+        uint32_t l = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 |
+                                h[7]
                           : (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
                                 (uint32_t)h[7] << 24;
         if (swap)

@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 typedef struct pcapio_pkt {
-    uint64_t number;   /* 1-based, as Wireshark counts */
-    int64_t ts_ns;     /* nanoseconds since the epoch */
+    uint64_t number; /* 1-based, as Wireshark counts */
+    int64_t ts_ns;   /* nanoseconds since the epoch */
     int linktype;
     const uint8_t *data;
     uint32_t caplen, len;
@@ -28,7 +28,8 @@ typedef struct pcapio pcapio;
 enum { PCAPIO_END = 0, PCAPIO_PACKET = 1, PCAPIO_ERROR = -1, PCAPIO_CUT = -2 };
 
 /* NULL with a message in err. */
-pcapio *pcapio_open(const char *path, pcapio_secrets_cb cb, void *user, char *err, size_t errlen);
+pcapio *pcapio_open(const char *path, pcapio_secrets_cb cb, void *user, char *err,
+                    size_t errlen);
 /* PCAPIO_PACKET (p valid until the next call), PCAPIO_END, PCAPIO_CUT (the
  * file ends inside a packet or block) or PCAPIO_ERROR; see pcapio_error. */
 int pcapio_next(pcapio *r, pcapio_pkt *p);

@@ -21,7 +21,8 @@ struct reasm {
     uint64_t ids;
 };
 
-static uint64_t hash_tuple(int family, const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
+static uint64_t hash_tuple(int family, const uint8_t *a, uint16_t pa, const uint8_t *b,
+                           uint16_t pb)
 {
     /* symmetric: both directions hash alike */
     size_t n = family == 4 ? 4 : 16;
@@ -319,11 +320,13 @@ int reasm_segment(reasm *r, const netdec_seg *s)
         int64_t off = rel(d, seq);
         if (off < 0) {
             /* before the stream's start: only the part after it counts */
-            if ((uint64_t)-off < s->len && add_data(r, f, dir, 0, s->payload + (size_t)-off,
-                                                    s->caplen > (size_t)-off ? s->caplen - (size_t)-off : 0,
-                                                    s->len - (size_t)-off) != 0)
+            if ((uint64_t)-off < s->len &&
+                add_data(r, f, dir, 0, s->payload + (size_t)-off,
+                         s->caplen > (size_t)-off ? s->caplen - (size_t)-off : 0,
+                         s->len - (size_t)-off) != 0)
                 return -1;
-        } else if (s->len && add_data(r, f, dir, (uint64_t)off, s->payload, s->caplen, s->len) != 0) {
+        } else if (s->len &&
+                   add_data(r, f, dir, (uint64_t)off, s->payload, s->caplen, s->len) != 0) {
             return -1;
         }
         if (s->flags & TCPF_FIN && off >= 0 && !d->fin) {

@@ -19,11 +19,11 @@
 
 typedef struct reasm_dir {
     int have_base, syn, fin, rst;
-    uint32_t base;            /* sequence number of stream offset 0 */
-    uint64_t next;            /* next stream offset to deliver */
-    uint64_t fin_at;          /* stream offset of the FIN */
-    uint64_t acked;           /* highest offset the peer acknowledged */
-    struct reasm_seg *ooo;    /* held segments, by offset */
+    uint32_t base;         /* sequence number of stream offset 0 */
+    uint64_t next;         /* next stream offset to deliver */
+    uint64_t fin_at;       /* stream offset of the FIN */
+    uint64_t acked;        /* highest offset the peer acknowledged */
+    struct reasm_seg *ooo; /* held segments, by offset */
 } reasm_dir;
 
 typedef struct reasm_flow {
@@ -31,18 +31,20 @@ typedef struct reasm_flow {
     int family;
     uint8_t addr[2][16];
     uint16_t port[2];
-    int saw_syn;              /* endpoint 0 is known to be the client */
+    int saw_syn; /* endpoint 0 is known to be the client */
     reasm_dir d[2];
-    size_t held;              /* out-of-order octets held */
-    uint64_t id;              /* 1-based, in order of creation */
-    void *app;                /* the caller's */
+    size_t held;                              /* out-of-order octets held */
+    uint64_t id;                              /* 1-based, in order of creation */
+    void *app;                                /* the caller's */
     struct reasm_flow *hnext, *lprev, *lnext; /* hash chain; live flows in creation order */
 } reasm_flow;
 
 typedef struct reasm_cbs {
-    void (*data)(void *user, reasm_flow *f, int dir, uint64_t offset, const uint8_t *p, size_t n);
+    void (*data)(void *user, reasm_flow *f, int dir, uint64_t offset, const uint8_t *p,
+                 size_t n);
     /* n octets at offset will not appear; why: "lost", "snaplen", "cap" */
-    void (*gap)(void *user, reasm_flow *f, int dir, uint64_t offset, uint64_t n, const char *why);
+    void (*gap)(void *user, reasm_flow *f, int dir, uint64_t offset, uint64_t n,
+                const char *why);
     /* the flow ended (FIN both ways, RST, reuse, or end of capture): last call for f */
     void (*close)(void *user, reasm_flow *f);
 } reasm_cbs;

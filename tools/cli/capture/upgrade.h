@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 typedef struct upgrade_state {
-    uint8_t *head[2];        /* the HTTP/1.1 head of each side so far */
+    uint8_t *head[2]; /* the HTTP/1.1 head of each side so far */
     size_t len[2];
-    int h2[2];               /* this side's HTTP/1.1 part is over: HTTP/2 follows */
-    int failed;              /* not an upgrade, or refused */
+    int h2[2];  /* this side's HTTP/1.1 part is over: HTTP/2 follows */
+    int failed; /* not an upgrade, or refused */
     char request_line[512];
     /* from the request's HTTP2-Settings (base64url SETTINGS payload): what
      * the client allows the server to use; 0 where not given */
