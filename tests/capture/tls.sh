@@ -170,6 +170,11 @@ open(sys.argv[2], "wb").write(b)' "$d/tcp.s2c" "$work/bad.s2c"
     expect_fail "$name: corrupted octet" "authentication failed" "$keys" "$d/tcp.c2s" "$work/bad.s2c"
     check "$name: corrupted octet: only the records before it" \
         bash -c "$(declare -f is_prefix); is_prefix '$f/f.s2c' '$d/plain.s2c'"
+    # CRLF line ends and comments, as some tools write them.
+    { echo "# keys"; sed 's/$/\r/' "$keys"; } >"$work/crlf.keys"
+    "$drv" "$work/crlf.keys" "$d/tcp.c2s" "$d/tcp.s2c" "$f/f.c2s" "$f/f.s2c" >/dev/null 2>&1
+    check "$name: key log with CRLF line ends and a comment" \
+        bash -c "[ $? -eq 0 ] && cmp -s '$f/f.s2c' '$d/plain.s2c'"
     # A TLS 1.3 key log without the client's application secret.
     if grep -q CLIENT_TRAFFIC_SECRET_0 "$keys"; then
         grep -v CLIENT_TRAFFIC_SECRET_0 "$keys" >"$work/partial.keys"
