@@ -481,21 +481,27 @@ os.unlink(path("many.pcap"))
 
 # 19. Streaming: the first frame is printed before the file is all there.
 fifo = path("fifo.pcap")
-os.mkfifo(fifo)
-pr = subprocess.Popen([BIN, "frames", "--json", "--merge", "--pcap", fifo], stdout=subprocess.PIPE,
-                      stderr=subprocess.PIPE)
-half = len(raw) // 2
-got = []
-with open(fifo, "wb") as w:
-    w.write(raw[:half])
-    w.flush()
-    reader = threading.Thread(target=lambda: got.append(pr.stdout.readline()))
-    reader.start()
-    reader.join(timeout=20)
-    check(bool(got) and got[0].startswith(b"{"), "first output before the end of the file")
-    w.write(raw[half:])
-pr.communicate(timeout=60)
-os.unlink(fifo)
+for mode in (["--merge"], []):
+    os.mkfifo(fifo)
+    pr = subprocess.Popen([BIN, "frames", "--json", "--pcap", *mode, fifo], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    half = len(raw) // 2
+    got = []
+    with open(fifo, "wb") as w:
+        w.write(raw[:half])
+        w.flush()
+        reader = threading.Thread(target=lambda: got.append(pr.stdout.readline()))
+        reader.start()
+        reader.join(timeout=20)
+        check(bool(got) and got[0].startswith(b"{"), "first output before the end of the file %s" % mode)
+        w.write(raw[half:])
+    pr.communicate(timeout=60)
+    os.unlink(fifo)
+
+# ... and from standard input
+p = subprocess.run([BIN, "frames", "--pcap", "--json", "-"], input=raw, capture_output=True, timeout=120)
+check(p.returncode == 0 and blocks([json.loads(l) for l in p.stdout.splitlines()]) == INTACT,
+      "capture on standard input: rc %d" % p.returncode)
 
 # 20. decode: hex recognised by content.
 open(path("block.txt"), "w").write("82 86 84\n41 8a 08 9d 5c 0b 81 70 dc 78 0f 03\n")

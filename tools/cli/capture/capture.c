@@ -87,6 +87,13 @@ typedef struct sflow {
     uint64_t streams_max;
 } sflow;
 
+/* A flow's output, ended but waiting for the live flow to end. */
+typedef struct held_flow {
+    struct held_flow *next;
+    char head[2][200];
+    FILE *buf[2];
+} held_flow;
+
 typedef struct cap {
     capture_opts o;
     uint64_t packet;
@@ -96,6 +103,9 @@ typedef struct cap {
     int tls_flows;
     int oom;
     int out_err; /* held output could not be written or read back */
+    sflow *live; /* without --merge: the flow whose client side goes straight
+                    to stdout; the others wait for it */
+    held_flow *held, *held_tail;
     tlshook_keys *keys;
     uint64_t packets, fragments, other, errors;
 } cap;
@@ -119,8 +129,17 @@ static void number_flow(sflow *f)
     f->number = ++c->numbered;
     for (int i = 0; i < 2; i++)
         f->d[i].out.flow = f->number;
-    if (c->o.merge && !c->o.json && !c->o.summary && (c->o.flow == 0 || c->o.flow == f->number))
-        printf("== flow %d %s <-> %s\n", f->number, f->d[0].src, f->d[0].dst);
+    if (c->o.summary || (c->o.flow != 0 && c->o.flow != f->number))
+        return;
+    if (c->o.merge) {
+        if (!c->o.json)
+            printf("== flow %d %s <-> %s\n", f->number, f->d[0].src, f->d[0].dst);
+    } else if (!c->live) {
+        /* printed as it decodes: the first output need not wait for the end */
+        c->live = f;
+        if (!c->o.json)
+            printf("== flow %d client %s -> %s\n", f->number, f->d[0].src, f->d[0].dst);
+    }
 }
 
 static int shown(const sdir *d)
@@ -132,7 +151,7 @@ static int shown(const sdir *d)
 /* Where a direction's output goes now: stdout with --merge, else its held file. */
 static FILE *dir_out(sdir *d)
 {
-    if (d->cap->o.merge)
+    if (d->cap->o.merge || (d->cap->live == d->fl && d->dir == 0))
         return stdout;
     if (!d->buf) {
         d->buf = tmpfile();
@@ -154,7 +173,7 @@ static void set_where(sdir *d)
 static void emit(sdir *d, json_t *obj, const char *text)
 {
     number_flow(d->fl);
-    if (!shown(d)) {
+    if (!shown(d) || d->cap->o.type >= 0) { /* --type: frames only */
         json_decref(obj);
         return;
     }
@@ -698,9 +717,9 @@ static void classify(sflow *f, int at_end)
             size_t n = pend_head(d, h, sizeof h);
             if (i == 0 && n == sizeof h && memcmp(h, pre, sizeof h) == 0)
                 start_frames(d, H2C_FRAME_PREFACE_AUTO, NULL, 0);
-            else if (i == 1 && f->d[0].state == D_FRAMES && n >= 9 &&
-                     h2scan_plausible(h, d->max_frame) && h[3] == H2C_FRAME_TYPE_SETTINGS)
-                start_frames(d, H2C_FRAME_PREFACE_AUTO, NULL, 0);
+            else if (i == 1 && f->d[0].state == D_FRAMES)
+                start_frames(d, H2C_FRAME_PREFACE_AUTO, NULL, 0); /* the server's side
+                                                                      of a preface: frames */
             else
                 start_resync(d, 0);
         }
@@ -841,6 +860,29 @@ static void copy_held(cap *c, FILE *from)
         c->out_err = 1;
 }
 
+/* Print a flow's held output and free it. */
+static void print_held(cap *c, held_flow *h)
+{
+    for (int i = 0; i < 2; i++) {
+        fputs(h->head[i], stdout);
+        if (h->buf[i]) {
+            copy_held(c, h->buf[i]);
+            fclose(h->buf[i]);
+        }
+    }
+    free(h);
+}
+
+static void flush_held(cap *c)
+{
+    while (c->held) {
+        held_flow *h = c->held;
+        c->held = h->next;
+        print_held(c, h);
+    }
+    c->held_tail = NULL;
+}
+
 static void print_summary(const sflow *f)
 {
     const cap *c = f->d[0].cap;
@@ -907,14 +949,31 @@ static void on_close(void *user, reasm_flow *rf)
         dir_end(&f->d[i]);
     if (f->number && !c->o.merge && !c->o.summary &&
         (c->o.flow == 0 || c->o.flow == f->number)) {
-        for (int i = 0; i < 2; i++) {
-            sdir *d = &f->d[i];
-            if (!c->o.json)
-                printf("== flow %d %s %s -> %s, %llu bytes%s\n", f->number, d->out.direction,
-                       d->src, d->dst, (unsigned long long)d->octets,
-                       d->gaps ? " (capture has a gap)" : "");
-            if (d->buf)
-                copy_held(c, d->buf);
+        held_flow *h = calloc(1, sizeof *h);
+        if (!h) {
+            c->oom = 1;
+        } else {
+            for (int i = 0; i < 2; i++) {
+                sdir *d = &f->d[i];
+                if (!c->o.json && !(i == 0 && c->live == f))
+                    snprintf(h->head[i], sizeof h->head[i], "== flow %d %s %s -> %s\n",
+                             f->number, d->out.direction, d->src, d->dst);
+                h->buf[i] = d->buf;
+                d->buf = NULL;
+            }
+            if (c->live == f) {
+                print_held(c, h);
+                c->live = NULL;
+                flush_held(c);
+            } else if (c->live) {
+                if (c->held_tail)
+                    c->held_tail->next = h;
+                else
+                    c->held = h;
+                c->held_tail = h;
+            } else {
+                print_held(c, h);
+            }
         }
     }
     if (f->number && c->o.summary)
@@ -1010,6 +1069,7 @@ int capture_run(const capture_opts *o, const char *file)
     }
     uint64_t nflows = r ? reasm_flows_seen(r) : 0;
     reasm_free(r);
+    flush_held(&c);
     pcapio_close(in);
     tlshook_keys_free(c.keys);
     if (!r || c.oom) {

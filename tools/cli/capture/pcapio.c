@@ -226,8 +226,9 @@ pcapio *pcapio_open(const char *path, pcapio_secrets_cb cb, void *user, char *er
     r->user = user;
     struct stat st;
     int pcapng = 0;
-    /* a pipe cannot be opened twice: libpcap alone reads it */
-    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+    /* a pipe (or "-", standard input) cannot be opened twice: libpcap alone
+     * reads it */
+    if (strcmp(path, "-") != 0 && (stat(path, &st) != 0 || S_ISREG(st.st_mode))) {
         FILE *f = fopen(path, "rb");
         if (!f) {
             snprintf(err, errlen, "cannot open");
