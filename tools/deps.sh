@@ -5,17 +5,20 @@
 # exits.  POSIX sh: tools/demo runs under dash.
 
 # The demo's build: the libraries need only gcc and cmake; the CLI needs
-# pkg-config, jansson, libpcap and libzip (its corpus tool); the bench
+# pkg-config, jansson, libpcap, libzip (its corpus tool) and libcrypto
+# (TLS decryption of captures); the bench
 # compares with nghttp2.
 # shellcheck disable=SC2034  # used by the scripts that source this file
-H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev"
+H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev libssl-dev"
 # What tools/test adds: Check, clang and libFuzzer, valgrind, the static
 # analyzers, the real peers (nghttp2's client and server, curl), Python,
 # AFL++, Doxygen (the docs target), groff (the man page check), unzip
 # (fuzz/oss-fuzz/check-build), tcpdump and tshark (the capture suite records
-# loopback traffic and compares with tshark).
+# loopback traffic and compares with tshark; tshark also splits the TLS
+# captures and editcap makes a pcapng with secrets) and openssl (the TLS
+# test's certificates).
 # shellcheck disable=SC2034
-H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark"
+H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl"
 
 # h2c_apt_progress: reads apt-get install's output; prints one line per step of apt-get's output that
 # takes time (the download, then each package set up).

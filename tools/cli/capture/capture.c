@@ -431,12 +431,11 @@ static void dir_input(sdir *d, const uint8_t *p, size_t n)
     }
 }
 
-/* n octets at offset will never be seen. */
-static void dir_gap(sdir *d, uint64_t offset, uint64_t n, const char *why)
+/* Reports n octets missing at offset. */
+static void gap_event(sdir *d, uint64_t offset, uint64_t n, const char *why)
 {
     d->gaps++;
     d->gap_octets += n;
-    d->offset = offset + n;
     char t[200];
     snprintf(t, sizeof t, "gap: %llu octets missing at stream offset %llu (%s)",
              (unsigned long long)n, (unsigned long long)offset, why);
@@ -444,6 +443,13 @@ static void dir_gap(sdir *d, uint64_t offset, uint64_t n, const char *why)
          json_pack("{s:b,s:I,s:I,s:s}", "gap", 1, "offset", (json_int_t)offset, "missing",
                    (json_int_t)n, "reason", why),
          t);
+}
+
+/* n octets at offset will never be seen. */
+static void dir_gap(sdir *d, uint64_t offset, uint64_t n, const char *why)
+{
+    gap_event(d, offset, n, why);
+    d->offset = offset + n;
     if (d->state == D_FRAMES && d->remain >= n && d->hn == 0) {
         if (d->skipping) {
             d->remain -= n;
@@ -542,21 +548,40 @@ static void tls_plain(void *user, int dir, const uint8_t *p, size_t n)
         dir_input(&f->d[dir], p, n);
 }
 
+/* The TLS module gave up on the flow: say why. */
+static void tls_failed(sflow *f)
+{
+    f->tls_failed = 1;
+    const char *why = tlshook_flow_error(f->tls);
+    char t[300];
+    snprintf(t, sizeof t, "TLS, cannot decrypt: %s", why ? why : "unknown");
+    emit(&f->d[0],
+         json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason", why ? why : "unknown"),
+         t);
+}
+
+/* A gap in a decrypted TLS flow: the records of that direction are lost
+ * with it (their boundaries and sequence numbers), so its plaintext ends
+ * here.  The offset counts TCP octets. */
+static void tls_gap(sflow *f, sdir *d, uint64_t offset, uint64_t n, const char *why)
+{
+    tlshook_flow_gap(f->tls, d->dir, n);
+    gap_event(d, offset, n, why);
+    if (d->state == D_FRAMES)
+        conn_finish(d->c);
+    if (d->state == D_FRAMES || d->state == D_RESYNC)
+        d->state = D_STOPPED;
+    if (tlshook_flow_error(f->tls))
+        tls_failed(f); /* lost in the handshake */
+}
+
 /* Route octets of a classified flow's direction. */
 static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
 {
     if (f->kind == K_TLS) {
         d->octets += n;
-        if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0) {
-            f->tls_failed = 1;
-            const char *why = tlshook_flow_error(f->tls);
-            char t[300];
-            snprintf(t, sizeof t, "TLS, cannot decrypt: %s", why ? why : "unknown");
-            emit(&f->d[0],
-                 json_pack("{s:b,s:b,s:s}", "tls", 1, "decrypted", 0, "reason",
-                           why ? why : "unknown"),
-                 t);
-        }
+        if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0)
+            tls_failed(f);
         return;
     }
     if (f->kind == K_UPGRADE && d->state == D_H1) {
@@ -819,7 +844,7 @@ static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t 
     if (f->kind == K_H2 || (f->kind == K_UPGRADE && d->state != D_H1))
         dir_gap(d, off, n, why);
     else if (f->kind == K_TLS && f->tls && !f->tls_failed)
-        tlshook_flow_gap(f->tls, d->dir, n); /* that direction's records stop */
+        tls_gap(f, d, off, n, why);
 }
 
 static void copy_held(cap *c, FILE *from)

@@ -1,70 +1,90 @@
 /* SPDX-License-Identifier: MIT */
-/* TLS in a build without decryption: keys are counted, flows stay opaque. */
+/* TLS decryption for the capture driver: tls.c over libcrypto. */
 #include "tlshook.h"
 
 #include <stdlib.h>
 
+#include "tls.h"
+
 struct tlshook_keys {
-    size_t lines;
+    struct tls_keys *k;
+};
+
+struct tlshook_flow {
+    struct tls_flow *t;
+    tlshook_plain_cb cb;
+    void *user;
 };
 
 int tlshook_available(void)
 {
-    return 0;
+    return 1;
 }
 
 tlshook_keys *tlshook_keys_new(void)
 {
-    return calloc(1, sizeof(tlshook_keys));
+    tlshook_keys *k = calloc(1, sizeof *k);
+    if (k && !(k->k = tls_keys_new())) {
+        free(k);
+        k = NULL;
+    }
+    return k;
 }
 
 int tlshook_keys_add(tlshook_keys *k, const uint8_t *text, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        k->lines += text[i] == '\n';
-    return 0;
+    return tls_keys_add_text(k->k, (const char *)text, len) < 0 ? -1 : 0;
 }
 
 size_t tlshook_keys_count(const tlshook_keys *k)
 {
-    return k ? k->lines : 0;
+    return k ? tls_keys_count(k->k) : 0;
 }
 
 void tlshook_keys_free(tlshook_keys *k)
 {
+    if (k)
+        tls_keys_free(k->k);
     free(k);
 }
 
 tlshook_flow *tlshook_flow_new(const tlshook_keys *k, tlshook_plain_cb cb, void *user)
 {
-    (void)k, (void)cb, (void)user;
-    return NULL;
+    tlshook_flow *f = calloc(1, sizeof *f);
+    if (f && !(f->t = tls_flow_new(k->k))) {
+        free(f);
+        return NULL;
+    }
+    if (f) {
+        f->cb = cb;
+        f->user = user;
+    }
+    return f;
 }
 
 int tlshook_flow_feed(tlshook_flow *f, int dir, const uint8_t *p, size_t n)
 {
-    (void)f, (void)dir, (void)p, (void)n;
-    return -1;
+    return tls_flow_feed(f->t, dir, p, n, f->cb, f->user);
 }
 
 void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing)
 {
-    (void)f, (void)dir, (void)missing;
+    tls_flow_gap(f->t, dir, missing);
 }
 
 const char *tlshook_flow_error(const tlshook_flow *f)
 {
-    (void)f;
-    return "no TLS decryption in this build";
+    return tls_flow_error(f->t);
 }
 
 const char *tlshook_flow_alpn(const tlshook_flow *f)
 {
-    (void)f;
-    return NULL;
+    return tls_flow_alpn(f->t);
 }
 
 void tlshook_flow_free(tlshook_flow *f)
 {
-    (void)f;
+    if (f)
+        tls_flow_free(f->t);
+    free(f);
 }
