@@ -87,7 +87,7 @@ static const status_info fields_statuses[] = {
     S(H2C_FIELDS_E_TE, 0x1, "te header field other than \"trailers\""),
     S(H2C_FIELDS_E_PATH_EMPTY, 0x1, "empty :path for an http or https URI"),
     S(H2C_FIELDS_E_CONNECT, 0x1, "malformed CONNECT request"),
-    S(H2C_FIELDS_E_STATUS, 0x1, ":status is not three digits"),
+    S(H2C_FIELDS_E_STATUS, 0x1, ":status is not three digits from 100 up"),
     S(H2C_FIELDS_E_PSEUDO_EMPTY, 0x1, "empty pseudo-header value"),
     S(H2C_FIELDS_E_PATH, 0x1, ":path is not in origin or asterisk form"),
 };

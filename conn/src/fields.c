@@ -348,7 +348,9 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
                                               : PATH_OTHER;
         break;
     case P_STATUS:
-        if (value_len != 3 || value[0] < '0' || value[0] > '9' || value[1] < '0' ||
+        /* Three digits, from 100 (RFC 9110 15: nothing below is a status
+         * code; 600-999 are invalid too, but a client treats them as 5xx). */
+        if (value_len != 3 || value[0] < '1' || value[0] > '9' || value[1] < '0' ||
             value[1] > '9' || value[2] < '0' || value[2] > '9')
             return H2C_FIELDS_E_STATUS;
         break;

@@ -422,6 +422,9 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
 {
     size_t need = c->arena_len + name.len + value.len;
+    *off = c->arena_len;
+    if (need == c->arena_len)
+        return H2C_OK; /* nothing to copy; the arena may not exist yet */
     if (need > c->arena_cap) {
         int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, need, SIZE_MAX);
         if (rc != H2C_OK)
@@ -430,7 +433,6 @@ static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
     uint8_t *p = c->arena + c->arena_len;
     copy_short(p, name.ptr, name.len);
     copy_short(p + name.len, value.ptr, value.len);
-    *off = c->arena_len;
     c->arena_len = need;
     return H2C_OK;
 }
@@ -501,7 +503,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
         uint32_t trust = 0;
-        if (hf->index - 1u < 61u || (hf->index > 61u && clean))
+        if ((hf->index >= 1u && hf->index <= 61u) || (hf->index > 61u && clean))
             trust = H2C_FIELDS_TRUSTED_NAME |
                     ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
         c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);

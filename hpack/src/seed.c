@@ -10,11 +10,10 @@
 
 #include "seed.h"
 
-#if defined(__has_include)
-#if __has_include(<sys/random.h>) && defined(__linux__)
+/* getrandom(): Linux with glibc 2.25 or later, or musl. */
+#if defined(__linux__)
 #include <sys/random.h>
 #define H2C_HAVE_GETRANDOM 1
-#endif
 #endif
 
 /* splitmix64's finaliser: every input bit reaches every output bit. */
@@ -38,9 +37,9 @@ static int seed_from_os(uint64_t *out)
     FILE *f = fopen("/dev/urandom", "rb");
     if (!f)
         return 0;
-    setvbuf(f, NULL, _IONBF, 0); /* read 8 octets, not a whole buffer */
+    (void)setvbuf(f, NULL, _IONBF, 0); /* read 8 octets, not a whole buffer */
     size_t got = fread(out, 1, sizeof *out, f);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to lose */
     return got == sizeof *out;
 }
 

@@ -127,6 +127,10 @@ START_TEST(pseudo_headers)
                          {":path", "urn:x"}), 0); /* other schemes: any path, no authority */
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "20"}), H2C_FIELDS_E_STATUS);
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "2x0"}), H2C_FIELDS_E_STATUS);
+    ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "099"}), H2C_FIELDS_E_STATUS);
+    ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "000"}), H2C_FIELDS_E_STATUS);
+    ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "100"}), H2C_OK);
+    ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "999"}), H2C_OK);
 }
 END_TEST
 

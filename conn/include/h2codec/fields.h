@@ -67,7 +67,8 @@ typedef enum h2c_fields_status {
     H2C_FIELDS_E_PATH_EMPTY = -314,         /**< empty :path for an http or https URI (8.3.1) */
     H2C_FIELDS_E_CONNECT = -315,            /**< CONNECT with :scheme or :path, or without
                                                 :authority (8.5); :protocol without CONNECT */
-    H2C_FIELDS_E_STATUS = -316,            /**< :status is not three digits (8.3.2) */
+    H2C_FIELDS_E_STATUS = -316,            /**< :status is not three digits, or below 100
+                                                (8.3.2, RFC 9110 section 15) */
     H2C_FIELDS_E_PSEUDO_EMPTY = -317,      /**< empty :method or :scheme, or an empty
                                                 :authority for an http or https URI (8.3.1) */
     H2C_FIELDS_E_PATH = -318               /**< :path neither "/..." nor "*" for OPTIONS,

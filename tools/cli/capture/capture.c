@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../cli.h"
 #include "../frames_out.h"
@@ -1011,6 +1012,11 @@ int capture_run(const capture_opts *o, const char *file)
     cap c;
     memset(&c, 0, sizeof c);
     c.o = *o;
+    /* A capture that is still being written (a pipe, a FIFO, stdin):
+     * each line goes out as soon as it is made, not when a buffer fills. */
+    struct stat st;
+    if (strcmp(file, "-") == 0 || stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+        setvbuf(stdout, NULL, _IOLBF, 0);
     if (c.o.co.table_size > c.o.max_table)
         c.o.co.table_size = c.o.max_table;
     if (o->keylog) {
