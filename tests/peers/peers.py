@@ -17,6 +17,9 @@ agreement.  What h2codec must answer is written here, from the RFCs:
 - golang/net (HPACK): as python-hpack, with the fields or error in
   GO_HPACK; a Huffman string or integer of a unit test is carried inside a
   header block (the vector's note says how).
+- hyperium/h2 (HPACK): as python-hpack, with the fields in H2_HPACK; its
+  encoder tests assert a block's leading octets and decode its strings, the
+  rest is rebuilt as h2 writes it (the vector's note says so).
 - golang/net (frames): as hyperframe, with the outcomes in GO_FRAMES; the
   TestReadFrameOrder sequences are read as a connection (`h2codec frames
   --json`, field blocks decoded).
@@ -241,6 +244,44 @@ GO_HPACK = {
     GE + "TestAppendTableSize 3f01": [[]],
 }
 
+XH = ["x-hello-world-%02d" % i for i in range(65)]
+FOO_BAR = [("foo", "bar")]
+RS, DS = "encoder.rs:", "decoder.rs:"
+# hyperium/h2's vectors (its encoder tests' output, decoded in order).
+H2_HPACK = {
+    RS + "test_encode_method_get": [[(":method", "GET")]],
+    RS + "test_encode_method_post": [[(":method", "POST")]],
+    RS + "test_encode_method_patch": [[(":method", "PATCH")]] * 2,  # then index 62
+    RS + "test_encode_indexed_name_literal_value": [[("content-language", "foo")],
+                                                    [("content-language", "bar")]],
+    RS + "test_repeated_headers_are_indexed": [[("foo", "hello")]] * 2,
+    # 64 entries of 16 + 16 + 32 octets fill 4096 (4.1); the 65th evicts the
+    # oldest (4.4), so index 62 + (64 - i) then names entry i
+    RS + "test_evicting_headers": [[(k, k)] for k in XH[:64] for _ in (0, 1)]
+    + [[(k, k)] for k in XH[:64]] + [[(XH[64], XH[64])]] + [[(k, k)] for k in XH[1:]],
+    # HPACK keeps a value's case (only 8.2.1 of RFC 9113 asks lower-case names)
+    RS + "test_large_headers_are_not_indexed": [[("hello-world-hello-world-hello-zzz",
+                                                  "hello-world-hello-world-HELLO-zzz")]],
+    RS + "test_sensitive_headers_are_never_indexed #1": [[("my-password", "12345")]],
+    RS + "test_sensitive_headers_are_never_indexed #2": [
+        [("authorization", "12345")], [("my-password", "not-so-secret")], [("my-password", "12345")]],
+    RS + "test_content_length_value_not_indexed": [[("content-length", "1234")]],
+    RS + "test_encoding_headers_with_same_name": [[("hello", "one")], [("hello", "two")],
+                                                  [("hello", "one")], [("hello", "two")]],
+    # a 76-octet table holds two 38-octet entries: foo: baz evicts foo: bar
+    RS + "test_evicting_headers_when_multiple_of_same_name_are_in_table": [
+        FOO_BAR, [("bar", "foo")], [("foo", "baz")], [("foo", "baz")]],
+    RS + "test_max_size_zero": [[(":method", "GET")], FOO_BAR, [("transfer-encoding", "chunked")]],
+    # 6.3: updates to 1, 100 and 0, each at the start of its block
+    RS + "test_resizing_table": [FOO_BAR, [(":method", "GET")], FOO_BAR, FOO_BAR, FOO_BAR],
+    RS + "test_decreasing_table_size_without_eviction": [FOO_BAR, FOO_BAR],
+    RS + "test_nameless_header": [[("hello", "world"), ("hello", "zomg")]],
+    RS + "test_large_size_update": [[]],  # within the 1912930560 octets allowed
+    DS + "test_decode_empty": [[]],
+    # 4.4: an entry larger than the table empties it, without error
+    DS + "test_decode_indexed_larger_than_table": [FOO_BAR],
+}
+
 # Where our answer is not what the peer's test expects of the peer, on purpose.
 DIFFERENCES = {
     D + "test_utf8_errors_raise_hpack_decoding_error":
@@ -364,6 +405,7 @@ def run_netty():
 run_netty()
 run_hpack("python-hpack", "python-hpack/decoder.json", HPACK)
 run_hpack("golang/net", "golang-net/hpack.json", GO_HPACK)
+run_hpack("hyperium/h2", "h2/hpack.json", H2_HPACK)
 run_frames("hyperframe", "hyperframe/frames.json", FRAMES)
 run_frames("golang/net", "golang-net/frames.json", GO_FRAMES)
 print("peer vectors: %(vectors)d, agree %(agree)d, deliberate differences %(differ)d" % counts)
