@@ -20,6 +20,8 @@ agreement.  What h2codec must answer is written here, from the RFCs:
 - hyperium/h2 (HPACK): as python-hpack, with the fields in H2_HPACK; its
   encoder tests assert a block's leading octets and decode its strings, the
   rest is rebuilt as h2 writes it (the vector's note says so).
+- nghttp2 (HPACK and frames): as python-hpack and hyperframe, with the
+  answers in NG_HPACK and NG_FRAMES.
 - golang/net (frames): as hyperframe, with the outcomes in GO_FRAMES; the
   TestReadFrameOrder sequences are read as a connection (`h2codec frames
   --json`, field blocks decoded).
@@ -133,6 +135,32 @@ GO_FRAMES.update({"TestReadFrameOrder %d" % i: want for i, want in enumerate([
     "PROTOCOL_ERROR/connection",     # 9: CONTINUATION on stream 0 (6.10)
     "COMPRESSION_ERROR/connection",  # 10: the block ends (decoded) before the stray CONTINUATION
 ])})
+
+NF = "nghttp2_frame_test.c:"
+# nghttp2's frames: what nghttp2_frame_test.c packs and nghttp2_iv_check's
+# settings lists, each alone.
+NG_FRAMES = {
+    **{NF + t: "ok" for t in [
+        "test_nghttp2_frame_pack_priority", "test_nghttp2_frame_pack_rst_stream",
+        "test_nghttp2_frame_pack_rst_stream (unknown code)",  # 7: unknown codes are no error
+        "test_nghttp2_frame_pack_settings", "test_nghttp2_frame_pack_ping",
+        "test_nghttp2_frame_pack_goaway", "test_nghttp2_frame_pack_goaway (unknown code)",
+        "test_nghttp2_frame_pack_window_update",
+        "test_nghttp2_frame_pack_origin",          # RFC 8336 section 2: an empty entry is skipped
+        "test_nghttp2_frame_pack_origin (empty)",
+        "test_nghttp2_iv_check 1", "test_nghttp2_iv_check 2", "test_nghttp2_iv_check 4",
+        "test_nghttp2_iv_check 5",
+        "test_nghttp2_iv_check 7",                 # 6.5.2: unknown settings are ignored
+        "test_nghttp2_iv_check 8", "test_nghttp2_iv_check 11"]},
+    # RFC 7838 section 4: an origin on a stream other than 0: ignored
+    NF + "test_nghttp2_frame_pack_altsvc": "PROTOCOL_ERROR/ignorable",
+    # RFC 8336 section 2 defines no error: a malformed ORIGIN frame is ignored
+    NF + "test_nghttp2_frame_pack_origin (origin length too large)": "FRAME_SIZE_ERROR/ignorable",
+    NF + "test_nghttp2_iv_check 3": "FLOW_CONTROL_ERROR/connection",  # 6.5.2: window above 2^31-1
+    NF + "test_nghttp2_iv_check 6": "PROTOCOL_ERROR/connection",      # 6.5.2: ENABLE_PUSH 3
+    NF + "test_nghttp2_iv_check 9": "PROTOCOL_ERROR/connection",      # 6.5.2: MAX_FRAME_SIZE 2^14-1
+    NF + "test_nghttp2_iv_check 10": "PROTOCOL_ERROR/connection",     # 6.5.2: MAX_FRAME_SIZE 2^24
+}
 
 C3 = [[(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com")],
       [(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com"),
@@ -282,6 +310,14 @@ H2_HPACK = {
     DS + "test_decode_indexed_larger_than_table": [FOO_BAR],
 }
 
+NH = "nghttp2_hd_test.c:"
+NG_HPACK = {
+    NH + "test_nghttp2_hd_inflate_indexed": [[(":path", "/")]],
+    NH + "test_nghttp2_hd_inflate_indexed (index 0)": "COMPRESSION_ERROR",  # 6.1
+    NH + "test_nghttp2_hd_inflate_zero_length_huffman": [[("x", "")]],  # an empty Huffman string
+    NH + "test_nghttp2_hd_inflate_unexpected_table_size_update": "COMPRESSION_ERROR",  # 4.2
+}
+
 # Where our answer is not what the peer's test expects of the peer, on purpose.
 DIFFERENCES = {
     D + "test_utf8_errors_raise_hpack_decoding_error":
@@ -300,6 +336,10 @@ DIFFERENCES = {
        "fragment \"foo\" is no HPACK block; h2codec frames decodes each complete block, and a "
        "decoding error is COMPRESSION_ERROR (RFC 9113 section 4.3); in these sequences "
        "no framing error comes before it" for i in (0, 1, 4)},
+    NF + "test_nghttp2_frame_pack_altsvc":
+        "nghttp2's frame test packs and unpacks it; RFC 7838 section 4 says a receiver ignores "
+        "an ALTSVC frame with an origin on a stream other than 0 (nghttp2's session does), which "
+        "we report as an ignorable error",
     "TestGeneralFrameBehaviour.test_parse_frame_header_ignore_first_bit_of_stream_id":
         "hyperframe parses the 9-octet header alone; as a frame it is a PING of length 0, "
         "a connection FRAME_SIZE_ERROR (RFC 9113 section 6.7)",
@@ -406,8 +446,10 @@ run_netty()
 run_hpack("python-hpack", "python-hpack/decoder.json", HPACK)
 run_hpack("golang/net", "golang-net/hpack.json", GO_HPACK)
 run_hpack("hyperium/h2", "h2/hpack.json", H2_HPACK)
+run_hpack("nghttp2", "nghttp2/hpack.json", NG_HPACK)
 run_frames("hyperframe", "hyperframe/frames.json", FRAMES)
 run_frames("golang/net", "golang-net/frames.json", GO_FRAMES)
+run_frames("nghttp2", "nghttp2/frames.json", NG_FRAMES)
 print("peer vectors: %(vectors)d, agree %(agree)d, deliberate differences %(differ)d" % counts)
 for k, why in sorted(DIFFERENCES.items()):
     print("  differs: %s: %s" % (k, why))
