@@ -20,7 +20,8 @@ agreement.  What h2codec must answer is written here, from the RFCs:
 - hyperium/h2 (HPACK): as python-hpack, with the fields in H2_HPACK; its
   encoder tests assert a block's leading octets and decode its strings, the
   rest is rebuilt as h2 writes it (the vector's note says so).
-- swift-nio-http2 (HPACK): as python-hpack, with the answers in NIO_HPACK.
+- swift-nio-http2 and h2o (HPACK): as python-hpack, with the answers in
+  NIO_HPACK and H2O_HPACK.
 - nghttp2 (HPACK and frames): as python-hpack and hyperframe, with the
   answers in NG_HPACK and NG_FRAMES.
 - golang/net (frames): as hyperframe, with the outcomes in GO_FRAMES; the
@@ -339,6 +340,24 @@ NIO_HPACK = {
                                                           ("date", "Tue, 16 Apr 2019 08:43:34 GMT")]],
 }
 
+OT = "hpack.c:test_hpack"
+TE = [(":status", "200"), ("te", "test")]
+# h2o's vectors (t/00unit/lib/http2/hpack.c).
+H2O_HPACK = {
+    OT + " decode_huffman": [[("a", "www.example.com")]],
+    OT + " decode_string_bogus": "COMPRESSION_ERROR",  # the block ends inside the string
+    OT + " decode_header (literal header field with indexing)": [[("custom-key", "custom-header")]],
+    OT + " decode_header (literal header field without indexing)": SAMPLE,
+    OT + " decode_header (literal header field never indexed)": [[("password", "secret")]],
+    OT + " decode_header (indexed header field)": [[(":method", "GET")]],
+    OT + " request examples without huffman coding": C3,
+    OT + " request examples with huffman coding": C3,
+    OT + " response examples with huffmann coding": C5[:2],
+    # 62 is the newest entry: v3, v2, v1 from 62 up, so 64 names v1
+    OT + "_dynamic_table": [[("x-name", "v1"), ("x-name", "v2"), ("x-name", "v3"), ("x-name", "v1")]],
+    "hpack.c:test_token_wo_hpack_id": [TE, TE],
+}
+
 # Where our answer is not what the peer's test expects of the peer, on purpose.
 DIFFERENCES = {
     D + "test_utf8_errors_raise_hpack_decoding_error":
@@ -469,6 +488,7 @@ run_hpack("golang/net", "golang-net/hpack.json", GO_HPACK)
 run_hpack("hyperium/h2", "h2/hpack.json", H2_HPACK)
 run_hpack("nghttp2", "nghttp2/hpack.json", NG_HPACK)
 run_hpack("swift-nio-http2", "swift-nio-http2/hpack.json", NIO_HPACK)
+run_hpack("h2o", "h2o/hpack.json", H2O_HPACK)
 run_frames("hyperframe", "hyperframe/frames.json", FRAMES)
 run_frames("golang/net", "golang-net/frames.json", GO_FRAMES)
 run_frames("nghttp2", "nghttp2/frames.json", NG_FRAMES)
