@@ -231,16 +231,18 @@ C5 = [[(":status", "302"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2
       [(":status", "200"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:22 GMT"),
        ("location", "https://www.example.com"), ("content-encoding", "gzip"),
        ("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1")]]
+# RFC 7541 C.2.1 to C.2.4, one field each
+C2 = [[("custom-key", "custom-header")], SAMPLE[0], [("password", "secret")], [(":method", "GET")]]
 CUSTOM_KV = [[("custom-key", "custom-value")]]
 STATUS_302 = [[(":status", "302")]]
 GH, GE = "hpack_test.go:", "encode_test.go:"
 # golang/net's vectors: the fields of each block (RFC 7541 Appendix C, the
 # Huffman code of Appendix B), or COMPRESSION_ERROR (RFC 9113 section 4.3).
 GO_HPACK = {
-    GH + "TestDecoderDecode C.2.1": [[("custom-key", "custom-header")]],
-    GH + "TestDecoderDecode C.2.2": SAMPLE,
-    GH + "TestDecoderDecode C.2.3": [[("password", "secret")]],
-    GH + "TestDecoderDecode C.2.4": [[(":method", "GET")]],
+    GH + "TestDecoderDecode C.2.1": [C2[0]],
+    GH + "TestDecoderDecode C.2.2": [C2[1]],
+    GH + "TestDecoderDecode C.2.3": [C2[2]],
+    GH + "TestDecoderDecode C.2.4": [C2[3]],
     GH + "TestDecodeC3_NoHuffman": C3,
     GH + "TestDecodeC4_Huffman": C3,
     GH + "TestDecodeC5_ResponsesNoHuff": C5,  # table of 256 octets: evictions
@@ -346,10 +348,9 @@ TE = [(":status", "200"), ("te", "test")]
 H2O_HPACK = {
     OT + " decode_huffman": [[("a", "www.example.com")]],
     OT + " decode_string_bogus": "COMPRESSION_ERROR",  # the block ends inside the string
-    OT + " decode_header (literal header field with indexing)": [[("custom-key", "custom-header")]],
-    OT + " decode_header (literal header field without indexing)": SAMPLE,
-    OT + " decode_header (literal header field never indexed)": [[("password", "secret")]],
-    OT + " decode_header (indexed header field)": [[(":method", "GET")]],
+    **{OT + " decode_header (%s)" % k: [C2[i]] for i, k in enumerate([
+        "literal header field with indexing", "literal header field without indexing",
+        "literal header field never indexed", "indexed header field"])},
     OT + " request examples without huffman coding": C3,
     OT + " request examples with huffman coding": C3,
     OT + " response examples with huffmann coding": C5[:2],
