@@ -26,7 +26,8 @@ agreement.  What h2codec must answer is written here, from the RFCs:
   answers in NG_HPACK and NG_FRAMES.
 - golang/net (frames): as hyperframe, with the outcomes in GO_FRAMES; the
   TestReadFrameOrder sequences are read as a connection (`h2codec frames
-  --json`, field blocks decoded).
+  --json`, field blocks decoded), the TestMetaFrameHeader ones as a
+  client's (after its connection preface and SETTINGS).
 - hyperframe (frames): each vector alone through `h2codec frames --json
   --no-hpack` (frame by frame, as hyperframe parses) gives the outcome in
   FRAMES below.
@@ -137,6 +138,15 @@ GO_FRAMES.update({"TestReadFrameOrder %d" % i: want for i, want in enumerate([
     "PROTOCOL_ERROR/connection",     # 9: CONTINUATION on stream 0 (6.10)
     "COMPRESSION_ERROR/connection",  # 10: the block ends (decoded) before the stray CONTINUATION
 ])})
+# TestMetaFrameHeader: one request's HEADERS (and CONTINUATION) from a
+# client.  8.3.1: a request without :scheme, or without any pseudo-header,
+# is malformed; 8.3: an unknown pseudo-header, one after a regular field,
+# a duplicate, or request and response ones mixed; 8.2.1: an uppercase
+# name, a NUL in a value.  Each is a stream error PROTOCOL_ERROR (8.1.1).
+GO_FRAMES.update({"TestMetaFrameHeader " + t: "PROTOCOL_ERROR/stream" for t in [
+    "single_headers", "with_continuation", "with_two_continuation", "big_string_okay",
+    "pseudo_order", "pseudo_unknown", "pseudo_mix_request_response", "pseudo_dup",
+    "trailer_okay_no_pseudo", "invalid_field_name", "invalid_field_value"]})
 
 NF = "nghttp2_frame_test.c:"
 # nghttp2's frames: what nghttp2_frame_test.c packs and nghttp2_iv_check's
@@ -377,6 +387,12 @@ DIFFERENCES = {
        "fragment \"foo\" is no HPACK block; h2codec frames decodes each complete block, and a "
        "decoding error is COMPRESSION_ERROR (RFC 9113 section 4.3); in these sequences "
        "no framing error comes before it" for i in (0, 1, 4)},
+    **{"TestMetaFrameHeader " + t:
+       "Go's Framer checks each field, and the pseudo-headers' order and uniqueness, but leaves "
+       "the required ones to its server; RFC 9113 section 8.3.1 makes a request without :scheme "
+       "(or, as the first HEADERS of a stream, without any pseudo-header) malformed, a stream "
+       "error PROTOCOL_ERROR" for t in ["single_headers", "with_continuation", "with_two_continuation",
+                                        "big_string_okay", "trailer_okay_no_pseudo"]},
     NF + "test_nghttp2_frame_pack_altsvc":
         "nghttp2's frame test packs and unpacks it; RFC 7838 section 4 says a receiver ignores "
         "an ALTSVC frame with an origin on a stream other than 0 (nghttp2's session does), which "
@@ -387,8 +403,16 @@ DIFFERENCES = {
 }
 
 
-def frames_outcome(wire, sequence=False):
-    """One frame alone (--no-hpack), or a sequence read as a connection."""
+# What a client sends first: the connection preface and an empty SETTINGS.
+CLIENT_START = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes.fromhex("000000040000000000")
+
+
+def frames_outcome(wire, mode=None):
+    """One frame alone (--no-hpack), or a sequence read as a connection
+    (mode "sequence"), or as a client's connection (mode "client")."""
+    sequence = mode in ("sequence", "client")
+    if mode == "client":
+        wire = CLIENT_START + wire
     with tempfile.NamedTemporaryFile(suffix=".bin") as f:
         f.write(wire)
         f.flush()
@@ -413,7 +437,7 @@ def run_frames(peer, path, table):
     check(set(table) == {v["test"] for v in d["vectors"]}, "%s: the table names every vector" % peer)
     for v in d["vectors"]:
         want = table.get(v["test"])
-        got, rc = frames_outcome(bytes.fromhex(v["wire"]), v.get("mode") == "sequence")
+        got, rc = frames_outcome(bytes.fromhex(v["wire"]), v.get("mode"))
         check(got == want, "%s %s: got %s, want %s" % (peer, v["test"], got, want))
         # Errors other than ignorable ones set the exit status.
         check(rc == (1 if got not in ("ok", "truncated") and "/ignorable" not in got else 0),
