@@ -322,6 +322,21 @@ H2_HPACK = {
     DS + "test_decode_empty": [[]],
     # 4.4: an entry larger than the table empties it, without error
     DS + "test_decode_indexed_larger_than_table": [FOO_BAR],
+    # Appendix B codes: o 00111, 0 00000, A 100001; # and $ 10 and 13 bits; LF 30
+    **{"huffman/mod.rs:" + t: [[("a", v)]] for t, v in [
+        ("decode_single_byte o", "o"), ("decode_single_byte 0", "0"), ("decode_single_byte A", "A"),
+        ("single_char_multi_byte #", "#"), ("single_char_multi_byte $", "$"),
+        ("single_char_multi_byte LF", "\n"), ("multi_char !0", "!0"), ("multi_char space!", " !")]},
+    # 5.2: 8 bits of padding, EOS, padding of zeros
+    **{"huffman/mod.rs:rejects_eos_and_invalid_padding %d" % i: "COMPRESSION_ERROR" for i in range(3)},
+    "huffman/mod.rs:encode_decode_str": [[("a", v)] for v in [
+        "hello world", ":method", ":scheme", ":authority", "yahoo.co.jp", "GET", "http", ":path",
+        "/images/top/sp2/cmn/logo-ns-130528.png", "example.com", "hpack-test", "xxxxxxx1",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.8; rv:16.0) Gecko/20100101 Firefox/16.0",
+        "accept", "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "cookie", "B=76j09a189a6h4&b=3&s=0b", "TE",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Morbi non bibendum libero. "
+        "Etiam ultrices lorem ut."]],
 }
 
 NH = "nghttp2_hd_test.c:"
