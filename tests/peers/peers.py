@@ -365,6 +365,21 @@ NIO_HPACK = {
     # an update to 0 first, then an indexed literal that the empty table cannot keep
     "HPACKRegressionTests.swift:testWikipediaHeaders": [[(":status", "200"),
                                                           ("date", "Tue, 16 Apr 2019 08:43:34 GMT")]],
+    # Appendix B: each code decodes to the test's string (UTF-8 octets stay as sent)
+    "HuffmanCodingTests.swift:testBasicCoding": [[("a", v)] for v in [
+        "www.example.com", "no-cache", "custom-key", "custom-value", "302", "private",
+        "Mon, 21 Oct 2013 20:13:21 GMT", "https://www.example.com", "307",
+        "Mon, 21 Oct 2013 20:13:22 GMT", "gzip",
+        "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"]],
+    "HuffmanCodingTests.swift:testComplexCoding": [[("a", v)] for v in [
+        "\u9bd6\u5be9",
+        "Hello, world. I am a header value; I have Teh Texts. I am going on for quite a long time "
+        "because I want to ensure that the encoded data buffer needs to be expanded to test out "
+        "that code. I'll try some meta-characters too: \r\t\n ought to do it, no?",
+        "\u5348\u30bb\u30a4\u8c37\u9ad8\u3050\u3075\u3042\u30c8\u98df71\u5165\u30c4\u30a8"
+        "\u30d8\u30ca\u6d25\u770c\u3092\u985e\u53ca\u30aa\u30e2\u66dc\u4e00\u8cfc\u3054"
+        "\u304d\u308f\u81f4\u63b2\u304e\u3050\u305a\u6557\u6587\u8f2a\u3078\u3051\u308a"
+        "\u9bd6\u5be9\u30d8\u584a\u7c73\u5378\u546a\u304a\u3074\u3002"]],
 }
 
 OT = "hpack.c:test_hpack"
