@@ -1179,8 +1179,12 @@ static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, siz
  * is exactly fast_indexed()'s; it is written out here because calling
  * fast_done() computes the list-size sum twice and costs registers (+0.7%).
  */
-static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                      size_t *consumed, h2c_hpack_field *field)
+/* Inlined in both callers: the public push stays one function on its fast
+ * path, as it was before SKIP_OVERSIZED. */
+__attribute__((always_inline)) static inline int push_field(h2c_hpack_decoder *dec,
+                                                            const uint8_t *in, size_t len,
+                                                            size_t *consumed,
+                                                            h2c_hpack_field *field)
 {
     if (!dec || !consumed || !field || (!in && len)) {
         if (consumed)
@@ -1249,13 +1253,14 @@ static int push_field(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 /*
  * With SKIP_OVERSIZED, fields go on being decoded (the dynamic table
  * follows every insertion) once the block has passed the caller's limits,
- * but are no longer handed out.  Costs one test per call otherwise.
+ * but are no longer handed out.  Only decoders with the flag come here.
  */
-int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                           size_t *consumed, h2c_hpack_field *field)
+__attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const uint8_t *in,
+                                                   size_t len, size_t *consumed,
+                                                   h2c_hpack_field *field)
 {
     int rc = push_field(dec, in, len, consumed, field);
-    if (rc != H2C_HPACK_FIELD || !dec->skip_oversized)
+    if (rc != H2C_HPACK_FIELD)
         return rc;
     size_t off = *consumed;
     for (;;) {
@@ -1280,6 +1285,14 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
             return rc;
         }
     }
+}
+
+int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                           size_t *consumed, h2c_hpack_field *field)
+{
+    if (dec && dec->skip_oversized)
+        return push_skipping(dec, in, len, consumed, field);
+    return push_field(dec, in, len, consumed, field);
 }
 
 int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)
