@@ -251,7 +251,7 @@ static size_t scratch_ceiling(const h2c_hpack_decoder *dec)
 
 /* Scratch need for a Huffman string of len input octets at base, given
  * that need octets are required anyway: more when the lanes of the long
- * string decoder (huffman.c) fit under the ceiling. */
+ * string decoder (huffman_lanes.h) fit under the ceiling. */
 static size_t with_lanes(const h2c_hpack_decoder *dec, size_t base, size_t len, size_t need)
 {
     size_t lanes = h2c_huff_lanes_room(len), ceiling = scratch_ceiling(dec);
@@ -654,274 +654,14 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
 }
 
 /* ------------------------------------------------------------------------
- * Fast path: a whole field representation inside the current input
+ * Fast paths (decode_fast.h: their entry contract)
  * ---------------------------------------------------------------------- */
 
-/*
- * Most representations arrive whole.  fast_field() decodes one straight
- * from the input, with no intermediate states, and commits only at the end.
- * Anything unusual (a size update, a representation cut by the end of the
- * input, an error of any kind, a lenient placeholder, a string near the
- * limits) returns 0 having changed nothing the state machine depends on,
- * and the state machine then takes the representation from its first
- * octet: it alone reports errors, so offsets and codes stay exactly its
- * own.  The one exception is a failed allocation, reported here (retrying
- * would call the allocator again), with the offset the state machine
- * would give.  Limits are still checked before any string is decoded.
- */
-
-/* Continuation octets of an integer whose prefix was full (v = the prefix
- * maximum).  Returns 1 with *v set, 0 if cut short or too large. */
-static inline int fast_int_more(const uint8_t **pp, const uint8_t *end, uint32_t *v)
-{
-    /* One continuation octet is the common case (name indexes 15-142 of
-     * literals without indexing): no call, and it cannot overflow. */
-    if (*pp < end && **pp < 0x80) {
-        *v += **pp;
-        ++*pp;
-        return 1;
-    }
-    /* Copies: the caller's pointer, passed on to the out-of-line
-     * h2c_int_decode_more(), would otherwise have to live in memory. */
-    h2c_int_dec st = {*v, 0};
-    const uint8_t *q = *pp;
-    if (h2c_int_decode_more(&st, &q, end) != 1)
-        return 0;
-    *pp = q;
-    *v = st.value;
-    return 1;
-}
-
-/* String literal header: H bit and length; the octets must all be there. */
-static inline int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len, int *huff)
-{
-    const uint8_t *p = *pp;
-    if (p == end)
-        return 0;
-    uint32_t v = *p & 0x7fu;
-    *huff = *p++ >> 7;
-    if (v == 0x7fu && !fast_int_more(&p, end, &v))
-        return 0;
-    if ((size_t)(end - p) < v)
-        return 0;
-    *len = v;
-    *pp = p;
-    return 1;
-}
-
-/* fast_huff(): not a status (H2C_E_NOMEM is -1), so the two stay apart. */
-#define FAST_GIVE_UP (-1000)
-
-/*
- * Huffman-decode a whole string into scratch at base.  Returns its length,
- * FAST_GIVE_UP to leave it to the state machine (bad code or padding, or
- * possibly longer than max_string_len), or H2C_E_NOMEM.
- */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((always_inline))
+#ifndef H2C_HPACK_NO_FAST
+static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
+                        size_t *consumed, h2c_hpack_field *field);
+#include "decode_fast.h"
 #endif
-static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s,
-                                  uint32_t len, size_t avail)
-{
-    /* Short strings, the common case, need neither the exact bound nor
-     * lanes: a string of len octets decodes to at most 1.6 * len.  The
-     * decoder may read the input past it, up to avail. */
-    if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
-        base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
-        ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
-        return w < 0 ? FAST_GIVE_UP : w;
-    }
-    size_t most = h2c_huff_decoded_max(len);
-    if (most > dec->max_string_len)
-        return FAST_GIVE_UP;
-    /* From a fresh state the decoder stores at most three octets past most;
-     * long strings get room for lanes too. */
-    size_t need = base + most + 3;
-    if (len >= H2C_HUFF_LANES_MIN)
-        need = with_lanes(dec, base, len, need);
-    if (need > dec->scratch_cap) {
-        dec->scratch_keep = base; /* a name decoded before */
-        if (scratch_reserve(dec, need, SCRATCH_WHOLE_MIN) < 0)
-            return H2C_E_NOMEM;
-    }
-    ptrdiff_t w = len >= H2C_HUFF_LANES_MIN
-                      ? h2c_huff_decode_string_wide(dec->scratch + base, dec->scratch_cap - base,
-                                                    s, len)
-                      : h2c_huff_decode_string(dec->scratch + base, s, len);
-    return w < 0 ? FAST_GIVE_UP : w;
-}
-
-/* Table entry idx >= 1 if it exists (no placeholders here). */
-static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name,
-                       size_t *name_len, const uint8_t **value, size_t *value_len)
-{
-    if (idx <= H2C_STATIC_COUNT) {
-        const h2c_static_entry *e = &h2c_static_table[idx - 1];
-        *name = (const uint8_t *)e->name;
-        *name_len = e->name_len;
-        *value = (const uint8_t *)e->value;
-        *value_len = e->value_len;
-        return 1;
-    }
-    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-    if (!e)
-        return 0;
-    *name = h2c_dyn_name(&dec->table, e);
-    *name_len = e->name_len;
-    *value = *name + e->name_len;
-    *value_len = e->value_len;
-    return 1;
-}
-
-/* fast_huff() gave up (0: the state machine takes over) or found no memory
- * for the string at p (reported as the state machine would). */
-static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p,
-                       ptrdiff_t w)
-{
-    if (w != H2C_E_NOMEM)
-        return 0;
-    *pp = p;
-    return fail(dec, H2C_E_NOMEM, off_of(dec, p));
-}
-
-/* A field decoded by the fast path: fill *f (the caller set indexing,
- * flags and index) and account for it. */
-static inline int fast_done(h2c_hpack_decoder *dec, h2c_hpack_field *f, const uint8_t *name,
-                            size_t nlen, const uint8_t *value, size_t vlen)
-{
-    f->name.ptr = (const uint8_t *)name;
-    f->name.len = nlen;
-    f->value.ptr = (const uint8_t *)value;
-    f->value.len = vlen;
-    f->reserved = 0;
-    dec->fields_seen = 1;
-    dec->field_count++;
-    dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
-    return H2C_HPACK_FIELD;
-}
-
-/* Indexed field (first octet 1xxxxxxx).  Returns H2C_HPACK_FIELD or 0. */
-static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                               h2c_hpack_field *f)
-{
-    const uint8_t *p = *pp + 1, *name, *value;
-    size_t nlen, vlen;
-    uint32_t idx = **pp & 0x7fu;
-    if (idx == 0x7fu && !fast_int_more(&p, end, &idx))
-        return 0;
-    if (idx == 0 || !fast_lookup(dec, idx, &name, &nlen, &value, &vlen) ||
-        over_list(dec, nlen, vlen))
-        return 0;
-    f->indexing = H2C_HPACK_INDEX_YES;
-    f->flags = H2C_HPACK_F_INDEXED;
-    f->index = idx;
-    *pp = p;
-    return fast_done(dec, f, name, nlen, value, vlen);
-}
-
-/* Literal field (first octet 01xxxxxx or 000xxxxx).  Returns
- * H2C_HPACK_FIELD, 0, or H2C_E_NOMEM (the decoder has failed). */
-static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                        h2c_hpack_field *f)
-{
-    const uint8_t *start = *pp, *p = start + 1;
-    uint8_t b = *start;
-    const uint8_t *name = NULL, *value = NULL;
-    size_t nlen = 0, vlen = 0;
-    unsigned mask;
-    uint8_t ix, flags = 0;
-    if (b & 0x40) {
-        ix = H2C_HPACK_INDEX_YES;
-        mask = 0x3f;
-    } else if (b & 0x20) {
-        return 0; /* size update */
-    } else {
-        ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
-        mask = 0x0f;
-    }
-    uint32_t idx = b & mask, nl = 0, vl;
-    int nh = 0, vh;
-    const uint8_t *ns = NULL, *vs;
-    if (idx == mask && !fast_int_more(&p, end, &idx))
-        return 0;
-    if (idx) {
-        const uint8_t *unused;
-        size_t unused_len;
-        if (!fast_lookup(dec, idx, &name, &nlen, &unused, &unused_len))
-            return 0;
-    } else {
-        if (!fast_str(&p, end, &nl, &nh))
-            return 0;
-        ns = p;
-        p += nl;
-        nlen = nl;
-        flags = nh ? H2C_HPACK_F_NAME_HUFFMAN : 0;
-    }
-    if (!fast_str(&p, end, &vl, &vh))
-        return 0;
-    vs = p;
-    p += vl;
-    vlen = vl;
-    /* Limits before any decoding, with the encoded lengths: cheaper than
-     * the fewest octets a Huffman string can give (the state machine's
-     * test), and never smaller, so a field refused here only near a limit
-     * goes to the state machine.  The exact lengths are checked below. */
-    if (nlen > dec->max_string_len || vlen > dec->max_string_len ||
-        over_list(dec, nlen, vlen))
-        return 0;
-    size_t base = 0;
-    if (nh && nl) {
-        ptrdiff_t w = fast_huff(dec, 0, ns, nl, (size_t)(end - ns));
-        if (w < 0)
-            return fast_failed(dec, pp, ns, w);
-        nlen = (size_t)w;
-        base = nlen;
-    } else if (!idx) {
-        name = nl ? ns : (const uint8_t *)"";
-    }
-    if (vh && vl) {
-        flags |= H2C_HPACK_F_VALUE_HUFFMAN;
-        ptrdiff_t w = fast_huff(dec, base, vs, vl, (size_t)(end - vs));
-        if (w < 0)
-            return fast_failed(dec, pp, vs, w);
-        value = dec->scratch + base;
-        vlen = (size_t)w;
-    } else {
-        flags |= vh ? H2C_HPACK_F_VALUE_HUFFMAN : 0;
-        value = vl ? vs : (const uint8_t *)"";
-    }
-    if (nh && nl) /* read only now: the value may have moved scratch */
-        name = dec->scratch;
-    if ((nh || vh) && over_list(dec, nlen, vlen))
-        return 0;
-    if (ix == H2C_HPACK_INDEX_YES) {
-        uint8_t *e;
-        if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
-            *pp = p;
-            return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
-        }
-        if (e) {
-            name = e;
-            value = e + nlen;
-        }
-    }
-    f->indexing = ix;
-    f->flags = flags;
-    f->index = idx;
-    dec->scratch_keep = 0;
-    *pp = p;
-    return fast_done(dec, f, name, nlen, value, vlen);
-}
-
-/* Returns H2C_HPACK_FIELD (*pp advanced, *f filled), 0, or H2C_E_NOMEM
- * (the decoder has failed). */
-static inline int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                             h2c_hpack_field *f)
-{
-    if (dec->need_update || dec->field_count >= dec->max_fields)
-        return 0;
-    return (**pp & 0x80) ? fast_indexed(dec, pp, end, f) : fast_literal(dec, pp, end, f);
-}
 
 /* ------------------------------------------------------------------------
  * The state machine
@@ -1124,7 +864,10 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 {
     const uint8_t *p = in;
     int r;
-    if (dec->state <= ST_REP) { /* between representations */
+#ifndef H2C_HPACK_NO_FAST
+    /* Between representations, and a field may begin: fast_field()'s
+     * entry contract (decode_fast.h). */
+    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
         dec->in = in;
         r = fast_field(dec, &p, in + len, field);
         if (r != 0) {
@@ -1136,6 +879,7 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
             return r;
         }
     }
+#endif
     *consumed = 0;
     if (dec->state == ST_ERROR)
         return dec->error;
@@ -1150,34 +894,11 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 }
 
 /*
- * Octets in the middle of a string, ending before it and fitting the room
- * already made: a peer sending a few octets per frame, or a stack feeding
- * octet by octet.  Kept out of the state machine, whose frame costs more
- * than the work (CVE-2022-41723 class: split input must stay cheap).
- */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
-static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
-                      h2c_hpack_field *field)
-{
-    if (len >= dec->str_len - dec->str_got || !piece_fits(dec, len))
-        return push_general(dec, in, len, consumed, field);
-    dec->in = in;
-    int r = piece_small(dec, dec->state == ST_NAME_DATA ? 0 : dec->value_base, in, len);
-    dec->in = NULL;
-    *consumed = r < 0 ? 0 : len;
-    dec->block_off += *consumed;
-    return r < 0 ? r : H2C_OK;
-}
-
-/*
  * The commonest representation, an indexed field whose index fits in the
- * first octet, is decoded here with no call, so that this function needs
- * no stack frame for it; so is an empty input.  Everything else goes on to
- * push_general() (a tail call), which checks the state again.  The result
- * is exactly fast_indexed()'s; it is written out here because calling
- * fast_done() computes the list-size sum twice and costs registers (+0.7%).
+ * first octets, is decoded by fast_push_indexed() (decode_fast.h), inlined
+ * here with no call, so that this function needs no stack frame for it; so
+ * is an empty input.  Everything else goes on to push_general() (a tail
+ * call), which checks the state again.
  */
 /* Inlined in both callers: the public push stays one function on its fast
  * path, as it was before SKIP_OVERSIZED. */
@@ -1191,62 +912,23 @@ __attribute__((always_inline)) static inline int push_field(h2c_hpack_decoder *d
             *consumed = 0;
         return H2C_E_INVALID_ARGUMENT;
     }
+#ifndef H2C_HPACK_NO_FAST
+    /* fast_push_indexed()'s entry contract. */
     if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
         dec->field_count < dec->max_fields) {
-        /* Written straight into *field (valid only with H2C_HPACK_FIELD),
-         * to keep few values live at once. */
-        uint32_t idx = in[0] & 0x7fu;
-        size_t n = 1;
-        if (idx == 0x7fu) {
-            /* Indexes 127 and up (dynamic entries past 66: large tables)
-             * in two or three octets; longer ones, or cut by the end of
-             * the input, take the general path. */
-            if (len >= 2 && in[1] < 0x80) {
-                idx += in[1];
-                n = 2;
-            } else if (len >= 3 && in[2] < 0x80) {
-                idx += (in[1] & 0x7fu) + ((uint32_t)in[2] << 7);
-                n = 3;
-            } else {
-                return push_general(dec, in, len, consumed, field);
-            }
-        }
-        if (idx - 1u < H2C_STATIC_COUNT) {
-            const h2c_static_entry *e = &h2c_static_table[idx - 1];
-            field->name.ptr = (const uint8_t *)e->name;
-            field->name.len = e->name_len;
-            field->value.ptr = (const uint8_t *)e->value;
-            field->value.len = e->value_len;
-        } else {
-            const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-            if (!e)
-                return push_general(dec, in, len, consumed, field);
-            field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
-            field->name.len = e->name_len;
-            field->value.ptr = field->name.ptr + e->name_len;
-            field->value.len = e->value_len;
-        }
-        size_t add = field->name.len + field->value.len + H2C_ENTRY_OVERHEAD;
-        if (add <= dec->max_list_size - dec->list_size) {
-            dec->list_size += add;
-            field->indexing = H2C_HPACK_INDEX_YES;
-            field->flags = H2C_HPACK_F_INDEXED;
-            field->reserved = 0;
-            field->index = idx;
-            dec->fields_seen = 1;
-            dec->field_count++;
-            dec->state = ST_REP;
-            dec->block_off += n;
-            *consumed = n;
+        if (fast_push_indexed(dec, in, len, consumed, field))
             return H2C_HPACK_FIELD;
-        }
+        return push_general(dec, in, len, consumed, field);
     }
+#endif
     if (!len) { /* e.g. the call after a block's last field */
         *consumed = 0;
         return dec->state == ST_ERROR ? dec->error : H2C_OK;
     }
+#ifndef H2C_HPACK_NO_FAST
     if (dec->state == ST_NAME_DATA || dec->state == ST_VALUE_DATA)
         return push_piece(dec, in, len, consumed, field);
+#endif
     return push_general(dec, in, len, consumed, field);
 }
 

@@ -85,8 +85,8 @@ void h2c_huff_dec_init(h2c_huff_dec *st);
 ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, size_t len);
 
 /*
- * Long inputs decode in H2C_HUFF_LANES interleaved lanes (huffman.c says
- * how) when dst is larger: h2c_huff_lanes_room(len) octets, 0 when len is
+ * Long inputs decode in H2C_HUFF_LANES interleaved lanes (huffman_lanes.h
+ * says how) when dst is larger: h2c_huff_lanes_room(len) octets, 0 when len is
  * too short for lanes.
  */
 #define H2C_HUFF_LANES 4
@@ -124,12 +124,18 @@ static inline size_t h2c_huff_decode_room(size_t len)
 
 /* Room for the lanes: the lanes' regions add up to the serial room plus,
  * per lane, 30 bits of overrun, two octets and a margin (and the bits
- * carried from an earlier piece). */
+ * carried from an earlier piece).  0 when built without them
+ * (H2C_HPACK_NO_FAST: huffman_lanes.h). */
 static inline size_t h2c_huff_lanes_room(size_t len)
 {
+#ifdef H2C_HPACK_NO_FAST
+    (void)len;
+    return 0;
+#else
     if (len < H2C_HUFF_LANES_MIN)
         return 0;
     return h2c_huff_decode_room(len) + (size_t)(H2C_HUFF_LANES * (16 + H2C_HUFF_LANE_MARGIN));
+#endif
 }
 
 /* Most input octets whose h2c_huff_decode_room() fits in room octets. */
