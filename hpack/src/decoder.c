@@ -5,7 +5,10 @@
  * A push-style state machine: h2c_hpack_decoder_push() walks the input one
  * representation at a time and stops as soon as a field is complete.  Every
  * partial item (integer, string, Huffman code) resumes where it stopped, so a
- * block may be cut anywhere.
+ * block may be cut anywhere.  Fields lying whole in the input, and string
+ * pieces, take the fast paths of decode_fast.h instead, called where their
+ * entry contract (written there) holds; built with H2C_HPACK_NO_FAST, the
+ * state machine takes everything.
  *
  * Where decoded strings live (the zero-copy rule):
  *   - indexed names and values point into the static or dynamic table;
