@@ -16,9 +16,12 @@
  * Not a translation unit of its own: decoder.c includes it once, after its
  * helpers (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
  * and before the state machine, whose push_general() it calls.  The entry
- * points need the decoder's private struct, which stays in decoder.c, and
- * inlining keeps the per-field cost unchanged: a call into another unit
- * per field cost more than the +1% allowed on the decode workload.
+ * points need the decoder's private struct and those helpers, which stay
+ * in decoder.c, and inlined they cost what they cost there: the commonest
+ * field is decoded inside the public push with no call at all, which a
+ * unit of its own would turn into a call per field.  Measured with
+ * tools/callgrind, the move changed decode from 312.1 to 310.1 Ir per
+ * header and conn from 8444 to 8425 per request.
  *
  * Entry contract, common to all three:
  *   - dec is valid and not failed; dec->state is one of the states named
