@@ -418,22 +418,41 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
-/* A field's name and value, one after the other, in one step. */
-static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
+/* Room for need octets in the field arena.  The fields of the open block
+ * point into it, so when it moves they move with it. */
+static int arena_grow(h2c_conn *c, size_t need)
 {
-    size_t need = c->arena_len + name.len + value.len;
-    *off = c->arena_len;
-    if (need == c->arena_len)
-        return H2C_OK; /* nothing to copy; the arena may not exist yet */
-    if (need > c->arena_cap) {
-        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, need, SIZE_MAX);
-        if (rc != H2C_OK)
-            return rc;
+    size_t ncap = c->arena_cap ? c->arena_cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
+    if (!nb)
+        return H2C_E_NOMEM;
+    if (old) { /* without an arena, the fields so far are empty and point elsewhere */
+        memcpy(nb, old, c->arena_len);
+        for (size_t i = 0; i < c->nfields; i++) {
+            h2c_conn_field *f = &c->fields[i];
+            f->name.ptr = nb + (size_t)(f->name.ptr - old);
+            f->value.ptr = nb + (size_t)(f->value.ptr - old);
+        }
     }
-    uint8_t *p = c->arena + c->arena_len;
-    copy_short(p, name.ptr, name.len);
-    copy_short(p + name.len, value.ptr, value.len);
-    c->arena_len = need;
+    h2c_conn_dealloc(c, old, c->arena_cap);
+    c->arena = nb;
+    c->arena_cap = ncap;
+    return H2C_OK;
+}
+
+static int fields_grow(h2c_conn *c)
+{
+    size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
+    h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
+    if (!nf)
+        return H2C_E_NOMEM;
+    if (c->nfields)
+        memcpy(nf, c->fields, c->nfields * sizeof *nf);
+    h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
+    c->fields = nf;
+    c->fields_cap = ncap;
     return H2C_OK;
 }
 
@@ -488,7 +507,7 @@ static int is_placeholder(h2c_view n)
            memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
-/* One decoded field of the open block. */
+/* One decoded field of the open block: checked, then copied into the arena. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
     /* A literal that enters the decoder's table leaves it unchecked until
@@ -502,64 +521,61 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
+        /* The static table's fields, and the dynamic table's while clean,
+         * are known good: the validator skips their octets. */
         uint32_t trust = 0;
-        if ((hf->index >= 1u && hf->index <= 61u) || (hf->index > 61u && clean))
+        if (hf->index && (hf->index <= 61u || clean))
             trust = H2C_FIELDS_TRUSTED_NAME |
                     ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
-        c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
+        c->val_rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
+                                          hf->value.len, trust);
         if (c->val_rc == H2C_OK)
             c->dyn_unchecked = !clean;
+        else if (!c->observe)
+            return H2C_OK; /* the block will be refused: no need to keep its fields */
+    } else if (c->val_rc != H2C_OK && !c->observe) {
+        return H2C_OK;
     }
-    if (c->val_rc != H2C_OK && !c->observe)
-        return H2C_OK; /* the block will be refused: no need to keep its fields */
-    if (c->nfields == c->fields_cap) {
-        size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
-        h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
-        h2c_field_off *no = nf ? h2c_conn_alloc(c, ncap * sizeof *no) : NULL;
-        if (!no) {
-            h2c_conn_dealloc(c, nf, ncap * sizeof *nf);
-            return H2C_E_NOMEM;
-        }
-        if (c->nfields) {
-            memcpy(nf, c->fields, c->nfields * sizeof *nf);
-            memcpy(no, c->offs, c->nfields * sizeof *no);
-        }
-        h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
-        h2c_conn_dealloc(c, c->offs, c->fields_cap * sizeof *c->offs);
-        c->fields = nf;
-        c->offs = no;
-        c->fields_cap = ncap;
-    }
-    size_t noff;
-    int rc = arena_put(c, hf->name, hf->value, &noff);
-    if (rc != H2C_OK)
+    int rc;
+    if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
         return rc;
-    size_t voff = noff + hf->name.len;
-    h2c_conn_field *o = &c->fields[c->nfields];
-    c->offs[c->nfields].name = noff;
-    c->offs[c->nfields].value = voff;
-    c->nfields++;
-    o->name.len = hf->name.len;
-    o->value.len = hf->value.len;
+    size_t nl = hf->name.len, vl = hf->value.len, need = c->arena_len + nl + vl;
+    if (need > c->arena_cap && (rc = arena_grow(c, need)) != H2C_OK)
+        return rc;
+    /* Name and value one after the other (an all-empty field before the
+     * arena exists points at a static octet). */
+    static const uint8_t empty[1];
+    uint8_t *p = c->arena ? c->arena + c->arena_len : NULL;
+    if (p) {
+        copy_short(p, hf->name.ptr, nl);
+        copy_short(p + nl, hf->value.ptr, vl);
+    }
+    const uint8_t *q = p ? p : empty;
+    c->arena_len = need;
+    size_t i = c->nfields++;
+    h2c_conn_field *o = &c->fields[i];
+    o->name.ptr = q;
+    o->name.len = nl;
+    o->value.ptr = q + nl;
+    o->value.len = vl;
     o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
-    o->hpack_flags = hf->flags;
-    if (placeholder)
-        o->hpack_flags |= H2C_HPACK_F_UNKNOWN;
-    int pi = pseudo_index(hf->name);
-    if (pi >= 0) {
-        c->blk_pseudo[pi].value = voff;
-        c->blk_pseudo[pi].name = hf->value.len;
-        c->blk_pseudo_set |= 1u << pi;
-    } else if (view_eq(hf->name, ":status", 7)) {
-        const uint8_t *v = hf->value.ptr;
-        /* Three digits, or it stays 0 (the validator refuses it, but an
-         * observer or NO_VALIDATION still reports the block). */
-        if (hf->value.len == 3 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
-            v[2] >= '0' && v[2] <= '9')
-            c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
-    } else if (view_eq(hf->name, "content-length", 14) &&
+    o->hpack_flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
+    if (nl && q[0] == ':') {
+        int pi = pseudo_index(o->name);
+        if (pi >= 0) {
+            c->blk_pseudo[pi] = i;
+            c->blk_pseudo_set |= 1u << pi;
+        } else if (view_eq(o->name, ":status", 7)) {
+            const uint8_t *v = o->value.ptr;
+            /* Three digits, or it stays 0 (the validator refuses it, but an
+             * observer or NO_VALIDATION still reports the block). */
+            if (vl == 3 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
+                v[2] >= '0' && v[2] <= '9')
+                c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+        }
+    } else if (nl == 14 && view_eq(o->name, "content-length", 14) &&
                !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
-        if (parse_length(hf->value, &c->blk_content_length) != 0)
+        if (parse_length(o->value, &c->blk_content_length) != 0)
             c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
     }
     return H2C_OK;
@@ -605,17 +621,15 @@ static int host_matches(const h2c_conn *c)
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
         !c->val.host)
         return 1; /* the validator saw every field, and no host */
-    const uint8_t *auth = c->arena + c->blk_pseudo[2].value;
-    size_t alen = c->blk_pseudo[2].name;
+    h2c_view auth = c->fields[c->blk_pseudo[2]].value;
     for (size_t i = 0; i < c->nfields; i++) {
-        const uint8_t *n = c->arena + c->offs[i].name;
-        if (c->fields[i].name.len != 4 || memcmp(n, "host", 4) != 0)
+        h2c_view n = c->fields[i].name, v = c->fields[i].value;
+        if (n.len != 4 || memcmp(n.ptr, "host", 4) != 0)
             continue;
-        const uint8_t *v = c->arena + c->offs[i].value;
-        if (c->fields[i].value.len != alen)
+        if (v.len != auth.len)
             return 0;
-        for (size_t k = 0; k < alen; k++) {
-            uint8_t a = v[k], b = auth[k];
+        for (size_t k = 0; k < v.len; k++) {
+            uint8_t a = v.ptr[k], b = auth.ptr[k];
             if (a >= 'A' && a <= 'Z')
                 a = (uint8_t)(a + 32);
             if (b >= 'A' && b <= 'Z')
@@ -674,8 +688,9 @@ static int block_end(h2c_conn *c)
     if (c->blk_promised) {
         type = H2C_CONN_EV_PUSH;
         /* 8.4: a promised request is GET or HEAD (safe and cacheable) */
-        h2c_view m = { c->arena ? c->arena + c->blk_pseudo[0].value : NULL,
-                       (c->blk_pseudo_set & 1u) ? c->blk_pseudo[0].name : 0 };
+        h2c_view m = { NULL, 0 };
+        if (c->blk_pseudo_set & 1u)
+            m = c->fields[c->blk_pseudo[0]].value;
         if (!view_eq(m, "GET", 3) && !view_eq(m, "HEAD", 4))
             why = "PUSH_PROMISE for a method that is not safe and cacheable";
     } else if (c->blk_kind == H2C_FIELDS_TRAILERS) {
@@ -707,23 +722,14 @@ static int block_end(h2c_conn *c)
     if (bad != H2C_OK && !c->observe)
         return stream_error(c, s->id, bad, bad_h2, why);
 
-    /* Resolve the arena offsets into views (an all-empty block has no arena). */
-    static const uint8_t empty[1];
-    const uint8_t *base = c->arena ? c->arena : empty;
-    for (size_t i = 0; i < c->nfields; i++) {
-        c->fields[i].name.ptr = base + c->offs[i].name;
-        c->fields[i].value.ptr = base + c->offs[i].value;
-    }
     uint32_t ev_stream = c->blk_promised ? id : s->id;
     h2c_conn_event *e = event_new(c, type, ev_stream);
     e->fields = c->fields;
     e->nfields = c->nfields;
     h2c_view *pv[5] = { &e->method, &e->scheme, &e->authority, &e->path, &e->protocol };
     for (int i = 0; i < 5; i++) {
-        if (c->blk_pseudo_set & (1u << i)) {
-            pv[i]->ptr = base + c->blk_pseudo[i].value;
-            pv[i]->len = c->blk_pseudo[i].name;
-        }
+        if (c->blk_pseudo_set & (1u << i))
+            *pv[i] = c->fields[c->blk_pseudo[i]].value;
     }
     e->status = c->blk_status;
     e->content_length = c->blk_content_length;
