@@ -517,7 +517,10 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         c->dyn_unchecked = 1;
     if (c->blk_ignore)
         return H2C_OK;
-    int placeholder = is_placeholder(hf->name);
+    /* Placeholders come only from a lenient decoder: a peer's literal
+     * name that looks like one is an invalid name like any other. */
+    int placeholder = (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX) &&
+                      is_placeholder(hf->name);
     if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
         c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {

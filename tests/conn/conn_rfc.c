@@ -1122,6 +1122,8 @@ typedef struct field_case {
 static const field_case FIELD_CASES[] = {
     {"8.2.1 uppercase name", {"X-Foo", "1"}, 0, H2C_FIELDS_E_NAME_UPPERCASE},
     {"8.2.1 space in name", {"x foo", "1"}, 0, H2C_FIELDS_E_NAME_CHAR},
+    /* what a lenient decoder puts for a missing entry: from the peer, only a bad name */
+    {"8.2.1 placeholder-like name", {"<unknown index 70>", "1"}, 0, H2C_FIELDS_E_NAME_CHAR},
     {"8.2.1 CR in value", {"x-foo", "a\rb"}, 0, H2C_FIELDS_E_VALUE_CHAR},
     {"8.2.1 value starts with a space", {"x-foo", " a"}, 0, H2C_FIELDS_E_VALUE_WHITESPACE},
     {"8.2.2 connection", {"connection", "keep-alive"}, 0, H2C_FIELDS_E_CONNECTION_SPECIFIC},
