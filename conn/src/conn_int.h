@@ -130,6 +130,8 @@ struct h2c_conn {
     int blk_end_stream;
     int blk_closed;              /* observe: the stream had been ended or reset by its sender */
     int blk_too_large;
+    int blk_fast;                /* every field is validated and kept, with no placeholder
+                                    possible: block_field() takes its short way */
     h2c_fields_validator val;
     int val_rc;
     int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */

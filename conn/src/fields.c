@@ -55,6 +55,19 @@ static int eq_nocase(const char *s, size_t len, const char *lit)
     return 1;
 }
 
+/* "http" or "https" in any case.  An octet ORed with 0x20 is a lowercase
+ * letter only if it was that letter in either case. */
+static int is_http(const char *s, size_t len)
+{
+    if (len != 4 && len != 5)
+        return 0;
+    uint32_t w;
+    memcpy(&w, s, 4);
+    uint32_t http;
+    memcpy(&http, "http", 4);
+    return (w | 0x20202020u) == http && (len == 4 || (s[4] | 0x20) == 's');
+}
+
 /*
  * Word-at-a-time scans.  Each looks at 8 octets as a uint64_t (16 as an SSE2
  * vector where available) and only ever answers "does some octet of the word
@@ -338,7 +351,7 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
     case P_SCHEME:
         if (!value_len)
             return H2C_FIELDS_E_PSEUDO_EMPTY;
-        v->scheme_http = eq_nocase(value, value_len, "http") || eq_nocase(value, value_len, "https");
+        v->scheme_http = is_http(value, value_len);
         break;
     case P_AUTHORITY:
         v->authority_empty = value_len == 0;

@@ -242,6 +242,16 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
     c->blk_pseudo_set = 0;
 }
 
+/* The block's kind is known: the validator starts, and the way its fields
+ * take is chosen. */
+static void block_kind(h2c_conn *c, int kind)
+{
+    c->blk_kind = kind;
+    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    c->blk_fast = !c->blk_ignore && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
+                  !(c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX);
+}
+
 /* The observer's block start: the stream's record is made on first sight,
  * and what the block is follows from what that side sent before. */
 static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
@@ -282,8 +292,7 @@ static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
         else
             kind = H2C_FIELDS_RESPONSE;
     }
-    c->blk_kind = kind;
-    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    block_kind(c, kind);
     return H2C_OK;
 }
 
@@ -321,8 +330,7 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
             p->state = H2C_STREAM_RESERVED_REMOTE;
             p->flags |= SF_PEER_OPENED;
         }
-        c->blk_kind = H2C_FIELDS_REQUEST;
-        h2c_fields_validator_init(&c->val, H2C_FIELDS_REQUEST, c->o.fields_lenient);
+        block_kind(c, H2C_FIELDS_REQUEST);
         return H2C_OK;
     }
 
@@ -389,8 +397,7 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     }
     if (refuse_h2 && !c->blk_refuse)
         c->blk_refuse = -(int)refuse_h2; /* the parser's stream error, by its code */
-    c->blk_kind = kind;
-    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    block_kind(c, kind);
     return H2C_OK;
 }
 
@@ -398,20 +405,27 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
  * possibly overlapping moves inside [src, src + n), no call. */
 static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 {
-    if (n >= 8 && n <= 16) {
+    if (n > 16 && n <= 64) { /* 16-octet moves from both ends, two or four */
+        memcpy(dst, src, 16);
+        if (n > 32) {
+            memcpy(dst + 16, src + 16, 16);
+            memcpy(dst + n - 32, src + n - 32, 16);
+        }
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8 && n <= 16) {
         uint64_t a, b;
         memcpy(&a, src, 8);
         memcpy(&b, src + n - 8, 8);
         memcpy(dst, &a, 8);
         memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
+    } else if (n > 64) {
+        memcpy(dst, src, n);
+    } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, src, 4);
         memcpy(&b, src + n - 4, 4);
         memcpy(dst, &a, 4);
         memcpy(dst + n - 4, &b, 4);
-    } else if (n > 16) {
-        memcpy(dst, src, n);
     } else {
         for (size_t i = 0; i < n; i++)
             dst[i] = src[i];
@@ -507,62 +521,42 @@ static int is_placeholder(h2c_view n)
            memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
-/* One decoded field of the open block: checked, then copied into the arena. */
-static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
+/* Keep a field of the open block: copied into the arena, and noted if
+ * the connection reads it (pseudo-headers, :status, content-length). */
+static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
 {
-    /* A literal that enters the decoder's table leaves it unchecked until
-     * the checks below pass on it (dyn_unchecked: see conn_int.h). */
-    unsigned clean = !c->dyn_unchecked;
-    if (hf->indexing == H2C_HPACK_INDEX_YES && !(hf->flags & H2C_HPACK_F_INDEXED))
-        c->dyn_unchecked = 1;
-    if (c->blk_ignore)
-        return H2C_OK;
-    /* Placeholders come only from a lenient decoder: a peer's literal
-     * name that looks like one is an invalid name like any other. */
-    int placeholder = (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX) &&
-                      is_placeholder(hf->name);
-    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
-        c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
-    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
-        /* The static table's fields, and the dynamic table's while clean,
-         * are known good: the validator skips their octets. */
-        uint32_t trust = 0;
-        if (hf->index && (hf->index <= 61u || clean))
-            trust = H2C_FIELDS_TRUSTED_NAME |
-                    ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
-        c->val_rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
-                                          hf->value.len, trust);
-        if (c->val_rc == H2C_OK)
-            c->dyn_unchecked = !clean;
-        else if (!c->observe)
-            return H2C_OK; /* the block will be refused: no need to keep its fields */
-    } else if (c->val_rc != H2C_OK && !c->observe) {
-        return H2C_OK;
-    }
     int rc;
     if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
         return rc;
-    size_t nl = hf->name.len, vl = hf->value.len, need = c->arena_len + nl + vl;
+    /* Everything is read before the copies, which may alias anything. */
+    const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
+    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len, need = len + nl + vl;
+    uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
+    uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
     if (need > c->arena_cap && (rc = arena_grow(c, need)) != H2C_OK)
         return rc;
+    size_t i = c->nfields;
+    h2c_conn_field *o = &c->fields[i];
     /* Name and value one after the other (an all-empty field before the
-     * arena exists points at a static octet). */
+     * arena exists points at a static octet).  A table entry hands them
+     * out that way already: one copy. */
     static const uint8_t empty[1];
-    uint8_t *p = c->arena ? c->arena + c->arena_len : NULL;
-    if (p) {
-        copy_short(p, hf->name.ptr, nl);
-        copy_short(p + nl, hf->value.ptr, vl);
+    uint8_t *p = c->arena ? c->arena + len : NULL;
+    if (p && vp == np + nl) {
+        copy_short(p, np, nl + vl);
+    } else if (p) {
+        copy_short(p, np, nl);
+        copy_short(p + nl, vp, vl);
     }
     const uint8_t *q = p ? p : empty;
     c->arena_len = need;
-    size_t i = c->nfields++;
-    h2c_conn_field *o = &c->fields[i];
+    c->nfields = i + 1;
     o->name.ptr = q;
     o->name.len = nl;
     o->value.ptr = q + nl;
     o->value.len = vl;
-    o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
-    o->hpack_flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
+    o->never_index = never;
+    o->hpack_flags = flags;
     if (nl && q[0] == ':') {
         int pi = pseudo_index(o->name);
         if (pi >= 0) {
@@ -578,10 +572,58 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
         }
     } else if (nl == 14 && view_eq(o->name, "content-length", 14) &&
                !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
-        if (parse_length(o->value, &c->blk_content_length) != 0)
+        if (parse_length(o->value, &c->blk_content_length) != 0) {
             c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
+            c->blk_fast = 0;
+        }
     }
     return H2C_OK;
+}
+
+/* The validator's word on a field: the static table's fields, and the
+ * dynamic table's while clean, are known good, so their octets are not
+ * scanned.  clean: no unchecked literal was in the table before it. */
+static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean)
+{
+    uint32_t trust = 0;
+    if (hf->index && (hf->index <= 61u || clean))
+        trust = H2C_FIELDS_TRUSTED_NAME |
+                ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+    int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
+                                   hf->value.len, trust);
+    if (rc == H2C_OK)
+        c->dyn_unchecked = !clean;
+    return rc;
+}
+
+/* One decoded field of the open block: checked, then kept. */
+static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
+{
+    /* A literal that enters the decoder's table leaves it unchecked until
+     * the checks pass on it (dyn_unchecked: see conn_int.h). */
+    unsigned clean = !c->dyn_unchecked;
+    if (hf->indexing == H2C_HPACK_INDEX_YES && !(hf->flags & H2C_HPACK_F_INDEXED))
+        c->dyn_unchecked = 1;
+    int check = 1, placeholder = 0;
+    if (!c->blk_fast) { /* see block_kind() */
+        if (c->blk_ignore)
+            return H2C_OK;
+        /* Placeholders come only from a lenient decoder: a peer's literal
+         * name that looks like one is an invalid name like any other. */
+        placeholder = (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX) &&
+                      is_placeholder(hf->name);
+        if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
+            c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
+        check = c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION);
+    }
+    int rc;
+    if (check && (rc = block_check(c, hf, clean)) != H2C_OK) {
+        c->val_rc = rc;
+        c->blk_fast = 0;
+    }
+    if (c->val_rc != H2C_OK && !c->observe)
+        return H2C_OK; /* the block will be refused: no need to keep its fields */
+    return block_keep(c, hf, placeholder);
 }
 
 static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
