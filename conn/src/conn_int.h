@@ -152,6 +152,9 @@ struct h2c_conn {
     /* events waiting for the next recv() */
     h2c_conn_event pending[PENDING_MAX];
     unsigned npending, pending_head;
+    h2c_conn_event *ev_out;      /* inside h2c_conn_recv(): the caller's event, where the
+                                    first event of a frame goes (no copy); else NULL */
+    int ev_out_used;             /* ev_out holds an event: later ones are queued */
 
     /* output queue: out[out_head .. out_len) is waiting */
     uint8_t *out;

@@ -41,11 +41,17 @@ static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reaso
 
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
-    /* A frame queues at most three events (fields, end, reset); the queue
-     * is drained before the next frame is parsed. */
-    unsigned i = (c->pending_head + c->npending) % PENDING_MAX;
-    c->npending++;
-    h2c_conn_event *e = &c->pending[i];
+    /* The first event of a frame is made in the caller's event; the rest
+     * are queued, at most three (fields, end, reset).  The queue is drained
+     * before the next frame is parsed. */
+    h2c_conn_event *e;
+    if (c->ev_out && !c->ev_out_used) {
+        e = c->ev_out;
+        c->ev_out_used = 1;
+    } else {
+        e = &c->pending[(c->pending_head + c->npending) % PENDING_MAX];
+        c->npending++;
+    }
     memset(e, 0, sizeof *e);
     e->type = type;
     e->stream_id = stream;
@@ -54,6 +60,15 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
     const h2c_stream *s = stream ? h2c_stream_find(c, stream) : NULL;
     e->user = s ? s->user : NULL;
     return e;
+}
+
+/* Take back the newest event. */
+static void event_withdraw(h2c_conn *c)
+{
+    if (c->npending)
+        c->npending--;
+    else
+        c->ev_out_used = 0;
 }
 
 /* ------------------------------------------------------------ streams */
@@ -808,7 +823,7 @@ static int block_end(h2c_conn *c)
     if (c->blk_end_stream) {
         if ((s->flags & SF_LENGTH) && s->content_length != s->data_received) {
             if (!c->observe)
-                c->npending--; /* the headers event is withdrawn: the message is malformed */
+                event_withdraw(c); /* the headers event: the message is malformed */
             return stream_error(c, s->id, H2C_CONN_E_CONTENT_LENGTH, H2C_H2_PROTOCOL_ERROR,
                                 "END_STREAM before content-length octets of DATA");
         }
@@ -1199,17 +1214,16 @@ static int dead_event(h2c_conn *c, h2c_conn_event *ev)
     return c->err.status;
 }
 
-int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
-                  h2c_conn_event *ev)
+/* The event for the caller: made in place, or the oldest queued. */
+static int take_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    if (consumed)
-        *consumed = 0;
-    if (!c || !consumed || !ev || (!in && len))
-        return H2C_E_INVALID_ARGUMENT;
-    if (c->npending)
-        return pop_event(c, ev);
-    if (c->dead)
-        return dead_event(c, ev);
+    return c->ev_out_used ? ev->type : pop_event(c, ev);
+}
+
+/* h2c_conn_recv() with its arguments checked, nothing queued, ev_out set. */
+static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
+                       h2c_conn_event *ev)
+{
     static const uint8_t none[1];
     if (!len)
         in = none;
@@ -1230,21 +1244,39 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
             if (c->observe) { /* the client's bytes: we stand for the server */
                 c->server = 1;
                 event_new(c, H2C_CONN_EV_PREFACE, 0);
-                return pop_event(c, ev);
+                return take_event(c, ev);
             }
             continue;
         }
         /* Events point at the frame: it must outlive this call. */
         c->cur_frame = fe.frame;
         rc = on_event(c, rc, &fe, &c->cur_frame);
-        /* Events queued before a connection error still come first. */
-        if (c->npending)
-            return pop_event(c, ev);
+        /* Events made before a connection error still come first. */
+        if (c->ev_out_used || c->npending)
+            return take_event(c, ev);
         if (c->dead || rc < 0)
             return dead_event(c, ev);
     }
     *consumed = off;
     return H2C_OK;
+}
+
+int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
+                  h2c_conn_event *ev)
+{
+    if (consumed)
+        *consumed = 0;
+    if (!c || !consumed || !ev || (!in && len))
+        return H2C_E_INVALID_ARGUMENT;
+    if (c->npending)
+        return pop_event(c, ev);
+    if (c->dead)
+        return dead_event(c, ev);
+    c->ev_out = ev;
+    c->ev_out_used = 0;
+    int rc = recv_frames(c, in, len, consumed, ev);
+    c->ev_out = NULL;
+    return rc;
 }
 
 int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev)
