@@ -557,7 +557,7 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
      * out that way already: one copy. */
     static const uint8_t empty[1];
     uint8_t *p = c->arena ? c->arena + len : NULL;
-    if (p && vp == np + nl) {
+    if (p && nl && vp == np + nl) {
         copy_short(p, np, nl + vl);
     } else if (p) {
         copy_short(p, np, nl);
