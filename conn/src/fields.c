@@ -438,7 +438,8 @@ __attribute__((noinline)) static int push_scanned(h2c_fields_validator *v, const
     int rc;
     if (!(trusted & H2C_FIELDS_TRUSTED_NAME) && (rc = check_name(v, name, name_len)) != H2C_OK)
         return rc;
-    if (!(trusted & H2C_FIELDS_TRUSTED_VALUE) && (rc = check_value(v, value, value_len)) != H2C_OK)
+    if (!(trusted & H2C_FIELDS_TRUSTED_VALUE) &&
+        (rc = check_value(v, value, value_len)) != H2C_OK)
         return rc;
     return push_rules(v, name, name_len, bit, value, value_len);
 }
