@@ -232,7 +232,6 @@ void h2c_conn_free(h2c_conn *c)
     h2c_conn_dealloc(c, c->scratch, c->scratch_cap);
     h2c_conn_dealloc(c, c->arena, c->arena_cap);
     h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
-    h2c_conn_dealloc(c, c->offs, c->fields_cap * sizeof *c->offs);
     h2c_allocator al = c->al;
     al.free(al.opaque, c);
 }

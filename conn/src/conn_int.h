@@ -9,6 +9,8 @@
 #include <h2codec/conn.h>
 #include <h2codec/fields.h>
 
+#include "fields_int.h"
+
 #define H2C_WINDOW_MAX 0x7fffffff
 #define H2C_DEFAULT_WINDOW 65535
 
@@ -68,11 +70,6 @@ typedef struct stream_table {
 
 enum { PENDING_MAX = 6, RESET_RING = 64 };
 
-/* Where a field's name and value sit in the arena (which may move while a
- * block is decoded, so views are made only when it ends). */
-typedef struct h2c_field_off {
-    size_t name, value;
-} h2c_field_off;
 #define CLOSED_BY_US 0x80000000u
 
 struct h2c_conn {
@@ -133,6 +130,8 @@ struct h2c_conn {
     int blk_end_stream;
     int blk_closed;              /* observe: the stream had been ended or reset by its sender */
     int blk_too_large;
+    int blk_fast;                /* every field is validated and kept, with no placeholder
+                                    possible: block_field() takes its short way */
     h2c_fields_validator val;
     int val_rc;
     int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */
@@ -140,20 +139,22 @@ struct h2c_conn {
                                     passing the octet checks of the validator; until then
                                     a field from the table needs no octet scan, as one
                                     from the static table */
-    h2c_conn_field *fields;      /* views, made from offs when the block ends */
-    h2c_field_off *offs;         /* arena offsets while the block is open */
+    h2c_conn_field *fields;      /* views into the arena (moved with it when it grows) */
     size_t nfields, fields_cap;
     uint8_t *arena;
     size_t arena_len, arena_cap;
     int64_t blk_content_length;
     int blk_status;
-    h2c_field_off blk_pseudo[5]; /* method, scheme, authority, path, protocol: the value's
-                                    arena offset (in .value) and length (in .name) */
+    size_t blk_pseudo[5];        /* method, scheme, authority, path, protocol: the index
+                                    of the field in fields */
     unsigned blk_pseudo_set;     /* bit i: blk_pseudo[i] was seen */
 
     /* events waiting for the next recv() */
     h2c_conn_event pending[PENDING_MAX];
     unsigned npending, pending_head;
+    h2c_conn_event *ev_out;      /* inside h2c_conn_recv(): the caller's event, where the
+                                    first event of a frame goes (no copy); else NULL */
+    int ev_out_used;             /* ev_out holds an event: later ones are queued */
 
     /* output queue: out[out_head .. out_len) is waiting */
     uint8_t *out;

@@ -5,6 +5,8 @@
 
 #include <h2codec/fields.h>
 
+#include "fields_int.h"
+
 /* h2c_fields_validator.method and .path_form. */
 enum { METHOD_NONE = 0, METHOD_CONNECT = 1, METHOD_OTHER = 2, METHOD_OPTIONS = 3 };
 enum { PATH_NONE = 0, PATH_EMPTY = 1, PATH_ORIGIN = 2, PATH_ASTERISK = 3, PATH_OTHER = 4 };
@@ -51,6 +53,19 @@ static int eq_nocase(const char *s, size_t len, const char *lit)
             return 0;
     }
     return 1;
+}
+
+/* "http" or "https" in any case.  An octet ORed with 0x20 is a lowercase
+ * letter only if it was that letter in either case. */
+static int is_http(const char *s, size_t len)
+{
+    if (len != 4 && len != 5)
+        return 0;
+    uint32_t w;
+    memcpy(&w, s, 4);
+    uint32_t http;
+    memcpy(&http, "http", 4);
+    return (w | 0x20202020u) == http && (len == 4 || (s[4] | 0x20) == 's');
 }
 
 /*
@@ -336,7 +351,7 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
     case P_SCHEME:
         if (!value_len)
             return H2C_FIELDS_E_PSEUDO_EMPTY;
-        v->scheme_http = eq_nocase(value, value_len, "http") || eq_nocase(value, value_len, "https");
+        v->scheme_http = is_http(value, value_len);
         break;
     case P_AUTHORITY:
         v->authority_empty = value_len == 0;
@@ -403,40 +418,71 @@ void h2c_fields_validator_init(h2c_fields_validator *v, h2c_fields_kind kind, ui
     v->lenient = lenient;
 }
 
-/* push() and push_trusted(): one body, the only caller of each check so
- * that they are inlined into it.  The checks run in push()'s order: name
- * octets, value octets, then the rules on names.  A pseudo-header name that
- * pseudo_bit() knows is valid by construction: its octets need no scan. */
-static int push_field(h2c_fields_validator *v, const char *name, size_t name_len,
-                      const char *value, size_t value_len, uint32_t trusted)
+/* The rules on a field's name, after its octets. */
+static inline int push_rules(h2c_fields_validator *v, const char *name, size_t name_len,
+                             unsigned bit, const char *value, size_t value_len)
 {
-    if (!v || v->done || (!name && name_len) || (!value && value_len))
-        return H2C_E_STATE;
-    v->count++;
-    if (name_len == 0)
-        return H2C_FIELDS_E_NAME_EMPTY;
-    int pseudo = name[0] == ':', rc;
-    unsigned bit = pseudo ? pseudo_bit(name, name_len) : 0;
-    if (!bit && !(trusted & H2C_FIELDS_TRUSTED_NAME) &&
-        (rc = check_name(v, name, name_len)) != H2C_OK)
+    return name[0] == ':' ? push_pseudo(v, bit, value, value_len)
+                          : push_regular(v, name, name_len, value, value_len);
+}
+
+/* A field with octets to scan, out of line: most fields come from the
+ * HPACK tables and need none, and inlined, the vector code of the scans
+ * makes every push save and restore registers.  The name is scanned
+ * first, as in push(). */
+__attribute__((noinline)) static int push_scanned(h2c_fields_validator *v, const char *name,
+                                                  size_t name_len, unsigned bit,
+                                                  const char *value, size_t value_len,
+                                                  uint32_t trusted)
+{
+    int rc;
+    if (!(trusted & H2C_FIELDS_TRUSTED_NAME) && (rc = check_name(v, name, name_len)) != H2C_OK)
         return rc;
     if (!(trusted & H2C_FIELDS_TRUSTED_VALUE) &&
         (rc = check_value(v, value, value_len)) != H2C_OK)
         return rc;
-    return pseudo ? push_pseudo(v, bit, value, value_len)
-                  : push_regular(v, name, name_len, value, value_len);
+    return push_rules(v, name, name_len, bit, value, value_len);
+}
+
+/* push() and push_trusted() after their argument checks: the rules in
+ * push()'s order, name octets, value octets, then the rules on names.  A
+ * pseudo-header name that pseudo_bit() knows is valid by construction: its
+ * octets need no scan. */
+int h2c_fields_push_known(h2c_fields_validator *v, const uint8_t *name_octets, size_t name_len,
+                          const uint8_t *value_octets, size_t value_len, uint32_t trusted)
+{
+    const char *name = (const char *)name_octets, *value = (const char *)value_octets;
+    v->count++;
+    if (name_len == 0)
+        return H2C_FIELDS_E_NAME_EMPTY;
+    unsigned bit = name[0] == ':' ? pseudo_bit(name, name_len) : 0;
+    if (bit)
+        trusted |= H2C_FIELDS_TRUSTED_NAME;
+    if (trusted != (H2C_FIELDS_TRUSTED_NAME | H2C_FIELDS_TRUSTED_VALUE))
+        return push_scanned(v, name, name_len, bit, value, value_len, trusted);
+    return push_rules(v, name, name_len, bit, value, value_len);
+}
+
+static int push_args_ok(const h2c_fields_validator *v, const void *name, size_t name_len,
+                        const void *value, size_t value_len)
+{
+    return v && !v->done && (name || !name_len) && (value || !value_len);
 }
 
 int h2c_fields_validator_push(h2c_fields_validator *v, h2c_view name, h2c_view value)
 {
-    return push_field(v, (const char *)name.ptr, name.len, (const char *)value.ptr, value.len, 0);
+    if (!push_args_ok(v, name.ptr, name.len, value.ptr, value.len))
+        return H2C_E_STATE;
+    return h2c_fields_push_known(v, name.ptr, name.len, value.ptr, value.len, 0);
 }
 
 int h2c_fields_validator_push_trusted(h2c_fields_validator *v, h2c_view name, h2c_view value,
                                       uint32_t trusted)
 {
-    return push_field(v, (const char *)name.ptr, name.len, (const char *)value.ptr, value.len,
-                      trusted);
+    if (!push_args_ok(v, name.ptr, name.len, value.ptr, value.len))
+        return H2C_E_STATE;
+    return h2c_fields_push_known(v, name.ptr, name.len, value.ptr, value.len,
+                                 trusted & (H2C_FIELDS_TRUSTED_NAME | H2C_FIELDS_TRUSTED_VALUE));
 }
 
 static int finish_request(const h2c_fields_validator *v)

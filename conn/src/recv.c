@@ -41,11 +41,17 @@ static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reaso
 
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
-    /* A frame queues at most three events (fields, end, reset); the queue
-     * is drained before the next frame is parsed. */
-    unsigned i = (c->pending_head + c->npending) % PENDING_MAX;
-    c->npending++;
-    h2c_conn_event *e = &c->pending[i];
+    /* The first event of a frame is made in the caller's event; the rest
+     * are queued, at most three (fields, end, reset).  The queue is drained
+     * before the next frame is parsed. */
+    h2c_conn_event *e;
+    if (c->ev_out && !c->ev_out_used) {
+        e = c->ev_out;
+        c->ev_out_used = 1;
+    } else {
+        e = &c->pending[(c->pending_head + c->npending) % PENDING_MAX];
+        c->npending++;
+    }
     memset(e, 0, sizeof *e);
     e->type = type;
     e->stream_id = stream;
@@ -54,6 +60,15 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
     const h2c_stream *s = stream ? h2c_stream_find(c, stream) : NULL;
     e->user = s ? s->user : NULL;
     return e;
+}
+
+/* Take back the newest event. */
+static void event_withdraw(h2c_conn *c)
+{
+    if (c->npending)
+        c->npending--;
+    else
+        c->ev_out_used = 0;
 }
 
 /* ------------------------------------------------------------ streams */
@@ -242,6 +257,16 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
     c->blk_pseudo_set = 0;
 }
 
+/* The block's kind is known: the validator starts, and the way its fields
+ * take is chosen. */
+static void block_kind(h2c_conn *c, int kind)
+{
+    c->blk_kind = kind;
+    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    c->blk_fast = !c->blk_ignore && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
+                  !(c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX);
+}
+
 /* The observer's block start: the stream's record is made on first sight,
  * and what the block is follows from what that side sent before. */
 static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
@@ -282,8 +307,7 @@ static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
         else
             kind = H2C_FIELDS_RESPONSE;
     }
-    c->blk_kind = kind;
-    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    block_kind(c, kind);
     return H2C_OK;
 }
 
@@ -321,8 +345,7 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
             p->state = H2C_STREAM_RESERVED_REMOTE;
             p->flags |= SF_PEER_OPENED;
         }
-        c->blk_kind = H2C_FIELDS_REQUEST;
-        h2c_fields_validator_init(&c->val, H2C_FIELDS_REQUEST, c->o.fields_lenient);
+        block_kind(c, H2C_FIELDS_REQUEST);
         return H2C_OK;
     }
 
@@ -389,8 +412,7 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     }
     if (refuse_h2 && !c->blk_refuse)
         c->blk_refuse = -(int)refuse_h2; /* the parser's stream error, by its code */
-    c->blk_kind = kind;
-    h2c_fields_validator_init(&c->val, (h2c_fields_kind)kind, c->o.fields_lenient);
+    block_kind(c, kind);
     return H2C_OK;
 }
 
@@ -398,42 +420,68 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
  * possibly overlapping moves inside [src, src + n), no call. */
 static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 {
-    if (n >= 8 && n <= 16) {
+    if (n > 16 && n <= 64) { /* 16-octet moves from both ends, two or four */
+        memcpy(dst, src, 16);
+        if (n > 32) {
+            memcpy(dst + 16, src + 16, 16);
+            memcpy(dst + n - 32, src + n - 32, 16);
+        }
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8 && n <= 16) {
         uint64_t a, b;
         memcpy(&a, src, 8);
         memcpy(&b, src + n - 8, 8);
         memcpy(dst, &a, 8);
         memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
+    } else if (n > 64) {
+        memcpy(dst, src, n);
+    } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, src, 4);
         memcpy(&b, src + n - 4, 4);
         memcpy(dst, &a, 4);
         memcpy(dst + n - 4, &b, 4);
-    } else if (n > 16) {
-        memcpy(dst, src, n);
     } else {
         for (size_t i = 0; i < n; i++)
             dst[i] = src[i];
     }
 }
 
-/* A field's name and value, one after the other, in one step. */
-static int arena_put(h2c_conn *c, h2c_view name, h2c_view value, size_t *off)
+/* Room for need octets in the field arena.  The fields of the open block
+ * point into it, so when it moves they move with it. */
+static int arena_grow(h2c_conn *c, size_t need)
 {
-    size_t need = c->arena_len + name.len + value.len;
-    *off = c->arena_len;
-    if (need == c->arena_len)
-        return H2C_OK; /* nothing to copy; the arena may not exist yet */
-    if (need > c->arena_cap) {
-        int rc = h2c_conn_grow(c, &c->arena, &c->arena_cap, need, SIZE_MAX);
-        if (rc != H2C_OK)
-            return rc;
+    size_t ncap = c->arena_cap ? c->arena_cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
+    if (!nb)
+        return H2C_E_NOMEM;
+    if (old) { /* without an arena, the fields so far are empty and point elsewhere */
+        memcpy(nb, old, c->arena_len);
+        for (size_t i = 0; i < c->nfields; i++) {
+            h2c_conn_field *f = &c->fields[i];
+            f->name.ptr = nb + (size_t)(f->name.ptr - old);
+            f->value.ptr = nb + (size_t)(f->value.ptr - old);
+        }
     }
-    uint8_t *p = c->arena + c->arena_len;
-    copy_short(p, name.ptr, name.len);
-    copy_short(p + name.len, value.ptr, value.len);
-    c->arena_len = need;
+    h2c_conn_dealloc(c, old, c->arena_cap);
+    c->arena = nb;
+    c->arena_cap = ncap;
+    return H2C_OK;
+}
+
+static int fields_grow(h2c_conn *c)
+{
+    size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
+    h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
+    if (!nf)
+        return H2C_E_NOMEM;
+    if (c->nfields)
+        memcpy(nf, c->fields, c->nfields * sizeof *nf);
+    h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
+    c->fields = nf;
+    c->fields_cap = ncap;
     return H2C_OK;
 }
 
@@ -488,81 +536,109 @@ static int is_placeholder(h2c_view n)
            memcmp(n.ptr, head, sizeof head - 1) == 0;
 }
 
-/* One decoded field of the open block. */
+/* Keep a field of the open block: copied into the arena, and noted if
+ * the connection reads it (pseudo-headers, :status, content-length). */
+static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
+{
+    int rc;
+    if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
+        return rc;
+    /* Everything is read before the copies, which may alias anything. */
+    const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
+    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len, need = len + nl + vl;
+    uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
+    uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
+    if (need > c->arena_cap && (rc = arena_grow(c, need)) != H2C_OK)
+        return rc;
+    size_t i = c->nfields;
+    h2c_conn_field *o = &c->fields[i];
+    /* Name and value one after the other (an all-empty field before the
+     * arena exists points at a static octet).  A table entry hands them
+     * out that way already: one copy. */
+    static const uint8_t empty[1];
+    uint8_t *p = c->arena ? c->arena + len : NULL;
+    if (p && nl && vp == np + nl) {
+        copy_short(p, np, nl + vl);
+    } else if (p) {
+        copy_short(p, np, nl);
+        copy_short(p + nl, vp, vl);
+    }
+    const uint8_t *q = p ? p : empty;
+    c->arena_len = need;
+    c->nfields = i + 1;
+    o->name.ptr = q;
+    o->name.len = nl;
+    o->value.ptr = q + nl;
+    o->value.len = vl;
+    o->never_index = never;
+    o->hpack_flags = flags;
+    if (nl && q[0] == ':') {
+        int pi = pseudo_index(o->name);
+        if (pi >= 0) {
+            c->blk_pseudo[pi] = i;
+            c->blk_pseudo_set |= 1u << pi;
+        } else if (view_eq(o->name, ":status", 7)) {
+            const uint8_t *v = o->value.ptr;
+            /* Three digits, or it stays 0 (the validator refuses it, but an
+             * observer or NO_VALIDATION still reports the block). */
+            if (vl == 3 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
+                v[2] >= '0' && v[2] <= '9')
+                c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+        }
+    } else if (nl == 14 && view_eq(o->name, "content-length", 14) &&
+               !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
+        if (parse_length(o->value, &c->blk_content_length) != 0) {
+            c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
+            c->blk_fast = 0;
+        }
+    }
+    return H2C_OK;
+}
+
+/* The validator's word on a field: the static table's fields, and the
+ * dynamic table's while clean, are known good, so their octets are not
+ * scanned.  clean: no unchecked literal was in the table before it. */
+static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean)
+{
+    uint32_t trust = 0;
+    if (hf->index && (hf->index <= 61u || clean))
+        trust = H2C_FIELDS_TRUSTED_NAME |
+                ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+    int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
+                                   hf->value.len, trust);
+    if (rc == H2C_OK)
+        c->dyn_unchecked = !clean;
+    return rc;
+}
+
+/* One decoded field of the open block: checked, then kept. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
     /* A literal that enters the decoder's table leaves it unchecked until
-     * the checks below pass on it (dyn_unchecked: see conn_int.h). */
+     * the checks pass on it (dyn_unchecked: see conn_int.h). */
     unsigned clean = !c->dyn_unchecked;
     if (hf->indexing == H2C_HPACK_INDEX_YES && !(hf->flags & H2C_HPACK_F_INDEXED))
         c->dyn_unchecked = 1;
-    if (c->blk_ignore)
-        return H2C_OK;
-    int placeholder = is_placeholder(hf->name);
-    if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
-        c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
-    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
-        uint32_t trust = 0;
-        if ((hf->index >= 1u && hf->index <= 61u) || (hf->index > 61u && clean))
-            trust = H2C_FIELDS_TRUSTED_NAME |
-                    ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
-        c->val_rc = h2c_fields_validator_push_trusted(&c->val, hf->name, hf->value, trust);
-        if (c->val_rc == H2C_OK)
-            c->dyn_unchecked = !clean;
+    int check = 1, placeholder = 0;
+    if (!c->blk_fast) { /* see block_kind() */
+        if (c->blk_ignore)
+            return H2C_OK;
+        /* Placeholders come only from a lenient decoder: a peer's literal
+         * name that looks like one is an invalid name like any other. */
+        placeholder = (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX) &&
+                      is_placeholder(hf->name);
+        if ((hf->flags & H2C_HPACK_F_UNKNOWN) || placeholder)
+            c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
+        check = c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION);
+    }
+    int rc;
+    if (check && (rc = block_check(c, hf, clean)) != H2C_OK) {
+        c->val_rc = rc;
+        c->blk_fast = 0;
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
-    if (c->nfields == c->fields_cap) {
-        size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
-        h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
-        h2c_field_off *no = nf ? h2c_conn_alloc(c, ncap * sizeof *no) : NULL;
-        if (!no) {
-            h2c_conn_dealloc(c, nf, ncap * sizeof *nf);
-            return H2C_E_NOMEM;
-        }
-        if (c->nfields) {
-            memcpy(nf, c->fields, c->nfields * sizeof *nf);
-            memcpy(no, c->offs, c->nfields * sizeof *no);
-        }
-        h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
-        h2c_conn_dealloc(c, c->offs, c->fields_cap * sizeof *c->offs);
-        c->fields = nf;
-        c->offs = no;
-        c->fields_cap = ncap;
-    }
-    size_t noff;
-    int rc = arena_put(c, hf->name, hf->value, &noff);
-    if (rc != H2C_OK)
-        return rc;
-    size_t voff = noff + hf->name.len;
-    h2c_conn_field *o = &c->fields[c->nfields];
-    c->offs[c->nfields].name = noff;
-    c->offs[c->nfields].value = voff;
-    c->nfields++;
-    o->name.len = hf->name.len;
-    o->value.len = hf->value.len;
-    o->never_index = hf->indexing == H2C_HPACK_INDEX_NEVER;
-    o->hpack_flags = hf->flags;
-    if (placeholder)
-        o->hpack_flags |= H2C_HPACK_F_UNKNOWN;
-    int pi = pseudo_index(hf->name);
-    if (pi >= 0) {
-        c->blk_pseudo[pi].value = voff;
-        c->blk_pseudo[pi].name = hf->value.len;
-        c->blk_pseudo_set |= 1u << pi;
-    } else if (view_eq(hf->name, ":status", 7)) {
-        const uint8_t *v = hf->value.ptr;
-        /* Three digits, or it stays 0 (the validator refuses it, but an
-         * observer or NO_VALIDATION still reports the block). */
-        if (hf->value.len == 3 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' &&
-            v[2] >= '0' && v[2] <= '9')
-            c->blk_status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
-    } else if (view_eq(hf->name, "content-length", 14) &&
-               !(c->o.flags & H2C_CONN_NO_VALIDATION)) {
-        if (parse_length(hf->value, &c->blk_content_length) != 0)
-            c->val_rc = H2C_CONN_E_CONTENT_LENGTH;
-    }
-    return H2C_OK;
+    return block_keep(c, hf, placeholder);
 }
 
 static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
@@ -605,17 +681,15 @@ static int host_matches(const h2c_conn *c)
     if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
         !c->val.host)
         return 1; /* the validator saw every field, and no host */
-    const uint8_t *auth = c->arena + c->blk_pseudo[2].value;
-    size_t alen = c->blk_pseudo[2].name;
+    h2c_view auth = c->fields[c->blk_pseudo[2]].value;
     for (size_t i = 0; i < c->nfields; i++) {
-        const uint8_t *n = c->arena + c->offs[i].name;
-        if (c->fields[i].name.len != 4 || memcmp(n, "host", 4) != 0)
+        h2c_view n = c->fields[i].name, v = c->fields[i].value;
+        if (n.len != 4 || memcmp(n.ptr, "host", 4) != 0)
             continue;
-        const uint8_t *v = c->arena + c->offs[i].value;
-        if (c->fields[i].value.len != alen)
+        if (v.len != auth.len)
             return 0;
-        for (size_t k = 0; k < alen; k++) {
-            uint8_t a = v[k], b = auth[k];
+        for (size_t k = 0; k < v.len; k++) {
+            uint8_t a = v.ptr[k], b = auth.ptr[k];
             if (a >= 'A' && a <= 'Z')
                 a = (uint8_t)(a + 32);
             if (b >= 'A' && b <= 'Z')
@@ -674,8 +748,9 @@ static int block_end(h2c_conn *c)
     if (c->blk_promised) {
         type = H2C_CONN_EV_PUSH;
         /* 8.4: a promised request is GET or HEAD (safe and cacheable) */
-        h2c_view m = { c->arena ? c->arena + c->blk_pseudo[0].value : NULL,
-                       (c->blk_pseudo_set & 1u) ? c->blk_pseudo[0].name : 0 };
+        h2c_view m = { NULL, 0 };
+        if (c->blk_pseudo_set & 1u)
+            m = c->fields[c->blk_pseudo[0]].value;
         if (!view_eq(m, "GET", 3) && !view_eq(m, "HEAD", 4))
             why = "PUSH_PROMISE for a method that is not safe and cacheable";
     } else if (c->blk_kind == H2C_FIELDS_TRAILERS) {
@@ -707,23 +782,14 @@ static int block_end(h2c_conn *c)
     if (bad != H2C_OK && !c->observe)
         return stream_error(c, s->id, bad, bad_h2, why);
 
-    /* Resolve the arena offsets into views (an all-empty block has no arena). */
-    static const uint8_t empty[1];
-    const uint8_t *base = c->arena ? c->arena : empty;
-    for (size_t i = 0; i < c->nfields; i++) {
-        c->fields[i].name.ptr = base + c->offs[i].name;
-        c->fields[i].value.ptr = base + c->offs[i].value;
-    }
     uint32_t ev_stream = c->blk_promised ? id : s->id;
     h2c_conn_event *e = event_new(c, type, ev_stream);
     e->fields = c->fields;
     e->nfields = c->nfields;
     h2c_view *pv[5] = { &e->method, &e->scheme, &e->authority, &e->path, &e->protocol };
     for (int i = 0; i < 5; i++) {
-        if (c->blk_pseudo_set & (1u << i)) {
-            pv[i]->ptr = base + c->blk_pseudo[i].value;
-            pv[i]->len = c->blk_pseudo[i].name;
-        }
+        if (c->blk_pseudo_set & (1u << i))
+            *pv[i] = c->fields[c->blk_pseudo[i]].value;
     }
     e->status = c->blk_status;
     e->content_length = c->blk_content_length;
@@ -757,7 +823,7 @@ static int block_end(h2c_conn *c)
     if (c->blk_end_stream) {
         if ((s->flags & SF_LENGTH) && s->content_length != s->data_received) {
             if (!c->observe)
-                c->npending--; /* the headers event is withdrawn: the message is malformed */
+                event_withdraw(c); /* the headers event: the message is malformed */
             return stream_error(c, s->id, H2C_CONN_E_CONTENT_LENGTH, H2C_H2_PROTOCOL_ERROR,
                                 "END_STREAM before content-length octets of DATA");
         }
@@ -1148,17 +1214,16 @@ static int dead_event(h2c_conn *c, h2c_conn_event *ev)
     return c->err.status;
 }
 
-int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
-                  h2c_conn_event *ev)
+/* The event for the caller: made in place, or the oldest queued. */
+static int take_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    if (consumed)
-        *consumed = 0;
-    if (!c || !consumed || !ev || (!in && len))
-        return H2C_E_INVALID_ARGUMENT;
-    if (c->npending)
-        return pop_event(c, ev);
-    if (c->dead)
-        return dead_event(c, ev);
+    return c->ev_out_used ? ev->type : pop_event(c, ev);
+}
+
+/* h2c_conn_recv() with its arguments checked, nothing queued, ev_out set. */
+static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
+                       h2c_conn_event *ev)
+{
     static const uint8_t none[1];
     if (!len)
         in = none;
@@ -1179,21 +1244,39 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
             if (c->observe) { /* the client's bytes: we stand for the server */
                 c->server = 1;
                 event_new(c, H2C_CONN_EV_PREFACE, 0);
-                return pop_event(c, ev);
+                return take_event(c, ev);
             }
             continue;
         }
         /* Events point at the frame: it must outlive this call. */
         c->cur_frame = fe.frame;
         rc = on_event(c, rc, &fe, &c->cur_frame);
-        /* Events queued before a connection error still come first. */
-        if (c->npending)
-            return pop_event(c, ev);
+        /* Events made before a connection error still come first. */
+        if (c->ev_out_used || c->npending)
+            return take_event(c, ev);
         if (c->dead || rc < 0)
             return dead_event(c, ev);
     }
     *consumed = off;
     return H2C_OK;
+}
+
+int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
+                  h2c_conn_event *ev)
+{
+    if (consumed)
+        *consumed = 0;
+    if (!c || !consumed || !ev || (!in && len))
+        return H2C_E_INVALID_ARGUMENT;
+    if (c->npending)
+        return pop_event(c, ev);
+    if (c->dead)
+        return dead_event(c, ev);
+    c->ev_out = ev;
+    c->ev_out_used = 0;
+    int rc = recv_frames(c, in, len, consumed, ev);
+    c->ev_out = NULL;
+    return rc;
 }
 
 int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev)

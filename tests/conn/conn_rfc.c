@@ -1122,6 +1122,8 @@ typedef struct field_case {
 static const field_case FIELD_CASES[] = {
     {"8.2.1 uppercase name", {"X-Foo", "1"}, 0, H2C_FIELDS_E_NAME_UPPERCASE},
     {"8.2.1 space in name", {"x foo", "1"}, 0, H2C_FIELDS_E_NAME_CHAR},
+    /* what a lenient decoder puts for a missing entry: from the peer, only a bad name */
+    {"8.2.1 placeholder-like name", {"<unknown index 70>", "1"}, 0, H2C_FIELDS_E_NAME_CHAR},
     {"8.2.1 CR in value", {"x-foo", "a\rb"}, 0, H2C_FIELDS_E_VALUE_CHAR},
     {"8.2.1 value starts with a space", {"x-foo", " a"}, 0, H2C_FIELDS_E_VALUE_WHITESPACE},
     {"8.2.2 connection", {"connection", "keep-alive"}, 0, H2C_FIELDS_E_CONNECTION_SPECIFIC},
@@ -1179,6 +1181,43 @@ START_TEST(rfc_request_fields)
     const ct_ev *e = find_ev(&r, H2C_CONN_EV_REQUEST, 3);
     ck_assert_msg(e && strstr(e->fields, fc->what), "%s: next request lost the table entry",
                   fc->what);
+    ct_buf_free(&blk);
+    ct_raw_free(&r);
+}
+END_TEST
+
+/* The field arena grows while a block is decoded (here from nothing to
+ * 8 KiB in one request): the fields already stored move with it. */
+START_TEST(rfc_request_fields_arena_grows)
+{
+    static const size_t sizes[] = { 100, 300, 1000, 5000 };
+    ct_raw r;
+    ct_raw_server(&r, NULL);
+    ct_buf blk = {0}, want = {0};
+    ct_hp_req(&blk, "GET", "/grow");
+    char *v = malloc(5001);
+    ck_assert_ptr_nonnull(v);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        char name[8] = "x-a";
+        name[2] = (char)('a' + k);
+        memset(v, name[2], sizes[k]);
+        v[sizes[k]] = 0;
+        ct_hp_lit(&blk, name, v);
+        ct_buf_put(&want, name, strlen(name));
+        ct_buf_put(&want, ": ", 2);
+        ct_buf_put(&want, v, sizes[k]);
+        ct_buf_put(&want, "\n", 1);
+    }
+    ct_buf_put(&want, "", 1);
+    ct_fr_headers(&r.in, 1, ES_EH, blk.p, blk.len);
+    int rc = ct_raw_send(&r);
+    EXPECT_QUIET(&r, rc);
+    const ct_ev *e = find_ev(&r, H2C_CONN_EV_REQUEST, 1);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_str_eq(e->path, "/grow");
+    ck_assert_ptr_nonnull(strstr(e->fields, (const char *)want.p));
+    free(v);
+    ct_buf_free(&want);
     ct_buf_free(&blk);
     ct_raw_free(&r);
 }
@@ -1844,6 +1883,7 @@ TCase *ct_tcase_rfc(void)
     tcase_add_loop_test(tc, rfc_request_fields, 0, (int)(sizeof FIELD_CASES / sizeof FIELD_CASES[0]));
     tcase_add_test(tc, rfc_request_fields_valid);
     tcase_add_test(tc, rfc_request_fields_from_table);
+    tcase_add_test(tc, rfc_request_fields_arena_grows);
     tcase_add_test(tc, rfc_content_length);
     tcase_add_test(tc, rfc_trailers);
     tcase_add_test(tc, rfc_response_rules);

@@ -125,6 +125,19 @@ START_TEST(pseudo_headers)
                          {":path", "*"}, {":authority", "a"}), H2C_FIELDS_E_PATH);
     ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "foo"},
                          {":path", "urn:x"}), 0); /* other schemes: any path, no authority */
+    /* http and https in any case are http(s); near misses are other schemes */
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "HTTPS"},
+                         {":path", "urn:x"}, {":authority", "a"}), H2C_FIELDS_E_PATH);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "hTtP"},
+                         {":path", "urn:x"}, {":authority", "a"}), H2C_FIELDS_E_PATH);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "httpx"},
+                         {":path", "urn:x"}), 0);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "http3"},
+                         {":path", "urn:x"}), 0);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "htt"},
+                         {":path", "urn:x"}), 0);
+    ck_assert_int_eq(RUN(H2C_FIELDS_REQUEST, 0, {":method", "GET"}, {":scheme", "hup"},
+                         {":path", "urn:x"}), 0);
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "20"}), H2C_FIELDS_E_STATUS);
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "2x0"}), H2C_FIELDS_E_STATUS);
     ck_assert_int_eq(RUN(H2C_FIELDS_RESPONSE, 0, {":status", "099"}), H2C_FIELDS_E_STATUS);
