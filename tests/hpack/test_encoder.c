@@ -1088,6 +1088,30 @@ START_TEST(hash_zero_product)
 }
 END_TEST
 
+/* Seeds come from SipHash-2-4 under a process key: the reference vector
+ * of its paper for an 8-octet message (key 00..0f, message 00..07), and
+ * 10,000 draws with no repeat. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(seed_siphash_vector)
+{
+    ck_assert_uint_eq(h2c_hpack_siphash_u64(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull,
+                                            0x0706050403020100ull),
+                      0x93f5f5799a932462ull);
+    enum { N = 10000 };
+    static uint64_t s[N];
+    for (size_t i = 0; i < N; i++)
+        s[i] = h2c_hpack_seed_draw(s);
+    qsort(s, N, sizeof s[0], cmp_u64);
+    for (size_t i = 1; i < N; i++)
+        ck_assert_uint_ne(s[i - 1], s[i]);
+}
+END_TEST
+
 /* The seed keys the hash: names a peer picked to share one bucket under
  * one seed spread out under another, and seed 0 is the unkeyed hash. */
 START_TEST(hash_seed_keys)
@@ -1179,6 +1203,7 @@ static Suite *encoder_suite(void)
     tcase_add_test(tc, hash_product_portable);
     tcase_add_test(tc, hash_zero_product);
     tcase_add_test(tc, hash_seed_keys);
+    tcase_add_test(tc, seed_siphash_vector);
     tcase_add_test(tc, seed_fixed_reproducible);
     suite_add_tcase(s, tc);
     return s;
