@@ -9,9 +9,9 @@
  * overwrite an entry it must keep (a live one, or while an encode call may
  * still be undone, any entry live when the call began); if so the table
  * grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring doubles (at least to twice the kept octets plus the new
- * ones) when the strings would overlap, and everything kept is compacted to
- * the start of the new storage.  Growth stops once the rings are large
+ * string ring doubles when the strings would overlap (and is at least as
+ * large as the kept octets plus the new ones), and everything kept is
+ * compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
  * proportional to the octets in use, not to the maximum.
  */
@@ -62,17 +62,23 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
     while (nent < (uint64_t)kept + 1)
         nent = nent ? 2 * nent : ENT_MIN;
-    /* Twice the kept octets: then, with only live entries kept, strings
-     * never overlap (a gap at the end of a lap is shorter than a live
-     * entry), and the ring stops growing. */
+    /* The kept strings and the new ones, compacted, and double when they
+     * did not fit: a table that never wraps holds at most twice its
+     * strings, and once the ring is twice the kept octets strings never
+     * overlap (a gap at the end of a lap is shorter than a live entry), so
+     * the ring stops growing. */
     uint64_t ring = t->ent ? (uint64_t)t->rmask + 1 : RING_MIN;
-    while (ring < 2 * octets)
+    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, keep_from, n))
+        ring *= 2;
+    while (ring < octets)
         ring *= 2;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
-    size_t off_nb = off_fb + (size_t)nent * 2 * sizeof(uint32_t);
-    size_t off_ring = off_nb + (size_t)nent * 2 * sizeof(uint32_t);
+    /* As many buckets as entry slots, per index: chains stay short, as
+     * the table holds at most nent - 1 entries. */
+    size_t off_nb = off_fb + (size_t)nent * sizeof(uint32_t);
+    size_t off_ring = off_nb + (size_t)nent * sizeof(uint32_t);
     uint8_t *base = h2c_alloc(a, off_ring + (size_t)ring);
     if (!base)
         return H2C_E_NOMEM;
@@ -82,7 +88,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     nt.nbucket = (uint32_t *)(void *)(base + off_nb);
     nt.ring = base + off_ring;
     nt.emask = (uint32_t)nent - 1;
-    nt.bmask = (uint32_t)nent * 2 - 1;
+    nt.bmask = (uint32_t)nent - 1;
     nt.rmask = (uint32_t)ring - 1;
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;

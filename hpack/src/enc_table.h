@@ -17,8 +17,9 @@
  * Storage grows with use: an insertion that would overwrite an entry the
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
- * the string ring (h2c_etab_fits, h2c_etab_grow).  An empty table holds no
- * memory.
+ * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring is as
+ * large as the strings kept, rounded up to a power of two, until strings
+ * overlap; it doubles then.  An empty table holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -80,18 +81,25 @@ void h2c_etab_clear(h2c_etab *t);
 /*
  * Whether the next insertion, of n string octets, can be made without
  * overwriting any entry from seq keep_from on (up to next_seq - 1), so
- * without growing.
+ * without growing: its strings (h2c_etab_strings_fit, for a table with
+ * storage) and its entry slot.
  */
-static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
+static inline int h2c_etab_strings_fit(const h2c_etab *t, uint32_t keep_from, uint32_t n)
 {
     uint32_t kept = t->next_seq - keep_from;
-    if (!t->ent || kept > t->emask) /* the new seq's slot holds seq keep_from */
-        return 0;
     uint32_t ring = t->rmask + 1, head = t->head_v, p = head & t->rmask;
     if (n > ring - p)
         head += ring - p; /* where h2c_etab_insert() will put it */
     uint32_t start = kept ? t->ent[keep_from & t->emask].voff : head;
     return (uint64_t)(head - start) + n <= ring;
+}
+
+static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
+{
+    uint32_t kept = t->next_seq - keep_from;
+    if (!t->ent || kept > t->emask) /* the new seq's slot holds seq keep_from */
+        return 0;
+    return h2c_etab_strings_fit(t, keep_from, n);
 }
 
 /*
