@@ -4,14 +4,15 @@
  *
  * Storage follows use.  Insertions place strings at the virtual write
  * offset head_v; when an entry of n octets would cross the physical end of
- * the ring, head_v first skips to the next lap, leaving a gap.  Before each
+ * the ring, head_v first skips to the next lap (lap_v moves on by rcap),
+ * leaving a gap.  Before each
  * insertion the encoder asks h2c_etab_fits() whether the new entry would
  * overwrite an entry it must keep (a live one, or while an encode call may
  * still be undone, any entry live when the call began); if so the table
  * grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring doubles when the strings would overlap (and is at least as
- * large as the kept octets plus the new ones), and everything kept is
- * compacted to the start of the new storage.  Growth stops once the rings are large
+ * string ring grows by half when the strings would overlap (and is at
+ * least as large as the kept octets plus the new ones), and everything
+ * kept is compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
  * proportional to the octets in use, not to the maximum.
  */
@@ -42,6 +43,7 @@ void h2c_etab_clear(h2c_etab *t)
     t->count = 0;
     t->next_seq = 0;
     t->head_v = 0;
+    t->lap_v = 0;
     /* Buckets must not name a seq that will be live again soon: with
      * next_seq = 0, seq UINT32_MAX is the oldest possible one, dead until
      * 2^32 insertions from now, and chains stop at dead seqs anyway. */
@@ -62,16 +64,16 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
     while (nent < (uint64_t)kept + 1)
         nent = nent ? 2 * nent : ENT_MIN;
-    /* The kept strings and the new ones, compacted, and double when they
-     * did not fit: a table that never wraps holds at most twice its
-     * strings, and once the ring is twice the kept octets strings never
+    /* The kept strings and the new ones, compacted, and a half more when
+     * they did not fit: a table that never wraps holds at most 1.5 times
+     * its strings, and once the ring is twice the kept octets strings never
      * overlap (a gap at the end of a lap is shorter than a live entry), so
      * the ring stops growing. */
-    uint64_t ring = t->ent ? (uint64_t)t->rmask + 1 : RING_MIN;
+    uint64_t ring = t->ent ? t->rcap : RING_MIN;
     if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, keep_from, n))
-        ring *= 2;
-    while (ring < octets)
-        ring *= 2;
+        ring += ring / 2;
+    if (ring < octets)
+        ring = octets + octets / 2;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
@@ -89,7 +91,8 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     nt.ring = base + off_ring;
     nt.emask = (uint32_t)nent - 1;
     nt.bmask = (uint32_t)nent - 1;
-    nt.rmask = (uint32_t)ring - 1;
+    nt.rcap = (uint32_t)ring;
+    nt.lap_v = 0;
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.bmask; i++)
@@ -140,10 +143,10 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
                                 const char *value, uint32_t value_len,
                                 uint32_t name_hash, uint32_t hash)
 {
-    uint32_t n = name_len + value_len, ring = t->rmask + 1;
-    uint32_t p = t->head_v & t->rmask;
-    if (n > ring - p)
-        t->head_v += ring - p; /* skip to the next lap: strings stay contiguous */
+    uint32_t n = name_len + value_len, at = h2c_etab_place(t, n);
+    if (at - t->lap_v == t->rcap) /* the next lap: strings stay contiguous */
+        t->lap_v = at;
+    t->head_v = at;
     uint32_t seq = t->next_seq++;
     h2c_etab_entry *e = h2c_etab_at(t, seq);
     e->voff = t->head_v;
@@ -153,7 +156,7 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
     e->name_hash = name_hash;
     e->stat = 0;
     e->hit = 0;
-    uint8_t *dst = t->ring + (t->head_v & t->rmask);
+    uint8_t *dst = t->ring + (t->head_v - t->lap_v);
     h2c_bytes_move(dst, name, name_len);
     h2c_bytes_move(dst + name_len, value, value_len);
     t->head_v += n;

@@ -6,7 +6,10 @@
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
  * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
  * so that every entry's name and value are contiguous, without ever moving
- * live data except when the storage grows.
+ * live data except when the storage grows.  String offsets are virtual:
+ * they grow by laps of rcap octets (lap_v is the current lap's start), and
+ * the strings kept span less than a lap, so an entry is in the current lap
+ * or the one before.
  *
  * Two chained hash indexes find entries without scanning: one keyed by
  * name+value, one by name.  A bucket holds the seq of its newest entry and
@@ -17,9 +20,10 @@
  * Storage grows with use: an insertion that would overwrite an entry the
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
- * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring is as
- * large as the strings kept, rounded up to a power of two, until strings
- * overlap; it doubles then.  An empty table holds no memory.
+ * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
+ * by half when strings would overlap, and is at least as large as the
+ * strings kept, so a table that never wraps holds at most 1.5 times its
+ * strings.  An empty table holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -59,8 +63,10 @@ typedef struct h2c_etab {
     h2c_etab_entry *ent; /* emask + 1 slots; NULL while nothing was ever inserted */
     uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
     uint32_t *nbucket;   /* name index */
-    uint8_t *ring;       /* rmask + 1 octets of strings */
-    uint32_t emask, bmask, rmask;
+    uint8_t *ring;       /* rcap octets of strings */
+    uint32_t emask, bmask;
+    uint32_t rcap;       /* string ring octets, any size */
+    uint32_t lap_v;      /* virtual offset of the current lap's octet 0 */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
     uint32_t size;       /* octets in use: sum of name + value + 32 */
     uint32_t count;      /* live entries */
@@ -84,14 +90,20 @@ void h2c_etab_clear(h2c_etab *t);
  * without growing: its strings (h2c_etab_strings_fit, for a table with
  * storage) and its entry slot.
  */
+/* Virtual offset where h2c_etab_insert() puts n string octets: at head_v,
+ * or at the start of the next lap when they would cross the end of the
+ * ring (or head_v is at the end). */
+static inline uint32_t h2c_etab_place(const h2c_etab *t, uint32_t n)
+{
+    uint32_t p = t->head_v - t->lap_v; /* <= rcap */
+    return n > t->rcap - p || p == t->rcap ? t->lap_v + t->rcap : t->head_v;
+}
+
 static inline int h2c_etab_strings_fit(const h2c_etab *t, uint32_t keep_from, uint32_t n)
 {
-    uint32_t kept = t->next_seq - keep_from;
-    uint32_t ring = t->rmask + 1, head = t->head_v, p = head & t->rmask;
-    if (n > ring - p)
-        head += ring - p; /* where h2c_etab_insert() will put it */
+    uint32_t kept = t->next_seq - keep_from, head = h2c_etab_place(t, n);
     uint32_t start = kept ? t->ent[keep_from & t->emask].voff : head;
-    return (uint64_t)(head - start) + n <= ring;
+    return (uint64_t)(head - start) + n <= t->rcap;
 }
 
 static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
@@ -218,14 +230,22 @@ static inline h2c_etab_entry *h2c_etab_get(const h2c_etab *t, uint32_t i)
     return h2c_etab_at(t, t->next_seq - i);
 }
 
+/* Ring offset of a kept entry's strings: in the current lap, or the one
+ * before (its offset then lies "below" lap_v, modulo 2^32). */
+static inline uint32_t h2c_etab_off(const h2c_etab *t, const h2c_etab_entry *e)
+{
+    uint32_t d = e->voff - t->lap_v;
+    return d < t->rcap ? d : d + t->rcap;
+}
+
 static inline const char *h2c_etab_name(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + (e->voff & t->rmask);
+    return (const char *)t->ring + h2c_etab_off(t, e);
 }
 
 static inline const char *h2c_etab_value(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + (e->voff & t->rmask) + e->name_len;
+    return (const char *)t->ring + h2c_etab_off(t, e) + e->name_len;
 }
 
 /*
