@@ -2,10 +2,9 @@
 /*
  * The encoder's dynamic table: entry ring, string ring, two hash indexes.
  *
- * Storage follows use.  Insertions place strings at the virtual write
- * offset head_v; when an entry of n octets would cross the physical end of
- * the ring, head_v first skips to the next lap (lap_v moves on by rcap),
- * leaving a gap.  Before each
+ * Storage follows use.  Insertions place strings at head; when an entry
+ * would cross the end of the ring, it goes to offset 0 instead, leaving a
+ * gap.  Before each
  * insertion the encoder asks h2c_etab_fits() whether the new entry would
  * overwrite an entry it must keep (a live one, or while an encode call may
  * still be undone, any entry live when the call began); if so the table
@@ -42,8 +41,7 @@ void h2c_etab_clear(h2c_etab *t)
     t->size = 0;
     t->count = 0;
     t->next_seq = 0;
-    t->head_v = 0;
-    t->lap_v = 0;
+    t->head = 0;
     /* Buckets must not name a seq that will be live again soon: with
      * next_seq = 0, seq UINT32_MAX is the oldest possible one, dead until
      * 2^32 insertions from now, and chains stop at dead seqs anyway. */
@@ -56,10 +54,10 @@ void h2c_etab_clear(h2c_etab *t)
 int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a)
 {
     uint32_t kept = t->next_seq - keep_from;
-    uint64_t octets = n;
+    uint64_t octets = h2c_etab_span(n);
     for (uint32_t s = keep_from; s != t->next_seq; s++) {
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        octets += (uint64_t)e->name_len + e->value_len;
+        octets += h2c_etab_span(e->name_len + e->value_len);
     }
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
     while (nent < (uint64_t)kept + 1)
@@ -67,7 +65,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     /* The kept strings and the new ones, compacted, and a half more when
      * they did not fit: a table that never wraps holds at most 1.5 times
      * its strings, and once the ring is twice the kept octets strings never
-     * overlap (a gap at the end of a lap is shorter than a live entry), so
+     * overlap (a gap at the end of the ring is shorter than a live entry), so
      * the ring stops growing. */
     uint64_t ring = t->ent ? t->rcap : RING_MIN;
     if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, keep_from, n))
@@ -92,7 +90,6 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     nt.emask = (uint32_t)nent - 1;
     nt.bmask = (uint32_t)nent - 1;
     nt.rcap = (uint32_t)ring;
-    nt.lap_v = 0;
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.bmask; i++)
@@ -105,15 +102,15 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
         *e = *o;
         uint32_t len = o->name_len + o->value_len;
         memcpy(nt.ring + v, h2c_etab_name(t, o), len);
-        e->voff = v;
-        v += len;
+        e->off = v;
+        v += h2c_etab_span(len);
         uint32_t *fb = &nt.fbucket[e->hash & nt.bmask], *nb = &nt.nbucket[e->name_hash & nt.bmask];
         e->next = *fb;
         *fb = s;
         e->name_next = *nb;
         *nb = s;
     }
-    nt.head_v = v;
+    nt.head = v;
     h2c_free(a, t->ent);
     *t = nt;
     return 0;
@@ -143,23 +140,21 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
                                 const char *value, uint32_t value_len,
                                 uint32_t name_hash, uint32_t hash)
 {
-    uint32_t n = name_len + value_len, at = h2c_etab_place(t, n);
-    if (at - t->lap_v == t->rcap) /* the next lap: strings stay contiguous */
-        t->lap_v = at;
-    t->head_v = at;
+    uint32_t n = name_len + value_len, span = h2c_etab_span(n);
+    uint32_t at = h2c_etab_place(t, span); /* strings stay contiguous */
     uint32_t seq = t->next_seq++;
     h2c_etab_entry *e = h2c_etab_at(t, seq);
-    e->voff = t->head_v;
+    e->off = at;
     e->name_len = name_len;
     e->value_len = value_len;
     e->hash = hash;
     e->name_hash = name_hash;
     e->stat = 0;
     e->hit = 0;
-    uint8_t *dst = t->ring + (t->head_v - t->lap_v);
+    uint8_t *dst = t->ring + at;
     h2c_bytes_move(dst, name, name_len);
     h2c_bytes_move(dst + name_len, value, value_len);
-    t->head_v += n;
+    t->head = at + span;
     uint32_t *fb = &t->fbucket[hash & t->bmask], *nb = &t->nbucket[name_hash & t->bmask];
     e->next = *fb;
     *fb = seq;

@@ -6,10 +6,11 @@
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
  * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
  * so that every entry's name and value are contiguous, without ever moving
- * live data except when the storage grows.  String offsets are virtual:
- * they grow by laps of rcap octets (lap_v is the current lap's start), and
- * the strings kept span less than a lap, so an entry is in the current lap
- * or the one before.
+ * live data except when the storage grows: like the decoder's arena
+ * (dyn_table.h), an entry goes right after the newest one, or at offset 0
+ * when it would cross the end of the ring.  An entry takes at least one
+ * octet of the ring (h2c_etab_span), so the strings kept never span 0
+ * octets and a ring whose oldest kept entry starts at head is full.
  *
  * Two chained hash indexes find entries without scanning: one keyed by
  * name+value, one by name.  A bucket holds the seq of its newest entry and
@@ -39,15 +40,15 @@
 /* Per-entry overhead of RFC 7541 section 4.1. */
 #define H2C_ETAB_OVERHEAD 32u
 
-/* Largest table size the storage layout supports (virtual ring offsets are
- * 32-bit and the ring is twice the table). */
+/* Largest table size the storage layout supports (ring offsets are 32-bit
+ * and the ring at most three times the table). */
 #define H2C_ETAB_LIMIT_MAX (1u << 29)
 
-/* Largest string ring: offsets of kept entries differ by less than 2^31. */
+/* Largest string ring. */
 #define H2C_ETAB_RING_MAX (1u << 30)
 
 typedef struct h2c_etab_entry {
-    uint32_t voff;      /* virtual ring offset of the name; the value follows */
+    uint32_t off;       /* ring offset of the name; the value follows */
     uint32_t name_len;
     uint32_t value_len;
     uint32_t hash;      /* h2c_etab_hash of the value seeded with name_hash */
@@ -66,12 +67,11 @@ typedef struct h2c_etab {
     uint8_t *ring;       /* rcap octets of strings */
     uint32_t emask, bmask;
     uint32_t rcap;       /* string ring octets, any size */
-    uint32_t lap_v;      /* virtual offset of the current lap's octet 0 */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
     uint32_t size;       /* octets in use: sum of name + value + 32 */
     uint32_t count;      /* live entries */
     uint32_t next_seq;   /* seq the next insertion gets */
-    uint32_t head_v;     /* virtual ring offset where the next strings go */
+    uint32_t head;       /* ring offset where the next strings go (<= rcap) */
     uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
@@ -90,20 +90,29 @@ void h2c_etab_clear(h2c_etab *t);
  * without growing: its strings (h2c_etab_strings_fit, for a table with
  * storage) and its entry slot.
  */
-/* Virtual offset where h2c_etab_insert() puts n string octets: at head_v,
- * or at the start of the next lap when they would cross the end of the
- * ring (or head_v is at the end). */
-static inline uint32_t h2c_etab_place(const h2c_etab *t, uint32_t n)
+/* Ring octets an entry of n string octets takes. */
+static inline uint32_t h2c_etab_span(uint32_t n)
 {
-    uint32_t p = t->head_v - t->lap_v; /* <= rcap */
-    return n > t->rcap - p || p == t->rcap ? t->lap_v + t->rcap : t->head_v;
+    return n ? n : 1;
+}
+
+/* Ring offset where h2c_etab_insert() puts an entry taking span octets:
+ * at head, or at 0 when it would cross the end of the ring. */
+static inline uint32_t h2c_etab_place(const h2c_etab *t, uint32_t span)
+{
+    return span <= t->rcap - t->head ? t->head : 0;
 }
 
 static inline int h2c_etab_strings_fit(const h2c_etab *t, uint32_t keep_from, uint32_t n)
 {
-    uint32_t kept = t->next_seq - keep_from, head = h2c_etab_place(t, n);
-    uint32_t start = kept ? t->ent[keep_from & t->emask].voff : head;
-    return (uint64_t)(head - start) + n <= t->rcap;
+    uint32_t span = h2c_etab_span(n), at = h2c_etab_place(t, span);
+    if (t->next_seq == keep_from)
+        return span <= t->rcap;
+    uint32_t start = t->ent[keep_from & t->emask].off;
+    if (start < t->head) /* kept strings in [start, head): free after and before */
+        return at == t->head || span <= start;
+    /* Wrapped, or full: free in [head, start) only. */
+    return at == t->head && span <= start - t->head;
 }
 
 static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
@@ -230,22 +239,14 @@ static inline h2c_etab_entry *h2c_etab_get(const h2c_etab *t, uint32_t i)
     return h2c_etab_at(t, t->next_seq - i);
 }
 
-/* Ring offset of a kept entry's strings: in the current lap, or the one
- * before (its offset then lies "below" lap_v, modulo 2^32). */
-static inline uint32_t h2c_etab_off(const h2c_etab *t, const h2c_etab_entry *e)
-{
-    uint32_t d = e->voff - t->lap_v;
-    return d < t->rcap ? d : d + t->rcap;
-}
-
 static inline const char *h2c_etab_name(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + h2c_etab_off(t, e);
+    return (const char *)t->ring + e->off;
 }
 
 static inline const char *h2c_etab_value(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + h2c_etab_off(t, e) + e->name_len;
+    return (const char *)t->ring + e->off + e->name_len;
 }
 
 /*

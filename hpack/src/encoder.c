@@ -564,14 +564,9 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     t->size = g->size;
     if (t->count) {
         const h2c_etab_entry *e = h2c_etab_get(t, 1);
-        t->head_v = e->voff + e->name_len + e->value_len;
-        /* Back to the lap before when the entries undone began a new one
-         * (an entry ending right at a lap's end is at the next one's 0). */
-        if (t->head_v - t->lap_v > t->rcap)
-            t->lap_v -= t->rcap;
+        t->head = e->off + h2c_etab_span(e->name_len + e->value_len);
     } else {
-        t->head_v = 0;
-        t->lap_v = 0;
+        t->head = 0;
     }
     for (uint32_t i = 1; i <= t->count; i++) {
         h2c_etab_entry *e = h2c_etab_get(t, i);
