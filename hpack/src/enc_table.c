@@ -51,16 +51,17 @@ void h2c_etab_clear(h2c_etab *t)
     }
 }
 
-int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a)
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
+                  const h2c_allocator *a)
 {
-    uint32_t kept = t->next_seq - keep_from;
+    uint32_t kept = t->next_seq - keep_from, stay = t->next_seq - stay_from;
     uint64_t octets = h2c_etab_span(n);
     for (uint32_t s = keep_from; s != t->next_seq; s++) {
         const h2c_etab_entry *e = h2c_etab_at(t, s);
         octets += h2c_etab_span(e->name_len + e->value_len);
     }
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
-    while (nent < (uint64_t)kept + 1)
+    while (nent < (uint64_t)kept || nent < (uint64_t)stay + 1)
         nent = nent ? 2 * nent : ENT_MIN;
     /* The kept strings and the new ones, compacted, and a half more when
      * they did not fit: a table that never wraps holds at most 1.5 times
@@ -68,7 +69,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
      * overlap (a gap at the end of the ring is shorter than a live entry), so
      * the ring stops growing. */
     uint64_t ring = t->ent ? t->rcap : RING_MIN;
-    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, keep_from, n))
+    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n))
         ring += ring / 2;
     if (ring < octets)
         ring = octets + octets / 2;

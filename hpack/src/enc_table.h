@@ -124,12 +124,16 @@ static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t 
 }
 
 /*
- * Grow the storage so that h2c_etab_fits(t, keep_from, n) holds, keeping
+ * Grow the storage so that h2c_etab_fits(t, stay_from, n) holds, keeping
  * the entries from seq keep_from on (keep_from must not be newer than the
- * oldest live entry) intact, with their seqs.  Returns 0, or H2C_E_NOMEM
- * with the table unchanged.
+ * oldest live entry) intact, with their seqs.  stay_from (not older than
+ * keep_from) is the oldest entry that must outlive the insertion: the ones
+ * before it are evicted first, so the new entry may take the slot of the
+ * oldest of them (a full table keeps its entry count, and its slots).
+ * Returns 0, or H2C_E_NOMEM with the table unchanged.
  */
-int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a);
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
+                  const h2c_allocator *a);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */

@@ -400,7 +400,7 @@ static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
         return 1;
     /* Growing keeps every live entry (make_room() reads the ones it evicts). */
     uint32_t from = enc->guard ? keep : t->next_seq - t->count;
-    return h2c_etab_grow(t, from, n, &enc->alloc) == 0;
+    return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
 }
 
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)

@@ -960,7 +960,7 @@ START_TEST(table_model)
                 msize -= m[mc].nl + m[mc].vl + 32;
             }
             if (!h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl))
-                ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, e.nl + e.vl, &a), 0);
+                ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, t.next_seq - t.count, e.nl + e.vl, &a), 0);
             ck_assert(h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl));
             h2c_etab_insert(&t, e.name, e.nl, e.value, e.vl, nh, h);
             memmove(&m[1], &m[0], mc * sizeof m[0]);
@@ -1006,7 +1006,7 @@ START_TEST(table_seq_wrap)
         while (t.count && t.size + 34 + strlen(v) - 1 > t.max)
             h2c_etab_evict(&t);
         if (!h2c_etab_fits(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v)))
-            ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v), &a), 0);
+            ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, t.next_seq - t.count, 1 + (uint32_t)strlen(v), &a), 0);
         h2c_etab_insert(&t, "n", 1, v, (uint32_t)strlen(v), nh, h);
         ck_assert_uint_eq(h2c_etab_find(&t, "n", 1, v, (uint32_t)strlen(v), h), 1);
         ck_assert_uint_eq(h2c_etab_find_name(&t, "n", 1, nh), 1);
