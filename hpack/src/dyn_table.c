@@ -61,7 +61,7 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
         if (ring_cap > most)
             ring_cap = most;
     }
-    /* Arena: when it has no place for the entry, 1.5 times the live
+    /* Arena: when it has no place for the entry, 1.25 times the live
      * content after the evictions plus the new entry (<= max), and at
      * least a half more than before, so that a table filling up grows a
      * logarithmic number of times; never past what the maximum can need
@@ -73,7 +73,7 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
         size_t most = t->max <= SIZE_MAX / 5 * 2 ? t->max * 2 + t->max / 2 : SIZE_MAX;
         if (more > most)
             more = most;
-        arena_cap = half_more(need);
+        arena_cap = need + need / 4;
         if (arena_cap < more)
             arena_cap = more;
         if (arena_cap < ARENA_MIN)

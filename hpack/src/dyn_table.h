@@ -17,7 +17,7 @@
  * An insertion takes the first contiguous place that holds no live entry:
  * right after the newest entry, or at offset 0 when the live data does not
  * wrap and leaves room before the oldest entry.  Only when there is no such
- * place does the arena grow, by half at least, to 1.5 times the live
+ * place does the arena grow, by half at least, to 1.25 times the live
  * content plus the new entry.  Growth stops: an arena of C >= 2 * (B + L)
  * octets always has a place, where B is the live content octets after the
  * RFC evictions and L the new entry's:
@@ -28,8 +28,8 @@
  *     in [0, head).  Free space o - head = C - gap - B > C - 2B >= L.
  * So a table that has reached its working size allocates no more, and one
  * that never wraps (most connections' tables never fill) holds at most
- * 1.5 times its content.  The descriptor ring grows by half when full, up
- * to max / 32 slots.
+ * 1.5 times its content (the last growth by half).  The descriptor ring
+ * grows by half when full, up to max / 32 slots.
  */
 #ifndef H2C_HPACK_DYN_TABLE_H
 #define H2C_HPACK_DYN_TABLE_H

@@ -9,7 +9,7 @@
  * overwrite an entry it must keep (a live one, or while an encode call may
  * still be undone, any entry live when the call began); if so the table
  * grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring grows by half when the strings would overlap (and is at
+ * string ring grows by a quarter when the strings would overlap (and is at
  * least as large as the kept octets plus the new ones), and everything
  * kept is compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
@@ -63,16 +63,16 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
     while (nent < (uint64_t)kept || nent < (uint64_t)stay + 1)
         nent = nent ? 2 * nent : ENT_MIN;
-    /* The kept strings and the new ones, compacted, and a half more when
-     * they did not fit: a table that never wraps holds at most 1.5 times
-     * its strings, and once the ring is twice the kept octets strings never
-     * overlap (a gap at the end of the ring is shorter than a live entry), so
-     * the ring stops growing. */
+    /* The kept strings and the new ones, and a quarter more when they did
+     * not fit: a table that never wraps holds at most 1.25 times its
+     * strings, and once the ring is twice the kept octets strings never
+     * overlap (a gap at the end of the ring is shorter than a live entry),
+     * so the ring stops growing. */
     uint64_t ring = t->ent ? t->rcap : RING_MIN;
     if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n))
-        ring += ring / 2;
+        ring += ring / 4;
     if (ring < octets)
-        ring = octets + octets / 2;
+        ring = octets + octets / 4;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
@@ -91,6 +91,18 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     nt.emask = (uint32_t)nent - 1;
     nt.bmask = (uint32_t)nent - 1;
     nt.rcap = (uint32_t)ring;
+    uint32_t start = kept ? h2c_etab_at(t, keep_from)->off : 0;
+    if (t->ent && nent == (uint64_t)t->emask + 1 && (kept == 0 || start < t->head) &&
+        h2c_etab_span(n) <= ring - t->head) {
+        /* Only the string ring grew, and the kept strings are in one piece
+         * [start, head) with room after them: everything keeps its place
+         * (slots, chains and offsets), and nothing is hashed again. */
+        memcpy(base, t->ent, off_ring);
+        memcpy(nt.ring + start, t->ring + start, t->head - start);
+        h2c_free(a, t->ent);
+        *t = nt;
+        return 0;
+    }
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.bmask; i++)

@@ -22,8 +22,8 @@
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
- * by half when strings would overlap, and is at least as large as the
- * strings kept, so a table that never wraps holds at most 1.5 times its
+ * by a quarter when strings would overlap, and is at least as large as the
+ * strings kept, so a table that never wraps holds at most 1.25 times its
  * strings.  An empty table holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H

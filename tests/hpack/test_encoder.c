@@ -979,7 +979,7 @@ START_TEST(table_model)
                 ck_assert_uint_le(x->off + x->name_len + x->value_len, t.rcap);
             }
         }
-        /* Storage follows the entries: the ring grows by half, and only
+        /* Storage follows the entries: the ring grows by a quarter, and only
          * while below twice the string octets a full table can hold, and
          * there is a slot for each entry. */
         if (t.ent) {
