@@ -31,6 +31,8 @@ void h2c_dyn_clear(h2c_dyn_table *t)
 
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
 {
+    if (max > t->max)
+        t->full = 0; /* the working set may be larger now */
     t->max = max;
     h2c_dyn_evict_to(t, max);
 }
@@ -48,29 +50,35 @@ static size_t half_more(size_t n)
 }
 
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len)
+                      size_t name_len, size_t len, int fill)
 {
+    if (fill)
+        t->full = 1;
     /* Descriptor ring: a half more when full, up to max / 32 slots, which
-     * is more than count: count * 32 <= size <= max - 32 after evictions. */
-    size_t ring_cap = t->ring_cap;
-    if (t->count == ring_cap) {
-        size_t most = t->max / H2C_ENTRY_OVERHEAD;
+     * is more than count: count * 32 <= size <= max - 32 after evictions;
+     * all of those for a full table. */
+    size_t ring_cap = t->ring_cap, slots = t->max / H2C_ENTRY_OVERHEAD;
+    int must = t->count == ring_cap;
+    if (must) {
         ring_cap = half_more(ring_cap);
         if (ring_cap < RING_MIN)
             ring_cap = RING_MIN;
-        if (ring_cap > most)
-            ring_cap = most;
+        if (ring_cap > slots)
+            ring_cap = slots;
     }
+    if (t->full && ring_cap < slots)
+        ring_cap = slots;
     /* Arena: when it has no place for the entry, 1.25 times the live
      * content after the evictions plus the new entry (<= max), and at
      * least a half more than before, so that a table filling up grows a
      * logarithmic number of times; never past what the maximum can need
      * (2.5 times it covers the bound in the header). */
     size_t arena_cap = t->arena_cap;
-    if (h2c_dyn_place(t, len) == SIZE_MAX || !t->arena) {
+    size_t most = t->max <= SIZE_MAX / 5 * 2 ? t->max * 2 + t->max / 2 : SIZE_MAX;
+    size_t pos = h2c_dyn_place(t, len);
+    if (pos == SIZE_MAX || !t->arena) {
         size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
         size_t more = half_more(arena_cap);
-        size_t most = t->max <= SIZE_MAX / 5 * 2 ? t->max * 2 + t->max / 2 : SIZE_MAX;
         if (more > most)
             more = most;
         arena_cap = need + need / 4;
@@ -78,8 +86,19 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
             arena_cap = more;
         if (arena_cap < ARENA_MIN)
             arena_cap = ARENA_MIN;
+        must = 1;
     }
+    /* Full: about twice the maximum, at least 2 * (B + L) for any
+     * B + L <= max - 32 (dyn_table.h), so it never grows again. */
+    if (t->full && arena_cap < most / 5 * 4)
+        arena_cap = most / 5 * 4;
     /* One block: the ring, then the arena. */
+    if (!must && ring_cap == t->ring_cap && arena_cap == t->arena_cap) {
+        /* Already as large as a full table needs. */
+        uint8_t *dst = t->arena + pos;
+        h2c_bytes_move(dst, name, name_len);
+        return dst;
+    }
     if (ring_cap > (SIZE_MAX - arena_cap) / sizeof(h2c_dyn_entry))
         return NULL;
     size_t ring_octets = ring_cap * sizeof(h2c_dyn_entry);
@@ -89,7 +108,6 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
     h2c_dyn_entry *ring = (h2c_dyn_entry *)(void *)block;
     uint8_t *arena = block + ring_octets;
     size_t head = t->head, o = h2c_dyn_oldest_off(t);
-    size_t pos;
     if (!h2c_dyn_wraps(t, o) && (len <= arena_cap - head || len <= o)) {
         /* Live data in one piece [o, head): it keeps its offsets, and only
          * the descriptors move, oldest first to slot 0. */

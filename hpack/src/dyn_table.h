@@ -26,9 +26,12 @@
  *   - Live data wrapped: old entries in [o, end), a gap [end, C) shorter
  *     than the entry at offset 0 (which is live and part of B), new entries
  *     in [0, head).  Free space o - head = C - gap - B > C - 2B >= L.
- * So a table that has reached its working size allocates no more, and one
- * that never wraps (most connections' tables never fill) holds at most
- * 1.5 times its content (the last growth by half).  The descriptor ring
+ * A table that never wraps (most connections' tables never fill) holds at
+ * most 1.5 times its content (the last growth by half).  When a table
+ * becomes full (an insertion evicts), its storage grows at once to what
+ * any full table needs, max / 32 slots and an arena of twice the maximum,
+ * where an entry always has a place: growth stops once a table has been
+ * full, whatever entries come later.  The descriptor ring
  * grows by half when full, up to max / 32 slots.
  */
 #ifndef H2C_HPACK_DYN_TABLE_H
@@ -60,6 +63,7 @@ typedef struct h2c_dyn_table {
     size_t size;        /* RFC size: sum of name + value + 32 */
     size_t max;         /* current maximum size */
     size_t head;        /* arena offset just past the newest entry; 0 when empty */
+    int full;           /* an insertion evicted since the maximum last grew */
 } h2c_dyn_table;
 
 /* Empty table with maximum max; allocates nothing. */
@@ -73,14 +77,16 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 
 /*
  * Make room for one more entry of len octets: grow the descriptor ring
- * when it is full, and the arena when it has no place for the entry; the
+ * when it is full, and the arena when it has no place for the entry, or
+ * both to what a full table needs when fill is set (the table just became
+ * full); the
  * live entries move to the new block, compacted.  name (which may point
  * into the old arena, even into an entry just evicted) is copied to the
  * returned position first, and the old block is freed after.  Returns the new entry's position or NULL
  * (H2C_E_NOMEM, table unchanged).
  */
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len);
+                      size_t name_len, size_t len, int fill);
 
 /* ---- insertion, inline: the decoder inserts for most literals ---- */
 
@@ -159,13 +165,16 @@ __attribute__((always_inline)) static inline int h2c_dyn_add(h2c_dyn_table *t, c
     }
     size_t len = name_len + value_len;
     size_t limit = t->max - (size_t)cost;
-    if (t->size > limit)
+    int fill = 0;
+    if (t->size > limit) {
         h2c_dyn_evict_to(t, limit);
+        fill = !t->full; /* the table just became full */
+    }
 
     uint8_t *dst;
     size_t pos = h2c_dyn_place(t, len);
-    if (pos == SIZE_MAX || t->count == t->ring_cap) {
-        dst = h2c_dyn_grow(t, a, name, name_len, len);
+    if (pos == SIZE_MAX || t->count == t->ring_cap || fill) {
+        dst = h2c_dyn_grow(t, a, name, name_len, len, fill);
         if (!dst)
             return H2C_E_NOMEM;
     } else {

@@ -69,8 +69,15 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
      * overlap (a gap at the end of the ring is shorter than a live entry),
      * so the ring stops growing. */
     uint64_t ring = t->ent ? t->rcap : RING_MIN;
-    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n))
+    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n)) {
         ring += ring / 4;
+        /* A full table (this insertion evicts) goes straight to twice its
+         * maximum, where live strings always fit: the same entries
+         * inserted again after a reset take the same places, so growth
+         * stops once a table has held its working set. */
+        if ((uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max && ring < 2 * (uint64_t)t->max)
+            ring = 2 * (uint64_t)t->max;
+    }
     if (ring < octets)
         ring = octets + octets / 4;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
