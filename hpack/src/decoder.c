@@ -267,9 +267,10 @@ static int scratch_reserve(h2c_hpack_decoder *dec, size_t need, size_t floor)
 {
     if (dec->scratch_cap >= need)
         return 0;
-    /* Double to keep growth amortised, but never past scratch_ceiling(). */
+    /* Half again, to keep growth amortised and the slack small, but never
+     * past scratch_ceiling(). */
     size_t ceiling = scratch_ceiling(dec);
-    size_t cap = dec->scratch_cap * 2;
+    size_t cap = dec->scratch_cap + dec->scratch_cap / 2;
     if (cap < floor)
         cap = floor;
     if (cap > ceiling)

@@ -14,8 +14,7 @@ void h2c_dyn_init(h2c_dyn_table *t, size_t max)
 
 void h2c_dyn_free(h2c_dyn_table *t, const h2c_allocator *a)
 {
-    h2c_free(a, t->arena);
-    h2c_free(a, t->ring);
+    h2c_free(a, t->ring); /* one block with the arena */
     t->arena = NULL;
     t->ring = NULL;
     t->arena_cap = t->ring_cap = 0;
@@ -32,78 +31,130 @@ void h2c_dyn_clear(h2c_dyn_table *t)
 
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
 {
+    if (max > t->max)
+        t->full = 0; /* the working set may be larger now */
     t->max = max;
     h2c_dyn_evict_to(t, max);
 }
 
-/* Smallest arena and ring allocated: one small entry's worth. */
-#define ARENA_MIN 64u
-#define RING_MIN 4u
+/* Smallest arena and ring allocated: a few typical entries' worth, so
+ * that a connection's table reaches its working size in a few steps.  Both
+ * live in one block, so growth and freeing cost one allocator call. */
+#define ARENA_MIN 128u
+#define RING_MIN 8u
+
+/* A half more than n, saturating. */
+static size_t half_more(size_t n)
+{
+    return n <= SIZE_MAX / 3 * 2 ? n + n / 2 : SIZE_MAX;
+}
 
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len)
+                      size_t name_len, size_t len, int fill)
 {
-    /* Live content after the evictions, plus the new entry: the arena needs
-     * twice that (dyn_table.h), and gets a quarter more so that a table
-     * filling up grows a logarithmic number of times. */
-    size_t live = t->size - t->count * H2C_ENTRY_OVERHEAD;
-    size_t arena_cap = t->arena_cap, ring_cap = t->ring_cap;
-    if ((live + len) > arena_cap / 2) {
-        size_t need = live + len; /* <= max, which is < SIZE_MAX / 2 on 64-bit */
-        if (need > (SIZE_MAX - ARENA_MIN) / 3)
-            return NULL;
-        /* At least double, up to what the maximum can need: a table
-         * filling up grows a logarithmic number of times, whatever the
-         * entries' sizes. */
-        size_t twice = arena_cap <= SIZE_MAX / 2 ? 2 * arena_cap : SIZE_MAX;
-        size_t most = t->max <= (SIZE_MAX - ARENA_MIN) / 3 ? 2 * t->max + t->max / 2 : SIZE_MAX;
-        if (twice > most)
-            twice = most;
-        arena_cap = 2 * need + need / 2;
-        if (arena_cap < twice)
-            arena_cap = twice;
+    if (fill)
+        t->full = 1;
+    /* Descriptor ring: a half more when full, up to max / 32 slots, which
+     * is more than count: count * 32 <= size <= max - 32 after evictions;
+     * all of those for a full table. */
+    size_t ring_cap = t->ring_cap, slots = t->max / H2C_ENTRY_OVERHEAD;
+    int must = t->count == ring_cap;
+    if (must) {
+        ring_cap = half_more(ring_cap);
+        if (ring_cap < RING_MIN)
+            ring_cap = RING_MIN;
+        if (ring_cap > slots)
+            ring_cap = slots;
+    }
+    if (t->full && ring_cap < slots)
+        ring_cap = slots;
+    /* Arena: when it has no place for the entry, 1.25 times the live
+     * content after the evictions plus the new entry (<= max), and at
+     * least a half more than before, so that a table filling up grows a
+     * logarithmic number of times; never past what the maximum can need
+     * (2.5 times it covers the bound in the header). */
+    size_t arena_cap = t->arena_cap;
+    size_t most = t->max <= SIZE_MAX / 5 * 2 ? t->max * 2 + t->max / 2 : SIZE_MAX;
+    size_t pos = h2c_dyn_place(t, len);
+    if (pos == SIZE_MAX || !t->arena) {
+        size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+        size_t more = half_more(arena_cap);
+        if (more > most)
+            more = most;
+        arena_cap = need + need / 4;
+        if (arena_cap < more)
+            arena_cap = more;
         if (arena_cap < ARENA_MIN)
             arena_cap = ARENA_MIN;
+        must = 1;
     }
-    if (t->count == ring_cap) {
-        /* No more slots than max / 32 entries can use. */
-        size_t most = t->max / H2C_ENTRY_OVERHEAD;
-        ring_cap = ring_cap ? 2 * ring_cap : RING_MIN;
-        if (ring_cap > most)
-            ring_cap = most;
-        if (ring_cap > SIZE_MAX / sizeof(h2c_dyn_entry))
-            return NULL;
+    /* Full: about twice the maximum, at least 2 * (B + L) for any
+     * B + L <= max - 32 (dyn_table.h), so it never grows again. */
+    if (t->full && arena_cap < most / 5 * 4)
+        arena_cap = most / 5 * 4;
+    /* One block: the ring, then the arena. */
+    if (!must && ring_cap == t->ring_cap && arena_cap == t->arena_cap) {
+        /* Already as large as a full table needs. */
+        uint8_t *dst = t->arena + pos;
+        h2c_bytes_move(dst, name, name_len);
+        return dst;
     }
-    uint8_t *arena = h2c_alloc(a, arena_cap);
-    h2c_dyn_entry *ring = h2c_alloc(a, ring_cap * sizeof *ring);
-    if (!arena || !ring) {
-        h2c_free(a, arena);
-        h2c_free(a, ring);
+    if (ring_cap > (SIZE_MAX - arena_cap) / sizeof(h2c_dyn_entry))
         return NULL;
-    }
-    /* Compact the live entries, oldest first, into the new memory. */
-    size_t off = 0;
-    for (size_t i = t->count; i >= 1; i--) {
-        const h2c_dyn_entry *e = h2c_dyn_get(t, i);
-        size_t n = (size_t)e->name_len + e->value_len;
-        h2c_dyn_entry *d = &ring[t->count - i];
-        if (n)
-            memcpy(arena + off, t->arena + e->off, n);
-        d->off = off;
-        d->name_len = e->name_len;
-        d->value_len = e->value_len;
-        off += n;
+    size_t ring_octets = ring_cap * sizeof(h2c_dyn_entry);
+    uint8_t *block = h2c_alloc(a, ring_octets + arena_cap);
+    if (!block)
+        return NULL;
+    h2c_dyn_entry *ring = (h2c_dyn_entry *)(void *)block;
+    uint8_t *arena = block + ring_octets;
+    size_t head = t->head, o = h2c_dyn_oldest_off(t);
+    if (!h2c_dyn_wraps(t, o) && (len <= arena_cap - head || len <= o)) {
+        /* Live data in one piece [o, head): it keeps its offsets, and only
+         * the descriptors move, oldest first to slot 0. */
+        size_t tail = t->ring_cap - t->first;
+        if (tail > t->count)
+            tail = t->count;
+        if (t->count) {
+            memcpy(ring, t->ring + t->first, tail * sizeof *ring);
+            memcpy(ring + tail, t->ring, (t->count - tail) * sizeof *ring);
+            memcpy(arena + o, t->arena + o, head - o);
+        }
+        pos = len <= arena_cap - head ? head : 0;
+    } else {
+        /* Compact the live entries, oldest first (an arena with a place
+         * has room for all of them and the new entry).  Entries placed
+         * one after the other move as one run. */
+        size_t off = 0, run = 0, run_len = 0;
+        for (size_t i = 0, slot = t->first; i < t->count; i++) {
+            const h2c_dyn_entry *e = &t->ring[slot];
+            size_t n = (size_t)e->name_len + e->value_len;
+            if (++slot == t->ring_cap)
+                slot = 0;
+            if (e->off != run + run_len) {
+                if (run_len)
+                    memcpy(arena + off - run_len, t->arena + run, run_len);
+                run = e->off;
+                run_len = 0;
+            }
+            run_len += n;
+            ring[i].off = off;
+            ring[i].name_len = e->name_len;
+            ring[i].value_len = e->value_len;
+            off += n;
+        }
+        if (run_len)
+            memcpy(arena + off - run_len, t->arena + run, run_len);
+        pos = off;
     }
     /* The new entry's name may still lie in the old arena. */
     if (name_len)
-        memcpy(arena + off, name, name_len);
-    h2c_free(a, t->arena);
+        memcpy(arena + pos, name, name_len);
     h2c_free(a, t->ring);
-    t->arena = arena;
-    t->arena_cap = arena_cap;
     t->ring = ring;
     t->ring_cap = ring_cap;
     t->first = 0;
-    t->head = off;
-    return arena + off;
+    t->arena = arena;
+    t->arena_cap = arena_cap;
+    t->head = pos;
+    return arena + pos;
 }

@@ -2,16 +2,16 @@
 /*
  * The encoder's dynamic table: entry ring, string ring, two hash indexes.
  *
- * Storage follows use.  Insertions place strings at the virtual write
- * offset head_v; when an entry of n octets would cross the physical end of
- * the ring, head_v first skips to the next lap, leaving a gap.  Before each
+ * Storage follows use.  Insertions place strings at head; when an entry
+ * would cross the end of the ring, it goes to offset 0 instead, leaving a
+ * gap.  Before each
  * insertion the encoder asks h2c_etab_fits() whether the new entry would
  * overwrite an entry it must keep (a live one, or while an encode call may
  * still be undone, any entry live when the call began); if so the table
  * grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring doubles (at least to twice the kept octets plus the new
- * ones) when the strings would overlap, and everything kept is compacted to
- * the start of the new storage.  Growth stops once the rings are large
+ * string ring grows by a quarter when the strings would overlap (and is at
+ * least as large as the kept octets plus the new ones), and everything
+ * kept is compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
  * proportional to the octets in use, not to the maximum.
  */
@@ -41,7 +41,7 @@ void h2c_etab_clear(h2c_etab *t)
     t->size = 0;
     t->count = 0;
     t->next_seq = 0;
-    t->head_v = 0;
+    t->head = 0;
     /* Buckets must not name a seq that will be live again soon: with
      * next_seq = 0, seq UINT32_MAX is the oldest possible one, dead until
      * 2^32 insertions from now, and chains stop at dead seqs anyway. */
@@ -51,28 +51,42 @@ void h2c_etab_clear(h2c_etab *t)
     }
 }
 
-int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a)
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
+                  const h2c_allocator *a)
 {
-    uint32_t kept = t->next_seq - keep_from;
-    uint64_t octets = n;
+    uint32_t kept = t->next_seq - keep_from, stay = t->next_seq - stay_from;
+    uint64_t octets = h2c_etab_span(n);
     for (uint32_t s = keep_from; s != t->next_seq; s++) {
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        octets += (uint64_t)e->name_len + e->value_len;
+        octets += h2c_etab_span(e->name_len + e->value_len);
     }
     uint64_t nent = t->ent ? (uint64_t)t->emask + 1 : 0;
-    while (nent < (uint64_t)kept + 1)
+    while (nent < (uint64_t)kept || nent < (uint64_t)stay + 1)
         nent = nent ? 2 * nent : ENT_MIN;
-    /* Twice the kept octets: then, with only live entries kept, strings
-     * never overlap (a gap at the end of a lap is shorter than a live
-     * entry), and the ring stops growing. */
-    uint64_t ring = t->ent ? (uint64_t)t->rmask + 1 : RING_MIN;
-    while (ring < 2 * octets)
-        ring *= 2;
+    /* The kept strings and the new ones, and a quarter more when they did
+     * not fit: a table that never wraps holds at most 1.25 times its
+     * strings, and once the ring is twice the kept octets strings never
+     * overlap (a gap at the end of the ring is shorter than a live entry),
+     * so the ring stops growing. */
+    uint64_t ring = t->ent ? t->rcap : RING_MIN;
+    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n)) {
+        ring += ring / 4;
+        /* A full table (this insertion evicts) goes straight to twice its
+         * maximum, where live strings always fit: the same entries
+         * inserted again after a reset take the same places, so growth
+         * stops once a table has held its working set. */
+        if ((uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max && ring < 2 * (uint64_t)t->max)
+            ring = 2 * (uint64_t)t->max;
+    }
+    if (ring < octets)
+        ring = octets + octets / 4;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
-    size_t off_nb = off_fb + (size_t)nent * 2 * sizeof(uint32_t);
-    size_t off_ring = off_nb + (size_t)nent * 2 * sizeof(uint32_t);
+    /* As many buckets as entry slots, per index: chains stay short, as
+     * the table holds at most nent - 1 entries. */
+    size_t off_nb = off_fb + (size_t)nent * sizeof(uint32_t);
+    size_t off_ring = off_nb + (size_t)nent * sizeof(uint32_t);
     uint8_t *base = h2c_alloc(a, off_ring + (size_t)ring);
     if (!base)
         return H2C_E_NOMEM;
@@ -82,8 +96,20 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
     nt.nbucket = (uint32_t *)(void *)(base + off_nb);
     nt.ring = base + off_ring;
     nt.emask = (uint32_t)nent - 1;
-    nt.bmask = (uint32_t)nent * 2 - 1;
-    nt.rmask = (uint32_t)ring - 1;
+    nt.bmask = (uint32_t)nent - 1;
+    nt.rcap = (uint32_t)ring;
+    uint32_t start = kept ? h2c_etab_at(t, keep_from)->off : 0;
+    if (t->ent && nent == (uint64_t)t->emask + 1 && (kept == 0 || start < t->head) &&
+        h2c_etab_span(n) <= ring - t->head) {
+        /* Only the string ring grew, and the kept strings are in one piece
+         * [start, head) with room after them: everything keeps its place
+         * (slots, chains and offsets), and nothing is hashed again. */
+        memcpy(base, t->ent, off_ring);
+        memcpy(nt.ring + start, t->ring + start, t->head - start);
+        h2c_free(a, t->ent);
+        *t = nt;
+        return 0;
+    }
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.bmask; i++)
@@ -96,15 +122,15 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocat
         *e = *o;
         uint32_t len = o->name_len + o->value_len;
         memcpy(nt.ring + v, h2c_etab_name(t, o), len);
-        e->voff = v;
-        v += len;
+        e->off = v;
+        v += h2c_etab_span(len);
         uint32_t *fb = &nt.fbucket[e->hash & nt.bmask], *nb = &nt.nbucket[e->name_hash & nt.bmask];
         e->next = *fb;
         *fb = s;
         e->name_next = *nb;
         *nb = s;
     }
-    nt.head_v = v;
+    nt.head = v;
     h2c_free(a, t->ent);
     *t = nt;
     return 0;
@@ -134,23 +160,21 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
                                 const char *value, uint32_t value_len,
                                 uint32_t name_hash, uint32_t hash)
 {
-    uint32_t n = name_len + value_len, ring = t->rmask + 1;
-    uint32_t p = t->head_v & t->rmask;
-    if (n > ring - p)
-        t->head_v += ring - p; /* skip to the next lap: strings stay contiguous */
+    uint32_t n = name_len + value_len, span = h2c_etab_span(n);
+    uint32_t at = h2c_etab_place(t, span); /* strings stay contiguous */
     uint32_t seq = t->next_seq++;
     h2c_etab_entry *e = h2c_etab_at(t, seq);
-    e->voff = t->head_v;
+    e->off = at;
     e->name_len = name_len;
     e->value_len = value_len;
     e->hash = hash;
     e->name_hash = name_hash;
     e->stat = 0;
     e->hit = 0;
-    uint8_t *dst = t->ring + (t->head_v & t->rmask);
+    uint8_t *dst = t->ring + at;
     h2c_bytes_move(dst, name, name_len);
     h2c_bytes_move(dst + name_len, value, value_len);
-    t->head_v += n;
+    t->head = at + span;
     uint32_t *fb = &t->fbucket[hash & t->bmask], *nb = &t->nbucket[name_hash & t->bmask];
     e->next = *fb;
     *fb = seq;

@@ -6,7 +6,11 @@
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
  * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
  * so that every entry's name and value are contiguous, without ever moving
- * live data except when the storage grows.
+ * live data except when the storage grows: like the decoder's arena
+ * (dyn_table.h), an entry goes right after the newest one, or at offset 0
+ * when it would cross the end of the ring.  An entry takes at least one
+ * octet of the ring (h2c_etab_span), so the strings kept never span 0
+ * octets and a ring whose oldest kept entry starts at head is full.
  *
  * Two chained hash indexes find entries without scanning: one keyed by
  * name+value, one by name.  A bucket holds the seq of its newest entry and
@@ -17,8 +21,10 @@
  * Storage grows with use: an insertion that would overwrite an entry the
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
- * the string ring (h2c_etab_fits, h2c_etab_grow).  An empty table holds no
- * memory.
+ * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
+ * by a quarter when strings would overlap, and is at least as large as the
+ * strings kept, so a table that never wraps holds at most 1.25 times its
+ * strings.  An empty table holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -34,15 +40,15 @@
 /* Per-entry overhead of RFC 7541 section 4.1. */
 #define H2C_ETAB_OVERHEAD 32u
 
-/* Largest table size the storage layout supports (virtual ring offsets are
- * 32-bit and the ring is twice the table). */
+/* Largest table size the storage layout supports (ring offsets are 32-bit
+ * and the ring at most three times the table). */
 #define H2C_ETAB_LIMIT_MAX (1u << 29)
 
-/* Largest string ring: offsets of kept entries differ by less than 2^31. */
+/* Largest string ring. */
 #define H2C_ETAB_RING_MAX (1u << 30)
 
 typedef struct h2c_etab_entry {
-    uint32_t voff;      /* virtual ring offset of the name; the value follows */
+    uint32_t off;       /* ring offset of the name; the value follows */
     uint32_t name_len;
     uint32_t value_len;
     uint32_t hash;      /* h2c_etab_hash of the value seeded with name_hash */
@@ -58,13 +64,14 @@ typedef struct h2c_etab {
     h2c_etab_entry *ent; /* emask + 1 slots; NULL while nothing was ever inserted */
     uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
     uint32_t *nbucket;   /* name index */
-    uint8_t *ring;       /* rmask + 1 octets of strings */
-    uint32_t emask, bmask, rmask;
+    uint8_t *ring;       /* rcap octets of strings */
+    uint32_t emask, bmask;
+    uint32_t rcap;       /* string ring octets, any size */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
     uint32_t size;       /* octets in use: sum of name + value + 32 */
     uint32_t count;      /* live entries */
     uint32_t next_seq;   /* seq the next insertion gets */
-    uint32_t head_v;     /* virtual ring offset where the next strings go */
+    uint32_t head;       /* ring offset where the next strings go (<= rcap) */
     uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
@@ -80,27 +87,53 @@ void h2c_etab_clear(h2c_etab *t);
 /*
  * Whether the next insertion, of n string octets, can be made without
  * overwriting any entry from seq keep_from on (up to next_seq - 1), so
- * without growing.
+ * without growing: its strings (h2c_etab_strings_fit, for a table with
+ * storage) and its entry slot.
  */
+/* Ring octets an entry of n string octets takes. */
+static inline uint32_t h2c_etab_span(uint32_t n)
+{
+    return n ? n : 1;
+}
+
+/* Ring offset where h2c_etab_insert() puts an entry taking span octets:
+ * at head, or at 0 when it would cross the end of the ring. */
+static inline uint32_t h2c_etab_place(const h2c_etab *t, uint32_t span)
+{
+    return span <= t->rcap - t->head ? t->head : 0;
+}
+
+static inline int h2c_etab_strings_fit(const h2c_etab *t, uint32_t keep_from, uint32_t n)
+{
+    uint32_t span = h2c_etab_span(n), at = h2c_etab_place(t, span);
+    if (t->next_seq == keep_from)
+        return span <= t->rcap;
+    uint32_t start = t->ent[keep_from & t->emask].off;
+    if (start < t->head) /* kept strings in [start, head): free after and before */
+        return at == t->head || span <= start;
+    /* Wrapped, or full: free in [head, start) only. */
+    return at == t->head && span <= start - t->head;
+}
+
 static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t n)
 {
     uint32_t kept = t->next_seq - keep_from;
     if (!t->ent || kept > t->emask) /* the new seq's slot holds seq keep_from */
         return 0;
-    uint32_t ring = t->rmask + 1, head = t->head_v, p = head & t->rmask;
-    if (n > ring - p)
-        head += ring - p; /* where h2c_etab_insert() will put it */
-    uint32_t start = kept ? t->ent[keep_from & t->emask].voff : head;
-    return (uint64_t)(head - start) + n <= ring;
+    return h2c_etab_strings_fit(t, keep_from, n);
 }
 
 /*
- * Grow the storage so that h2c_etab_fits(t, keep_from, n) holds, keeping
+ * Grow the storage so that h2c_etab_fits(t, stay_from, n) holds, keeping
  * the entries from seq keep_from on (keep_from must not be newer than the
- * oldest live entry) intact, with their seqs.  Returns 0, or H2C_E_NOMEM
- * with the table unchanged.
+ * oldest live entry) intact, with their seqs.  stay_from (not older than
+ * keep_from) is the oldest entry that must outlive the insertion: the ones
+ * before it are evicted first, so the new entry may take the slot of the
+ * oldest of them (a full table keeps its entry count, and its slots).
+ * Returns 0, or H2C_E_NOMEM with the table unchanged.
  */
-int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t n, const h2c_allocator *a);
+int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
+                  const h2c_allocator *a);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */
@@ -212,12 +245,12 @@ static inline h2c_etab_entry *h2c_etab_get(const h2c_etab *t, uint32_t i)
 
 static inline const char *h2c_etab_name(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + (e->voff & t->rmask);
+    return (const char *)t->ring + e->off;
 }
 
 static inline const char *h2c_etab_value(const h2c_etab *t, const h2c_etab_entry *e)
 {
-    return (const char *)t->ring + (e->voff & t->rmask) + e->name_len;
+    return (const char *)t->ring + e->off + e->name_len;
 }
 
 /*

@@ -400,7 +400,7 @@ static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
         return 1;
     /* Growing keeps every live entry (make_room() reads the ones it evicts). */
     uint32_t from = enc->guard ? keep : t->next_seq - t->count;
-    return h2c_etab_grow(t, from, n, &enc->alloc) == 0;
+    return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
 }
 
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
@@ -564,9 +564,9 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     t->size = g->size;
     if (t->count) {
         const h2c_etab_entry *e = h2c_etab_get(t, 1);
-        t->head_v = e->voff + e->name_len + e->value_len;
+        t->head = e->off + h2c_etab_span(e->name_len + e->value_len);
     } else {
-        t->head_v = 0;
+        t->head = 0;
     }
     for (uint32_t i = 1; i <= t->count; i++) {
         h2c_etab_entry *e = h2c_etab_get(t, i);

@@ -191,7 +191,7 @@ START_TEST(grow_keeps_entries)
     /* The new entry's name may come from an entry of the old arena. */
     const h2c_dyn_entry *old = h2c_dyn_get(&t, 5);
     ck_assert_int_eq(h2c_dyn_insert(&t, &a, h2c_dyn_name(&t, old), 3, (const uint8_t *)v, 500), 1);
-    ck_assert_uint_ge(t.arena_cap, 2 * (5 * 4 + 503));
+    ck_assert_uint_ge(t.arena_cap, 5 * 4 + 503);
     ck_assert_uint_eq(t.count, 6);
     for (size_t i = 2; i <= 6; i++) {
         const h2c_dyn_entry *e = h2c_dyn_get(&t, i);

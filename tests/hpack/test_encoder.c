@@ -960,7 +960,7 @@ START_TEST(table_model)
                 msize -= m[mc].nl + m[mc].vl + 32;
             }
             if (!h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl))
-                ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, e.nl + e.vl, &a), 0);
+                ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, t.next_seq - t.count, e.nl + e.vl, &a), 0);
             ck_assert(h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl));
             h2c_etab_insert(&t, e.name, e.nl, e.value, e.vl, nh, h);
             memmove(&m[1], &m[0], mc * sizeof m[0]);
@@ -976,15 +976,14 @@ START_TEST(table_model)
                 ck_assert_uint_eq(x->value_len, m[i].vl);
                 ck_assert(memcmp(h2c_etab_name(&t, x), m[i].name, m[i].nl) == 0);
                 ck_assert(memcmp(h2c_etab_value(&t, x), m[i].value, m[i].vl) == 0);
-                ck_assert_uint_le((x->voff & t.rmask) + x->name_len + x->value_len,
-                                  t.rmask + 1);
+                ck_assert_uint_le(x->off + x->name_len + x->value_len, t.rcap);
             }
         }
-        /* Storage follows the entries: at most twice the string octets a
-         * full table can hold, rounded to a power of two, and a slot for
-         * each entry. */
+        /* Storage follows the entries: the ring grows by a quarter, and only
+         * while below twice the string octets a full table can hold, and
+         * there is a slot for each entry. */
         if (t.ent) {
-            ck_assert_uint_le(t.rmask + 1, limit < 32 ? 64 : 4 * limit);
+            ck_assert_uint_le(t.rcap, limit < 32 ? 64 : 3 * limit);
             ck_assert_uint_le(t.emask + 1, limit < 128 ? 4 : 2 * (limit / 32));
         }
         h2c_etab_free(&t, &a);
@@ -1007,7 +1006,7 @@ START_TEST(table_seq_wrap)
         while (t.count && t.size + 34 + strlen(v) - 1 > t.max)
             h2c_etab_evict(&t);
         if (!h2c_etab_fits(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v)))
-            ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, 1 + (uint32_t)strlen(v), &a), 0);
+            ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, t.next_seq - t.count, 1 + (uint32_t)strlen(v), &a), 0);
         h2c_etab_insert(&t, "n", 1, v, (uint32_t)strlen(v), nh, h);
         ck_assert_uint_eq(h2c_etab_find(&t, "n", 1, v, (uint32_t)strlen(v), h), 1);
         ck_assert_uint_eq(h2c_etab_find_name(&t, "n", 1, nh), 1);
