@@ -675,17 +675,23 @@ START_TEST(list_size_limit_exact)
 }
 END_TEST
 
+/* A decoder with SKIP_OVERSIZED and this list limit. */
+static h2c_hpack_decoder *dec_skipping(size_t max_list_size)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.flags = H2C_HPACK_SKIP_OVERSIZED;
+    o.max_list_size = max_list_size;
+    return dec_with(&o);
+}
+
 /* SKIP_OVERSIZED: a block past the limits is refused alone; its
  * insertions still reach the table, and the next block decodes. */
 START_TEST(skip_oversized_keeps_table_in_sync)
 {
     static const size_t steps[] = { 0, 1, 2, 5 };
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
-        h2c_hpack_decoder_options o;
-        h2c_hpack_decoder_options_init(&o);
-        o.flags = H2C_HPACK_SKIP_OVERSIZED;
-        o.max_list_size = 100;
-        h2c_hpack_decoder *d = dec_with(&o);
+        h2c_hpack_decoder *d = dec_skipping(100);
         uint8_t w[64];
         dt_list l = { 0 };
         /* :method GET twice (84), then abcd: wxyz with incremental indexing
@@ -751,10 +757,7 @@ START_TEST(skip_oversized_limits_at_indexed_fields)
     };
     static const size_t steps[] = { 0, 1, 2, 3 };
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
-        h2c_hpack_decoder_options o;
-        h2c_hpack_decoder_options_init(&o);
-        o.flags = H2C_HPACK_SKIP_OVERSIZED;
-        h2c_hpack_decoder *d = dec_with(&o);
+        h2c_hpack_decoder *d = dec_skipping(65536); /* limits set per block */
         for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
             uint8_t w[64];
             size_t n = hex(blocks[i].hex, w, sizeof w);
@@ -781,11 +784,7 @@ END_TEST
 /* Limits raised in the middle of a skipped block do not bring it back. */
 START_TEST(skip_oversized_raised_mid_block)
 {
-    h2c_hpack_decoder_options o;
-    h2c_hpack_decoder_options_init(&o);
-    o.flags = H2C_HPACK_SKIP_OVERSIZED;
-    o.max_list_size = 100;
-    h2c_hpack_decoder *d = dec_with(&o);
+    h2c_hpack_decoder *d = dec_skipping(100);
     uint8_t w[8];
     size_t n = hex("82828282", w, sizeof w), used = 0;
     h2c_hpack_field f;
