@@ -26,12 +26,13 @@
  * Entry contract, common to all three:
  *   - dec is valid and not failed; dec->state is one of the states named
  *     below; dec->need_update is clear and field_count < max_fields when
- *     a field is to begin (fast_field, fast_push_indexed).
+ *     a field is to begin (fast_field; fast_push_indexed has its own).
  *   - Limits are dec->max_string_len, dec->max_list_size and
  *     dec->max_fields.  With H2C_HPACK_SKIP_OVERSIZED these are the widest
  *     (apply_limits()): the caller's limits are applied above, by
  *     push_skipping(), on the fields these return, so nothing here tests
- *     the flag.
+ *     the flag.  fast_push_indexed alone applies the caller's limits
+ *     itself (below), the same in both modes.
  *   - Input is [p, end), contiguous, non-empty, readable to end and not
  *     past it; dec->in and dec->block_off are set so that off_of() gives
  *     block offsets (push_general() sets dec->in; fast_push_indexed() does
@@ -59,16 +60,29 @@
  *     the allocator again): the decoder has failed with the offset the
  *     state machine would give, and p stands at that octet.
  *
- * fast_push_indexed(dec, in, len, consumed, f)  [push_field(), inlined]
- *   Entry: as fast_field, with in[0] & 0x80 (an indexed field) and len > 0.
+ * fast_push_indexed(dec, in, len, consumed, f)  [the public push, inlined]
+ *   Entry: as fast_field, with in[0] & 0x80 (an indexed field) and len > 0,
+ *   but with the caller's field limit: field_count < dec->fast_fields,
+ *   which is user_fields, or 0 once push_skipping() has found the block
+ *   past the caller's limits (dec->oversized).  Then no field of the block
+ *   has been withheld, list_size and field_count are the caller's counts
+ *   in either mode, and list_size <= user_list_size (unless
+ *   set_list_limits() lowered it within the block: the state machine's
+ *   test, over_list(), assumes the same of max_list_size).
  *   Does: an indexed field whose index takes one to three octets and names
- *   an existing entry, within the list limit; the commonest representation,
- *   decoded with no call so that the public push needs no stack frame.
+ *   an existing entry, within the caller's list limit user_list_size; the
+ *   commonest representation, decoded with no call so that the public push
+ *   needs no stack frame.  The limits are accounted for once: without
+ *   SKIP_OVERSIZED user_list_size and user_fields are max_list_size and
+ *   max_fields, and with it a field within them is handed out and needs
+ *   nothing more from push_skipping().
  *   Returns H2C_HPACK_FIELD with the whole push done (state ST_REP,
  *   block_off and *consumed advanced), or 0 with nothing changed, and the
- *   caller goes on to push_general().
+ *   caller goes on to push_general(), or push_skipping() with the flag,
+ *   which decodes the field with the widest limits and then applies the
+ *   caller's.
  *
- * push_piece(dec, in, len, consumed, f)  [push_field(), a tail call]
+ * push_piece(dec, in, len, consumed, f)  [push_rest(), a tail call]
  *   Entry: dec->state is ST_NAME_DATA or ST_VALUE_DATA: a string under way.
  *   Does: stores the input through piece_small(), the state machine's own
  *   step, when it ends before the string does and fits the room already
@@ -404,7 +418,7 @@ static inline int fast_push_indexed(h2c_hpack_decoder *dec, const uint8_t *in, s
         field->value.len = e->value_len;
     }
     size_t add = field->name.len + field->value.len + H2C_ENTRY_OVERHEAD;
-    if (add > dec->max_list_size - dec->list_size)
+    if (add > dec->user_list_size - dec->list_size)
         return 0;
     dec->list_size += add;
     field->indexing = H2C_HPACK_INDEX_YES;

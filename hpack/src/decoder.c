@@ -68,14 +68,14 @@ struct h2c_hpack_decoder {
     uint32_t lenient;
     uint32_t initial_max; /* options.max_table_size, restored by reset() */
 
-    /* H2C_HPACK_SKIP_OVERSIZED: the caller's limits, kept here; the ones
-     * above are then the widest, so decoding goes on past these. */
+    /* The caller's limits, in both modes (fast_push_indexed() applies
+     * these).  With H2C_HPACK_SKIP_OVERSIZED the ones above are the
+     * widest, so decoding goes on past these. */
     uint8_t skip_oversized;
     int oversized;        /* the block passed them: its status, 0 if not */
     size_t user_list_size;
     uint32_t user_fields;
-    size_t user_list;     /* of the current block, counted as fields are handed out */
-    uint32_t user_count;
+    uint32_t fast_fields; /* user_fields, 0 once oversized: fast_push_indexed()'s test */
 
     h2c_dyn_table table;
     uint32_t acked;       /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
@@ -144,8 +144,7 @@ static void begin_block(h2c_hpack_decoder *dec)
     dec->list_size = 0;
     dec->scratch_keep = 0;
     dec->oversized = 0;
-    dec->user_list = 0;
-    dec->user_count = 0;
+    dec->fast_fields = dec->user_fields;
 }
 
 /* The limits the decoding itself enforces: with SKIP_OVERSIZED the list
@@ -154,6 +153,7 @@ static void apply_limits(h2c_hpack_decoder *dec, size_t max_list_size, uint32_t 
 {
     dec->user_list_size = max_list_size;
     dec->user_fields = max_fields;
+    dec->fast_fields = dec->oversized ? 0 : max_fields;
     dec->max_list_size = dec->skip_oversized ? SIZE_MAX : max_list_size;
     dec->max_fields = dec->skip_oversized ? UINT32_MAX : max_fields;
 }
@@ -898,33 +898,17 @@ static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
 }
 
 /*
- * The commonest representation, an indexed field whose index fits in the
- * first octets, is decoded by fast_push_indexed() (decode_fast.h), inlined
- * here with no call, so that this function needs no stack frame for it; so
- * is an empty input.  Everything else goes on to push_general() (a tail
- * call), which checks the state again.
+ * Everything the public push does not do itself: an empty input, a string
+ * under way (push_piece(), a tail call), the rest (push_general()).  The
+ * arguments are valid.  Inlined in both callers.
  */
-/* Inlined in both callers: the public push stays one function on its fast
- * path, as it was before SKIP_OVERSIZED. */
-__attribute__((always_inline)) static inline int push_field(h2c_hpack_decoder *dec,
-                                                            const uint8_t *in, size_t len,
-                                                            size_t *consumed,
-                                                            h2c_hpack_field *field)
-{
-    if (!dec || !consumed || !field || (!in && len)) {
-        if (consumed)
-            *consumed = 0;
-        return H2C_E_INVALID_ARGUMENT;
-    }
-#ifndef H2C_HPACK_NO_FAST
-    /* fast_push_indexed()'s entry contract. */
-    if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
-        dec->field_count < dec->max_fields) {
-        if (fast_push_indexed(dec, in, len, consumed, field))
-            return H2C_HPACK_FIELD;
-        return push_general(dec, in, len, consumed, field);
-    }
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
 #endif
+static inline int
+push_rest(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+          h2c_hpack_field *field)
+{
     if (!len) { /* e.g. the call after a block's last field */
         *consumed = 0;
         return dec->state == ST_ERROR ? dec->error : H2C_OK;
@@ -939,32 +923,37 @@ __attribute__((always_inline)) static inline int push_field(h2c_hpack_decoder *d
 /*
  * With SKIP_OVERSIZED, fields go on being decoded (the dynamic table
  * follows every insertion) once the block has passed the caller's limits,
- * but are no longer handed out.  Only decoders with the flag come here.
+ * but are no longer handed out.  Only decoders with the flag come here,
+ * with valid arguments.
+ *
+ * Until the block passes them, every field decoded has been handed out, so
+ * list_size and field_count, which count every field, are the caller's
+ * counts as well: the field just decoded is the first past the limits if
+ * the counts before it leave no room for it.
  */
 __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const uint8_t *in,
                                                    size_t len, size_t *consumed,
                                                    h2c_hpack_field *field)
 {
-    int rc = push_field(dec, in, len, consumed, field);
+    int rc = push_rest(dec, in, len, consumed, field);
     if (rc != H2C_HPACK_FIELD)
         return rc;
     size_t off = *consumed;
     for (;;) {
         if (!dec->oversized) {
             size_t add = field->name.len + field->value.len + H2C_ENTRY_OVERHEAD;
-            if (dec->user_count >= dec->user_fields)
+            if (dec->field_count - 1 >= dec->user_fields)
                 dec->oversized = H2C_HPACK_E_FIELD_COUNT;
-            else if (add > dec->user_list_size - dec->user_list)
+            else if (add > dec->user_list_size - (dec->list_size - add))
                 dec->oversized = H2C_HPACK_E_LIST_SIZE;
             else {
-                dec->user_list += add;
-                dec->user_count++;
                 *consumed = off;
                 return rc;
             }
+            dec->fast_fields = 0;
         }
         size_t used = 0;
-        rc = push_field(dec, in + off, len - off, &used, field);
+        rc = push_rest(dec, in + off, len - off, &used, field);
         off += used;
         if (rc != H2C_HPACK_FIELD) {
             *consumed = off;
@@ -973,12 +962,37 @@ __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const
     }
 }
 
+/*
+ * The commonest representation, an indexed field whose index fits in the
+ * first octets, is decoded by fast_push_indexed() (decode_fast.h), inlined
+ * here with no call, so that this function needs no stack frame for it; so
+ * is an empty input.  It applies the caller's limits, the same in both
+ * modes, so a SKIP_OVERSIZED decoder takes it too, with its accounting
+ * done once, until its block passes them.  Everything else goes on to
+ * push_skipping() or push_rest(), which check the state again.
+ */
 int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
                            size_t *consumed, h2c_hpack_field *field)
 {
-    if (dec && dec->skip_oversized)
+    if (!dec || !consumed || !field || (!in && len)) {
+        if (consumed)
+            *consumed = 0;
+        return H2C_E_INVALID_ARGUMENT;
+    }
+#ifndef H2C_HPACK_NO_FAST
+    /* fast_push_indexed()'s entry contract. */
+    if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
+        dec->field_count < dec->fast_fields) {
+        if (fast_push_indexed(dec, in, len, consumed, field))
+            return H2C_HPACK_FIELD;
+        if (dec->skip_oversized)
+            return push_skipping(dec, in, len, consumed, field);
+        return push_general(dec, in, len, consumed, field);
+    }
+#endif
+    if (dec->skip_oversized)
         return push_skipping(dec, in, len, consumed, field);
-    return push_field(dec, in, len, consumed, field);
+    return push_rest(dec, in, len, consumed, field);
 }
 
 int h2c_hpack_decoder_finish(h2c_hpack_decoder *dec)

@@ -3,10 +3,11 @@
  * hpack_dec_digest FILE|DIR...: one line per input file, its name and a
  * 64-bit FNV-1a hash of everything the decoder gave for it: every field
  * (name, value, indexing, flags, index), every status with its error
- * offset, the table size after every block.  Four decoders see each input:
+ * offset, the table size after every block.  Six decoders see each input:
  * default options fed whole, and in pieces of 1, 2, 3, 5, 8 and 13 octets;
  * tight limits with lenient unknown indexes, whole; tight limits with
- * H2C_HPACK_SKIP_OVERSIZED, in pieces.
+ * H2C_HPACK_SKIP_OVERSIZED, in pieces and whole; and SKIP_OVERSIZED with
+ * a field count that runs out before the list size, in pieces.
  *
  * tools/test runs it in a build with the decoder's fast paths and in one
  * without (H2CODEC_HPACK_FAST=OFF) over the same corpora and compares the
@@ -154,7 +155,7 @@ static void digest_file(const char *path)
     free(data);
 
     hash = 0xcbf29ce484222325u;
-    for (int v = 0; v < 4; v++) {
+    for (int v = 0; v < 6; v++) {
         h2c_hpack_decoder_options o;
         h2c_hpack_decoder_options_init(&o);
         if (v >= 2) {
@@ -163,7 +164,11 @@ static void digest_file(const char *path)
             o.max_list_size = 512;
             o.max_fields = 16;
             o.lenient = v == 2 ? H2C_HPACK_LENIENT_UNKNOWN_INDEX : 0;
-            o.flags = v == 3 ? H2C_HPACK_SKIP_OVERSIZED : 0;
+            o.flags = v >= 3 ? H2C_HPACK_SKIP_OVERSIZED : 0;
+        }
+        if (v == 5) { /* skipped blocks that end on the field count */
+            o.max_list_size = 4096;
+            o.max_fields = 5;
         }
         h2c_hpack_decoder *dec;
         if (h2c_hpack_decoder_new(&dec, &o) != H2C_OK) {
@@ -171,7 +176,7 @@ static void digest_file(const char *path)
             exit(2);
         }
         for (size_t i = 0; i < bl.n; i++)
-            decode_block(dec, bl.b[i], bl.len[i], v & 1);
+            decode_block(dec, bl.b[i], bl.len[i], v & 1); /* odd v: pieces */
         h2c_hpack_decoder_free(dec);
     }
     printf("%016llx %s\n", (unsigned long long)hash, path);

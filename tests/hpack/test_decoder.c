@@ -675,17 +675,23 @@ START_TEST(list_size_limit_exact)
 }
 END_TEST
 
+/* A decoder with SKIP_OVERSIZED and this list limit. */
+static h2c_hpack_decoder *dec_skipping(size_t max_list_size)
+{
+    h2c_hpack_decoder_options o;
+    h2c_hpack_decoder_options_init(&o);
+    o.flags = H2C_HPACK_SKIP_OVERSIZED;
+    o.max_list_size = max_list_size;
+    return dec_with(&o);
+}
+
 /* SKIP_OVERSIZED: a block past the limits is refused alone; its
  * insertions still reach the table, and the next block decodes. */
 START_TEST(skip_oversized_keeps_table_in_sync)
 {
     static const size_t steps[] = { 0, 1, 2, 5 };
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
-        h2c_hpack_decoder_options o;
-        h2c_hpack_decoder_options_init(&o);
-        o.flags = H2C_HPACK_SKIP_OVERSIZED;
-        o.max_list_size = 100;
-        h2c_hpack_decoder *d = dec_with(&o);
+        h2c_hpack_decoder *d = dec_skipping(100);
         uint8_t w[64];
         dt_list l = { 0 };
         /* :method GET twice (84), then abcd: wxyz with incremental indexing
@@ -721,6 +727,85 @@ START_TEST(skip_oversized_keeps_table_in_sync)
         dt_list_free(&l);
         h2c_hpack_decoder_free(d);
     }
+}
+END_TEST
+
+/* SKIP_OVERSIZED, with the limits reached exactly at indexed fields (the
+ * fast path's own accounting), whole and split: a field at the limit is
+ * handed out, the next is not, nor any later one, even one that would fit
+ * the room left. */
+START_TEST(skip_oversized_limits_at_indexed_fields)
+{
+    /* Blocks in order, each with the limits set before it.  :method GET
+     * is 42, three of them 126; abcd: wxyx (40) becomes index 62 (be);
+     * age: "" (static 21, 95) is 35. */
+    static const struct {
+        size_t list;
+        uint32_t fields;
+        const char *hex;
+        int rc;
+        size_t n;
+    } blocks[] = {
+        { 126, 3, "828282", H2C_OK, 3 },
+        { 126, 3, "82828282", H2C_HPACK_E_FIELD_COUNT, 3 },
+        { 126, 8, "82828282", H2C_HPACK_E_LIST_SIZE, 3 },
+        { 126, 8, "82", H2C_OK, 1 },
+        { 120, 8, "4004616263640477787978", H2C_OK, 1 },
+        /* 84, then be makes 124: age would fit the 36 left, but no. */
+        { 120, 8, "8282be95", H2C_HPACK_E_LIST_SIZE, 2 },
+        { 120, 8, "82be95", H2C_OK, 3 }, /* 117 */
+    };
+    static const size_t steps[] = { 0, 1, 2, 3 };
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        h2c_hpack_decoder *d = dec_skipping(65536); /* limits set per block */
+        for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+            uint8_t w[64];
+            size_t n = hex(blocks[i].hex, w, sizeof w);
+            dt_list l = { 0 };
+            ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, blocks[i].list,
+                                                               blocks[i].fields),
+                             H2C_OK);
+            int rc = steps[k] ? dt_decode_step(d, w, n, steps[k], DT_GUARD, &l)
+                              : dt_decode(d, w, n, DT_GUARD, &l);
+            ck_assert_int_eq(rc, blocks[i].rc);
+            ck_assert_uint_eq(l.n, blocks[i].n);
+            ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), H2C_OK);
+            if (i == 6) {
+                ck_assert(dt_field_is(&l, 1, "abcd", "wxyx"));
+                ck_assert(dt_field_is(&l, 2, "age", ""));
+            }
+            dt_list_free(&l);
+        }
+        h2c_hpack_decoder_free(d);
+    }
+}
+END_TEST
+
+/* Limits raised in the middle of a skipped block do not bring it back. */
+START_TEST(skip_oversized_raised_mid_block)
+{
+    h2c_hpack_decoder *d = dec_skipping(100);
+    uint8_t w[8];
+    size_t n = hex("82828282", w, sizeof w), used = 0;
+    h2c_hpack_field f;
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w, n, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_uint_eq(used, 1);
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 1, n - 1, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_uint_eq(used, 1);
+    /* The third is past 100: it and the fourth are decoded, not handed out. */
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 2, 1, &used, &f), H2C_OK);
+    ck_assert_uint_eq(used, 1);
+    ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 65536, 1024), H2C_OK);
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 3, 1, &used, &f), H2C_OK);
+    ck_assert_uint_eq(used, 1);
+    ck_assert_int_eq(h2c_hpack_decoder_finish(d), H2C_HPACK_E_LIST_SIZE);
+    /* The next block has the raised limits. */
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w, n, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 1, n - 1, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 2, n - 2, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_int_eq(h2c_hpack_decoder_push(d, w + 3, n - 3, &used, &f), H2C_HPACK_FIELD);
+    ck_assert_int_eq(h2c_hpack_decoder_finish(d), H2C_OK);
+    h2c_hpack_decoder_free(d);
 }
 END_TEST
 
@@ -1201,6 +1286,8 @@ static Suite *suite(void)
     tcase_add_test(tc, field_count_limit);
     tcase_add_test(tc, list_size_limit_exact);
     tcase_add_test(tc, skip_oversized_keeps_table_in_sync);
+    tcase_add_test(tc, skip_oversized_limits_at_indexed_fields);
+    tcase_add_test(tc, skip_oversized_raised_mid_block);
     tcase_add_test(tc, list_size_without_skip_is_sticky);
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
