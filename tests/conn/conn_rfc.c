@@ -1265,6 +1265,38 @@ START_TEST(rfc_request_fields_arena_grows_after_empty)
 }
 END_TEST
 
+/* The fields are copied from the input in 4-, 8- and 16-octet moves: a
+ * value of every short length, as the input's last octets before a
+ * PROT_NONE page, is copied whole and nothing past it is read. */
+START_TEST(rfc_request_fields_guarded)
+{
+    char v[81];
+    for (size_t n = 0; n <= 80; n++) {
+        ct_raw r;
+        ct_raw_server(&r, NULL);
+        ct_buf blk = {0};
+        ct_hp_req(&blk, "GET", "/");
+        for (size_t i = 0; i < n; i++)
+            v[i] = (char)('a' + i % 26);
+        v[n] = 0;
+        ct_hp_lit(&blk, "x-v", v); /* the block's, and the input's, last octets */
+        ct_fr_headers(&r.in, 1, ES_EH, blk.p, blk.len);
+        uint8_t *in = h2t_guard_copy(r.in.p, r.in.len);
+        ck_assert_ptr_nonnull(in);
+        h2c_conn_event ev;
+        size_t used = 0;
+        ck_assert_int_eq(h2c_conn_recv(r.c, in, r.in.len, &used, &ev), H2C_CONN_EV_REQUEST);
+        ck_assert_uint_eq(ev.nfields, 5);
+        ck_assert_uint_eq(ev.fields[4].value.len, n);
+        ck_assert_mem_eq(ev.fields[4].value.ptr, v, n);
+        ck_assert_mem_eq(ev.fields[4].name.ptr, "x-v", 3);
+        h2t_guard_free(in, r.in.len);
+        ct_buf_free(&blk);
+        ct_raw_free(&r);
+    }
+}
+END_TEST
+
 /* A field the table holds is checked when it comes back by index, unless
  * it passed the checks when it entered: a refused block's literal (a), or
  * one after a refusal in its block, which nothing looked at (b), stays
@@ -1927,6 +1959,7 @@ TCase *ct_tcase_rfc(void)
     tcase_add_test(tc, rfc_request_fields_from_table);
     tcase_add_test(tc, rfc_request_fields_arena_grows);
     tcase_add_test(tc, rfc_request_fields_arena_grows_after_empty);
+    tcase_add_test(tc, rfc_request_fields_guarded);
     tcase_add_test(tc, rfc_content_length);
     tcase_add_test(tc, rfc_trailers);
     tcase_add_test(tc, rfc_response_rules);
