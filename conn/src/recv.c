@@ -457,13 +457,15 @@ static int arena_grow(h2c_conn *c, size_t need)
     uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
     if (!nb)
         return H2C_E_NOMEM;
-    if (old) { /* without an arena, the fields so far are empty and point elsewhere */
+    if (old)
         memcpy(nb, old, c->arena_len);
-        for (size_t i = 0; i < c->nfields; i++) {
-            h2c_conn_field *f = &c->fields[i];
-            f->name.ptr = nb + (size_t)(f->name.ptr - old);
-            f->value.ptr = nb + (size_t)(f->value.ptr - old);
-        }
+    for (size_t i = 0; i < c->nfields; i++) {
+        /* Without an arena the fields so far are empty and point at a
+         * static octet: they move to the new arena's start, so that a
+         * later move finds them inside it. */
+        h2c_conn_field *f = &c->fields[i];
+        f->name.ptr = old ? nb + (size_t)(f->name.ptr - old) : nb;
+        f->value.ptr = old ? nb + (size_t)(f->value.ptr - old) : nb;
     }
     h2c_conn_dealloc(c, old, c->arena_cap);
     c->arena = nb;

@@ -1223,6 +1223,80 @@ START_TEST(rfc_request_fields_arena_grows)
 }
 END_TEST
 
+/* An empty field kept before the arena exists (NO_VALIDATION lets an
+ * empty name through) points at a static octet; the arena is then made,
+ * and grows again, within the same block: every view of the event must
+ * still lie in the arena the other fields are in. */
+START_TEST(rfc_request_fields_arena_grows_after_empty)
+{
+    h2c_conn_options o;
+    h2c_conn_options_init(&o, H2C_CONN_SERVER);
+    o.flags |= H2C_CONN_NO_VALIDATION;
+    ct_raw r;
+    ct_raw_server(&r, &o);
+    ct_buf blk = {0};
+    ct_hp_litn(&blk, 0x00, "", 0, "", 0); /* before the arena exists */
+    ct_hp_req(&blk, "GET", "/grow");     /* makes it */
+    char v[1001];
+    memset(v, 'v', 1000);
+    v[1000] = 0;
+    ct_hp_lit(&blk, "x-big", v); /* grows it */
+    ct_fr_headers(&r.in, 1, ES_EH, blk.p, blk.len);
+    h2c_conn_event ev;
+    size_t used = 0;
+    int rc = h2c_conn_recv(r.c, r.in.p, r.in.len, &used, &ev);
+    ck_assert_int_eq(rc, H2C_CONN_EV_REQUEST);
+    ck_assert_uint_eq(ev.nfields, 6);
+    const uint8_t *lo = ev.fields[1].name.ptr, *hi = lo;
+    for (size_t i = 1; i < ev.nfields; i++) {
+        const h2c_conn_field *f = &ev.fields[i];
+        if (f->name.ptr < lo)
+            lo = f->name.ptr;
+        if (f->value.ptr + f->value.len > hi)
+            hi = f->value.ptr + f->value.len;
+    }
+    ck_assert_uint_eq(ev.fields[0].name.len + ev.fields[0].value.len, 0);
+    ck_assert_msg(ev.fields[0].name.ptr >= lo && ev.fields[0].name.ptr <= hi &&
+                      ev.fields[0].value.ptr >= lo && ev.fields[0].value.ptr <= hi,
+                  "the empty field's views left the arena when it grew");
+    ck_assert_mem_eq(ev.fields[5].value.ptr, v, 1000);
+    ct_buf_free(&blk);
+    ct_raw_free(&r);
+}
+END_TEST
+
+/* The fields are copied from the input in 4-, 8- and 16-octet moves: a
+ * value of every short length, as the input's last octets before a
+ * PROT_NONE page, is copied whole and nothing past it is read. */
+START_TEST(rfc_request_fields_guarded)
+{
+    char v[81];
+    for (size_t n = 0; n <= 80; n++) {
+        ct_raw r;
+        ct_raw_server(&r, NULL);
+        ct_buf blk = {0};
+        ct_hp_req(&blk, "GET", "/");
+        for (size_t i = 0; i < n; i++)
+            v[i] = (char)('a' + i % 26);
+        v[n] = 0;
+        ct_hp_lit(&blk, "x-v", v); /* the block's, and the input's, last octets */
+        ct_fr_headers(&r.in, 1, ES_EH, blk.p, blk.len);
+        uint8_t *in = h2t_guard_copy(r.in.p, r.in.len);
+        ck_assert_ptr_nonnull(in);
+        h2c_conn_event ev;
+        size_t used = 0;
+        ck_assert_int_eq(h2c_conn_recv(r.c, in, r.in.len, &used, &ev), H2C_CONN_EV_REQUEST);
+        ck_assert_uint_eq(ev.nfields, 5);
+        ck_assert_uint_eq(ev.fields[4].value.len, n);
+        ck_assert_mem_eq(ev.fields[4].value.ptr, v, n);
+        ck_assert_mem_eq(ev.fields[4].name.ptr, "x-v", 3);
+        h2t_guard_free(in, r.in.len);
+        ct_buf_free(&blk);
+        ct_raw_free(&r);
+    }
+}
+END_TEST
+
 /* A field the table holds is checked when it comes back by index, unless
  * it passed the checks when it entered: a refused block's literal (a), or
  * one after a refusal in its block, which nothing looked at (b), stays
@@ -1884,6 +1958,8 @@ TCase *ct_tcase_rfc(void)
     tcase_add_test(tc, rfc_request_fields_valid);
     tcase_add_test(tc, rfc_request_fields_from_table);
     tcase_add_test(tc, rfc_request_fields_arena_grows);
+    tcase_add_test(tc, rfc_request_fields_arena_grows_after_empty);
+    tcase_add_test(tc, rfc_request_fields_guarded);
     tcase_add_test(tc, rfc_content_length);
     tcase_add_test(tc, rfc_trailers);
     tcase_add_test(tc, rfc_response_rules);
