@@ -680,8 +680,7 @@ static int host_matches(const h2c_conn *c)
 {
     if (!(c->blk_pseudo_set & (1u << 2)))
         return 1;
-    if (c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION) &&
-        !c->val.host)
+    if (c->val_rc == H2C_OK && !c->val_skip && !c->val.host)
         return 1; /* the validator saw every field, and no host */
     h2c_view auth = c->fields[c->blk_pseudo[2]].value;
     for (size_t i = 0; i < c->nfields; i++) {
@@ -761,8 +760,8 @@ static int block_end(h2c_conn *c)
             why = "trailers without END_STREAM";
     } else if (c->blk_kind == H2C_FIELDS_REQUEST) {
         type = H2C_CONN_EV_REQUEST;
-        if (!host_matches(c))
-            why = "host differs from :authority";
+        if (!(c->o.flags & H2C_CONN_NO_VALIDATION) && !host_matches(c))
+            why = "host differs from :authority"; /* 8.3.1, a field check */
     } else if (c->blk_status >= 100 && c->blk_status < 200) {
         type = H2C_CONN_EV_INFORMATIONAL;
         if (c->blk_status == 101)

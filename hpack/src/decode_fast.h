@@ -58,7 +58,8 @@
  *     included), a string near a limit all fall back.
  *   Returns H2C_E_NOMEM: the one error reported here (retrying would call
  *     the allocator again): the decoder has failed with the offset the
- *     state machine would give, and p stands at that octet.
+ *     state machine would give, and p stands just past that octet, where
+ *     the state machine leaves it.
  *
  * fast_push_indexed(dec, in, len, consumed, f)  [the public push, inlined]
  *   Entry: as fast_field, with in[0] & 0x80 (an indexed field) and len > 0,

@@ -156,6 +156,13 @@ static void apply_limits(h2c_hpack_decoder *dec, size_t max_list_size, uint32_t 
     dec->fast_fields = dec->oversized ? 0 : max_fields;
     dec->max_list_size = dec->skip_oversized ? SIZE_MAX : max_list_size;
     dec->max_fields = dec->skip_oversized ? UINT32_MAX : max_fields;
+    /* Lowered mid-block below what the block already holds: no room is
+     * left, and the room tests (list_size <= limit assumed) must see none
+     * rather than wrap. */
+    if (dec->list_size > dec->user_list_size)
+        dec->user_list_size = dec->list_size;
+    if (dec->list_size > dec->max_list_size)
+        dec->max_list_size = dec->list_size;
 }
 
 int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_options *opt)
@@ -935,6 +942,8 @@ __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const
                                                    size_t len, size_t *consumed,
                                                    h2c_hpack_field *field)
 {
+    if (dec->oversized)
+        dec->list_size = 0; /* as below */
     int rc = push_rest(dec, in, len, consumed, field);
     if (rc != H2C_HPACK_FIELD)
         return rc;
@@ -953,6 +962,9 @@ __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const
             dec->fast_fields = 0;
         }
         size_t used = 0;
+        /* Past the limits nothing reads list_size until the next block:
+         * keep it from growing to SIZE_MAX, a real bound on 32 bits. */
+        dec->list_size = 0;
         rc = push_rest(dec, in + off, len - off, &used, field);
         off += used;
         if (rc != H2C_HPACK_FIELD) {

@@ -1856,8 +1856,9 @@ START_TEST(rfc_error_after_graceful_goaway)
 }
 END_TEST
 
-/* H2C_CONN_NO_VALIDATION skips the field checks of 8.2-8.3 only: message
- * framing (8.1) still holds, and TRAILERS always comes with end_stream. */
+/* H2C_CONN_NO_VALIDATION skips the field checks of 8.2-8.3 only (a Host
+ * other than :authority among them): message framing (8.1) still holds,
+ * and TRAILERS always comes with end_stream. */
 START_TEST(rfc_no_validation_keeps_framing)
 {
     h2c_conn_options o;
@@ -1868,6 +1869,7 @@ START_TEST(rfc_no_validation_keeps_framing)
     ct_buf blk = {0};
     req_block(&blk, "/");
     ct_hp_lit(&blk, "X-Upper", "allowed now");
+    ct_hp_lit(&blk, "host", "other.example");
     ct_fr_headers(&r.in, 1, END_HEADERS, blk.p, blk.len);
     int rc = ct_raw_send(&r);
     EXPECT_QUIET(&r, rc);

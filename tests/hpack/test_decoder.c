@@ -809,6 +809,43 @@ START_TEST(skip_oversized_raised_mid_block)
 }
 END_TEST
 
+/* Limits lowered in the middle of a block below what it already holds:
+ * the block is over them from its next field, in both modes, through the
+ * indexed fast path (82) and the literal path alike.  (Unsigned room left
+ * used to wrap, and the rest of the block went unlimited.) */
+START_TEST(limits_lowered_mid_block)
+{
+    static const char *const rest[] = { "82", "4004616263640477787978" };
+    for (int skip = 0; skip < 2; skip++) {
+        for (size_t k = 0; k < 2; k++) {
+            h2c_hpack_decoder_options o;
+            h2c_hpack_decoder_options_init(&o);
+            if (skip)
+                o.flags |= H2C_HPACK_SKIP_OVERSIZED;
+            h2c_hpack_decoder *d = dec_with(&o);
+            uint8_t w[32];
+            size_t n = hex(rest[k], w, sizeof w), used = 0;
+            h2c_hpack_field f;
+            static const uint8_t two[] = { 0x82, 0x82 };
+            ck_assert_int_eq(h2c_hpack_decoder_push(d, two, 2, &used, &f), H2C_HPACK_FIELD);
+            ck_assert_int_eq(h2c_hpack_decoder_push(d, two + 1, 1, &used, &f), H2C_HPACK_FIELD);
+            /* 84 held; the limit drops to 50 */
+            ck_assert_int_eq(h2c_hpack_decoder_set_list_limits(d, 50, 100), H2C_OK);
+            int rc = h2c_hpack_decoder_push(d, w, n, &used, &f);
+            if (skip) {
+                ck_assert_int_eq(rc, H2C_OK); /* decoded, not handed out */
+                ck_assert_uint_eq(used, n);
+                ck_assert_int_eq(h2c_hpack_decoder_finish(d), H2C_HPACK_E_LIST_SIZE);
+                ck_assert_int_eq(h2c_hpack_decoder_error(d, NULL), H2C_OK);
+            } else {
+                ck_assert_int_eq(rc, H2C_HPACK_E_LIST_SIZE);
+            }
+            h2c_hpack_decoder_free(d);
+        }
+    }
+}
+END_TEST
+
 /* Without the flag the same block fails the decoder, as before. */
 START_TEST(list_size_without_skip_is_sticky)
 {
@@ -1288,6 +1325,7 @@ static Suite *suite(void)
     tcase_add_test(tc, skip_oversized_keeps_table_in_sync);
     tcase_add_test(tc, skip_oversized_limits_at_indexed_fields);
     tcase_add_test(tc, skip_oversized_raised_mid_block);
+    tcase_add_test(tc, limits_lowered_mid_block);
     tcase_add_test(tc, list_size_without_skip_is_sticky);
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, growing_whole_blocks_allocate_once);
