@@ -12,13 +12,14 @@
 H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-dev libpcap-dev libnghttp2-dev libssl-dev"
 # What tools/test adds: Check, clang and libFuzzer, valgrind, the static
 # analyzers, the real peers (nghttp2's client and server, curl), Python,
-# AFL++, Doxygen (the docs target), groff (the man page check), unzip
+# AFL++, clang-format (tools/analyze checks .clang-format), Doxygen (the
+# docs target), groff (the man page check), unzip
 # (fuzz/oss-fuzz/check-build), tcpdump and tshark (the capture suite records
 # loopback traffic and compares with tshark; tshark also splits the TLS
 # captures and editcap makes a pcapng with secrets) and openssl (the TLS
 # test's certificates).
 # shellcheck disable=SC2034
-H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl"
+H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl"
 
 # h2c_apt_progress: reads apt-get install's output; prints one line per step of apt-get's output that
 # takes time (the download, then each package set up).

@@ -16,7 +16,10 @@ typedef struct status_info {
     const char *reason;
 } status_info;
 
+/* A braced initialiser, kept on one line. */
+/* clang-format off */
 #define S(st, h2, reason) { (st), (h2), #st, (reason) }
+/* clang-format on */
 
 static const status_info common_statuses[] = {
     S(H2C_OK, 0x0, "success"),
@@ -36,7 +39,8 @@ static const status_info hpack_statuses[] = {
     S(H2C_HPACK_E_HUFFMAN_BAD_PAD, 0x9, "Huffman padding is not a prefix of EOS"),
     S(H2C_HPACK_E_TABLE_UPDATE_SIZE, 0x9, "table size update above the acknowledged maximum"),
     S(H2C_HPACK_E_TABLE_UPDATE_LATE, 0x9, "table size update after the first field of a block"),
-    S(H2C_HPACK_E_TABLE_UPDATE_MISSING, 0x9, "required table size update missing at block start"),
+    S(H2C_HPACK_E_TABLE_UPDATE_MISSING, 0x9,
+      "required table size update missing at block start"),
     S(H2C_HPACK_E_TRUNCATED, 0x9, "header block ended inside a representation"),
     S(H2C_HPACK_E_LIST_SIZE, 0x9, "decoded header list too large"),
     S(H2C_HPACK_E_STRING_LENGTH, 0x9, "string longer than the limit"),
@@ -64,7 +68,8 @@ static const status_info frame_statuses[] = {
     S(H2C_FRAME_E_PREFACE, 0x1, "invalid client connection preface"),
     S(H2C_FRAME_E_EXTENSION, 0x1, "malformed extension frame"),
     S(H2C_FRAME_E_EMPTY_FRAMES, 0xb, "too many empty frames"),
-    S(H2C_FRAME_E_CONTINUATION_EXPECTED, 0x1, "frame other than CONTINUATION inside a field block"),
+    S(H2C_FRAME_E_CONTINUATION_EXPECTED, 0x1,
+      "frame other than CONTINUATION inside a field block"),
     S(H2C_FRAME_E_CONTINUATION_UNEXPECTED, 0x1, "CONTINUATION without an open field block"),
     S(H2C_FRAME_E_CONTINUATION_FLOOD, 0xb, "too many CONTINUATION frames in one field block"),
     S(H2C_FRAME_E_BLOCK_SIZE, 0xb, "field block larger than the limit"),
@@ -96,7 +101,10 @@ static const status_info fields_statuses[] = {
 
 #undef S
 
+/* A braced initialiser, kept on one line. */
+/* clang-format off */
 #define TABLE(t) { (t), sizeof(t) / sizeof((t)[0]) }
+/* clang-format on */
 static const struct {
     const status_info *list;
     size_t n;
@@ -140,10 +148,20 @@ uint32_t h2c_status_h2_error(int status)
 const char *h2c_h2_error_name(uint32_t code)
 {
     static const char *const names[] = {
-        "NO_ERROR",          "PROTOCOL_ERROR", "INTERNAL_ERROR",     "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT",  "STREAM_CLOSED",  "FRAME_SIZE_ERROR",   "REFUSED_STREAM",
-        "CANCEL",            "COMPRESSION_ERROR", "CONNECT_ERROR",   "ENHANCE_YOUR_CALM",
-        "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+        "NO_ERROR",
+        "PROTOCOL_ERROR",
+        "INTERNAL_ERROR",
+        "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT",
+        "STREAM_CLOSED",
+        "FRAME_SIZE_ERROR",
+        "REFUSED_STREAM",
+        "CANCEL",
+        "COMPRESSION_ERROR",
+        "CONNECT_ERROR",
+        "ENHANCE_YOUR_CALM",
+        "INADEQUATE_SECURITY",
+        "HTTP_1_1_REQUIRED",
     };
     return code < sizeof names / sizeof names[0] ? names[code] : "UNKNOWN";
 }
@@ -151,16 +169,11 @@ const char *h2c_h2_error_name(uint32_t code)
 const char *h2c_scope_name(int scope)
 {
     switch (scope) {
-    case H2C_SCOPE_CONNECTION:
-        return "connection";
-    case H2C_SCOPE_STREAM:
-        return "stream";
-    case H2C_SCOPE_IGNORABLE:
-        return "ignorable";
-    case H2C_SCOPE_LOCAL:
-        return "local";
-    default:
-        return "none";
+    case H2C_SCOPE_CONNECTION: return "connection";
+    case H2C_SCOPE_STREAM: return "stream";
+    case H2C_SCOPE_IGNORABLE: return "ignorable";
+    case H2C_SCOPE_LOCAL: return "local";
+    default: return "none";
     }
 }
 

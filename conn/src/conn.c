@@ -140,7 +140,7 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     c->blk_content_length = -1;
     c->err.reason = h2c_strerror(H2C_OK);
 
-    h2c_allocator shim = { codec_alloc, codec_free, c };
+    h2c_allocator shim = {codec_alloc, codec_free, c};
     h2c_frame_parser_options po;
     h2c_frame_parser_options_init(&po);
     po.preface = c->observe  ? o->observe_preface
@@ -152,7 +152,8 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     po.max_empty_frames = c->observe ? o->limits.max_empty_frames : 0;
     if (c->observe) /* no acknowledgements to wait for: settings apply at once */
         po.max_frame_size = o->settings.max_frame_size;
-    po.max_settings = o->limits.max_settings_entries ? o->limits.max_settings_entries : UINT32_MAX;
+    po.max_settings = o->limits.max_settings_entries ? o->limits.max_settings_entries
+                                                     : UINT32_MAX;
     po.allocator = &shim;
     int rc = h2c_frame_parser_new(&c->parser, &po);
     if (rc == H2C_OK) {
@@ -173,7 +174,8 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
         dopt.max_table_size = c->observe ? o->settings.header_table_size : 4096;
         dopt.lenient = o->hpack_lenient;
         dopt.flags = H2C_HPACK_SKIP_OVERSIZED;
-        dopt.max_list_size = o->settings.max_header_list_size ? o->settings.max_header_list_size : 1;
+        dopt.max_list_size = o->settings.max_header_list_size ? o->settings.max_header_list_size
+                                                              : 1;
         dopt.max_fields = UINT32_MAX;
         dopt.max_string_len = o->limits.max_block_size ? 8 * o->limits.max_block_size : 1u << 20;
         dopt.allocator = &shim;

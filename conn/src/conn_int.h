@@ -18,27 +18,27 @@
 
 /* What a peer has sent on a stream, for telling headers from trailers. */
 enum {
-    PHASE_NONE = 0,     /* nothing yet */
-    PHASE_INFO = 1,     /* 1xx response(s) */
-    PHASE_HEADERS = 2,  /* request or final response */
-    PHASE_TRAILERS = 3  /* trailers: nothing more may come */
+    PHASE_NONE = 0,    /* nothing yet */
+    PHASE_INFO = 1,    /* 1xx response(s) */
+    PHASE_HEADERS = 2, /* request or final response */
+    PHASE_TRAILERS = 3 /* trailers: nothing more may come */
 };
 
 /* Stream flags. */
-#define SF_HEAD 0x01u          /* a request for HEAD: the response has no body */
-#define SF_LENGTH 0x02u        /* the peer announced content-length */
-#define SF_TOO_LARGE 0x04u     /* its header list was refused (431 expected) */
-#define SF_PEER_OPENED 0x08u   /* the peer opened it */
-#define SF_NO_BODY 0x10u       /* response to HEAD, or 204 / 304: DATA not counted */
+#define SF_HEAD 0x01u        /* a request for HEAD: the response has no body */
+#define SF_LENGTH 0x02u      /* the peer announced content-length */
+#define SF_TOO_LARGE 0x04u   /* its header list was refused (431 expected) */
+#define SF_PEER_OPENED 0x08u /* the peer opened it */
+#define SF_NO_BODY 0x10u     /* response to HEAD, or 204 / 304: DATA not counted */
 
 typedef struct h2c_stream {
     uint32_t id;
-    uint8_t state;        /* h2c_conn_stream_state */
-    uint8_t recv_phase;   /* PHASE_*: what the peer sent */
-    uint8_t send_phase;   /* PHASE_*: what we sent */
-    uint8_t flags;        /* SF_* */
-    int64_t send_window;  /* may go negative after a SETTINGS decrease (6.9.2) */
-    int64_t recv_window;  /* what the peer may still send */
+    uint8_t state;       /* h2c_conn_stream_state */
+    uint8_t recv_phase;  /* PHASE_*: what the peer sent */
+    uint8_t send_phase;  /* PHASE_*: what we sent */
+    uint8_t flags;       /* SF_* */
+    int64_t send_window; /* may go negative after a SETTINGS decrease (6.9.2) */
+    int64_t recv_window; /* what the peer may still send */
     uint64_t content_length;
     uint64_t data_received;
     uint32_t unannounced; /* consumed octets not yet given back by WINDOW_UPDATE */
@@ -59,9 +59,9 @@ typedef struct stream_chunk {
 typedef struct stream_table {
     stream_chunk *chunks;
     h2c_stream *free_list;
-    h2c_stream **slots;   /* cap entries; NULL free, TOMB deleted */
+    h2c_stream **slots; /* cap entries; NULL free, TOMB deleted */
     size_t cap, used, tombs;
-    h2c_stream *newest;   /* the last stream opened, if still open: most lookups are
+    h2c_stream *newest; /* the last stream opened, if still open: most lookups are
                              for it (its request, its response), so it is tried first */
     h2c_stream *inline_slots[MAP_INLINE];
 } stream_table;
@@ -75,10 +75,10 @@ enum { PENDING_MAX = 6, RESET_RING = 64 };
 struct h2c_conn {
     h2c_conn_options o;
     h2c_allocator al;
-    size_t heap;                 /* octets held from al */
+    size_t heap; /* octets held from al */
     int server;
-    int observe;                 /* H2C_CONN_OBSERVE: decode only, nothing answered */
-    h2c_frame cur_frame;         /* the frame being handled: events point at it */
+    int observe;         /* H2C_CONN_OBSERVE: decode only, nothing answered */
+    h2c_frame cur_frame; /* the frame being handled: events point at it */
 
     h2c_frame_parser *parser;
     h2c_frame_assembler *asmb;
@@ -86,27 +86,27 @@ struct h2c_conn {
     h2c_hpack_encoder *enc;
 
     /* settings */
-    h2c_conn_settings local;     /* in force (acknowledged) */
-    h2c_conn_settings sent[8];   /* sent and not yet acknowledged, oldest first */
+    h2c_conn_settings local;   /* in force (acknowledged) */
+    h2c_conn_settings sent[8]; /* sent and not yet acknowledged, oldest first */
     uint32_t nsent;
     h2c_conn_settings last_sent; /* the newest we sent */
     h2c_conn_settings remote;
-    int got_settings;            /* the peer's first SETTINGS arrived */
-    int table_pending;           /* observe: local.header_table_size waits for a block end */
+    int got_settings;  /* the peer's first SETTINGS arrived */
+    int table_pending; /* observe: local.header_table_size waits for a block end */
 
     /* flow control */
-    int64_t send_window;         /* connection */
+    int64_t send_window; /* connection */
     int64_t recv_window;
-    uint32_t conn_unannounced;   /* connection-level consumed, not given back */
+    uint32_t conn_unannounced; /* connection-level consumed, not given back */
     uint32_t conn_unconsumed;
 
     /* streams */
     stream_table streams;
-    uint32_t last_peer_id;       /* highest stream id the peer opened */
-    uint32_t last_local_id;      /* highest stream id we opened */
+    uint32_t last_peer_id;  /* highest stream id the peer opened */
+    uint32_t last_local_id; /* highest stream id we opened */
     uint32_t next_local_id;
-    uint32_t peer_open;          /* peer-opened streams counting toward our limit */
-    uint32_t local_open;         /* ours, counting toward the peer's limit */
+    uint32_t peer_open;  /* peer-opened streams counting toward our limit */
+    uint32_t local_open; /* ours, counting toward the peer's limit */
     uint32_t open_streams;
     uint32_t closed_ring[RESET_RING]; /* recently closed peer streams; CLOSED_BY_US marks
                                           the ones we reset, whose late frames are ignored */
@@ -121,45 +121,45 @@ struct h2c_conn {
     uint32_t goaway_sent_last;
 
     /* the field block being received */
-    uint32_t blk_stream;         /* its stream (or promised stream's parent) */
-    uint32_t blk_promised;       /* PUSH_PROMISE: the promised stream */
-    int blk_kind;                /* h2c_fields_kind */
-    int blk_refuse;              /* 0, or the stream error to answer once it ends */
-    int blk_refuse_status;       /* the parser's status, when it found the stream error */
-    int blk_ignore;              /* decode only (keep HPACK in sync): stream gone */
+    uint32_t blk_stream;   /* its stream (or promised stream's parent) */
+    uint32_t blk_promised; /* PUSH_PROMISE: the promised stream */
+    int blk_kind;          /* h2c_fields_kind */
+    int blk_refuse;        /* 0, or the stream error to answer once it ends */
+    int blk_refuse_status; /* the parser's status, when it found the stream error */
+    int blk_ignore;        /* decode only (keep HPACK in sync): stream gone */
     int blk_end_stream;
-    int blk_closed;              /* observe: the stream had been ended or reset by its sender */
+    int blk_closed; /* observe: the stream had been ended or reset by its sender */
     int blk_too_large;
-    int blk_fast;                /* every field is validated and kept, with no placeholder
+    int blk_fast; /* every field is validated and kept, with no placeholder
                                     possible: block_field() takes its short way */
     h2c_fields_validator val;
     int val_rc;
-    int val_skip;                /* the block holds placeholders (lenient HPACK): unchecked */
-    unsigned dyn_unchecked;      /* some literal entered the HPACK decoder's table without
+    int val_skip;           /* the block holds placeholders (lenient HPACK): unchecked */
+    unsigned dyn_unchecked; /* some literal entered the HPACK decoder's table without
                                     passing the octet checks of the validator; until then
                                     a field from the table needs no octet scan, as one
                                     from the static table */
-    h2c_conn_field *fields;      /* views into the arena (moved with it when it grows) */
+    h2c_conn_field *fields; /* views into the arena (moved with it when it grows) */
     size_t nfields, fields_cap;
     uint8_t *arena;
     size_t arena_len, arena_cap;
     int64_t blk_content_length;
     int blk_status;
-    size_t blk_pseudo[5];        /* method, scheme, authority, path, protocol: the index
+    size_t blk_pseudo[5];    /* method, scheme, authority, path, protocol: the index
                                     of the field in fields */
-    unsigned blk_pseudo_set;     /* bit i: blk_pseudo[i] was seen */
+    unsigned blk_pseudo_set; /* bit i: blk_pseudo[i] was seen */
 
     /* events waiting for the next recv() */
     h2c_conn_event pending[PENDING_MAX];
     unsigned npending, pending_head;
-    h2c_conn_event *ev_out;      /* inside h2c_conn_recv(): the caller's event, where the
+    h2c_conn_event *ev_out; /* inside h2c_conn_recv(): the caller's event, where the
                                     first event of a frame goes (no copy); else NULL */
-    int ev_out_used;             /* ev_out holds an event: later ones are queued */
+    int ev_out_used;        /* ev_out holds an event: later ones are queued */
 
     /* output queue: out[out_head .. out_len) is waiting */
     uint8_t *out;
     size_t out_head, out_len, out_cap;
-    uint8_t *scratch;            /* header block encoding */
+    uint8_t *scratch; /* header block encoding */
     size_t scratch_cap;
 
     /* sticky connection error */
@@ -216,9 +216,9 @@ static inline void h2c_out_header(uint8_t *p, uint32_t len, uint8_t type, uint8_
 
 /* How a control frame meets limits.max_output. */
 enum {
-    OUT_OURS = 0,   /* the caller asked for it: past the bound, H2C_E_BUFFER_TOO_SMALL */
-    OUT_PEER = 1,   /* the peer's frames force it (ACKs, RST): past the bound, a flood */
-    OUT_ALWAYS = 2  /* flow control and our preface: never held back */
+    OUT_OURS = 0,  /* the caller asked for it: past the bound, H2C_E_BUFFER_TOO_SMALL */
+    OUT_PEER = 1,  /* the peer's frames force it (ACKs, RST): past the bound, a flood */
+    OUT_ALWAYS = 2 /* flow control and our preface: never held back */
 };
 int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_settings *base,
                      int mode);

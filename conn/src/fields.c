@@ -25,13 +25,12 @@ enum {
 /* RFC 9110 tchar, lowercase only: 1 = allowed in a field name. */
 static const uint8_t name_ok[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
-    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
-    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
+    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1,  ['~'] = 1, ['0'] = 1,
+    ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,  ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,  ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,  ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 static int eq(const char *s, size_t len, const char *lit)
@@ -255,7 +254,8 @@ static int has_bad_char(const char *p, size_t len)
                 __m128i a = load128a(q + k), b = load128a(q + k + 16);
                 m0 = _mm_min_epu8(m0, a);
                 m1 = _mm_min_epu8(m1, b);
-                d = _mm_or_si128(d, _mm_or_si128(_mm_cmpeq_epi8(a, del), _mm_cmpeq_epi8(b, del)));
+                d = _mm_or_si128(d,
+                                 _mm_or_si128(_mm_cmpeq_epi8(a, del), _mm_cmpeq_epi8(b, del)));
             }
             __m128i m = _mm_min_epu8(m0, m1);
             if ((_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(m, ctl), m)) ||
@@ -301,25 +301,17 @@ static int check_value(const h2c_fields_validator *v, const char *value, size_t 
 static unsigned pseudo_bit(const char *name, size_t len)
 {
     switch (len) {
-    case 5:
-        return memcmp(name, ":path", 5) == 0 ? P_PATH : 0;
+    case 5: return memcmp(name, ":path", 5) == 0 ? P_PATH : 0;
     case 7:
         switch (name[2]) { /* :method, :scheme, :status */
-        case 'e':
-            return memcmp(name, ":method", 7) == 0 ? P_METHOD : 0;
-        case 'c':
-            return memcmp(name, ":scheme", 7) == 0 ? P_SCHEME : 0;
-        case 't':
-            return memcmp(name, ":status", 7) == 0 ? P_STATUS : 0;
-        default:
-            return 0;
+        case 'e': return memcmp(name, ":method", 7) == 0 ? P_METHOD : 0;
+        case 'c': return memcmp(name, ":scheme", 7) == 0 ? P_SCHEME : 0;
+        case 't': return memcmp(name, ":status", 7) == 0 ? P_STATUS : 0;
+        default: return 0;
         }
-    case 9:
-        return memcmp(name, ":protocol", 9) == 0 ? P_PROTOCOL : 0;
-    case 10:
-        return memcmp(name, ":authority", 10) == 0 ? P_AUTHORITY : 0;
-    default:
-        return 0;
+    case 9: return memcmp(name, ":protocol", 9) == 0 ? P_PROTOCOL : 0;
+    case 10: return memcmp(name, ":authority", 10) == 0 ? P_AUTHORITY : 0;
+    default: return 0;
     }
 }
 
@@ -353,14 +345,12 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
             return H2C_FIELDS_E_PSEUDO_EMPTY;
         v->scheme_http = is_http(value, value_len);
         break;
-    case P_AUTHORITY:
-        v->authority_empty = value_len == 0;
-        break;
+    case P_AUTHORITY: v->authority_empty = value_len == 0; break;
     case P_PATH:
-        v->path_form = value_len == 0         ? PATH_EMPTY
-                       : value[0] == '/'      ? PATH_ORIGIN
+        v->path_form = value_len == 0              ? PATH_EMPTY
+                       : value[0] == '/'           ? PATH_ORIGIN
                        : eq(value, value_len, "*") ? PATH_ASTERISK
-                                              : PATH_OTHER;
+                                                   : PATH_OTHER;
         break;
     case P_STATUS:
         /* Three digits, from 100 (RFC 9110 15: nothing below is a status
@@ -369,8 +359,7 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
             value[1] > '9' || value[2] < '0' || value[2] > '9')
             return H2C_FIELDS_E_STATUS;
         break;
-    default:
-        break;
+    default: break;
     }
     return H2C_OK;
 }
@@ -391,20 +380,13 @@ static int push_regular(h2c_fields_validator *v, const char *name, size_t name_l
         if (eq(name, name_len, "host"))
             v->host = 1;
         break;
-    case 7:
-        conn_specific = eq(name, name_len, "upgrade");
-        break;
+    case 7: conn_specific = eq(name, name_len, "upgrade"); break;
     case 10:
         conn_specific = eq(name, name_len, "connection") || eq(name, name_len, "keep-alive");
         break;
-    case 16:
-        conn_specific = eq(name, name_len, "proxy-connection");
-        break;
-    case 17:
-        conn_specific = eq(name, name_len, "transfer-encoding");
-        break;
-    default:
-        break;
+    case 16: conn_specific = eq(name, name_len, "proxy-connection"); break;
+    case 17: conn_specific = eq(name, name_len, "transfer-encoding"); break;
+    default: break;
     }
     if (conn_specific && !(v->lenient & H2C_FIELDS_LENIENT_CONNECTION))
         return H2C_FIELDS_E_CONNECTION_SPECIFIC;
@@ -509,7 +491,8 @@ static int finish_request(const h2c_fields_validator *v)
             (v->path_form == PATH_ASTERISK && v->method != METHOD_OPTIONS))
             return H2C_FIELDS_E_PATH;
         if ((seen & P_AUTHORITY) ? v->authority_empty : !v->host)
-            return (seen & P_AUTHORITY) ? H2C_FIELDS_E_PSEUDO_EMPTY : H2C_FIELDS_E_PSEUDO_MISSING;
+            return (seen & P_AUTHORITY) ? H2C_FIELDS_E_PSEUDO_EMPTY
+                                        : H2C_FIELDS_E_PSEUDO_MISSING;
     }
     return H2C_OK;
 }
@@ -520,12 +503,9 @@ int h2c_fields_validator_finish(h2c_fields_validator *v)
         return H2C_E_STATE;
     v->done = 1;
     switch (v->kind) {
-    case H2C_FIELDS_REQUEST:
-        return finish_request(v);
-    case H2C_FIELDS_RESPONSE:
-        return (v->seen & P_STATUS) ? H2C_OK : H2C_FIELDS_E_PSEUDO_MISSING;
-    default: /* trailers, or AUTO that saw no pseudo-header: trailers */
-        return H2C_OK;
+    case H2C_FIELDS_REQUEST: return finish_request(v);
+    case H2C_FIELDS_RESPONSE: return (v->seen & P_STATUS) ? H2C_OK : H2C_FIELDS_E_PSEUDO_MISSING;
+    default: /* trailers, or AUTO that saw no pseudo-header: trailers */ return H2C_OK;
     }
 }
 

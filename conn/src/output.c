@@ -100,17 +100,17 @@ int h2c_out_settings(h2c_conn *c, const h2c_conn_settings *s, const h2c_conn_set
         uint16_t id;
         uint32_t v, old;
     } e[] = {
-        { H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE, s->header_table_size, base->header_table_size },
-        { H2C_FRAME_SETTINGS_ENABLE_PUSH, s->enable_push, base->enable_push },
-        { H2C_FRAME_SETTINGS_MAX_CONCURRENT_STREAMS, s->max_concurrent_streams,
-          base->max_concurrent_streams },
-        { H2C_FRAME_SETTINGS_INITIAL_WINDOW_SIZE, s->initial_window_size,
-          base->initial_window_size },
-        { H2C_FRAME_SETTINGS_MAX_FRAME_SIZE, s->max_frame_size, base->max_frame_size },
-        { H2C_FRAME_SETTINGS_MAX_HEADER_LIST_SIZE, s->max_header_list_size,
-          base->max_header_list_size },
-        { H2C_FRAME_SETTINGS_ENABLE_CONNECT_PROTOCOL, s->enable_connect_protocol,
-          base->enable_connect_protocol },
+        {H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE, s->header_table_size, base->header_table_size},
+        {H2C_FRAME_SETTINGS_ENABLE_PUSH, s->enable_push, base->enable_push},
+        {H2C_FRAME_SETTINGS_MAX_CONCURRENT_STREAMS, s->max_concurrent_streams,
+         base->max_concurrent_streams},
+        {H2C_FRAME_SETTINGS_INITIAL_WINDOW_SIZE, s->initial_window_size,
+         base->initial_window_size},
+        {H2C_FRAME_SETTINGS_MAX_FRAME_SIZE, s->max_frame_size, base->max_frame_size},
+        {H2C_FRAME_SETTINGS_MAX_HEADER_LIST_SIZE, s->max_header_list_size,
+         base->max_header_list_size},
+        {H2C_FRAME_SETTINGS_ENABLE_CONNECT_PROTOCOL, s->enable_connect_protocol,
+         base->enable_connect_protocol},
     };
     uint8_t payload[6 * 7];
     size_t n = 0;
@@ -132,7 +132,7 @@ size_t h2c_conn_output_len(const h2c_conn *c)
 
 h2c_view h2c_conn_output(const h2c_conn *c)
 {
-    h2c_view v = { NULL, 0 };
+    h2c_view v = {NULL, 0};
     if (c && c->out_len > c->out_head) {
         v.ptr = c->out + c->out_head;
         v.len = c->out_len - c->out_head;

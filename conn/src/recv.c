@@ -25,7 +25,7 @@ int h2c_conn_fail(h2c_conn *c, int status, uint32_t h2, uint32_t stream, uint64_
     /* After a graceful GOAWAY, a second one carries the error; its last
      * stream id may not grow (6.8). */
     uint32_t last = c->goaway_sent && c->goaway_sent_last < c->last_peer_id ? c->goaway_sent_last
-                                                                          : c->last_peer_id;
+                                                                            : c->last_peer_id;
     c->goaway_sent = 1;
     c->goaway_sent_last = last;
     (void)h2c_out_goaway(c, last, h2, (const uint8_t *)c->err.reason, strlen(c->err.reason));
@@ -302,7 +302,8 @@ static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
             kind = s->recv_phase == PHASE_NONE ? H2C_FIELDS_REQUEST : H2C_FIELDS_TRAILERS;
         else if (s->recv_phase == PHASE_HEADERS)
             kind = H2C_FIELDS_TRAILERS;
-        else if (s->recv_phase == PHASE_NONE && (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX))
+        else if (s->recv_phase == PHASE_NONE &&
+                 (c->o.hpack_lenient & H2C_HPACK_LENIENT_UNKNOWN_INDEX))
             kind = H2C_FIELDS_AUTO; /* a capture that starts mid-connection */
         else
             kind = H2C_FIELDS_RESPONSE;
@@ -368,10 +369,12 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
                                            : "HEADERS on a stream never opened");
             }
         } else if (!c->server) {
-            return fail_code(c, H2C_CONN_E_STREAM_ID, id, "HEADERS from a server on a new stream");
+            return fail_code(c, H2C_CONN_E_STREAM_ID, id,
+                             "HEADERS from a server on a new stream");
         } else {
             c->last_peer_id = id;
-            uint32_t limit = c->last_sent.max_concurrent_streams < c->local.max_concurrent_streams
+            uint32_t limit = c->last_sent.max_concurrent_streams <
+                                     c->local.max_concurrent_streams
                                  ? c->last_sent.max_concurrent_streams
                                  : c->local.max_concurrent_streams;
             if (c->goaway_sent) {
@@ -516,16 +519,11 @@ static int pseudo_index(h2c_view n)
     if (n.len < 5 || n.ptr[0] != ':')
         return -1;
     switch (n.len) {
-    case 5:
-        return view_eq(n, ":path", 5) ? 3 : -1;
-    case 7:
-        return view_eq(n, ":method", 7) ? 0 : view_eq(n, ":scheme", 7) ? 1 : -1;
-    case 9:
-        return view_eq(n, ":protocol", 9) ? 4 : -1;
-    case 10:
-        return view_eq(n, ":authority", 10) ? 2 : -1;
-    default:
-        return -1;
+    case 5: return view_eq(n, ":path", 5) ? 3 : -1;
+    case 7: return view_eq(n, ":method", 7) ? 0 : view_eq(n, ":scheme", 7) ? 1 : -1;
+    case 9: return view_eq(n, ":protocol", 9) ? 4 : -1;
+    case 10: return view_eq(n, ":authority", 10) ? 2 : -1;
+    default: return -1;
     }
 }
 
@@ -715,7 +713,8 @@ static int block_end(h2c_conn *c)
         }
         if (c->blk_refuse < 0)
             return stream_error(c, id,
-                                c->blk_refuse_status ? c->blk_refuse_status : H2C_CONN_E_MALFORMED,
+                                c->blk_refuse_status ? c->blk_refuse_status
+                                                     : H2C_CONN_E_MALFORMED,
                                 (uint32_t)-c->blk_refuse, NULL);
         return H2C_OK;
     }
@@ -749,7 +748,7 @@ static int block_end(h2c_conn *c)
     if (c->blk_promised) {
         type = H2C_CONN_EV_PUSH;
         /* 8.4: a promised request is GET or HEAD (safe and cacheable) */
-        h2c_view m = { NULL, 0 };
+        h2c_view m = {NULL, 0};
         if (c->blk_pseudo_set & 1u)
             m = c->fields[c->blk_pseudo[0]].value;
         if (!view_eq(m, "GET", 3) && !view_eq(m, "HEAD", 4))
@@ -787,7 +786,7 @@ static int block_end(h2c_conn *c)
     h2c_conn_event *e = event_new(c, type, ev_stream);
     e->fields = c->fields;
     e->nfields = c->nfields;
-    h2c_view *pv[5] = { &e->method, &e->scheme, &e->authority, &e->path, &e->protocol };
+    h2c_view *pv[5] = {&e->method, &e->scheme, &e->authority, &e->path, &e->protocol};
     for (int i = 0; i < 5; i++) {
         if (c->blk_pseudo_set & (1u << i))
             *pv[i] = c->fields[c->blk_pseudo[i]].value;
@@ -878,8 +877,8 @@ static int on_data(h2c_conn *c, const h2c_frame *f)
                             "DATA before the headers");
     }
     s->data_received += f->u.data.data.len;
-    if ((s->flags & SF_LENGTH) &&
-        (s->data_received > s->content_length || (end && s->data_received != s->content_length))) {
+    if ((s->flags & SF_LENGTH) && (s->data_received > s->content_length ||
+                                   (end && s->data_received != s->content_length))) {
         (void)h2c_conn_credit(c, NULL, len);
         return stream_error_code(c, id, H2C_CONN_E_CONTENT_LENGTH, NULL);
     }
@@ -912,7 +911,8 @@ static int on_rst(h2c_conn *c, const h2c_frame *f)
     remember_closed(c, id, 0);
     h2c_stream_close(c, s);
     if (rapid && c->o.limits.max_peer_resets && ++c->peer_resets > c->o.limits.max_peer_resets)
-        return fail_code(c, H2C_CONN_E_FLOOD, id, "too many streams reset by the peer (rapid reset)");
+        return fail_code(c, H2C_CONN_E_FLOOD, id,
+                         "too many streams reset by the peer (rapid reset)");
     return H2C_OK;
 }
 
@@ -948,8 +948,8 @@ static int on_settings(h2c_conn *c, const h2c_frame *f)
         if (rc != H2C_OK)
             return h2c_conn_fail(c, rc, H2C_H2_INTERNAL_ERROR, 0, 0, NULL);
         if (c->local.initial_window_size != old.initial_window_size) {
-            window_delta d = { (int64_t)c->local.initial_window_size - old.initial_window_size, 0,
-                               0 };
+            window_delta d = {(int64_t)c->local.initial_window_size - old.initial_window_size, 0,
+                              0};
             h2c_streams_each(c, apply_delta, &d);
         }
         event_new(c, H2C_CONN_EV_SETTINGS_ACK, 0);
@@ -964,19 +964,24 @@ static int on_settings(h2c_conn *c, const h2c_frame *f)
         case H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE: r.header_table_size = st.value; break;
         case H2C_FRAME_SETTINGS_ENABLE_PUSH:
             if (!c->server && st.value) /* 6.5.2: a server MUST NOT send 1 */
-                return fail_code(c, H2C_CONN_E_SETTINGS, 0, "SETTINGS_ENABLE_PUSH = 1 from a server");
+                return fail_code(c, H2C_CONN_E_SETTINGS, 0,
+                                 "SETTINGS_ENABLE_PUSH = 1 from a server");
             r.enable_push = st.value;
             break;
-        case H2C_FRAME_SETTINGS_MAX_CONCURRENT_STREAMS: r.max_concurrent_streams = st.value; break;
+        case H2C_FRAME_SETTINGS_MAX_CONCURRENT_STREAMS:
+            r.max_concurrent_streams = st.value;
+            break;
         case H2C_FRAME_SETTINGS_INITIAL_WINDOW_SIZE: r.initial_window_size = st.value; break;
         case H2C_FRAME_SETTINGS_MAX_FRAME_SIZE: r.max_frame_size = st.value; break;
         case H2C_FRAME_SETTINGS_MAX_HEADER_LIST_SIZE: r.max_header_list_size = st.value; break;
-        case H2C_FRAME_SETTINGS_ENABLE_CONNECT_PROTOCOL: r.enable_connect_protocol = st.value; break;
+        case H2C_FRAME_SETTINGS_ENABLE_CONNECT_PROTOCOL:
+            r.enable_connect_protocol = st.value;
+            break;
         default: break; /* unknown settings are ignored (6.5.2) */
         }
     }
     if (r.initial_window_size != c->remote.initial_window_size) {
-        window_delta d = { (int64_t)r.initial_window_size - c->remote.initial_window_size, 1, 0 };
+        window_delta d = {(int64_t)r.initial_window_size - c->remote.initial_window_size, 1, 0};
         h2c_streams_each(c, apply_delta, &d);
         if (d.overflow)
             return fail_code(c, H2C_CONN_E_FLOW_CONTROL, 0,
@@ -985,7 +990,8 @@ static int on_settings(h2c_conn *c, const h2c_frame *f)
     if (r.header_table_size != c->remote.header_table_size)
         (void)h2c_hpack_encoder_set_max_table_size(c->enc, r.header_table_size);
     c->remote = r;
-    int rc = h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK, 0, NULL, 0, OUT_PEER);
+    int rc = h2c_out_simple(c, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK, 0, NULL, 0,
+                            OUT_PEER);
     if (rc != H2C_OK)
         return rc;
     h2c_conn_event *e = event_new(c, H2C_CONN_EV_SETTINGS, 0);
@@ -1005,7 +1011,8 @@ static int on_window_update(h2c_conn *c, const h2c_frame *f)
         h2c_stream *s = h2c_stream_find(c, id);
         if (!s) {
             if (is_idle_id(c, id))
-                return fail_code(c, H2C_CONN_E_STREAM_IDLE, id, "WINDOW_UPDATE on an idle stream");
+                return fail_code(c, H2C_CONN_E_STREAM_IDLE, id,
+                                 "WINDOW_UPDATE on an idle stream");
             return H2C_OK;
         }
         s->send_window += inc;
@@ -1049,14 +1056,11 @@ static int on_frame(h2c_conn *c, const h2c_frame *f)
 {
     h2c_conn_event *e;
     switch (f->hd.type) {
-    case H2C_FRAME_TYPE_DATA:
-        return on_data(c, f);
+    case H2C_FRAME_TYPE_DATA: return on_data(c, f);
     case H2C_FRAME_TYPE_PRIORITY:
         return H2C_OK; /* RFC 9113 deprecates the scheme; the frame is checked only */
-    case H2C_FRAME_TYPE_RST_STREAM:
-        return on_rst(c, f);
-    case H2C_FRAME_TYPE_SETTINGS:
-        return on_settings(c, f);
+    case H2C_FRAME_TYPE_RST_STREAM: return on_rst(c, f);
+    case H2C_FRAME_TYPE_SETTINGS: return on_settings(c, f);
     case H2C_FRAME_TYPE_PING:
         if (f->hd.flags & H2C_FRAME_FLAG_ACK) {
             e = event_new(c, H2C_CONN_EV_PING_ACK, 0);
@@ -1069,22 +1073,16 @@ static int on_frame(h2c_conn *c, const h2c_frame *f)
         }
         memcpy(e->opaque_data, f->u.ping.opaque_data, 8);
         return H2C_OK;
-    case H2C_FRAME_TYPE_GOAWAY:
-        return on_goaway(c, f);
-    case H2C_FRAME_TYPE_WINDOW_UPDATE:
-        return on_window_update(c, f);
+    case H2C_FRAME_TYPE_GOAWAY: return on_goaway(c, f);
+    case H2C_FRAME_TYPE_WINDOW_UPDATE: return on_window_update(c, f);
     case H2C_FRAME_TYPE_ALTSVC:
         event_new(c, H2C_CONN_EV_ALTSVC, f->hd.stream_id)->frame = f;
         return H2C_OK;
-    case H2C_FRAME_TYPE_ORIGIN:
-        event_new(c, H2C_CONN_EV_ORIGIN, 0)->frame = f;
-        return H2C_OK;
+    case H2C_FRAME_TYPE_ORIGIN: event_new(c, H2C_CONN_EV_ORIGIN, 0)->frame = f; return H2C_OK;
     case H2C_FRAME_TYPE_PRIORITY_UPDATE:
         event_new(c, H2C_CONN_EV_PRIORITY_UPDATE, 0)->frame = f;
         return H2C_OK;
-    default:
-        event_new(c, H2C_CONN_EV_UNKNOWN_FRAME, f->hd.stream_id)->frame = f;
-        return H2C_OK;
+    default: event_new(c, H2C_CONN_EV_UNKNOWN_FRAME, f->hd.stream_id)->frame = f; return H2C_OK;
     }
 }
 

@@ -96,8 +96,8 @@ static int field_is(const h2c_hpack_field *f, const char *name, const char *valu
            (!value || (f->value.len == vl && memcmp(f->value.ptr, value, vl) == 0));
 }
 
-int h2c_conn_submit_request(h2c_conn *c, const h2c_hpack_field *fields, size_t n,
-                            int end_stream, uint32_t *stream_id)
+int h2c_conn_submit_request(h2c_conn *c, const h2c_hpack_field *fields, size_t n, int end_stream,
+                            uint32_t *stream_id)
 {
     int rc = usable(c);
     if (rc != H2C_OK)

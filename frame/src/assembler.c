@@ -13,10 +13,10 @@
 struct h2c_frame_assembler {
     h2c_allocator al;
     h2c_frame_assembler_options opt;
-    int open;                    /* a block is open */
-    int failed;                  /* sticky error in err */
-    h2c_frame_block cur;         /* the open block (fragment/block fields unused) */
-    uint8_t *buf;                /* JOIN buffer */
+    int open;            /* a block is open */
+    int failed;          /* sticky error in err */
+    h2c_frame_block cur; /* the open block (fragment/block fields unused) */
+    uint8_t *buf;        /* JOIN buffer */
     size_t cap;
     h2c_error err;
     h2c_frame_assembler_stats stats;
@@ -78,8 +78,7 @@ static int fail(h2c_frame_assembler *a, int status, const h2c_frame *f, const ch
     a->failed = 1;
     a->open = 0;
     return h2c_frame_error_set(&a->err, status,
-                               status == H2C_E_NOMEM ? H2C_SCOPE_LOCAL
-                                                           : H2C_SCOPE_CONNECTION,
+                               status == H2C_E_NOMEM ? H2C_SCOPE_LOCAL : H2C_SCOPE_CONNECTION,
                                H2C_FRAME_H2_FROM_STATUS, &f->hd, f->offset, 0, reason);
 }
 
@@ -138,7 +137,8 @@ int h2c_frame_assembler_push(h2c_frame_assembler *a, const h2c_frame *f, h2c_fra
             return fail(a, H2C_FRAME_E_CONTINUATION_FLOOD, f,
                         "more CONTINUATION frames in one block than max_continuations");
     } else {
-        frag = type == H2C_FRAME_TYPE_HEADERS ? f->u.headers.fragment : f->u.push_promise.fragment;
+        frag = type == H2C_FRAME_TYPE_HEADERS ? f->u.headers.fragment
+                                              : f->u.push_promise.fragment;
     }
     if (frag.len > a->opt.max_block_size - before)
         return fail(a, H2C_FRAME_E_BLOCK_SIZE, f, "field block larger than max_block_size");

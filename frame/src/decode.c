@@ -12,8 +12,8 @@
 static int conn(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                 uint64_t where, const char *reason)
 {
-    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
-                               hd, off, H2C_FRAME_HEADER_LEN + where, reason);
+    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS, hd,
+                               off, H2C_FRAME_HEADER_LEN + where, reason);
 }
 
 static int stream_err(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
@@ -36,8 +36,8 @@ static void read_priority(const uint8_t *p, h2c_frame_priority *pr)
  * other fields that precede the content.  On success *start and *len delimit
  * the content within the payload.
  */
-static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fixed, uint64_t off,
-                 h2c_frame *f, size_t *start, size_t *len, h2c_error *err)
+static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fixed,
+                 uint64_t off, h2c_frame *f, size_t *start, size_t *len, h2c_error *err)
 {
     uint32_t pad_field = 0, pad = 0;
     *start = *len = 0;
@@ -59,7 +59,7 @@ static int unpad(const h2c_frame_header *hd, const uint8_t *payload, uint32_t fi
 
 static h2c_view view(const uint8_t *p, size_t len)
 {
-    h2c_view v = { len ? p : NULL, len };
+    h2c_view v = {len ? p : NULL, len};
     return v;
 }
 
@@ -160,36 +160,26 @@ int h2c_frame_decode_payload(const h2c_frame_header *hd, const uint8_t *pl,
     f->payload = view(pl, hd->length);
 
     switch (hd->type) {
-    case H2C_FRAME_TYPE_DATA:
-        return decode_data(hd, pl, off, f, err);
-    case H2C_FRAME_TYPE_HEADERS:
-        return decode_headers(hd, pl, off, f, err);
-    case H2C_FRAME_TYPE_PRIORITY:
-        return decode_priority(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_DATA: return decode_data(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_HEADERS: return decode_headers(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_PRIORITY: return decode_priority(hd, pl, off, f, err);
     case H2C_FRAME_TYPE_RST_STREAM:
         f->u.rst_stream.error_code = h2c_frame_get32(pl);
         return H2C_FRAME_EV_FRAME;
-    case H2C_FRAME_TYPE_SETTINGS:
-        return decode_settings(hd, pl, off, f, err);
-    case H2C_FRAME_TYPE_PUSH_PROMISE:
-        return decode_push_promise(hd, pl, off, f, err);
-    case H2C_FRAME_TYPE_PING:
-        memcpy(f->u.ping.opaque_data, pl, 8);
-        return H2C_FRAME_EV_FRAME;
+    case H2C_FRAME_TYPE_SETTINGS: return decode_settings(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_PUSH_PROMISE: return decode_push_promise(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_PING: memcpy(f->u.ping.opaque_data, pl, 8); return H2C_FRAME_EV_FRAME;
     case H2C_FRAME_TYPE_GOAWAY:
         f->u.goaway.last_stream_id = h2c_frame_get31(pl);
         f->u.goaway.error_code = h2c_frame_get32(pl + 4);
         f->u.goaway.debug_data = view(pl + 8, hd->length - 8);
         return H2C_FRAME_EV_FRAME;
-    case H2C_FRAME_TYPE_WINDOW_UPDATE:
-        return decode_window_update(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_WINDOW_UPDATE: return decode_window_update(hd, pl, off, f, err);
     case H2C_FRAME_TYPE_CONTINUATION:
         f->u.continuation.fragment = view(pl, hd->length);
         return H2C_FRAME_EV_FRAME;
-    case H2C_FRAME_TYPE_ALTSVC:
-        return h2c_frame_decode_altsvc(hd, pl, off, f, err);
-    case H2C_FRAME_TYPE_ORIGIN:
-        return h2c_frame_decode_origin(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_ALTSVC: return h2c_frame_decode_altsvc(hd, pl, off, f, err);
+    case H2C_FRAME_TYPE_ORIGIN: return h2c_frame_decode_origin(hd, pl, off, f, err);
     case H2C_FRAME_TYPE_PRIORITY_UPDATE:
         return h2c_frame_decode_priority_update(hd, pl, lim, off, f, err);
     default:

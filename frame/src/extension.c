@@ -24,7 +24,7 @@ static int ignore(h2c_error *err, uint32_t h2, const h2c_frame_header *hd, uint6
 
 static h2c_view view(const uint8_t *p, size_t len)
 {
-    h2c_view v = { len ? p : NULL, len };
+    h2c_view v = {len ? p : NULL, len};
     return v;
 }
 
@@ -109,8 +109,8 @@ int h2c_frame_decode_priority_update(const h2c_frame_header *hd, const uint8_t *
     }
     if (reason) {
         if (lim && (lim->flags & H2C_FRAME_PARSER_STRICT_EXTENSIONS))
-            return h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_SCOPE_CONNECTION, h2,
-                                       hd, off, hd->stream_id ? 5 : H2C_FRAME_HEADER_LEN, reason);
+            return h2c_frame_error_set(err, H2C_FRAME_E_EXTENSION, H2C_SCOPE_CONNECTION, h2, hd,
+                                       off, hd->stream_id ? 5 : H2C_FRAME_HEADER_LEN, reason);
         return ignore(err, h2, hd, off, 0, f, reason);
     }
     f->u.priority_update.prioritized_stream_id = h2c_frame_get31(pl);

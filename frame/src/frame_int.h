@@ -91,8 +91,8 @@ extern const char h2c_frame_reason_ok[];
 typedef struct h2c_frame_limits {
     uint32_t max_frame_size;
     uint32_t max_settings;
-    uint32_t flags;           /* H2C_FRAME_PARSER_* */
-    int settings_first;       /* the frame must be a non-ACK SETTINGS (after the preface) */
+    uint32_t flags;     /* H2C_FRAME_PARSER_* */
+    int settings_first; /* the frame must be a non-ACK SETTINGS (after the preface) */
 } h2c_frame_limits;
 
 /*
@@ -115,13 +115,13 @@ int h2c_frame_decode_payload(const h2c_frame_header *hd, const uint8_t *payload,
                              h2c_error *err);
 
 /* Extension frames (extension.c), same contract as h2c_frame_decode_payload. */
-int h2c_frame_decode_altsvc(const h2c_frame_header *hd, const uint8_t *payload, uint64_t frame_off,
-                            h2c_frame *f, h2c_error *err);
-int h2c_frame_decode_origin(const h2c_frame_header *hd, const uint8_t *payload, uint64_t frame_off,
-                            h2c_frame *f, h2c_error *err);
+int h2c_frame_decode_altsvc(const h2c_frame_header *hd, const uint8_t *payload,
+                            uint64_t frame_off, h2c_frame *f, h2c_error *err);
+int h2c_frame_decode_origin(const h2c_frame_header *hd, const uint8_t *payload,
+                            uint64_t frame_off, h2c_frame *f, h2c_error *err);
 int h2c_frame_decode_priority_update(const h2c_frame_header *hd, const uint8_t *payload,
-                                     const h2c_frame_limits *lim, uint64_t frame_off, h2c_frame *f,
-                                     h2c_error *err);
+                                     const h2c_frame_limits *lim, uint64_t frame_off,
+                                     h2c_frame *f, h2c_error *err);
 
 /*
  * SETTINGS values (settings.c): check count entries in wire format.  Returns

@@ -37,12 +37,10 @@ static int stream_rule(uint8_t type)
     case H2C_FRAME_TYPE_PRIORITY:
     case H2C_FRAME_TYPE_RST_STREAM:
     case H2C_FRAME_TYPE_PUSH_PROMISE:
-    case H2C_FRAME_TYPE_CONTINUATION:
-        return 2;
+    case H2C_FRAME_TYPE_CONTINUATION: return 2;
     case H2C_FRAME_TYPE_SETTINGS:
     case H2C_FRAME_TYPE_PING:
-    case H2C_FRAME_TYPE_GOAWAY:
-        return 1;
+    case H2C_FRAME_TYPE_GOAWAY: return 1;
     default:
         /* WINDOW_UPDATE takes both; extension frames are checked by their
          * decoders, where a misplaced one is ignorable, not fatal. */
@@ -53,16 +51,16 @@ static int stream_rule(uint8_t type)
 static int conn(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                 uint64_t where, const char *reason)
 {
-    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS,
-                               hd, off, where, reason);
+    return h2c_frame_error_set(err, status, H2C_SCOPE_CONNECTION, H2C_FRAME_H2_FROM_STATUS, hd,
+                               off, where, reason);
 }
 
 /* A stream error: reported, the payload skipped, parsing goes on. */
 static int stream(h2c_error *err, int status, const h2c_frame_header *hd, uint64_t off,
                   uint64_t where, const char *reason)
 {
-    h2c_frame_error_set(err, status, H2C_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off,
-                        where, reason);
+    h2c_frame_error_set(err, status, H2C_SCOPE_STREAM, H2C_FRAME_H2_FROM_STATUS, hd, off, where,
+                        reason);
     return H2C_FRAME_EV_STREAM_ERROR;
 }
 
@@ -72,19 +70,15 @@ static uint32_t min_length(const h2c_frame_header *hd)
 {
     uint32_t pad = hd->flags & H2C_FRAME_FLAG_PADDED ? 1 : 0;
     switch (hd->type) {
-    case H2C_FRAME_TYPE_DATA:
-        return pad;
-    case H2C_FRAME_TYPE_HEADERS:
-        return pad + (hd->flags & H2C_FRAME_FLAG_PRIORITY ? 5 : 0);
-    case H2C_FRAME_TYPE_PUSH_PROMISE:
-        return pad + 4;
-    default:
-        return 0;
+    case H2C_FRAME_TYPE_DATA: return pad;
+    case H2C_FRAME_TYPE_HEADERS: return pad + (hd->flags & H2C_FRAME_FLAG_PRIORITY ? 5 : 0);
+    case H2C_FRAME_TYPE_PUSH_PROMISE: return pad + 4;
+    default: return 0;
     }
 }
 
-int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *lim,
-                           uint64_t off, h2c_error *err)
+int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *lim, uint64_t off,
+                           h2c_error *err)
 {
     /* 3.4: the preface is followed by a SETTINGS frame. */
     if (lim->settings_first &&
@@ -166,8 +160,7 @@ int h2c_frame_check_header(const h2c_frame_header *hd, const h2c_frame_limits *l
             return conn(err, H2C_FRAME_E_LENGTH, hd, off, AT_LENGTH,
                         "PUSH_PROMISE too short for its Pad Length or promised stream");
         break;
-    default:
-        break;
+    default: break;
     }
     return H2C_OK;
 }

@@ -10,9 +10,23 @@ const char h2c_frame_reason_ok[] = "success";
 const char *h2c_frame_type_name(uint8_t type)
 {
     static const char *const names[] = {
-        "DATA",   "HEADERS",       "PRIORITY",     "RST_STREAM", "SETTINGS", "PUSH_PROMISE",
-        "PING",   "GOAWAY",        "WINDOW_UPDATE", "CONTINUATION", "ALTSVC", NULL,
-        "ORIGIN", NULL,            NULL,           NULL,         "PRIORITY_UPDATE",
+        "DATA",
+        "HEADERS",
+        "PRIORITY",
+        "RST_STREAM",
+        "SETTINGS",
+        "PUSH_PROMISE",
+        "PING",
+        "GOAWAY",
+        "WINDOW_UPDATE",
+        "CONTINUATION",
+        "ALTSVC",
+        NULL,
+        "ORIGIN",
+        NULL,
+        NULL,
+        NULL,
+        "PRIORITY_UPDATE",
     };
     const char *n = type < sizeof names / sizeof names[0] ? names[type] : NULL;
     return n ? n : "UNKNOWN";
@@ -40,8 +54,7 @@ const char *h2c_frame_setting_name(uint16_t id)
 static const char *flag_name(uint8_t type, unsigned bit)
 {
     switch (type) {
-    case H2C_FRAME_TYPE_DATA:
-        return bit == 0x01 ? "END_STREAM" : bit == 0x08 ? "PADDED" : NULL;
+    case H2C_FRAME_TYPE_DATA: return bit == 0x01 ? "END_STREAM" : bit == 0x08 ? "PADDED" : NULL;
     case H2C_FRAME_TYPE_HEADERS:
         return bit == 0x01   ? "END_STREAM"
                : bit == 0x04 ? "END_HEADERS"
@@ -49,14 +62,11 @@ static const char *flag_name(uint8_t type, unsigned bit)
                : bit == 0x20 ? "PRIORITY"
                              : NULL;
     case H2C_FRAME_TYPE_SETTINGS:
-    case H2C_FRAME_TYPE_PING:
-        return bit == 0x01 ? "ACK" : NULL;
+    case H2C_FRAME_TYPE_PING: return bit == 0x01 ? "ACK" : NULL;
     case H2C_FRAME_TYPE_PUSH_PROMISE:
         return bit == 0x04 ? "END_HEADERS" : bit == 0x08 ? "PADDED" : NULL;
-    case H2C_FRAME_TYPE_CONTINUATION:
-        return bit == 0x04 ? "END_HEADERS" : NULL;
-    default:
-        return NULL;
+    case H2C_FRAME_TYPE_CONTINUATION: return bit == 0x04 ? "END_HEADERS" : NULL;
+    default: return NULL;
     }
 }
 

@@ -18,17 +18,17 @@ struct h2c_frame_parser {
     h2c_frame_parser_options opt; /* allocator pointer cleared: al is the copy */
     h2c_frame_limits lim;
     h2c_frame_parser_state state;
-    uint64_t offset;       /* octets consumed */
-    uint64_t frame_off;    /* offset of the current frame's first octet */
-    uint8_t preface_got;   /* preface octets matched */
-    uint8_t hlen;          /* header octets in hbuf */
+    uint64_t offset;     /* octets consumed */
+    uint64_t frame_off;  /* offset of the current frame's first octet */
+    uint8_t preface_got; /* preface octets matched */
+    uint8_t hlen;        /* header octets in hbuf */
     uint8_t hbuf[H2C_FRAME_HEADER_LEN];
-    h2c_frame_header hd;   /* current frame, once its header is complete */
-    uint8_t *buf;          /* payload reassembly */
+    h2c_frame_header hd; /* current frame, once its header is complete */
+    uint8_t *buf;        /* payload reassembly */
     size_t cap;
-    size_t have;           /* payload octets in buf */
-    uint64_t skip;         /* SKIP: payload octets left to discard */
-    h2c_error err;   /* sticky error (state ERROR) */
+    size_t have;   /* payload octets in buf */
+    uint64_t skip; /* SKIP: payload octets left to discard */
+    h2c_error err; /* sticky error (state ERROR) */
     h2c_frame_parser_stats stats;
 };
 
@@ -162,8 +162,7 @@ static int count_empty(h2c_frame_parser *p, const h2c_frame *f)
             empty = 1;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     if (empty && p->opt.max_empty_frames &&
         p->stats.empty_data + p->stats.empty_headers + p->stats.empty_continuation >
@@ -249,9 +248,9 @@ static int payload_step(h2c_frame_parser *p, const uint8_t *in, size_t len, size
         p->cap = 0;
         p->buf = h2c_alloc(&p->al, p->hd.length);
         if (!p->buf) {
-            h2c_frame_error_set(&p->err, H2C_E_NOMEM, H2C_SCOPE_LOCAL,
-                                H2C_FRAME_H2_FROM_STATUS, &p->hd, p->frame_off,
-                                H2C_FRAME_HEADER_LEN + p->have, "cannot allocate the payload buffer");
+            h2c_frame_error_set(&p->err, H2C_E_NOMEM, H2C_SCOPE_LOCAL, H2C_FRAME_H2_FROM_STATUS,
+                                &p->hd, p->frame_off, H2C_FRAME_HEADER_LEN + p->have,
+                                "cannot allocate the payload buffer");
             ev->frame.hd = p->hd;
             ev->frame.offset = p->frame_off;
             return fail(p, ev);
@@ -376,9 +375,7 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     int rc = H2C_OK;
     while (pos < len && rc == H2C_OK) {
         switch (p->state) {
-        case H2C_FRAME_PS_PREFACE:
-            rc = preface_step(p, in, len, &pos, base, ev);
-            break;
+        case H2C_FRAME_PS_PREFACE: rc = preface_step(p, in, len, &pos, base, ev); break;
         case H2C_FRAME_PS_HEADER:
             if (p->hlen == 0) {
                 p->frame_off = base + pos;
@@ -401,9 +398,7 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
                 }
             }
             break;
-        case H2C_FRAME_PS_PAYLOAD:
-            rc = payload_step(p, in, len, &pos, ev);
-            break;
+        case H2C_FRAME_PS_PAYLOAD: rc = payload_step(p, in, len, &pos, ev); break;
         case H2C_FRAME_PS_SKIP: {
             uint64_t n = p->skip < len - pos ? p->skip : len - pos;
             pos += (size_t)n;
@@ -460,14 +455,10 @@ uint64_t h2c_frame_parser_missing(const h2c_frame_parser *p)
     switch (p->state) {
     case H2C_FRAME_PS_PREFACE:
         return p->preface_got ? H2C_FRAME_CLIENT_PREFACE_LEN - p->preface_got : 0;
-    case H2C_FRAME_PS_HEADER:
-        return p->hlen ? H2C_FRAME_HEADER_LEN - p->hlen : 0;
-    case H2C_FRAME_PS_PAYLOAD:
-        return p->hd.length - p->have;
-    case H2C_FRAME_PS_SKIP:
-        return p->skip;
-    default:
-        return 0;
+    case H2C_FRAME_PS_HEADER: return p->hlen ? H2C_FRAME_HEADER_LEN - p->hlen : 0;
+    case H2C_FRAME_PS_PAYLOAD: return p->hd.length - p->have;
+    case H2C_FRAME_PS_SKIP: return p->skip;
+    default: return 0;
     }
 }
 

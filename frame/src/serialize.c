@@ -25,8 +25,7 @@ static size_t pad_octets(const h2c_frame *f)
     case H2C_FRAME_TYPE_HEADERS:
     case H2C_FRAME_TYPE_PUSH_PROMISE:
         return f->hd.flags & H2C_FRAME_FLAG_PADDED ? 1u + f->pad_length : 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -91,8 +90,7 @@ static size_t payload_len(const h2c_frame *f)
         return view_ok(f->u.push_promise.fragment) && add(&n, f->u.push_promise.fragment.len)
                    ? n
                    : bad;
-    case H2C_FRAME_TYPE_PING:
-        return 8;
+    case H2C_FRAME_TYPE_PING: return 8;
     case H2C_FRAME_TYPE_GOAWAY:
         if (f->u.goaway.last_stream_id > H2C_FRAME_MAX_31BIT)
             return bad;
@@ -123,8 +121,7 @@ static size_t payload_len(const h2c_frame *f)
             return bad;
         n = 4;
         return add(&n, f->u.priority_update.value.len) ? n : bad;
-    default:
-        return bad;
+    default: return bad;
     }
 }
 
@@ -154,16 +151,13 @@ static uint8_t *put_priority(uint8_t *p, const h2c_frame_priority *pr)
 static uint8_t *put_payload(uint8_t *p, const h2c_frame *f)
 {
     switch (f->hd.type) {
-    case H2C_FRAME_TYPE_DATA:
-        return put_view(p, f->u.data.data);
+    case H2C_FRAME_TYPE_DATA: return put_view(p, f->u.data.data);
     case H2C_FRAME_TYPE_HEADERS:
         if (f->hd.flags & H2C_FRAME_FLAG_PRIORITY)
             p = put_priority(p, &f->u.headers.priority);
         return put_view(p, f->u.headers.fragment);
-    case H2C_FRAME_TYPE_PRIORITY:
-        return put_priority(p, &f->u.priority.priority);
-    case H2C_FRAME_TYPE_RST_STREAM:
-        return h2c_frame_put32(p, f->u.rst_stream.error_code);
+    case H2C_FRAME_TYPE_PRIORITY: return put_priority(p, &f->u.priority.priority);
+    case H2C_FRAME_TYPE_RST_STREAM: return h2c_frame_put32(p, f->u.rst_stream.error_code);
     case H2C_FRAME_TYPE_SETTINGS:
         if (!f->u.settings.list)
             return put_view(p, f->u.settings.raw);
@@ -175,17 +169,13 @@ static uint8_t *put_payload(uint8_t *p, const h2c_frame *f)
     case H2C_FRAME_TYPE_PUSH_PROMISE:
         p = h2c_frame_put32(p, f->u.push_promise.promised_stream_id);
         return put_view(p, f->u.push_promise.fragment);
-    case H2C_FRAME_TYPE_PING:
-        memcpy(p, f->u.ping.opaque_data, 8);
-        return p + 8;
+    case H2C_FRAME_TYPE_PING: memcpy(p, f->u.ping.opaque_data, 8); return p + 8;
     case H2C_FRAME_TYPE_GOAWAY:
         p = h2c_frame_put32(p, f->u.goaway.last_stream_id);
         p = h2c_frame_put32(p, f->u.goaway.error_code);
         return put_view(p, f->u.goaway.debug_data);
-    case H2C_FRAME_TYPE_WINDOW_UPDATE:
-        return h2c_frame_put32(p, f->u.window_update.increment);
-    case H2C_FRAME_TYPE_CONTINUATION:
-        return put_view(p, f->u.continuation.fragment);
+    case H2C_FRAME_TYPE_WINDOW_UPDATE: return h2c_frame_put32(p, f->u.window_update.increment);
+    case H2C_FRAME_TYPE_CONTINUATION: return put_view(p, f->u.continuation.fragment);
     case H2C_FRAME_TYPE_ALTSVC:
         p = h2c_frame_put16(p, (uint32_t)f->u.altsvc.origin.len);
         p = put_view(p, f->u.altsvc.origin);
@@ -201,8 +191,7 @@ static uint8_t *put_payload(uint8_t *p, const h2c_frame *f)
     case H2C_FRAME_TYPE_PRIORITY_UPDATE:
         p = h2c_frame_put32(p, f->u.priority_update.prioritized_stream_id);
         return put_view(p, f->u.priority_update.value);
-    default:
-        return p;
+    default: return p;
     }
 }
 
@@ -241,10 +230,10 @@ int h2c_frame_serialize(const h2c_frame *f, uint8_t *out, size_t cap, size_t *wr
 /* ---- field blocks ------------------------------------------------------ */
 
 typedef struct split {
-    h2c_frame first;  /* the HEADERS / PUSH_PROMISE with its share of the block */
+    h2c_frame first; /* the HEADERS / PUSH_PROMISE with its share of the block */
     h2c_view rest;
-    size_t conts;     /* CONTINUATION frames */
-    size_t total;     /* octets of all frames */
+    size_t conts; /* CONTINUATION frames */
+    size_t total; /* octets of all frames */
 } split;
 
 static h2c_view *fragment_of(h2c_frame *f)
@@ -257,7 +246,8 @@ static int plan(const h2c_frame *first, uint32_t max, split *s)
 {
     if (!first || max < H2C_FRAME_MAX_FRAME_SIZE_MIN || max > H2C_FRAME_MAX_FRAME_SIZE_MAX ||
         first->verbatim ||
-        (first->hd.type != H2C_FRAME_TYPE_HEADERS && first->hd.type != H2C_FRAME_TYPE_PUSH_PROMISE))
+        (first->hd.type != H2C_FRAME_TYPE_HEADERS &&
+         first->hd.type != H2C_FRAME_TYPE_PUSH_PROMISE))
         return 0;
     s->first = *first;
     h2c_view *frag = fragment_of(&s->first);

@@ -40,8 +40,7 @@ int h2c_frame_settings_check(const uint8_t *raw, size_t count, size_t *bad_index
                 *reason = "SETTINGS_NO_RFC7540_PRIORITIES not 0 or 1";
             }
             break;
-        default:
-            break; /* 6.5.2: unknown identifiers are passed on, never an error */
+        default: break; /* 6.5.2: unknown identifiers are passed on, never an error */
         }
         if (rc < 0) {
             *bad_index = i;

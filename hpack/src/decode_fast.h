@@ -149,8 +149,8 @@ static inline int fast_str(const uint8_t **pp, const uint8_t *end, uint32_t *len
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((always_inline))
 #endif
-static inline ptrdiff_t fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s,
-                                  uint32_t len, size_t avail)
+static inline ptrdiff_t
+fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, size_t avail)
 {
     /* Short strings, the common case, need neither the exact bound nor
      * lanes: a string of len octets decodes to at most 1.6 * len.  The
@@ -204,8 +204,7 @@ static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t
 
 /* fast_huff() gave up (0: the state machine takes over) or found no memory
  * for the string at p (reported as the state machine would). */
-static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p,
-                       ptrdiff_t w)
+static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, ptrdiff_t w)
 {
     if (w != H2C_E_NOMEM)
         return 0;
@@ -295,8 +294,7 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
      * the fewest octets a Huffman string can give (the state machine's
      * test), and never smaller, so a field refused here only near a limit
      * goes to the state machine.  The exact lengths are checked below. */
-    if (nlen > dec->max_string_len || vlen > dec->max_string_len ||
-        over_list(dec, nlen, vlen))
+    if (nlen > dec->max_string_len || vlen > dec->max_string_len || over_list(dec, nlen, vlen))
         return 0;
     size_t base = 0;
     if (nh && nl) {
@@ -351,7 +349,6 @@ static inline int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const u
     return (**pp & 0x80) ? fast_indexed(dec, pp, end, f) : fast_literal(dec, pp, end, f);
 }
 
-
 /*
  * Octets in the middle of a string, ending before it and fitting the room
  * already made: a peer sending a few octets per frame, or a stack feeding
@@ -361,8 +358,9 @@ static inline int fast_field(h2c_hpack_decoder *dec, const uint8_t **pp, const u
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
-static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
-                      h2c_hpack_field *field)
+static int
+push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+           h2c_hpack_field *field)
 {
     if (len >= dec->str_len - dec->str_got || !piece_fits(dec, len))
         return push_general(dec, in, len, consumed, field);
@@ -384,8 +382,9 @@ static int push_piece(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, siz
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((always_inline))
 #endif
-static inline int fast_push_indexed(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                                    size_t *consumed, h2c_hpack_field *field)
+static inline int
+fast_push_indexed(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+                  h2c_hpack_field *field)
 {
     uint32_t idx = in[0] & 0x7fu;
     size_t n = 1;

@@ -52,8 +52,8 @@ enum dec_state {
 
 /* Where the current field's name is. */
 enum name_src {
-    NAME_TABLE, /* static/dynamic table or placeholder: name_ptr, stable for the field */
-    NAME_INPUT, /* the current push's input: name_ptr, spilled to scratch at push end */
+    NAME_TABLE,  /* static/dynamic table or placeholder: name_ptr, stable for the field */
+    NAME_INPUT,  /* the current push's input: name_ptr, spilled to scratch at push end */
     NAME_SCRATCH /* scratch[0, name_len) */
 };
 
@@ -72,49 +72,49 @@ struct h2c_hpack_decoder {
      * these).  With H2C_HPACK_SKIP_OVERSIZED the ones above are the
      * widest, so decoding goes on past these. */
     uint8_t skip_oversized;
-    int oversized;        /* the block passed them: its status, 0 if not */
+    int oversized; /* the block passed them: its status, 0 if not */
     size_t user_list_size;
     uint32_t user_fields;
     uint32_t fast_fields; /* user_fields, 0 once oversized: fast_push_indexed()'s test */
 
     h2c_dyn_table table;
-    uint32_t acked;       /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
-    uint32_t update_le;   /* a size update <= this is due at block start ... */
-    uint8_t need_update;  /* ... when this is set */
+    uint32_t acked;      /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
+    uint32_t update_le;  /* a size update <= this is due at block start ... */
+    uint8_t need_update; /* ... when this is set */
 
-    uint8_t state;        /* enum dec_state */
-    int error;            /* sticky error, 0 if none */
+    uint8_t state; /* enum dec_state */
+    int error;     /* sticky error, 0 if none */
     size_t error_off;
 
     /* Current block. */
-    size_t block_off;     /* octets of the block consumed before this push */
-    const uint8_t *in;    /* this push's input, for error offsets */
-    uint8_t fields_seen;  /* a field representation began: no more updates */
+    size_t block_off;    /* octets of the block consumed before this push */
+    const uint8_t *in;   /* this push's input, for error offsets */
+    uint8_t fields_seen; /* a field representation began: no more updates */
     uint32_t field_count;
     size_t list_size;
 
     /* Current representation. */
-    uint8_t indexing;     /* h2c_hpack_indexing of the literal */
-    uint8_t flags;        /* H2C_HPACK_F_* gathered so far */
-    uint8_t name_src;     /* enum name_src */
-    uint32_t index;       /* table index of the field or its name, 0 for a new name */
+    uint8_t indexing; /* h2c_hpack_indexing of the literal */
+    uint8_t flags;    /* H2C_HPACK_F_* gathered so far */
+    uint8_t name_src; /* enum name_src */
+    uint32_t index;   /* table index of the field or its name, 0 for a new name */
     h2c_int_dec ival;
     const uint8_t *name_ptr;
     size_t name_len;
-    size_t value_base;    /* scratch offset of the value */
+    size_t value_base; /* scratch offset of the value */
 
     /* Current string literal. */
     uint8_t str_huff;
-    uint32_t str_len;     /* encoded length */
-    uint32_t str_got;     /* encoded octets read */
-    size_t str_out;       /* decoded octets stored in scratch */
-    size_t str_cap;       /* scratch room reserved for this string */
+    uint32_t str_len;       /* encoded length */
+    uint32_t str_got;       /* encoded octets read */
+    size_t str_out;         /* decoded octets stored in scratch */
+    size_t str_cap;         /* scratch room reserved for this string */
     const uint8_t *str_ptr; /* set when the string was taken from the input whole */
     h2c_huff_dec huff;
 
     uint8_t *scratch;
     size_t scratch_cap;
-    size_t scratch_keep;  /* octets of scratch that hold live data */
+    size_t scratch_keep; /* octets of scratch that hold live data */
 
     char placeholder[PLACEHOLDER_CAP];
     size_t placeholder_len;
@@ -546,8 +546,9 @@ static int grow_for_piece(h2c_hpack_decoder *dec, size_t base, size_t n)
                                 : base + want;
     if (want > dec->str_cap || phys > dec->scratch_cap) {
         /* Keep the name (if it is in scratch) and the string so far. */
-        dec->scratch_keep = dec->str_out ? base + dec->str_out
-                            : (base && dec->name_src == NAME_SCRATCH) ? base : 0;
+        dec->scratch_keep = dec->str_out                              ? base + dec->str_out
+                            : (base && dec->name_src == NAME_SCRATCH) ? base
+                                                                      : 0;
         if (scratch_reserve(dec, phys, SCRATCH_PIECE_MIN) < 0)
             return H2C_E_NOMEM;
         dec->str_cap = dec->scratch_cap - base < hard ? dec->scratch_cap - base : hard;
@@ -669,8 +670,8 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
  * ---------------------------------------------------------------------- */
 
 #ifndef H2C_HPACK_NO_FAST
-static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                        size_t *consumed, h2c_hpack_field *field);
+static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+                        h2c_hpack_field *field);
 #include "decode_fast.h"
 #endif
 
@@ -708,7 +709,7 @@ static int rep_start(h2c_hpack_decoder *dec, const uint8_t **pp, h2c_hpack_field
     if (b & 0x40) { /* 01xxxxxx: literal with incremental indexing */
         dec->indexing = H2C_HPACK_INDEX_YES;
         prefix = 6;
-    } else {          /* 0001xxxx never indexed, 0000xxxx without indexing */
+    } else { /* 0001xxxx never indexed, 0000xxxx without indexing */
         dec->indexing = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
         prefix = 4;
     }
@@ -827,8 +828,7 @@ static int run(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
             else if (r == 0)
                 return H2C_OK;
             break;
-        default:
-            return dec->error;
+        default: return dec->error;
         }
         if (r != 0)
             return r;
@@ -843,10 +843,8 @@ static int spill_name(h2c_hpack_decoder *dec)
     switch (dec->state) {
     case ST_VALUE_LEN:
     case ST_VALUE_LEN_MORE:
-    case ST_VALUE_DATA:
-        break;
-    default:
-        return 0;
+    case ST_VALUE_DATA: break;
+    default: return 0;
     }
     /* [0, name_len) is free: value_base == name_len keeps it so. */
     size_t keep = dec->state == ST_VALUE_DATA && dec->str_cap ? dec->scratch_keep : 0;
@@ -870,8 +868,9 @@ static int spill_name(h2c_hpack_decoder *dec)
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
-static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
-                        size_t *consumed, h2c_hpack_field *field)
+static int
+push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+             h2c_hpack_field *field)
 {
     const uint8_t *p = in;
     int r;
@@ -1081,9 +1080,9 @@ int h2c_hpack_decoder_error(const h2c_hpack_decoder *dec, h2c_error *err)
     if (err) {
         err->status = status;
         err->h2_error = h2c_status_h2_error(status);
-        err->scope = status == H2C_OK               ? H2C_SCOPE_NONE
-                     : status > -100 ? H2C_SCOPE_LOCAL
-                                                    : H2C_SCOPE_CONNECTION;
+        err->scope = status == H2C_OK ? H2C_SCOPE_NONE
+                     : status > -100  ? H2C_SCOPE_LOCAL
+                                      : H2C_SCOPE_CONNECTION;
         err->stream_id = 0;
         err->offset = dec ? dec->error_off : 0;
         err->reason = h2c_strerror(status);

@@ -26,7 +26,7 @@ size_t h2c_int_encode(uint8_t *dst, uint8_t first, unsigned prefix_bits, uint32_
 /* Resumable decoder state: survives a fragment boundary mid-integer. */
 typedef struct h2c_int_dec {
     uint32_t value;
-    uint8_t shift;  /* bits already accumulated past the prefix */
+    uint8_t shift; /* bits already accumulated past the prefix */
 } h2c_int_dec;
 
 /*

@@ -59,19 +59,19 @@ size_t h2c_huff_encode(uint8_t *dst, const uint8_t *src, size_t len)
 
 /* Append one code to a 64-bit accumulator holding m bits (the top ones
  * fall off if m goes past 64: the caller checks m afterwards). */
-#define H2C_HUFF_ADD(a, m, c)                                                           \
-    do {                                                                                \
-        unsigned l_ = h2c_huff_len[c];                                                  \
-        (a) = (a) << l_ | h2c_huff_code[c];                                             \
-        (m) += l_;                                                                      \
+#define H2C_HUFF_ADD(a, m, c)                                                                   \
+    do {                                                                                        \
+        unsigned l_ = h2c_huff_len[c];                                                          \
+        (a) = (a) << l_ | h2c_huff_code[c];                                                     \
+        (m) += l_;                                                                              \
     } while (0)
 
 /* Store the whole octets of acc's n (1..64) bits with one 8-octet store. */
-#define H2C_HUFF_FLUSH()                                                                \
-    do {                                                                                \
-        put64be(p, acc << (64 - n));                                                    \
-        p += n >> 3;                                                                    \
-        n &= 7;                                                                         \
+#define H2C_HUFF_FLUSH()                                                                        \
+    do {                                                                                        \
+        put64be(p, acc << (64 - n));                                                            \
+        p += n >> 3;                                                                            \
+        n &= 7;                                                                                 \
     } while (0)
 
 size_t h2c_huff_encode_slack(uint8_t *dst, const uint8_t *src, size_t len)
@@ -239,40 +239,40 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
 #endif
 
 /* One first-level step: up to two symbols, stored with one 16-bit store. */
-#define H2C_HUFF_STEP(acc, nb, o)                                                       \
-    do {                                                                                \
-        unsigned x_ = H2C_HUFF_IDX(acc);                                                \
-        (acc) <<= h2c_huff_dec_len[x_];                                                 \
-        (nb) = (uint8_t)((nb) - h2c_huff_dec_len[x_]);                                  \
-        store_syms(o, h2c_huff_dec_syms[x_]);                                           \
-        (o) += h2c_huff_dec_count[x_];                                                  \
+#define H2C_HUFF_STEP(acc, nb, o)                                                               \
+    do {                                                                                        \
+        unsigned x_ = H2C_HUFF_IDX(acc);                                                        \
+        (acc) <<= h2c_huff_dec_len[x_];                                                         \
+        (nb) = (uint8_t)((nb) + 0u - h2c_huff_dec_len[x_]);                                     \
+        store_syms(o, h2c_huff_dec_syms[x_]);                                                   \
+        (o) += h2c_huff_dec_count[x_];                                                          \
     } while (0)
 
 /* Branch-free refill from 8 readable octets at p: n becomes 56..63. */
-#define H2C_HUFF_REFILL(acc, n, p)                                                      \
-    do {                                                                                \
-        (acc) |= load_be64(p) >> (n);                                                   \
-        (p) += (63 - (n)) >> 3;                                                         \
-        (n) |= 56;                                                                      \
+#define H2C_HUFF_REFILL(acc, n, p)                                                              \
+    do {                                                                                        \
+        (acc) |= load_be64(p) >> (n);                                                           \
+        (p) += (63 - (n)) >> 3;                                                                 \
+        (n) |= 56;                                                                              \
     } while (0)
 
 /* Four steps after a refill (n >= 56); the 8-bit count costs one
  * subtraction a step. */
-#define H2C_HUFF_STEPS(acc, n, o)                                                       \
-    do {                                                                                \
-        uint8_t nb_ = (uint8_t)(n);                                                     \
-        H2C_HUFF_STEP(acc, nb_, o);                                                     \
-        H2C_HUFF_STEP(acc, nb_, o);                                                     \
-        H2C_HUFF_STEP(acc, nb_, o);                                                     \
-        H2C_HUFF_STEP(acc, nb_, o);                                                     \
-        (n) = nb_;                                                                      \
+#define H2C_HUFF_STEPS(acc, n, o)                                                               \
+    do {                                                                                        \
+        uint8_t nb_ = (uint8_t)(n);                                                             \
+        H2C_HUFF_STEP(acc, nb_, o);                                                             \
+        H2C_HUFF_STEP(acc, nb_, o);                                                             \
+        H2C_HUFF_STEP(acc, nb_, o);                                                             \
+        H2C_HUFF_STEP(acc, nb_, o);                                                             \
+        (n) = nb_;                                                                              \
     } while (0)
 
 /* Refill, then four steps. */
-#define H2C_HUFF_BATCH(acc, n, p, o)                                                    \
-    do {                                                                                \
-        H2C_HUFF_REFILL(acc, n, p);                                                     \
-        H2C_HUFF_STEPS(acc, n, o);                                                      \
+#define H2C_HUFF_BATCH(acc, n, p, o)                                                            \
+    do {                                                                                        \
+        H2C_HUFF_REFILL(acc, n, p);                                                             \
+        H2C_HUFF_STEPS(acc, n, o);                                                              \
     } while (0)
 
 /* The long code at the top of acc, which holds at least 30 valid bits:
@@ -368,7 +368,7 @@ static H2C_HUFF_INLINE int drain(uint64_t *acc_io, unsigned *n_io, uint8_t **po)
 }
 
 static H2C_HUFF_INLINE ptrdiff_t decode_core(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
-                                    const uint8_t *src, size_t len, uint64_t *eos_bit)
+                                             const uint8_t *src, size_t len, uint64_t *eos_bit)
 {
     uint64_t acc = *acc_io;
     unsigned n = *n_io;
@@ -599,16 +599,16 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
     if (len >= 32 && decode_bulk(&acc, &n, &p, src + len, &o, 0) < 0)
         return -1;
     size_t i = (size_t)(p - src); /* an index: it may run past avail */
-#define H2C_HUFF_REFILL_ONES(acc, n, i)                                                 \
-    do {                                                                                \
-        size_t at_ = (i) < len ? (i) : len;                                             \
-        size_t c_ = !near_end || at_ < last ? at_ : last;                               \
-        size_t k_ = len - at_ < 8 ? len - at_ : 8;                                      \
-        unsigned d_ = 4 * (unsigned)(at_ - c_); /* two shifts: at_ - c_ may be 8 */     \
-        uint64_t v_ = load_be64(src + c_) << d_ << d_;                                  \
-        (acc) |= (v_ | ones_after[k_]) >> (n);                                          \
-        (i) += (63 - (n)) >> 3;                                                         \
-        (n) |= 56;                                                                      \
+#define H2C_HUFF_REFILL_ONES(acc, n, i)                                                         \
+    do {                                                                                        \
+        size_t at_ = (i) < len ? (i) : len;                                                     \
+        size_t c_ = !near_end || at_ < last ? at_ : last;                                       \
+        size_t k_ = len - at_ < 8 ? len - at_ : 8;                                              \
+        unsigned d_ = 4 * (unsigned)(at_ - c_); /* two shifts: at_ - c_ may be 8 */             \
+        uint64_t v_ = load_be64(src + c_) << d_ << d_;                                          \
+        (acc) |= (v_ | ones_after[k_]) >> (n);                                                  \
+        (i) += (63 - (n)) >> 3;                                                                 \
+        (n) |= 56;                                                                              \
     } while (0)
     for (;;) {
         H2C_HUFF_REFILL_ONES(acc, n, i);

@@ -49,7 +49,7 @@ extern const uint8_t h2c_huff_dec_count[1u << H2C_HUFF_FAST_BITS];
  * h2c_huff_sym[(next len bits) + offset] (uint32_t arithmetic).
  */
 typedef struct h2c_huff_long_row {
-    uint32_t last;   /* the last code of this length, left-aligned in 32 bits */
+    uint32_t last; /* the last code of this length, left-aligned in 32 bits */
     uint8_t len;
     uint32_t offset; /* index in h2c_huff_sym of its first code, minus that code */
 } h2c_huff_long_row;
@@ -69,9 +69,9 @@ extern const uint16_t h2c_huff_sym[257];
  * of n octets decodes to at most h2c_huff_decoded_max(n) octets.
  */
 typedef struct h2c_huff_dec {
-    uint64_t bits;   /* pending bits, MSB first; the rest are zero */
-    uint8_t nbits;   /* how many (0..29) */
-    size_t err_pos;  /* after a failed h2c_huff_decode: index in src of the bad octet */
+    uint64_t bits;  /* pending bits, MSB first; the rest are zero */
+    uint8_t nbits;  /* how many (0..29) */
+    size_t err_pos; /* after a failed h2c_huff_decode: index in src of the bad octet */
 } h2c_huff_dec;
 
 void h2c_huff_dec_init(h2c_huff_dec *st);
@@ -90,8 +90,8 @@ ptrdiff_t h2c_huff_decode(h2c_huff_dec *st, uint8_t *dst, const uint8_t *src, si
  * too short for lanes.
  */
 #define H2C_HUFF_LANES 4
-#define H2C_HUFF_SYNC 32                          /* boundaries recorded per lane */
-#define H2C_HUFF_LANE_MARGIN (5 * H2C_HUFF_SYNC + 8) /* octets between lane regions */
+#define H2C_HUFF_SYNC 32                                  /* boundaries recorded per lane */
+#define H2C_HUFF_LANE_MARGIN (5 * H2C_HUFF_SYNC + 8)      /* octets between lane regions */
 #define H2C_HUFF_LANES_MIN ((size_t)H2C_HUFF_LANES * 256) /* octets of input, at least */
 
 /* h2c_huff_decode() with dst of room octets: lanes when room allows. */

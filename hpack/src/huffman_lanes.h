@@ -120,8 +120,8 @@ static size_t lane_cap(int64_t from, int64_t to)
  * h2c_huff_lanes_room(len) octets.  Same contract as decode_core(), with
  * *eos_bit counted from the first bit of src (negative: a carried one).
  */
-static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
-                              const uint8_t *src, size_t len, int64_t *eos_bit)
+static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, const uint8_t *src,
+                              size_t len, int64_t *eos_bit)
 {
     enum { K = H2C_HUFF_LANES };
     const uint8_t *end = src + len;
@@ -222,7 +222,7 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
         memmove(t->o, base + j, count);
         l[k].o = t->o + count;
         continue;
-    from_true: {
+    from_true : {
         /* Serial from the true position to the end. */
         int64_t at_bit = lane_pos(t, src);
         ptrdiff_t w = decode_core(&t->acc, &t->n, t->o, t->p, (size_t)(end - t->p), &eb);
@@ -239,7 +239,7 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst,
     *n_io = l[K - 1].n;
     return l[K - 1].o - dst;
 
-serial: {
+serial : {
     unsigned n0 = *n_io;
     ptrdiff_t w = decode_core(acc_io, n_io, dst, src, len, &eb);
     if (w < 0)

@@ -36,10 +36,10 @@
 
 #include <string.h>
 
-#define RATE_ROOM 10    /* % reuse needed to index when nothing is evicted */
-#define RATE_EVICT 60   /* % reuse needed when indexing evicts entries */
-#define CHURN_PRIOR 16  /* 'news' a churning name starts with */
-#define DECAY_AT 1024   /* halve the counts then, to follow changes */
+#define RATE_ROOM 10   /* % reuse needed to index when nothing is evicted */
+#define RATE_EVICT 60  /* % reuse needed when indexing evicts entries */
+#define CHURN_PRIOR 16 /* 'news' a churning name starts with */
+#define DECAY_AT 1024  /* halve the counts then, to follow changes */
 
 void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user)
 {
@@ -194,10 +194,8 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
 int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
     switch (p->kind) {
-    case H2C_HPACK_POLICY_ALWAYS:
-        return H2C_HPACK_INDEX_YES;
-    case H2C_HPACK_POLICY_NEVER:
-        return H2C_HPACK_INDEX_NO;
+    case H2C_HPACK_POLICY_ALWAYS: return H2C_HPACK_INDEX_YES;
+    case H2C_HPACK_POLICY_NEVER: return H2C_HPACK_INDEX_NO;
     case H2C_HPACK_POLICY_CUSTOM: {
         h2c_hpack_policy_input pi;
         pi.field = in->field;
@@ -207,8 +205,7 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
         int r = p->fn(p->user, &pi);
         return r == H2C_HPACK_INDEX_YES || r == H2C_HPACK_INDEX_NEVER ? r : H2C_HPACK_INDEX_NO;
     }
-    default:
-        return adaptive(p, in, t);
+    default: return adaptive(p, in, t);
     }
 }
 

@@ -20,14 +20,15 @@
 
 #include "enc_table.h"
 
-#define H2C_POLICY_NAME_SLOTS 64u  /* per-name statistics, direct-mapped by name hash */
-#define H2C_POLICY_GHOST_SLOTS 64u /* fingerprints of fields seen but not (or no longer) indexed */
+#define H2C_POLICY_NAME_SLOTS 64u /* per-name statistics, direct-mapped by name hash */
+#define H2C_POLICY_GHOST_SLOTS                                                                  \
+    64u /* fingerprints of fields seen but not (or no longer) indexed */
 
 /* What ADAPTIVE remembers about one header name. */
 typedef struct h2c_policy_name {
-    uint32_t tag;     /* name hash owning the slot */
-    uint16_t news;    /* values of this name that were new when seen (plus a prior) */
-    uint16_t reuses;  /* of those, how many were seen again later */
+    uint32_t tag;    /* name hash owning the slot */
+    uint16_t news;   /* values of this name that were new when seen (plus a prior) */
+    uint16_t reuses; /* of those, how many were seen again later */
 } h2c_policy_name;
 
 typedef struct h2c_policy {
@@ -44,8 +45,8 @@ typedef struct h2c_policy {
 typedef struct h2c_policy_field {
     const h2c_hpack_field *field;
     uint32_t name_hash;
-    uint32_t hash;        /* name+value hash (enc_table.h) */
-    uint32_t name_index;  /* best table index with this name, 0 if none */
+    uint32_t hash;       /* name+value hash (enc_table.h) */
+    uint32_t name_index; /* best table index with this name, 0 if none */
 } h2c_policy_field;
 
 /* Set the kind and hook; h2c_policy_reset() then makes it ready. */

@@ -27,7 +27,7 @@ extern const h2c_static_entry h2c_static_table[H2C_STATIC_COUNT];
  * name+value match, or 0.  *name_index receives the lowest index whose name
  * matches, or 0.
  */
-uint32_t h2c_static_find(const char *name, size_t name_len, const char *value,
-                         size_t value_len, uint32_t *name_index);
+uint32_t h2c_static_find(const char *name, size_t name_len, const char *value, size_t value_len,
+                         uint32_t *name_index);
 
 #endif

@@ -38,10 +38,10 @@
 struct stream {
     struct stream *next; /* free list */
     int32_t id;
-    unsigned get : 1;    /* :method GET or HEAD */
-    unsigned head : 1;   /* HEAD: no body */
-    unsigned root : 1;   /* :path is "/" (query ignored) */
-    const char *body;    /* the response body */
+    unsigned get : 1;  /* :method GET or HEAD */
+    unsigned head : 1; /* HEAD: no body */
+    unsigned root : 1; /* :path is "/" (query ignored) */
+    const char *body;  /* the response body */
     size_t length, sent;
 };
 
@@ -52,7 +52,7 @@ struct conn {
     nghttp2_session *h2;
     uint32_t interest; /* the epoll events registered */
     unsigned failed : 1;
-    uint8_t *pend;     /* output the socket did not take yet (usually none) */
+    uint8_t *pend; /* output the socket did not take yet (usually none) */
     size_t pend_off, pend_len;
 };
 
@@ -62,7 +62,7 @@ static struct {
     struct stream *free_streams;
     unsigned long connections, requests;
     nghttp2_session_callbacks *cbs;
-} srv = { -1, -1, 0, NULL, NULL, 0, 0, NULL };
+} srv = {-1, -1, 0, NULL, NULL, 0, 0, NULL};
 
 static volatile sig_atomic_t quit;
 static uint8_t rbuf[READ_CHUNK];
@@ -155,12 +155,12 @@ static int respond(nghttp2_session *h2, struct stream *s)
     const char *cl = decimal(clen, s->length);
     const char *ctype = ok ? "text/html; charset=utf-8" : "text/plain";
     nghttp2_nv nv[3] = {
-        { (uint8_t *)":status", (uint8_t *)(uintptr_t)st, 7, (size_t)(status + 24 - st),
-          NGHTTP2_NV_FLAG_NONE },
-        { (uint8_t *)"content-type", (uint8_t *)(uintptr_t)ctype, 12, strlen(ctype),
-          NGHTTP2_NV_FLAG_NONE },
-        { (uint8_t *)"content-length", (uint8_t *)(uintptr_t)cl, 14, (size_t)(clen + 24 - cl),
-          NGHTTP2_NV_FLAG_NONE },
+        {(uint8_t *)":status", (uint8_t *)(uintptr_t)st, 7, (size_t)(status + 24 - st),
+         NGHTTP2_NV_FLAG_NONE},
+        {(uint8_t *)"content-type", (uint8_t *)(uintptr_t)ctype, 12, strlen(ctype),
+         NGHTTP2_NV_FLAG_NONE},
+        {(uint8_t *)"content-length", (uint8_t *)(uintptr_t)cl, 14, (size_t)(clen + 24 - cl),
+         NGHTTP2_NV_FLAG_NONE},
     };
     nghttp2_data_provider prd;
     prd.source.ptr = s;
@@ -302,7 +302,7 @@ static void conn_service(struct conn *c)
     }
     uint32_t want = (rd ? EPOLLIN : 0) | (wr ? EPOLLOUT : 0);
     if (want != c->interest) {
-        struct epoll_event e = { .events = want, .data.ptr = c };
+        struct epoll_event e = {.events = want, .data.ptr = c};
         epoll_ctl(srv.epfd, EPOLL_CTL_MOD, c->fd, &e);
         c->interest = want;
     }
@@ -331,8 +331,8 @@ static void conn_accept(void)
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         struct conn *c = calloc(1, sizeof *c);
-        nghttp2_settings_entry iv[] = { { NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100 },
-                                        { NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, 65536 } };
+        nghttp2_settings_entry iv[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100},
+                                       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, 65536}};
         if (!c || nghttp2_session_server_new(&c->h2, srv.cbs, NULL) != 0 ||
             nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, iv, 2) != 0) {
             if (c && c->h2)
@@ -344,7 +344,7 @@ static void conn_accept(void)
         c->fd = fd;
         srv.connections++;
         c->interest = EPOLLIN | EPOLLOUT;
-        struct epoll_event e = { .events = c->interest, .data.ptr = c };
+        struct epoll_event e = {.events = c->interest, .data.ptr = c};
         if (epoll_ctl(srv.epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
             nghttp2_session_del(c->h2);
             free(c);
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "h2server_nghttp2: cannot listen on %s port %s\n", host, port);
         return 1;
     }
-    struct epoll_event le = { .events = EPOLLIN, .data.ptr = NULL };
+    struct epoll_event le = {.events = EPOLLIN, .data.ptr = NULL};
     epoll_ctl(srv.epfd, EPOLL_CTL_ADD, srv.lfd, &le);
     print_address(srv.lfd);
 

@@ -21,8 +21,8 @@ h2c_allocator bench_allocator(bench_alloc_count *c);
 
 typedef struct bench_stream_result {
     double ours_ns_per_frame, nghttp2_ns_per_frame; /* captured-stream decode */
-    size_t frames;         /* frames our pipeline reported */
-    size_t nghttp2_frames; /* frames nghttp2's on_frame_recv saw */
+    size_t frames;                                  /* frames our pipeline reported */
+    size_t nghttp2_frames;                          /* frames nghttp2's on_frame_recv saw */
     size_t passes;         /* passes over the captures per round, for each library */
     double parse_gb_per_s; /* frame parsing alone on a DATA-heavy stream */
     size_t parse_bytes;
@@ -33,10 +33,10 @@ int bench_stream(const char *root, size_t rounds, bench_stream_result *r);
 
 /* HPACK pair memory (bench_memory.c). */
 typedef struct bench_memory_result {
-    size_t pair_bytes;          /* decoder + encoder heap, 4096-octet tables */
-    size_t nghttp2_pair_bytes;  /* inflater + deflater; 0 without nghttp2 */
-    size_t pair_bytes_64k;      /* 65,536-octet tables */
-    double create_free_ns_64k;  /* make and free a 64 KiB pair */
+    size_t pair_bytes;           /* decoder + encoder heap, 4096-octet tables */
+    size_t nghttp2_pair_bytes;   /* inflater + deflater; 0 without nghttp2 */
+    size_t pair_bytes_64k;       /* 65,536-octet tables */
+    double create_free_ns_64k;   /* make and free a 64 KiB pair */
     unsigned long steady_allocs; /* allocations when the stories run again */
 } bench_memory_result;
 
@@ -44,7 +44,7 @@ typedef struct bench_memory_result {
 typedef struct bench_decode_result {
     double ours_ns, nghttp2_ns; /* per header; nghttp2_ns NaN without it */
     size_t headers;
-    unsigned long allocs;       /* counted after each context's first block */
+    unsigned long allocs; /* counted after each context's first block */
     size_t rounds;
 } bench_decode_result;
 
@@ -68,12 +68,12 @@ void bench_memory_print(const bench_memory_result *m, int with_nghttp2);
 void bench_decode_print(const char *what, const bench_decode_result *d);
 typedef struct bench_conn_result {
     double h2codec_ns_per_request, nghttp2_ns_per_request;
-    double ratio;                      /* median over rounds of ours / nghttp2's */
-    size_t requests;                   /* timed requests per round and library */
-    unsigned long h2codec_allocs;      /* allocations during the timed requests, all rounds */
+    double ratio;                 /* median over rounds of ours / nghttp2's */
+    size_t requests;              /* timed requests per round and library */
+    unsigned long h2codec_allocs; /* allocations during the timed requests, all rounds */
     double h2codec_allocs_per_request, nghttp2_allocs_per_request;
-    size_t h2codec_heap_settings;      /* live heap after the SETTINGS exchange */
-    size_t h2codec_heap_idle;          /* ... and after two requests completed */
+    size_t h2codec_heap_settings;                  /* live heap after the SETTINGS exchange */
+    size_t h2codec_heap_idle;                      /* ... and after two requests completed */
     long nghttp2_heap_settings, nghttp2_heap_idle; /* -1 without nghttp2 */
 } bench_conn_result;
 

@@ -101,27 +101,30 @@ static void h2c_hook_free(void *opaque, void *p)
 
 /* ------------------------------------------------------------- requests */
 
+/* A braced initialiser, kept on one line. */
+/* clang-format off */
 #define LIT(s) { (const uint8_t *)(s), sizeof(s) - 1 }
+/* clang-format on */
 
 /* A browser's request for a page's image, as Chromium sends it. */
 static const h2c_view request_fields[][2] = {
-    { LIT(":method"), LIT("GET") },
-    { LIT(":authority"), LIT("www.example.com") },
-    { LIT(":scheme"), LIT("https") },
-    { LIT(":path"), LIT("") }, /* per request */
-    { LIT("sec-ch-ua"), LIT("\"Not_A Brand\";v=\"8\", \"Chromium\";v=\"120\"") },
-    { LIT("sec-ch-ua-mobile"), LIT("?0") },
-    { LIT("user-agent"), LIT("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
-                             "Gecko) Chrome/120.0.0.0 Safari/537.36") },
-    { LIT("sec-ch-ua-platform"), LIT("\"Linux\"") },
-    { LIT("accept"), LIT("image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8") },
-    { LIT("sec-fetch-site"), LIT("same-origin") },
-    { LIT("sec-fetch-mode"), LIT("no-cors") },
-    { LIT("sec-fetch-dest"), LIT("image") },
-    { LIT("referer"), LIT("https://www.example.com/") },
-    { LIT("accept-encoding"), LIT("gzip, deflate, br") },
-    { LIT("accept-language"), LIT("en-US,en;q=0.9") },
-    { LIT("cookie"), LIT("session=5f2b8c1e9a7d4e3f; theme=dark; consent=1") },
+    {LIT(":method"), LIT("GET")},
+    {LIT(":authority"), LIT("www.example.com")},
+    {LIT(":scheme"), LIT("https")},
+    {LIT(":path"), LIT("")}, /* per request */
+    {LIT("sec-ch-ua"), LIT("\"Not_A Brand\";v=\"8\", \"Chromium\";v=\"120\"")},
+    {LIT("sec-ch-ua-mobile"), LIT("?0")},
+    {LIT("user-agent"), LIT("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+                            "Gecko) Chrome/120.0.0.0 Safari/537.36")},
+    {LIT("sec-ch-ua-platform"), LIT("\"Linux\"")},
+    {LIT("accept"), LIT("image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8")},
+    {LIT("sec-fetch-site"), LIT("same-origin")},
+    {LIT("sec-fetch-mode"), LIT("no-cors")},
+    {LIT("sec-fetch-dest"), LIT("image")},
+    {LIT("referer"), LIT("https://www.example.com/")},
+    {LIT("accept-encoding"), LIT("gzip, deflate, br")},
+    {LIT("accept-language"), LIT("en-US,en;q=0.9")},
+    {LIT("cookie"), LIT("session=5f2b8c1e9a7d4e3f; theme=dark; consent=1")},
 };
 #define NREQ_FIELDS (sizeof request_fields / sizeof request_fields[0])
 #define PATH_FIELD 3
@@ -132,9 +135,9 @@ static const char BODY_TEXT[] = "<!DOCTYPE html>\n<html><head><meta charset=\"ut
 enum { BODY_LEN = 256 };
 static uint8_t body[BODY_LEN];
 static const h2c_view response_fields[][2] = {
-    { LIT(":status"), LIT("200") },
-    { LIT("content-type"), LIT("text/html; charset=utf-8") },
-    { LIT("content-length"), LIT("256") },
+    {LIT(":status"), LIT("200")},
+    {LIT("content-type"), LIT("text/html; charset=utf-8")},
+    {LIT("content-length"), LIT("256")},
 };
 #define NRESP_FIELDS (sizeof response_fields / sizeof response_fields[0])
 
@@ -158,7 +161,7 @@ static int client_make(client_bytes *cb, size_t n)
     if (!cb->off || h2c_conn_new(&c, &o) != H2C_OK)
         return -1;
     /* Our server's SETTINGS is acknowledged before the first request. */
-    static const uint8_t ack[9] = { 0, 0, 0, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK };
+    static const uint8_t ack[9] = {0, 0, 0, H2C_FRAME_TYPE_SETTINGS, H2C_FRAME_FLAG_ACK};
     size_t start = h2c_conn_output_len(c);
     h2c_hpack_field f[NREQ_FIELDS];
     memset(f, 0, sizeof f);
@@ -276,7 +279,7 @@ static int ours_start(ours_server *s, const client_bytes *cb, heap_count *h,
         s->resp[i].name = response_fields[i][0];
         s->resp[i].value = response_fields[i][1];
     }
-    h2c_allocator a = { h2c_hook_alloc, h2c_hook_free, h };
+    h2c_allocator a = {h2c_hook_alloc, h2c_hook_free, h};
     h2c_conn_options o;
     h2c_conn_options_init(&o, H2C_CONN_SERVER);
     o.allocator = &a;
@@ -414,10 +417,10 @@ static int ng_start(ng_server *s, const client_bytes *cb, nghttp2_session_callba
         nv->valuelen = response_fields[i][1].len;
         nv->flags = NGHTTP2_NV_FLAG_NONE;
     }
-    nghttp2_mem mem = { h, ng_malloc, ng_free, ng_calloc, ng_realloc };
+    nghttp2_mem mem = {h, ng_malloc, ng_free, ng_calloc, ng_realloc};
     /* The settings our server sends by default: 100 streams, 64 KiB lists. */
-    nghttp2_settings_entry iv[] = { { NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100 },
-                                    { NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, 65536 } };
+    nghttp2_settings_entry iv[] = {{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100},
+                                   {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, 65536}};
     if (nghttp2_session_server_new3(&s->s, cbs, s, NULL, &mem) != 0)
         return -1;
     if (nghttp2_submit_settings(s->s, NGHTTP2_FLAG_NONE, iv, 2) != 0)
@@ -465,7 +468,7 @@ int bench_conn(size_t rounds, bench_conn_result *r)
         double ours = 0, theirs = NAN;
         for (int k = 0; k < 2 && rc == 0; k++) {
             if ((k == 0) == ours_first) {
-                heap_count h = { 0, 0 };
+                heap_count h = {0, 0};
                 ours_server s;
                 size_t hs, hi;
                 if (ours_start(&s, &cb, &h, &hs, &hi) != 0) {
@@ -484,7 +487,7 @@ int bench_conn(size_t rounds, bench_conn_result *r)
                 h2c_conn_free(s.c);
             } else {
 #ifdef H2C_HAVE_NGHTTP2
-                heap_count h = { 0, 0 };
+                heap_count h = {0, 0};
                 ng_server s;
                 size_t hs, hi;
                 if (ng_start(&s, &cb, cbs, &h, &hs, &hi) != 0) {

@@ -370,9 +370,8 @@ static size_t large_blocks(const story *st, size_t n, block **out, size_t *field
             const story_case *sc = &st[s].cases[c];
             size_t cap = h2c_hpack_encoder_bound(enc, sc->headers, sc->n_headers), w;
             b[k].wire = malloc(cap ? cap : 1);
-            if (!b[k].wire ||
-                h2c_hpack_encoder_encode(enc, sc->headers, sc->n_headers, b[k].wire, cap, &w) !=
-                    H2C_OK) {
+            if (!b[k].wire || h2c_hpack_encoder_encode(enc, sc->headers, sc->n_headers,
+                                                       b[k].wire, cap, &w) != H2C_OK) {
                 h2c_hpack_encoder_free(enc);
                 *out = b;
                 return 0;
@@ -492,7 +491,8 @@ json_t *bench_memory_json(const bench_memory_result *m, int with_nghttp2)
 {
     return json_pack("{s:I,s:o,s:I,s:f,s:I}", "hpack_pair_bytes", (json_int_t)m->pair_bytes,
                      "nghttp2_hpack_pair_bytes",
-                     with_nghttp2 ? json_integer((json_int_t)m->nghttp2_pair_bytes) : json_null(),
+                     with_nghttp2 ? json_integer((json_int_t)m->nghttp2_pair_bytes)
+                                  : json_null(),
                      "hpack_pair_bytes_64k", (json_int_t)m->pair_bytes_64k, "create_free_ns_64k",
                      m->create_free_ns_64k, "steady_allocs", (json_int_t)m->steady_allocs);
 }
@@ -503,8 +503,8 @@ json_t *bench_decode_json(const bench_decode_result *d)
                      "nghttp2_ns_per_header", num_or_null(d->nghttp2_ns), "ratio",
                      num_or_null(d->ours_ns / d->nghttp2_ns), "headers", (json_int_t)d->headers,
                      "h2codec_allocs_per_header",
-                     (double)d->allocs / (double)d->rounds / (double)d->headers, "h2codec_allocs",
-                     (json_int_t)d->allocs);
+                     (double)d->allocs / (double)d->rounds / (double)d->headers,
+                     "h2codec_allocs", (json_int_t)d->allocs);
 }
 
 void bench_memory_print(const bench_memory_result *m, int with_nghttp2)

@@ -96,9 +96,9 @@ h2c_allocator bench_allocator(bench_alloc_count *c)
 typedef struct corpus {
     story *stories;
     size_t n;
-    size_t fields, blocks, plain;  /* totals over all stories */
+    size_t fields, blocks, plain; /* totals over all stories */
 #ifdef H2C_HAVE_NGHTTP2
-    nghttp2_nv **nva;              /* per story, per case: nghttp2's view of the headers */
+    nghttp2_nv **nva; /* per story, per case: nghttp2's view of the headers */
 #endif
 } corpus;
 
@@ -257,7 +257,8 @@ typedef struct enc_result {
 } enc_result;
 
 /* noinline: tools/callgrind counts instructions inside this function. */
-__attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t *buf, size_t cap, bench_alloc_count *ac)
+__attribute__((noinline)) static enc_result ours_encode(const corpus *c, uint8_t *buf,
+                                                        size_t cap, bench_alloc_count *ac)
 {
     enc_result r = {0, 0};
     h2c_allocator a = bench_allocator(ac);
@@ -523,19 +524,18 @@ int cmd_bench(int argc, char **argv)
                 "hpack_decode", "h2codec_ns_per_header", dec_o, "nghttp2_ns_per_header",
                 json_num(dec_n), "ratio", json_num(dec_o / dec_n), "headers",
                 (json_int_t)dcorp.fields, "h2codec_allocs_per_header", dec_allocs,
-                "h2codec_allocs", (json_int_t)dec_ac.steady,
-                "hpack_encode", "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header",
-                json_num(enc_n), "time_ratio", json_num(enc_o / enc_n), "h2codec_ratio", ratio_o,
-                "nghttp2_ratio", json_num(ratio_n), "h2codec_allocs_per_header", enc_allocs,
-                "h2codec_allocs", (json_int_t)enc_ac.steady, "headers", (json_int_t)ecorp.fields,
-                "huffman", "encode_mb_per_s", hme, "decode_mb_per_s", hmd,
-                "stream_decode", "h2codec_ns_per_frame", sd_o, "nghttp2_ns_per_frame",
-                json_num(sd_n), "ratio", json_num(sd_o / sd_n), "frames", (json_int_t)sr.frames,
-                "nghttp2_frames",
+                "h2codec_allocs", (json_int_t)dec_ac.steady, "hpack_encode",
+                "h2codec_ns_per_header", enc_o, "nghttp2_ns_per_header", json_num(enc_n),
+                "time_ratio", json_num(enc_o / enc_n), "h2codec_ratio", ratio_o, "nghttp2_ratio",
+                json_num(ratio_n), "h2codec_allocs_per_header", enc_allocs, "h2codec_allocs",
+                (json_int_t)enc_ac.steady, "headers", (json_int_t)ecorp.fields, "huffman",
+                "encode_mb_per_s", hme, "decode_mb_per_s", hmd, "stream_decode",
+                "h2codec_ns_per_frame", sd_o, "nghttp2_ns_per_frame", json_num(sd_n), "ratio",
+                json_num(sd_o / sd_n), "frames", (json_int_t)sr.frames, "nghttp2_frames",
                 ngh_version ? json_integer((json_int_t)sr.nghttp2_frames) : json_null(),
-                "passes_per_round", (json_int_t)sr.passes,
-                "frame_parse", "gb_per_s", sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes,
-                "rounds", (json_int_t)rounds, "nghttp2_version",
+                "passes_per_round", (json_int_t)sr.passes, "frame_parse", "gb_per_s",
+                sr.parse_gb_per_s, "bytes", (json_int_t)sr.parse_bytes, "rounds",
+                (json_int_t)rounds, "nghttp2_version",
                 ngh_version ? json_string(ngh_version) : json_null());
             json_object_set_new(o, "hpack_decode_large_table", bench_decode_json(&lr));
             json_object_set_new(o, "memory", bench_memory_json(&mr, ngh_version != NULL));
@@ -604,7 +604,8 @@ int cmd_bench(int argc, char **argv)
                 printf("%11ld B", cr.nghttp2_heap_idle);
             else
                 printf("%13s", "-");
-            printf("            after two requests (after SETTINGS: %zu B", cr.h2codec_heap_settings);
+            printf("            after two requests (after SETTINGS: %zu B",
+                   cr.h2codec_heap_settings);
             if (ngh_version)
                 printf(" and %ld B", cr.nghttp2_heap_settings);
             printf(")\n");
@@ -613,9 +614,10 @@ int cmd_bench(int argc, char **argv)
             if (ngh_version)
                 printf("; nghttp2 %.2f", cr.nghttp2_allocs_per_request);
             printf("\n");
-            printf("%-15s %.4f decode, %.4f encode  heap allocations per header while tables grow"
-                   " (%lu and %lu in %zu rounds)\n",
-                   "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
+            printf(
+                "%-15s %.4f decode, %.4f encode  heap allocations per header while tables grow"
+                " (%lu and %lu in %zu rounds)\n",
+                "allocations", dec_allocs, enc_allocs, dec_ac.steady, enc_ac.steady, rounds);
         }
     }
     for (int i = 0; i < 4; i++)

@@ -32,7 +32,7 @@ typedef struct owned_list {
     struct owned_field {
         size_t name_off, name_len, value_off, value_len;
         uint8_t indexing, flags;
-    } *f;
+    } * f;
     size_t n, cap;
 } owned_list;
 
@@ -138,7 +138,8 @@ static json_t *list_to_json(const owned_list *l)
         size_t nl = o->name_len, vl = o->value_len;
         /* Octets that are not UTF-8 would cut the JSON output short. */
         char *rn = cli_utf8_repair(name, nl, &nl), *rv = cli_utf8_repair(value, vl, &vl);
-        json_object_setn_new_nocheck(h, rn ? rn : name, nl, json_stringn_nocheck(rv ? rv : value, vl));
+        json_object_setn_new_nocheck(h, rn ? rn : name, nl,
+                                     json_stringn_nocheck(rv ? rv : value, vl));
         free(rn);
         free(rv);
         json_array_append_new(arr, h);
@@ -363,11 +364,14 @@ static int usage(FILE *f)
 
 int cmd_decode(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"table-size", required_argument, NULL, 't'},
-        {"max-list-size", required_argument, NULL, 'm'}, {"verify", no_argument, NULL, 'v'},
-        {"json", no_argument, NULL, 'j'},         {"tolerant", no_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"table-size", required_argument, NULL, 't'},
+                                             {"max-list-size", required_argument, NULL, 'm'},
+                                             {"verify", no_argument, NULL, 'v'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"tolerant", no_argument, NULL, 'T'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     decode_opts o = {FMT_AUTO, 4096, 65536, 0, 0, 0};
     int c;
     optind = 1;
@@ -383,8 +387,12 @@ int cmd_decode(int argc, char **argv)
             else
                 return usage(stderr);
             break;
-        case 't': o.table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX); break;
-        case 'm': o.max_list_size = (size_t)cli_parse_uint("--max-list-size", optarg, SIZE_MAX); break;
+        case 't':
+            o.table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX);
+            break;
+        case 'm':
+            o.max_list_size = (size_t)cli_parse_uint("--max-list-size", optarg, SIZE_MAX);
+            break;
         case 'v': o.verify = 1; break;
         case 'j': o.json = 1; break;
         case 'T': o.tolerant = 1; break;
@@ -400,8 +408,8 @@ int cmd_decode(int argc, char **argv)
         enum fmt fmt = o.format;
         if (fmt == FMT_AUTO)
             fmt = cli_has_suffix(argv[i], ".json") ? FMT_STORY
-                  : cli_has_suffix(argv[i], ".hex") || (!cli_has_suffix(argv[i], ".bin") &&
-                                                         looks_hex(argv[i]))
+                  : cli_has_suffix(argv[i], ".hex") ||
+                          (!cli_has_suffix(argv[i], ".bin") && looks_hex(argv[i]))
                       ? FMT_HEX
                       : FMT_BIN;
         if (o.verify && fmt != FMT_STORY) {

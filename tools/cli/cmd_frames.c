@@ -55,8 +55,9 @@ static int parse_lenient(const char *arg, uint32_t *out)
                  {"uppercase", H2C_FIELDS_LENIENT_NAME_UPPERCASE},
                  {"connection", H2C_FIELDS_LENIENT_CONNECTION},
                  {"te", H2C_FIELDS_LENIENT_TE},
-                 {"all", H2C_FIELDS_LENIENT_VALUE_WHITESPACE | H2C_FIELDS_LENIENT_NAME_UPPERCASE |
-                             H2C_FIELDS_LENIENT_CONNECTION | H2C_FIELDS_LENIENT_TE}};
+                 {"all", H2C_FIELDS_LENIENT_VALUE_WHITESPACE |
+                             H2C_FIELDS_LENIENT_NAME_UPPERCASE | H2C_FIELDS_LENIENT_CONNECTION |
+                             H2C_FIELDS_LENIENT_TE}};
     const char *p = arg;
     for (;;) {
         size_t n = strcspn(p, ","), i;
@@ -64,8 +65,10 @@ static int parse_lenient(const char *arg, uint32_t *out)
             if (strlen(rules[i].name) == n && memcmp(rules[i].name, p, n) == 0)
                 break;
         if (i == sizeof rules / sizeof rules[0]) {
-            fprintf(stderr, "h2codec: --lenient: unknown rule '%.*s' (whitespace, uppercase, "
-                            "connection, te, all)\n", (int)n, p);
+            fprintf(stderr,
+                    "h2codec: --lenient: unknown rule '%.*s' (whitespace, uppercase, "
+                    "connection, te, all)\n",
+                    (int)n, p);
             return 0;
         }
         *out |= rules[i].bit;
@@ -77,32 +80,33 @@ static int parse_lenient(const char *arg, uint32_t *out)
 
 static int usage(FILE *f)
 {
-    fputs("usage: h2codec frames [--json] [--no-hpack] [--no-validate] [--lenient RULES]\n"
-          "                      [--tolerant] [--max-frame-size N] [--table-size N] FILE\n"
-          "       h2codec frames --pcap [--json] [--tolerant] [--merge] [--summary] [--stream N]\n"
-          "                      [--flow K] [--type T] [--keylog FILE] [--max-table N] CAPTURE\n"
-          "  --json            JSON Lines: one object per frame, error or event\n"
-          "  --no-hpack        check frames one by one; field blocks stay opaque\n"
-          "  --no-validate     skip the RFC 9113 8.2-8.3 field checks\n"
-          "  --lenient RULES   relax single field checks, comma-separated: whitespace\n"
-          "                    (around values), uppercase (in names), connection\n"
-          "                    (connection-specific fields), te (any te value), or all\n"
-          "  --tolerant        for captures that start mid-connection or have gaps:\n"
-          "                    unknown dynamic table entries decode as \"<unknown index N>\",\n"
-          "                    decoding resumes at the next plausible frame header\n"
-          "  --pcap            FILE is a pcap/pcapng capture; decode every HTTP/2 flow\n"
-          "  --merge           print both directions in time order as they decode\n"
-          "  --summary         per flow: frames by type, streams, requests, errors, octets\n"
-          "  --stream N, --flow K, --type T   show only that stream, flow or frame type\n"
-          "  --keylog FILE     NSS key log (SSLKEYLOGFILE) for TLS flows\n"
-          "  --max-table N     cap on the HPACK table a peer's SETTINGS may ask for (65536)\n"
-          "  --max-frame-size  SETTINGS_MAX_FRAME_SIZE of the receiver (default 16384)\n"
-          "  --table-size      SETTINGS_HEADER_TABLE_SIZE of the receiver (default 4096)\n"
-          "  --full-values     print long header values whole (text output)\n"
-          "Exit status: 0 no error, 1 an error was reported (ignorable extension frames\n"
-          "do not count) or, with --pcap, the capture holds no HTTP/2 flow, 2 usage,\n"
-          "input or output error.\n",
-          f);
+    fputs(
+        "usage: h2codec frames [--json] [--no-hpack] [--no-validate] [--lenient RULES]\n"
+        "                      [--tolerant] [--max-frame-size N] [--table-size N] FILE\n"
+        "       h2codec frames --pcap [--json] [--tolerant] [--merge] [--summary] [--stream N]\n"
+        "                      [--flow K] [--type T] [--keylog FILE] [--max-table N] CAPTURE\n"
+        "  --json            JSON Lines: one object per frame, error or event\n"
+        "  --no-hpack        check frames one by one; field blocks stay opaque\n"
+        "  --no-validate     skip the RFC 9113 8.2-8.3 field checks\n"
+        "  --lenient RULES   relax single field checks, comma-separated: whitespace\n"
+        "                    (around values), uppercase (in names), connection\n"
+        "                    (connection-specific fields), te (any te value), or all\n"
+        "  --tolerant        for captures that start mid-connection or have gaps:\n"
+        "                    unknown dynamic table entries decode as \"<unknown index N>\",\n"
+        "                    decoding resumes at the next plausible frame header\n"
+        "  --pcap            FILE is a pcap/pcapng capture; decode every HTTP/2 flow\n"
+        "  --merge           print both directions in time order as they decode\n"
+        "  --summary         per flow: frames by type, streams, requests, errors, octets\n"
+        "  --stream N, --flow K, --type T   show only that stream, flow or frame type\n"
+        "  --keylog FILE     NSS key log (SSLKEYLOGFILE) for TLS flows\n"
+        "  --max-table N     cap on the HPACK table a peer's SETTINGS may ask for (65536)\n"
+        "  --max-frame-size  SETTINGS_MAX_FRAME_SIZE of the receiver (default 16384)\n"
+        "  --table-size      SETTINGS_HEADER_TABLE_SIZE of the receiver (default 4096)\n"
+        "  --full-values     print long header values whole (text output)\n"
+        "Exit status: 0 no error, 1 an error was reported (ignorable extension frames\n"
+        "do not count) or, with --pcap, the capture holds no HTTP/2 flow, 2 usage,\n"
+        "input or output error.\n",
+        f);
     return f == stdout ? CLI_OK : CLI_USAGE;
 }
 
@@ -129,17 +133,24 @@ static int finish_output(int rc)
 
 int cmd_frames(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},           {"no-hpack", no_argument, NULL, 'H'},
-        {"no-validate", no_argument, NULL, 'V'},    {"tolerant", no_argument, NULL, 'T'},
-        {"pcap", no_argument, NULL, 'p'},           {"max-frame-size", required_argument, NULL, 'm'},
-        {"table-size", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {"full-values", no_argument, NULL, 'F'},    {"lenient", required_argument, NULL, 'L'},
-        {"merge", no_argument, NULL, 'M'},          {"summary", no_argument, NULL, 'S'},
-        {"stream", required_argument, NULL, 's'},   {"flow", required_argument, NULL, 'f'},
-        {"type", required_argument, NULL, 'y'},     {"keylog", required_argument, NULL, 'k'},
-        {"max-table", required_argument, NULL, 'x'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"no-hpack", no_argument, NULL, 'H'},
+                                             {"no-validate", no_argument, NULL, 'V'},
+                                             {"tolerant", no_argument, NULL, 'T'},
+                                             {"pcap", no_argument, NULL, 'p'},
+                                             {"max-frame-size", required_argument, NULL, 'm'},
+                                             {"table-size", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"full-values", no_argument, NULL, 'F'},
+                                             {"lenient", required_argument, NULL, 'L'},
+                                             {"merge", no_argument, NULL, 'M'},
+                                             {"summary", no_argument, NULL, 'S'},
+                                             {"stream", required_argument, NULL, 's'},
+                                             {"flow", required_argument, NULL, 'f'},
+                                             {"type", required_argument, NULL, 'y'},
+                                             {"keylog", required_argument, NULL, 'k'},
+                                             {"max-table", required_argument, NULL, 'x'},
+                                             {NULL, 0, NULL, 0}};
     capture_opts cp;
     capture_opts_init(&cp);
     conn_opts *co = &cp.co;
@@ -162,7 +173,9 @@ int cmd_frames(int argc, char **argv)
         case 'f': cp.flow = (int64_t)cli_parse_uint("--flow", optarg, 0x7fffffff); break;
         case 'y': cp.type = parse_type(optarg); break;
         case 'k': cp.keylog = optarg; break;
-        case 'x': cp.max_table = (uint32_t)cli_parse_uint("--max-table", optarg, UINT32_MAX); break;
+        case 'x':
+            cp.max_table = (uint32_t)cli_parse_uint("--max-table", optarg, UINT32_MAX);
+            break;
         case 'L':
             if (!parse_lenient(optarg, &co->lenient))
                 return CLI_USAGE;
@@ -175,7 +188,9 @@ int cmd_frames(int argc, char **argv)
                 return CLI_USAGE;
             }
             break;
-        case 't': co->table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX); break;
+        case 't':
+            co->table_size = (uint32_t)cli_parse_uint("--table-size", optarg, UINT32_MAX);
+            break;
         case 'h': return usage(stdout);
         default: return usage(stderr);
         }

@@ -17,14 +17,14 @@ struct conn {
     conn_cb cb;
     void *user;
     h2c_conn *h;
-    conn_field *fl;          /* the fields of a block, as the reports carry them */
+    conn_field *fl; /* the fields of a block, as the reports carry them */
     size_t fl_cap;
     /* A frame is reported once the events it gave are known: its block's
      * fields come after it. */
     int held;
     h2c_frame frame;
     int decoded;
-    h2c_error ignored;       /* an ignorable frame's error, reported after it */
+    h2c_error ignored; /* an ignorable frame's error, reported after it */
     size_t errors;
     uint64_t frames;
     int dead;
@@ -59,8 +59,9 @@ int conn_new(conn **out, const conn_opts *o, conn_cb cb, void *user)
     ho.observe_preface = o->preface;
     ho.settings.max_frame_size = o->max_frame_size;
     ho.settings.header_table_size = o->table_size;
-    ho.settings.max_header_list_size =
-        o->max_list_size > UINT32_MAX ? UINT32_MAX : (uint32_t)o->max_list_size;
+    ho.settings.max_header_list_size = o->max_list_size > UINT32_MAX
+                                           ? UINT32_MAX
+                                           : (uint32_t)o->max_list_size;
     if (o->max_settings)
         ho.limits.max_settings_entries = o->max_settings;
     ho.limits.max_continuations = o->max_continuations ? o->max_continuations : 32;
@@ -92,16 +93,11 @@ void conn_free(conn *c)
 static const char *source_of(int status)
 {
     switch ((status < 0 ? -status : status) / 100) {
-    case 1:
-        return "hpack";
-    case 2:
-        return "frame";
-    case 3:
-        return "fields";
-    case 4:
-        return "conn";
-    default:
-        return "local";
+    case 1: return "hpack";
+    case 2: return "frame";
+    case 3: return "fields";
+    case 4: return "conn";
+    default: return "local";
     }
 }
 
@@ -188,13 +184,15 @@ static void on_event(conn *c, int rc, const h2c_conn_event *ev)
     case H2C_CONN_EV_RESPONSE:
     case H2C_CONN_EV_INFORMATIONAL:
     case H2C_CONN_EV_TRAILERS:
-    case H2C_CONN_EV_PUSH:
-        flush(c, ev);
-        break;
+    case H2C_CONN_EV_PUSH: flush(c, ev); break;
     case H2C_CONN_EV_HEADERS_TOO_LARGE: {
         flush(c, NULL);
-        h2c_error e = { H2C_HPACK_E_LIST_SIZE, H2C_H2_REFUSED_STREAM, H2C_SCOPE_STREAM,
-                        ev->stream_id, 0, "decoded header list larger than the limit" };
+        h2c_error e = {H2C_HPACK_E_LIST_SIZE,
+                       H2C_H2_REFUSED_STREAM,
+                       H2C_SCOPE_STREAM,
+                       ev->stream_id,
+                       0,
+                       "decoded header list larger than the limit"};
         report_error(c, &e);
         break;
     }
@@ -203,8 +201,7 @@ static void on_event(conn *c, int rc, const h2c_conn_event *ev)
         if (!ev->remote)
             report_error(c, &ev->error);
         break;
-    default:
-        break; /* the frame report says it all */
+    default: break; /* the frame report says it all */
     }
 }
 

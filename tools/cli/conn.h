@@ -17,22 +17,22 @@
 #include <h2codec/hpack.h>
 
 typedef struct conn_opts {
-    int preface;              /* h2c_frame_preface_mode; AUTO */
-    int server;               /* the input is a client's (requests) even without the
+    int preface;                /* h2c_frame_preface_mode; AUTO */
+    int server;                 /* the input is a client's (requests) even without the
                                  preface: observe as the server */
-    uint32_t max_frame_size;  /* SETTINGS_MAX_FRAME_SIZE the receiver advertised; 16384 */
-    uint32_t table_size;      /* SETTINGS_HEADER_TABLE_SIZE the receiver advertised; 4096 */
-    size_t max_list_size;     /* SETTINGS_MAX_HEADER_LIST_SIZE: a larger block is a
+    uint32_t max_frame_size;    /* SETTINGS_MAX_FRAME_SIZE the receiver advertised; 16384 */
+    uint32_t table_size;        /* SETTINGS_HEADER_TABLE_SIZE the receiver advertised; 4096 */
+    size_t max_list_size;       /* SETTINGS_MAX_HEADER_LIST_SIZE: a larger block is a
                                  stream error; 65536 */
-    uint32_t max_settings;    /* 0: library default */
+    uint32_t max_settings;      /* 0: library default */
     uint32_t max_continuations; /* 0: library default */
-    size_t max_block_size;    /* 0: library default */
-    uint32_t max_empty_frames; /* 0: no limit */
-    int hpack;                /* assemble and decode field blocks (0: frames only) */
-    int tolerant;             /* unknown dynamic table references become placeholders */
-    int validate;             /* RFC 9113 8.2-8.3 checks on every decoded block */
-    uint32_t lenient;         /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
-    int collect;              /* copy decoded fields into the reports */
+    size_t max_block_size;      /* 0: library default */
+    uint32_t max_empty_frames;  /* 0: no limit */
+    int hpack;                  /* assemble and decode field blocks (0: frames only) */
+    int tolerant;               /* unknown dynamic table references become placeholders */
+    int validate;               /* RFC 9113 8.2-8.3 checks on every decoded block */
+    uint32_t lenient;           /* H2C_FIELDS_LENIENT_* rules the checks relax; 0 */
+    int collect;                /* copy decoded fields into the reports */
     const h2c_allocator *allocator; /* the connection's (codecs included); NULL: libc */
 } conn_opts;
 
@@ -41,8 +41,8 @@ void conn_opts_init(conn_opts *o);
 typedef struct conn_field {
     const char *name, *value; /* valid during the report callback only */
     size_t name_len, value_len;
-    uint8_t indexing;         /* h2c_hpack_indexing */
-    uint8_t flags;            /* H2C_HPACK_F_*; F_UNKNOWN also when the name came
+    uint8_t indexing; /* h2c_hpack_indexing */
+    uint8_t flags;    /* H2C_HPACK_F_*; F_UNKNOWN also when the name came
                                  from a table entry that itself had a placeholder name */
 } conn_field;
 
@@ -59,19 +59,19 @@ typedef struct conn_report {
     conn_report_kind kind;
     /* CONN_FRAME */
     const h2c_frame *frame;
-    int decoded;              /* the frame's typed fields are valid */
-    int block_end;            /* this frame completed a field block: fields follow */
+    int decoded;   /* the frame's typed fields are valid */
+    int block_end; /* this frame completed a field block: fields follow */
     const conn_field *fields;
     size_t nfields;
     /* CONN_ERROR */
-    const char *source;       /* "frame", "hpack" or "fields" */
-    uint32_t h2_error;        /* RFC 9113 error code */
-    int scope;                /* h2c_scope */
-    uint32_t stream_id;       /* also CONN_OPEN_BLOCK: the block's stream */
-    uint64_t offset;          /* connection offset where it was found (all but CONN_FRAME) */
+    const char *source; /* "frame", "hpack" or "fields" */
+    uint32_t h2_error;  /* RFC 9113 error code */
+    int scope;          /* h2c_scope */
+    uint32_t stream_id; /* also CONN_OPEN_BLOCK: the block's stream */
+    uint64_t offset;    /* connection offset where it was found (all but CONN_FRAME) */
     const char *reason;
     /* CONN_TRUNCATED */
-    uint64_t missing;         /* octets missing to complete it (at least) */
+    uint64_t missing; /* octets missing to complete it (at least) */
 } conn_report;
 
 typedef void (*conn_cb)(void *user, const conn_report *r);

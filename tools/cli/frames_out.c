@@ -140,9 +140,7 @@ static void json_type_fields(json_t *o, const h2c_frame *f)
         json_object_set_new(o, "fragment_length",
                             json_integer((json_int_t)f->u.headers.fragment.len));
         break;
-    case H2C_FRAME_TYPE_PRIORITY:
-        json_priority(o, &f->u.priority.priority);
-        break;
+    case H2C_FRAME_TYPE_PRIORITY: json_priority(o, &f->u.priority.priority); break;
     case H2C_FRAME_TYPE_RST_STREAM:
         json_object_set_new(o, "error_code", json_integer(f->u.rst_stream.error_code));
         json_object_set_new(o, "error_name",
@@ -209,8 +207,7 @@ static void json_type_fields(json_t *o, const h2c_frame *f)
         frames_json_set_octets(o, "value", f->u.priority_update.value.ptr,
                                f->u.priority_update.value.len);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -262,9 +259,7 @@ static void json_report(const out_ctx *o, const conn_report *r)
 {
     json_t *obj = json_object();
     switch (r->kind) {
-    case CONN_PREFACE:
-        json_object_set_new(obj, "preface", json_true());
-        break;
+    case CONN_PREFACE: json_object_set_new(obj, "preface", json_true()); break;
     case CONN_FRAME: {
         const h2c_frame *f = r->frame;
         json_object_set_new(obj, "type",
@@ -419,8 +414,7 @@ static void text_type_fields(const out_ctx *o, const h2c_frame *f)
                           f->u.priority_update.value.len);
         fputc('\n', o->out);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -441,9 +435,7 @@ static void text_report(const out_ctx *o, const conn_report *r)
 {
     frames_text_prefix(o);
     switch (r->kind) {
-    case CONN_PREFACE:
-        fputs("client connection preface\n", o->out);
-        break;
+    case CONN_PREFACE: fputs("client connection preface\n", o->out); break;
     case CONN_FRAME: {
         const h2c_frame *f = r->frame;
         char flags[64];

@@ -26,8 +26,9 @@ static int usage(FILE *f)
     fprintf(f, "usage: h2codec COMMAND [OPTIONS] FILE...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\n'h2codec COMMAND --help' describes a command's options.\n"
-               "Exit status: 0 success, 1 a decoding error was reported, 2 usage or I/O error.\n");
+    fprintf(f,
+            "\n'h2codec COMMAND --help' describes a command's options.\n"
+            "Exit status: 0 success, 1 a decoding error was reported, 2 usage or I/O error.\n");
     return f == stdout ? CLI_OK : CLI_USAGE;
 }
 

@@ -22,7 +22,8 @@ static int load_headers(story_case *c, json_t *arr, const char *path, size_t idx
                     idx, i);
             return -1;
         }
-        json_object_foreach(h, key, val) {
+        json_object_foreach(h, key, val)
+        {
             if (!json_is_string(val)) {
                 fprintf(stderr, "h2codec: %s: case %zu: header %zu value is not a string\n",
                         path, idx, i);
@@ -47,8 +48,9 @@ static int load_case(story_case *c, json_t *obj, const char *path, size_t idx)
     if (ts && !json_is_null(ts)) {
         if (!json_is_integer(ts) || json_integer_value(ts) < 0 ||
             (unsigned long long)json_integer_value(ts) > UINT32_MAX) {
-            fprintf(stderr, "h2codec: %s: case %zu: header_table_size must be an integer "
-                            "from 0 to %lu, or null\n",
+            fprintf(stderr,
+                    "h2codec: %s: case %zu: header_table_size must be an integer "
+                    "from 0 to %lu, or null\n",
                     path, idx, (unsigned long)UINT32_MAX);
             return -1;
         }
@@ -56,7 +58,8 @@ static int load_case(story_case *c, json_t *obj, const char *path, size_t idx)
     }
     json_t *wire = json_object_get(obj, "wire");
     if (wire && json_is_string(wire)) {
-        c->wire = cli_hex_decode(json_string_value(wire), json_string_length(wire), &c->wire_len);
+        c->wire = cli_hex_decode(json_string_value(wire), json_string_length(wire),
+                                 &c->wire_len);
         if (!c->wire) {
             fprintf(stderr, "h2codec: %s: case %zu: bad hex in \"wire\"\n", path, idx);
             return -1;

@@ -12,12 +12,12 @@
 #include <h2codec/hpack.h>
 
 typedef struct story_case {
-    json_t *obj;               /* the case object, borrowed from the story */
-    uint8_t *wire;             /* decoded "wire", NULL when absent */
+    json_t *obj;   /* the case object, borrowed from the story */
+    uint8_t *wire; /* decoded "wire", NULL when absent */
     size_t wire_len;
-    h2c_hpack_field *headers;  /* views into the JSON strings */
+    h2c_hpack_field *headers; /* views into the JSON strings */
     size_t n_headers;
-    long long table_size;      /* header_table_size (0 .. 2^32-1; story_load() refuses
+    long long table_size; /* header_table_size (0 .. 2^32-1; story_load() refuses
                                   any other value), -1 when absent or null */
 } story_case;
 

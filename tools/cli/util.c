@@ -119,7 +119,8 @@ unsigned long long cli_parse_uint(const char *opt, const char *s, unsigned long 
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (!*s || *end || errno || v > max || s[0] == '-') {
-        fprintf(stderr, "h2codec: %s: expected an integer from 0 to %llu, got '%s'\n", opt, max, s);
+        fprintf(stderr, "h2codec: %s: expected an integer from 0 to %llu, got '%s'\n", opt, max,
+                s);
         exit(CLI_USAGE);
     }
     return v;

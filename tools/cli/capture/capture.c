@@ -421,14 +421,9 @@ static void dir_input(sdir *d, const uint8_t *p, size_t n)
     d->octets += n;
     d->offset += n;
     switch (d->state) {
-    case D_FRAMES:
-        feed_frames(d, p, n);
-        break;
-    case D_RESYNC:
-        resync_add(d, p, n);
-        break;
-    default:
-        break;
+    case D_FRAMES: feed_frames(d, p, n); break;
+    case D_RESYNC: resync_add(d, p, n); break;
+    default: break;
     }
 }
 

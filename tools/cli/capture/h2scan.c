@@ -32,30 +32,18 @@ int h2scan_plausible(const uint8_t *p, uint32_t max_frame)
     switch (type) {
     case 0: /* DATA */
     case 1: /* HEADERS */
-    case 9: /* CONTINUATION */
-        return sid != 0 && (type != 1 || len > 0);
-    case 2:
-        return sid != 0 && len == 5;
-    case 3:
-        return sid != 0 && len == 4;
-    case 4:
-        return sid == 0 && len % 6 == 0 && (!(flags & 1) || len == 0);
-    case 5:
-        return sid != 0 && len >= 4;
-    case 6:
-        return sid == 0 && len == 8;
-    case 7:
-        return sid == 0 && len >= 8;
-    case 8:
-        return len == 4;
-    case 0x0a:
-        return len >= 2;
-    case 0x0c:
-        return sid == 0;
-    case 0x10:
-        return sid == 0 && len >= 4;
-    default:
-        return 0;
+    case 9: /* CONTINUATION */ return sid != 0 && (type != 1 || len > 0);
+    case 2: return sid != 0 && len == 5;
+    case 3: return sid != 0 && len == 4;
+    case 4: return sid == 0 && len % 6 == 0 && (!(flags & 1) || len == 0);
+    case 5: return sid != 0 && len >= 4;
+    case 6: return sid == 0 && len == 8;
+    case 7: return sid == 0 && len >= 8;
+    case 8: return len == 4;
+    case 0x0a: return len >= 2;
+    case 0x0c: return sid == 0;
+    case 0x10: return sid == 0 && len >= 4;
+    default: return 0;
     }
 }
 

@@ -31,8 +31,7 @@ static long ip_offset(int linktype, const uint8_t *p, size_t len)
     case LT_RAW_OLD:
     case LT_RAW_OLD2:
     case LT_IPV4:
-    case LT_IPV6:
-        return 0;
+    case LT_IPV6: return 0;
     case LT_NULL:
     case LT_LOOP:
         /* the address family in host order of the capturing machine:
@@ -40,8 +39,7 @@ static long ip_offset(int linktype, const uint8_t *p, size_t len)
         return len >= 4 ? 4 : -1;
     case LT_LINUX_SLL:
         return len >= 16 && (rd16(p + 14) == 0x0800 || rd16(p + 14) == 0x86dd) ? 16 : -1;
-    case LT_LINUX_SLL2:
-        return len >= 20 && (rd16(p) == 0x0800 || rd16(p) == 0x86dd) ? 20 : -1;
+    case LT_LINUX_SLL2: return len >= 20 && (rd16(p) == 0x0800 || rd16(p) == 0x86dd) ? 20 : -1;
     case LT_EN10MB: {
         size_t off = 12;
         while (len >= off + 2 &&
@@ -52,8 +50,7 @@ static long ip_offset(int linktype, const uint8_t *p, size_t len)
         uint16_t et = rd16(p + off);
         return (et == 0x0800 || et == 0x86dd) ? (long)(off + 2) : -1;
     }
-    default:
-        return -1;
+    default: return -1;
     }
 }
 

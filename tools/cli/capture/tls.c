@@ -141,58 +141,35 @@ static void random_hex(const uint8_t r[32], char out[65])
 static const char *version_name(uint16_t v)
 {
     switch (v) {
-    case 0x0304:
-        return "TLS 1.3";
-    case 0x0303:
-        return "TLS 1.2";
-    case 0x0302:
-        return "TLS 1.1";
-    case 0x0301:
-        return "TLS 1.0";
-    case 0x0300:
-        return "SSL 3.0";
-    default:
-        return NULL;
+    case 0x0304: return "TLS 1.3";
+    case 0x0303: return "TLS 1.2";
+    case 0x0302: return "TLS 1.1";
+    case 0x0301: return "TLS 1.0";
+    case 0x0300: return "SSL 3.0";
+    default: return NULL;
     }
 }
 
 static const char *alert_name(unsigned d)
 {
     switch (d) {
-    case 0:
-        return "close_notify";
-    case 10:
-        return "unexpected_message";
-    case 20:
-        return "bad_record_mac";
-    case 40:
-        return "handshake_failure";
-    case 42:
-        return "bad_certificate";
-    case 46:
-        return "certificate_unknown";
-    case 48:
-        return "unknown_ca";
-    case 50:
-        return "decode_error";
-    case 51:
-        return "decrypt_error";
-    case 70:
-        return "protocol_version";
-    case 80:
-        return "internal_error";
-    case 90:
-        return "user_canceled";
-    case 109:
-        return "missing_extension";
-    case 112:
-        return "unrecognized_name";
-    case 116:
-        return "certificate_required";
-    case 120:
-        return "no_application_protocol";
-    default:
-        return "alert";
+    case 0: return "close_notify";
+    case 10: return "unexpected_message";
+    case 20: return "bad_record_mac";
+    case 40: return "handshake_failure";
+    case 42: return "bad_certificate";
+    case 46: return "certificate_unknown";
+    case 48: return "unknown_ca";
+    case 50: return "decode_error";
+    case 51: return "decrypt_error";
+    case 70: return "protocol_version";
+    case 80: return "internal_error";
+    case 90: return "user_canceled";
+    case 109: return "missing_extension";
+    case 112: return "unrecognized_name";
+    case 116: return "certificate_required";
+    case 120: return "no_application_protocol";
+    default: return "alert";
     }
 }
 
@@ -269,12 +246,9 @@ static int tls12_key_block(const struct tls_flow *f, const struct tls_secret *ma
 static const EVP_CIPHER *aead_cipher(int aead)
 {
     switch (aead) {
-    case AEAD_AES128_GCM:
-        return EVP_aes_128_gcm();
-    case AEAD_AES256_GCM:
-        return EVP_aes_256_gcm();
-    default:
-        return EVP_chacha20_poly1305();
+    case AEAD_AES128_GCM: return EVP_aes_128_gcm();
+    case AEAD_AES256_GCM: return EVP_aes_256_gcm();
+    default: return EVP_chacha20_poly1305();
     }
 }
 
@@ -723,11 +697,8 @@ static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t
         if (alert(f, dir, p, n) != 0)
             return -1;
         return 0;
-    case REC_HEARTBEAT:
-        break;
-    default:
-        fail(f, "record of unknown content type %d from the %s", type, who[dir]);
-        return -1;
+    case REC_HEARTBEAT: break;
+    default: fail(f, "record of unknown content type %d from the %s", type, who[dir]); return -1;
     }
     return d->switch_pending ? switch_keys(f, dir) : 0;
 }
