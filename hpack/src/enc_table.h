@@ -24,7 +24,12 @@
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
  * by a quarter when strings would overlap, and is at least as large as the
  * strings kept, so a table that never wraps holds at most 1.25 times its
- * strings.  An empty table holds no memory.
+ * strings.  Outside an undoable call, strings that would overlap are first
+ * compacted in place when the ring has room for them (h2c_etab_compact),
+ * so a full table stops growing at about 1.25 times the strings it holds.
+ * Each part of the kept strings is contiguous: [start, head), or, wrapped,
+ * an old part [start, end) and a new part [0, head).  An empty table
+ * holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -134,6 +139,17 @@ static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t 
  */
 int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
                   const h2c_allocator *a);
+
+/*
+ * Make h2c_etab_fits(t, keep_from, n) hold without allocating, if the
+ * entry ring has a slot for the new seq and the string ring holds the
+ * strings of the entries from seq keep_from on plus n octets with an
+ * eighth of it to spare: those strings move (their offsets with them),
+ * the older entries' strings may be overwritten, slots and chains stay.
+ * Returns 1 if done, 0 if the table must grow instead (unchanged).  Live
+ * strings move, so not while an encode call may still be undone.
+ */
+int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */
