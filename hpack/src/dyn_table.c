@@ -117,16 +117,20 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
             ring_cap = slots;
     }
     /* Arena: when it has no place for the entry, compact it in place if
-     * the live content plus the new entry leave an eighth of it free (or
-     * it is as large as it gets); else grow it to 1.25 times that (<= max
-     * - 32), and at least a half more than before, so that a table
-     * filling up grows a logarithmic number of times.  An arena of 1.125
-     * times the maximum never grows again: the content never exceeds it. */
+     * the live content plus the new entry leave an eighth of it free; else
+     * grow it to 1.25 times that (<= max - 32), and at least a half more
+     * than before, so that a table filling up grows a logarithmic number
+     * of times.  An arena of 1.125 times the maximum never grows again:
+     * the content never exceeds it. */
     size_t arena_cap = t->arena_cap;
-    size_t most = t->max <= SIZE_MAX / 5 * 4 ? t->max + t->max / 4 : SIZE_MAX;
     size_t pos = h2c_dyn_place(t, len);
     if (pos == SIZE_MAX || !t->arena) {
         size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+        /* count + 1 entries hold at most max - 32 * (count + 1) octets:
+         * the half more stops at 1.25 times that, so a table that fills
+         * ends near 1.25 times its content. */
+        size_t bound = t->max - (t->count + 1) * H2C_ENTRY_OVERHEAD;
+        size_t most = bound <= SIZE_MAX / 5 * 4 ? bound + bound / 4 : SIZE_MAX;
         if (!must && t->arena && need <= arena_cap && arena_cap - need >= need / 8)
             return dyn_compact(t, name, name_len);
         size_t more = half_more(arena_cap);
