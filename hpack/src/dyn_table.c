@@ -103,7 +103,7 @@ static uint8_t *dyn_compact(h2c_dyn_table *t, const uint8_t *name, size_t name_l
 }
 
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len)
+                      size_t name_len, size_t len, int full)
 {
     /* Descriptor ring: a half more when full, up to max / 32 slots, which
      * is more than count: count * 32 <= size <= max - 32 after evictions. */
@@ -117,7 +117,9 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
             ring_cap = slots;
     }
     /* Arena: when it has no place for the entry, compact it in place if
-     * the live content plus the new entry leave an eighth of it free; else
+     * the live content plus the new entry leave an eighth of it free, or
+     * fit at all when the insertion evicted (a full table's content is
+     * what it is: growing would only follow one working set); else
      * grow it to 1.25 times that (<= max - 32), and at least a half more
      * than before, so that a table filling up grows a logarithmic number
      * of times.  An arena of 1.125 times the maximum never grows again:
@@ -131,7 +133,7 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
          * ends near 1.25 times its content. */
         size_t bound = t->max - (t->count + 1) * H2C_ENTRY_OVERHEAD;
         size_t most = bound <= SIZE_MAX / 5 * 4 ? bound + bound / 4 : SIZE_MAX;
-        if (!must && t->arena && need <= arena_cap && arena_cap - need >= need / 8)
+        if (!must && t->arena && need <= arena_cap && (full || arena_cap - need >= need / 8))
             return dyn_compact(t, name, name_len);
         size_t more = half_more(arena_cap);
         if (more > most)

@@ -20,7 +20,8 @@
  * is contiguous: all of it [o, head) when it does not wrap, or an old part
  * [o, end) and a new part [0, head) when it does, with a gap [end, cap).
  * When there is no place, and the live content plus the new entry (B + L)
- * leave an eighth of the arena free, the arena is compacted in place: the
+ * leave an eighth of the arena free (or fit at all, when the insertion
+ * evicted), the arena is compacted in place: the
  * old part slides to the end of the arena, or unwrapped data to one end,
  * which frees cap - B contiguous octets.  Only otherwise does the arena
  * grow, by half at least, to 1.25 times B + L.  As B + L <= max - 32, an
@@ -72,13 +73,14 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 /*
  * Make room for one more entry of len octets: grow the descriptor ring
  * when it is full, and compact or grow the arena when it has no place for
- * the entry (header).  Live entries may move.  name (which may point into
+ * the entry (header); full: the insertion evicted, so compaction is
+ * enough whenever the content fits.  Live entries may move.  name (which may point into
  * the arena, even into an entry just evicted) is copied to the returned
  * position first, and an old block is freed after.  Returns the new
  * entry's position or NULL (H2C_E_NOMEM, table unchanged).
  */
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len);
+                      size_t name_len, size_t len, int full);
 
 /* ---- insertion, inline: the decoder inserts for most literals ---- */
 
@@ -157,13 +159,14 @@ __attribute__((always_inline)) static inline int h2c_dyn_add(h2c_dyn_table *t, c
     }
     size_t len = name_len + value_len;
     size_t limit = t->max - (size_t)cost;
-    if (t->size > limit)
+    int full = t->size > limit;
+    if (full)
         h2c_dyn_evict_to(t, limit);
 
     uint8_t *dst;
     size_t pos = h2c_dyn_place(t, len);
     if (pos == SIZE_MAX || t->count == t->ring_cap) {
-        dst = h2c_dyn_grow(t, a, name, name_len, len);
+        dst = h2c_dyn_grow(t, a, name, name_len, len, full);
         if (!dst)
             return H2C_E_NOMEM;
     } else {
