@@ -320,8 +320,9 @@ END_TEST
 
 /* A name taken from the entry that this insertion evicts, where
  * compaction moves the live data over that entry's octets: the name must
- * arrive intact.  Arena of 8 live octets A (oldest), B, C, then D of 6
- * with A's name: no place without compaction. */
+ * arrive intact.  Tables of three to four entries of about 40 octets:
+ * every insertion evicts the oldest and takes its name, and the arena,
+ * under twice the content, often has no place without compaction. */
 START_TEST(name_from_evicted_entry_compacted)
 {
     h2t_failalloc fa = { 0 };
@@ -330,9 +331,6 @@ START_TEST(name_from_evicted_entry_compacted)
     memset(&m, 0, sizeof m);
     for (int variant = 0; variant < 4; variant++) {
         memset(&m, 0, sizeof m);
-        /* Three entries of 40 string octets; the maximum holds three.  The
-         * arena grows to 128 first; then the fourth and later entries
-         * evict the oldest and need a place. */
         m.max = 3 * (40 + 32) + (size_t)variant * 8;
         h2c_dyn_table t;
         h2c_dyn_init(&t, m.max);

@@ -360,16 +360,25 @@ END_TEST
 /* The table grows while it fills, a logarithmic number of times, and
  * keeps its memory across reset(): a second pass over every story
  * allocates nothing. */
+/* A new encoder whose allocations *fa counts (through *a). */
+static h2c_hpack_encoder *counted_encoder(h2t_failalloc *fa, h2c_allocator *a, int policy)
+{
+    memset(fa, 0, sizeof *fa);
+    *a = (h2c_allocator){h2t_fa_alloc, h2t_fa_free, fa};
+    h2c_hpack_encoder_options eo;
+    h2c_hpack_encoder_options_init(&eo);
+    eo.allocator = a;
+    eo.policy_kind = policy;
+    h2c_hpack_encoder *enc;
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
+    return enc;
+}
+
 START_TEST(steady_state_allocations)
 {
     h2t_failalloc fa;
-    memset(&fa, 0, sizeof fa);
-    h2c_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
-    h2c_hpack_encoder_options eo;
-    h2c_hpack_encoder_options_init(&eo);
-    eo.allocator = &a;
-    h2c_hpack_encoder *enc;
-    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
+    h2c_allocator a;
+    h2c_hpack_encoder *enc = counted_encoder(&fa, &a, H2C_HPACK_POLICY_ADAPTIVE);
     unsigned long at_new = fa.calls, after_first = 0;
     size_t fields = 0;
     static uint8_t buf[1 << 16];
@@ -410,14 +419,8 @@ START_TEST(full_table_compacts)
     static const uint32_t vlens[] = {90, 250, 41, 17};
     for (size_t vi = 0; vi < sizeof vlens / sizeof vlens[0]; vi++) {
         h2t_failalloc fa;
-        memset(&fa, 0, sizeof fa);
-        h2c_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
-        h2c_hpack_encoder_options eo;
-        h2c_hpack_encoder_options_init(&eo);
-        eo.allocator = &a;
-        eo.policy_kind = H2C_HPACK_POLICY_ALWAYS;
-        h2c_hpack_encoder *enc;
-        ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
+        h2c_allocator a;
+        h2c_hpack_encoder *enc = counted_encoder(&fa, &a, H2C_HPACK_POLICY_ALWAYS);
         h2c_hpack_decoder_options dopt;
         h2c_hpack_decoder_options_init(&dopt);
         h2c_hpack_decoder *dec;
