@@ -5,8 +5,8 @@
  * Entries live in a ring indexed by a 32-bit insertion sequence number
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
  * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
- * so that every entry's name and value are contiguous, without ever moving
- * live data except when the storage grows: like the decoder's arena
+ * so that every entry's name and value are contiguous, moving live data
+ * only when the storage grows or is compacted: like the decoder's arena
  * (dyn_table.h), an entry goes right after the newest one, or at offset 0
  * when it would cross the end of the ring.  An entry takes at least one
  * octet of the ring (h2c_etab_span), so the strings kept never span 0
