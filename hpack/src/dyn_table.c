@@ -31,6 +31,8 @@ void h2c_dyn_clear(h2c_dyn_table *t)
 
 void h2c_dyn_set_max(h2c_dyn_table *t, size_t max)
 {
+    if (max > t->max)
+        t->full = 0; /* the working set may be larger now */
     t->max = max;
     h2c_dyn_evict_to(t, max);
 }
@@ -103,8 +105,10 @@ static uint8_t *dyn_compact(h2c_dyn_table *t, const uint8_t *name, size_t name_l
 }
 
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len, int full)
+                      size_t name_len, size_t len, int fill)
 {
+    if (fill)
+        t->full = 1;
     /* Descriptor ring: a half more when full, up to max / 32 slots, which
      * is more than count: count * 32 <= size <= max - 32 after evictions. */
     size_t ring_cap = t->ring_cap, slots = t->max / H2C_ENTRY_OVERHEAD;
@@ -118,22 +122,33 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
     }
     /* Arena: when it has no place for the entry, compact it in place if
      * the live content plus the new entry leave an eighth of it free, or
-     * fit at all when the insertion evicted (a full table's content is
-     * what it is: growing would only follow one working set); else
-     * grow it to 1.25 times that (<= max - 32), and at least a half more
-     * than before, so that a table filling up grows a logarithmic number
-     * of times.  An arena of 1.125 times the maximum never grows again:
-     * the content never exceeds it. */
+     * a 32nd when the table is within an eighth of its maximum (a full
+     * table's content is what it is).  Some room must stay free: a
+     * compaction then moves at most about 32 times the octets inserted
+     * since the last one, else a peer could have each insertion of a few
+     * octets move the whole arena.  Otherwise grow it to 1.25 times that
+     * (<= max - 32), and at least a half more than before, so that a
+     * table filling up grows a logarithmic number of times.  An arena of
+     * 1.125 times the maximum never grows again: the content never
+     * exceeds it.  When the table first becomes full, the arena grows to
+     * 1.25 times its content if smaller: the working set of the next
+     * connection, or of this one later, may hold more octets in fewer
+     * entries, and this margin keeps that from allocating again. */
     size_t arena_cap = t->arena_cap;
     size_t pos = h2c_dyn_place(t, len);
-    if (pos == SIZE_MAX || !t->arena) {
-        size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+    size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+    if (fill && arena_cap < need + need / 4) {
+        arena_cap = need + need / 4;
+        must = 1;
+    } else if (pos == SIZE_MAX || !t->arena) {
         /* count + 1 entries hold at most max - 32 * (count + 1) octets:
          * the half more stops at 1.25 times that, so a table that fills
          * ends near 1.25 times its content. */
         size_t bound = t->max - (t->count + 1) * H2C_ENTRY_OVERHEAD;
         size_t most = bound <= SIZE_MAX / 5 * 4 ? bound + bound / 4 : SIZE_MAX;
-        if (!must && t->arena && need <= arena_cap && (full || arena_cap - need >= need / 8))
+        /* Full, or nearly: within an eighth of the maximum. */
+        int full = t->size + len + H2C_ENTRY_OVERHEAD > t->max - t->max / 8;
+        if (!must && t->arena && need <= arena_cap && arena_cap - need >= need / (full ? 32 : 8))
             return dyn_compact(t, name, name_len);
         size_t more = half_more(arena_cap);
         if (more > most)
@@ -144,6 +159,12 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
         if (arena_cap < ARENA_MIN)
             arena_cap = ARENA_MIN;
         must = 1;
+    }
+    if (!must) {
+        /* Just full, with room: the place is free. */
+        uint8_t *dst = t->arena + pos;
+        h2c_bytes_move(dst, name, name_len);
+        return dst;
     }
     /* One block: the ring, then the arena. */
     if (ring_cap > (SIZE_MAX - arena_cap) / sizeof(h2c_dyn_entry))

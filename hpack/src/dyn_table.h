@@ -20,14 +20,18 @@
  * is contiguous: all of it [o, head) when it does not wrap, or an old part
  * [o, end) and a new part [0, head) when it does, with a gap [end, cap).
  * When there is no place, and the live content plus the new entry (B + L)
- * leave an eighth of the arena free (or fit at all, when the insertion
- * evicted), the arena is compacted in place: the
+ * leave an eighth of the arena free (a 32nd when the table is within an
+ * eighth of its maximum: some room stays free so that the copying is
+ * amortized over the octets inserted), the arena is compacted in place:
+ * the
  * old part slides to the end of the arena, or unwrapped data to one end,
  * which frees cap - B contiguous octets.  Only otherwise does the arena
  * grow, by half at least, to 1.25 times B + L.  As B + L <= max - 32, an
- * arena of 1.125 times the maximum never grows, and a full table stops
- * growing once its arena is 1.125 times the largest content it held, near
- * 1.25 times its content rather than twice its maximum.  The descriptor
+ * arena of 1.125 times the maximum never grows.  When the table first
+ * becomes full its arena grows, if smaller, to 1.25 times its content, a
+ * margin for working sets with more octets in fewer entries; after that
+ * it grows only when the content passes the arena less a 32nd: a full
+ * table holds about 1.25 times its content rather than twice its maximum.  The descriptor
  * ring grows by half when full, up to max / 32 slots.
  */
 #ifndef H2C_HPACK_DYN_TABLE_H
@@ -59,6 +63,7 @@ typedef struct h2c_dyn_table {
     size_t size;        /* RFC size: sum of name + value + 32 */
     size_t max;         /* current maximum size */
     size_t head;        /* arena offset just past the newest entry; 0 when empty */
+    int full;           /* an insertion evicted since the maximum last grew */
 } h2c_dyn_table;
 
 /* Empty table with maximum max; allocates nothing. */
@@ -73,14 +78,14 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 /*
  * Make room for one more entry of len octets: grow the descriptor ring
  * when it is full, and compact or grow the arena when it has no place for
- * the entry (header); full: the insertion evicted, so compaction is
- * enough whenever the content fits.  Live entries may move.  name (which may point into
+ * the entry, or give it a quarter of headroom when fill is set (the table
+ * just became full; header).  Live entries may move.  name (which may point into
  * the arena, even into an entry just evicted) is copied to the returned
  * position first, and an old block is freed after.  Returns the new
  * entry's position or NULL (H2C_E_NOMEM, table unchanged).
  */
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                      size_t name_len, size_t len, int full);
+                      size_t name_len, size_t len, int fill);
 
 /* ---- insertion, inline: the decoder inserts for most literals ---- */
 
@@ -159,14 +164,16 @@ __attribute__((always_inline)) static inline int h2c_dyn_add(h2c_dyn_table *t, c
     }
     size_t len = name_len + value_len;
     size_t limit = t->max - (size_t)cost;
-    int full = t->size > limit;
-    if (full)
+    int fill = 0;
+    if (t->size > limit) {
         h2c_dyn_evict_to(t, limit);
+        fill = !t->full; /* the table just became full */
+    }
 
     uint8_t *dst;
     size_t pos = h2c_dyn_place(t, len);
-    if (pos == SIZE_MAX || t->count == t->ring_cap) {
-        dst = h2c_dyn_grow(t, a, name, name_len, len, full);
+    if (pos == SIZE_MAX || t->count == t->ring_cap || fill) {
+        dst = h2c_dyn_grow(t, a, name, name_len, len, fill);
         if (!dst)
             return H2C_E_NOMEM;
     } else {

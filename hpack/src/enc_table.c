@@ -132,7 +132,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     return 0;
 }
 
-int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n, int full)
+int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n)
 {
     uint32_t kept = t->next_seq - keep_from;
     if (!t->ent || kept > t->emask)
@@ -142,7 +142,9 @@ int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n, int full)
         const h2c_etab_entry *e = h2c_etab_at(t, s);
         octets += h2c_etab_span(e->name_len + e->value_len);
     }
-    if (t->rcap < octets + (full ? 0 : octets / 8))
+    /* Full, or nearly: within an eighth of the maximum. */
+    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
+    if (t->rcap < octets + octets / (full ? 32 : 8))
         return 0;
     if (!kept) {
         t->head = 0;

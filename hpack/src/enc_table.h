@@ -144,14 +144,15 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
  * Make h2c_etab_fits(t, keep_from, n) hold without allocating, if the
  * entry ring has a slot for the new seq and the string ring holds the
  * strings of the entries from seq keep_from on plus n octets with an
- * eighth of it to spare (or at all when full: the insertion evicts, and
- * a full table's strings are what they are): those strings move (their
+ * eighth of it to spare (a 32nd when the table is within an eighth of
+ * its maximum: a full table's strings are what they are): those strings
+ * move (their
  * offsets with them),
  * the older entries' strings may be overwritten, slots and chains stay.
  * Returns 1 if done, 0 if the table must grow instead (unchanged).  Live
  * strings move, so not while an encode call may still be undone.
  */
-int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n, int full);
+int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */

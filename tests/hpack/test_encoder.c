@@ -965,7 +965,7 @@ START_TEST(table_model)
             int compacted = 0;
             if (!h2c_etab_fits(&t, t.next_seq - t.count, e.nl + e.vl)) {
                 if (step % 16)
-                    compacted = h2c_etab_compact(&t, t.next_seq - t.count, e.nl + e.vl, step % 3 == 0);
+                    compacted = h2c_etab_compact(&t, t.next_seq - t.count, e.nl + e.vl);
                 if (!compacted)
                     ck_assert_int_eq(h2c_etab_grow(&t, t.next_seq - t.count, t.next_seq - t.count, e.nl + e.vl, &a), 0);
                 compactions += (unsigned)compacted;
