@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Decoder dynamic table: a never-moving ring of contiguous entries. */
+/* Decoder dynamic table: a ring of contiguous entries, compacted in place. */
 #include "dyn_table.h"
 
 #include <string.h>
@@ -49,14 +49,68 @@ static size_t half_more(size_t n)
     return n <= SIZE_MAX / 3 * 2 ? n + n / 2 : SIZE_MAX;
 }
 
+/*
+ * Compact the live strings in place so that len octets fit: the old part
+ * of a wrapped ring slides to the end of the arena; live data in one piece
+ * slides to offset 0, or to the end when name lies below it.  Either way
+ * no live entry and no octet of name (which may lie in an entry just
+ * evicted: those are below the live data, or at or past head) is
+ * overwritten before name is copied to the returned place.
+ */
+static uint8_t *dyn_compact(h2c_dyn_table *t, const uint8_t *name, size_t name_len)
+{
+    size_t cap = t->arena_cap, head = t->head, o = h2c_dyn_oldest_off(t);
+    /* Offsets, not pointers, to tell whether name lies in the arena. */
+    uintptr_t np = (uintptr_t)name, ap = (uintptr_t)t->arena;
+    size_t noff = name_len && np >= ap && np - ap < cap ? (size_t)(np - ap) : SIZE_MAX;
+    size_t lo, hi, dst;
+    ptrdiff_t shift;
+    size_t moved = t->count; /* entries, oldest first, whose offsets change */
+    if (h2c_dyn_wraps(t, o)) {
+        /* Old part [o, end) ends where the offsets first jump (each part
+         * is contiguous); it moves to [cap - (end - o), cap). */
+        size_t end = o, slot = t->first;
+        for (moved = 0; moved < t->count && t->ring[slot].off == end; moved++) {
+            end += (size_t)t->ring[slot].name_len + t->ring[slot].value_len;
+            if (++slot == t->ring_cap)
+                slot = 0;
+        }
+        lo = o;
+        hi = end;
+        shift = (ptrdiff_t)(cap - end);
+        dst = head;
+    } else if (noff == SIZE_MAX || noff >= o) {
+        /* Name elsewhere, live, or at or past head: live data to 0. */
+        lo = o;
+        hi = head;
+        shift = -(ptrdiff_t)o;
+        dst = head - o;
+    } else {
+        /* Name below the live data: live data to the end, entry at 0. */
+        lo = o;
+        hi = head;
+        shift = (ptrdiff_t)(cap - head);
+        dst = 0;
+    }
+    memmove(t->arena + (ptrdiff_t)lo + shift, t->arena + lo, hi - lo);
+    for (size_t i = 0, slot = t->first; i < moved; i++) {
+        t->ring[slot].off = (size_t)((ptrdiff_t)t->ring[slot].off + shift);
+        if (++slot == t->ring_cap)
+            slot = 0;
+    }
+    if (noff >= lo && noff < hi)
+        name = t->arena + (ptrdiff_t)noff + shift;
+    h2c_bytes_move(t->arena + dst, name, name_len);
+    return t->arena + dst;
+}
+
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
                       size_t name_len, size_t len, int fill)
 {
     if (fill)
         t->full = 1;
     /* Descriptor ring: a half more when full, up to max / 32 slots, which
-     * is more than count: count * 32 <= size <= max - 32 after evictions;
-     * all of those for a full table. */
+     * is more than count: count * 32 <= size <= max - 32 after evictions. */
     size_t ring_cap = t->ring_cap, slots = t->max / H2C_ENTRY_OVERHEAD;
     int must = t->count == ring_cap;
     if (must) {
@@ -66,18 +120,36 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
         if (ring_cap > slots)
             ring_cap = slots;
     }
-    if (t->full && ring_cap < slots)
-        ring_cap = slots;
-    /* Arena: when it has no place for the entry, 1.25 times the live
-     * content after the evictions plus the new entry (<= max), and at
-     * least a half more than before, so that a table filling up grows a
-     * logarithmic number of times; never past what the maximum can need
-     * (2.5 times it covers the bound in the header). */
+    /* Arena: when it has no place for the entry, compact it in place if
+     * the live content plus the new entry leave an eighth of it free, or
+     * a 32nd when the table is within an eighth of its maximum (a full
+     * table's content is what it is).  Some room must stay free: a
+     * compaction then moves at most about 32 times the octets inserted
+     * since the last one, else a peer could have each insertion of a few
+     * octets move the whole arena.  Otherwise grow it to 1.25 times that
+     * (<= max - 32), and at least a half more than before, so that a
+     * table filling up grows a logarithmic number of times.  An arena of
+     * 1.125 times the maximum never grows again: the content never
+     * exceeds it.  When the table first becomes full, the arena grows to
+     * 1.25 times its content if smaller: the working set of the next
+     * connection, or of this one later, may hold more octets in fewer
+     * entries, and this margin keeps that from allocating again. */
     size_t arena_cap = t->arena_cap;
-    size_t most = t->max <= SIZE_MAX / 5 * 2 ? t->max * 2 + t->max / 2 : SIZE_MAX;
     size_t pos = h2c_dyn_place(t, len);
-    if (pos == SIZE_MAX || !t->arena) {
-        size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+    size_t need = t->size - t->count * H2C_ENTRY_OVERHEAD + len;
+    if (fill && arena_cap < need + need / 4) {
+        arena_cap = need + need / 4;
+        must = 1;
+    } else if (pos == SIZE_MAX || !t->arena) {
+        /* count + 1 entries hold at most max - 32 * (count + 1) octets:
+         * the half more stops at 1.25 times that, so a table that fills
+         * ends near 1.25 times its content. */
+        size_t bound = t->max - (t->count + 1) * H2C_ENTRY_OVERHEAD;
+        size_t most = bound <= SIZE_MAX / 5 * 4 ? bound + bound / 4 : SIZE_MAX;
+        /* Full, or nearly: within an eighth of the maximum. */
+        int full = t->size + len + H2C_ENTRY_OVERHEAD > t->max - t->max / 8;
+        if (!must && t->arena && need <= arena_cap && arena_cap - need >= need / (full ? 32 : 8))
+            return dyn_compact(t, name, name_len);
         size_t more = half_more(arena_cap);
         if (more > most)
             more = most;
@@ -88,17 +160,13 @@ uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *n
             arena_cap = ARENA_MIN;
         must = 1;
     }
-    /* Full: about twice the maximum, at least 2 * (B + L) for any
-     * B + L <= max - 32 (dyn_table.h), so it never grows again. */
-    if (t->full && arena_cap < most / 5 * 4)
-        arena_cap = most / 5 * 4;
-    /* One block: the ring, then the arena. */
-    if (!must && ring_cap == t->ring_cap && arena_cap == t->arena_cap) {
-        /* Already as large as a full table needs. */
+    if (!must) {
+        /* Just full, with room: the place is free. */
         uint8_t *dst = t->arena + pos;
         h2c_bytes_move(dst, name, name_len);
         return dst;
     }
+    /* One block: the ring, then the arena. */
     if (ring_cap > (SIZE_MAX - arena_cap) / sizeof(h2c_dyn_entry))
         return NULL;
     size_t ring_octets = ring_cap * sizeof(h2c_dyn_entry);

@@ -4,10 +4,10 @@
  *
  * Entries are stored name-then-value, contiguous, in a byte arena used as a
  * ring: a new entry goes right after the newest one, or at offset 0 when it
- * would run past the end of the arena.  Live entries move only when the
- * arena grows, inside an insertion, so a field can point straight into its
- * entry until the next insertion.  A ring of descriptors gives O(1) access
- * by index.
+ * would run past the end of the arena.  Live entries move only inside an
+ * insertion (compaction or growth, below), so a field can point straight
+ * into its entry until the next insertion.  A ring of descriptors gives
+ * O(1) access by index.
  *
  * Memory follows use: both rings start empty and grow, while the table
  * fills, to what the live entries need (below), never to what the maximum
@@ -16,23 +16,23 @@
  *
  * An insertion takes the first contiguous place that holds no live entry:
  * right after the newest entry, or at offset 0 when the live data does not
- * wrap and leaves room before the oldest entry.  Only when there is no such
- * place does the arena grow, by half at least, to 1.25 times the live
- * content plus the new entry.  Growth stops: an arena of C >= 2 * (B + L)
- * octets always has a place, where B is the live content octets after the
- * RFC evictions and L the new entry's:
- *   - Live data not wrapped, occupying [o, head): if head + L > C then
- *     o = head - B > C - B - L >= B + L, so [0, L) is free.
- *   - Live data wrapped: old entries in [o, end), a gap [end, C) shorter
- *     than the entry at offset 0 (which is live and part of B), new entries
- *     in [0, head).  Free space o - head = C - gap - B > C - 2B >= L.
- * A table that never wraps (most connections' tables never fill) holds at
- * most 1.5 times its content (the last growth by half).  When a table
- * becomes full (an insertion evicts), its storage grows at once to what
- * any full table needs, max / 32 slots and an arena of twice the maximum,
- * where an entry always has a place: growth stops once a table has been
- * full, whatever entries come later.  The descriptor ring
- * grows by half when full, up to max / 32 slots.
+ * wrap and leaves room before the oldest entry.  Each part of the live data
+ * is contiguous: all of it [o, head) when it does not wrap, or an old part
+ * [o, end) and a new part [0, head) when it does, with a gap [end, cap).
+ * When there is no place, and the live content plus the new entry (B + L)
+ * leave an eighth of the arena free (a 32nd when the table is within an
+ * eighth of its maximum: some room stays free so that the copying is
+ * amortized over the octets inserted), the arena is compacted in place:
+ * the
+ * old part slides to the end of the arena, or unwrapped data to one end,
+ * which frees cap - B contiguous octets.  Only otherwise does the arena
+ * grow, by half at least, to 1.25 times B + L.  As B + L <= max - 32, an
+ * arena of 1.125 times the maximum never grows.  When the table first
+ * becomes full its arena grows, if smaller, to 1.25 times its content, a
+ * margin for working sets with more octets in fewer entries; after that
+ * it grows only when the content passes the arena less a 32nd: a full
+ * table holds about 1.25 times its content rather than twice its maximum.  The descriptor
+ * ring grows by half when full, up to max / 32 slots.
  */
 #ifndef H2C_HPACK_DYN_TABLE_H
 #define H2C_HPACK_DYN_TABLE_H
@@ -77,13 +77,12 @@ void h2c_dyn_set_max(h2c_dyn_table *t, size_t max);
 
 /*
  * Make room for one more entry of len octets: grow the descriptor ring
- * when it is full, and the arena when it has no place for the entry, or
- * both to what a full table needs when fill is set (the table just became
- * full); the
- * live entries move to the new block, compacted.  name (which may point
- * into the old arena, even into an entry just evicted) is copied to the
- * returned position first, and the old block is freed after.  Returns the new entry's position or NULL
- * (H2C_E_NOMEM, table unchanged).
+ * when it is full, and compact or grow the arena when it has no place for
+ * the entry, or give it a quarter of headroom when fill is set (the table
+ * just became full; header).  Live entries may move.  name (which may point into
+ * the arena, even into an entry just evicted) is copied to the returned
+ * position first, and an old block is freed after.  Returns the new
+ * entry's position or NULL (H2C_E_NOMEM, table unchanged).
  */
 uint8_t *h2c_dyn_grow(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
                       size_t name_len, size_t len, int fill);

@@ -7,8 +7,10 @@
  * gap.  Before each
  * insertion the encoder asks h2c_etab_fits() whether the new entry would
  * overwrite an entry it must keep (a live one, or while an encode call may
- * still be undone, any entry live when the call began); if so the table
- * grows: the entry ring doubles when the new seq's slot is taken, the
+ * still be undone, any entry live when the call began); if so, outside
+ * such a call, the strings kept are compacted in place when they and the
+ * new ones leave an eighth of the ring free (h2c_etab_compact), and
+ * otherwise the table grows: the entry ring doubles when the new seq's slot is taken, the
  * string ring grows by a quarter when the strings would overlap (and is at
  * least as large as the kept octets plus the new ones), and everything
  * kept is compacted to the start of the new storage.  Growth stops once the rings are large
@@ -71,12 +73,6 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     uint64_t ring = t->ent ? t->rcap : RING_MIN;
     if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n)) {
         ring += ring / 4;
-        /* A full table (this insertion evicts) goes straight to twice its
-         * maximum, where live strings always fit: the same entries
-         * inserted again after a reset take the same places, so growth
-         * stops once a table has held its working set. */
-        if ((uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max && ring < 2 * (uint64_t)t->max)
-            ring = 2 * (uint64_t)t->max;
     }
     if (ring < octets)
         ring = octets + octets / 4;
@@ -134,6 +130,45 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     h2c_free(a, t->ent);
     *t = nt;
     return 0;
+}
+
+int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n)
+{
+    uint32_t kept = t->next_seq - keep_from;
+    if (!t->ent || kept > t->emask)
+        return 0;
+    uint64_t octets = h2c_etab_span(n);
+    for (uint32_t s = keep_from; s != t->next_seq; s++) {
+        const h2c_etab_entry *e = h2c_etab_at(t, s);
+        octets += h2c_etab_span(e->name_len + e->value_len);
+    }
+    /* Full, or nearly: within an eighth of the maximum. */
+    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
+    if (t->rcap < octets + octets / (full ? 32 : 8))
+        return 0;
+    if (!kept) {
+        t->head = 0;
+        return 1;
+    }
+    /* Each part of the kept strings is contiguous (enc_table.h); the old
+     * part of a wrapped ring ends where the offsets first jump. */
+    uint32_t start = h2c_etab_at(t, keep_from)->off, end = start, s = keep_from;
+    int wraps = start >= t->head;
+    for (; s != t->next_seq; s++) {
+        const h2c_etab_entry *e = h2c_etab_at(t, s);
+        if (e->off != end)
+            break;
+        end += h2c_etab_span(e->name_len + e->value_len);
+    }
+    /* Wrapped: the old part slides to the end of the ring, freeing
+     * [head, new start).  Else all of it slides to 0. */
+    uint32_t to = wraps ? t->rcap - (end - start) : 0;
+    memmove(t->ring + to, t->ring + start, end - start);
+    for (uint32_t i = keep_from; i != s; i++)
+        h2c_etab_at(t, i)->off = h2c_etab_at(t, i)->off - start + to;
+    if (!wraps)
+        t->head = end - start;
+    return 1;
 }
 
 /* Chains: see h2c_etab_find() in enc_table.h. */

@@ -5,8 +5,8 @@
  * Entries live in a ring indexed by a 32-bit insertion sequence number
  * ("seq"); the newest entry is seq next_seq - 1, HPACK dynamic index i
  * (1 = newest) is seq next_seq - i.  Strings are copied into a byte ring,
- * so that every entry's name and value are contiguous, without ever moving
- * live data except when the storage grows: like the decoder's arena
+ * so that every entry's name and value are contiguous, moving live data
+ * only when the storage grows or is compacted: like the decoder's arena
  * (dyn_table.h), an entry goes right after the newest one, or at offset 0
  * when it would cross the end of the ring.  An entry takes at least one
  * octet of the ring (h2c_etab_span), so the strings kept never span 0
@@ -24,7 +24,12 @@
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
  * by a quarter when strings would overlap, and is at least as large as the
  * strings kept, so a table that never wraps holds at most 1.25 times its
- * strings.  An empty table holds no memory.
+ * strings.  Outside an undoable call, strings that would overlap are first
+ * compacted in place when the ring has room for them (h2c_etab_compact),
+ * so a full table stops growing at about 1.25 times the strings it holds.
+ * Each part of the kept strings is contiguous: [start, head), or, wrapped,
+ * an old part [start, end) and a new part [0, head).  An empty table
+ * holds no memory.
  */
 #ifndef H2C_HPACK_ENC_TABLE_H
 #define H2C_HPACK_ENC_TABLE_H
@@ -134,6 +139,20 @@ static inline int h2c_etab_fits(const h2c_etab *t, uint32_t keep_from, uint32_t 
  */
 int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t n,
                   const h2c_allocator *a);
+
+/*
+ * Make h2c_etab_fits(t, keep_from, n) hold without allocating, if the
+ * entry ring has a slot for the new seq and the string ring holds the
+ * strings of the entries from seq keep_from on plus n octets with an
+ * eighth of it to spare (a 32nd when the table is within an eighth of
+ * its maximum: a full table's strings are what they are): those strings
+ * move (their
+ * offsets with them),
+ * the older entries' strings may be overwritten, slots and chains stay.
+ * Returns 1 if done, 0 if the table must grow instead (unchanged).  Live
+ * strings move, so not while an encode call may still be undone.
+ */
+int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n);
 
 /* Little-endian loads, so that hashes (and so the policy's decisions) are
  * the same on every platform. */

@@ -398,6 +398,10 @@ static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
     }
     if (h2c_etab_fits(t, keep, n))
         return 1;
+    /* Outside a guarded call, the strings of the entries make_room() evicts
+     * are not needed (it reads their slots only), so the rest may move. */
+    if (!enc->guard && h2c_etab_compact(t, keep, n))
+        return 1;
     /* Growing keeps every live entry (make_room() reads the ones it evicts). */
     uint32_t from = enc->guard ? keep : t->next_seq - t->count;
     return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;

@@ -360,16 +360,25 @@ END_TEST
 /* The table grows while it fills, a logarithmic number of times, and
  * keeps its memory across reset(): a second pass over every story
  * allocates nothing. */
+/* A new encoder whose allocations *fa counts (through *a). */
+static h2c_hpack_encoder *counted_encoder(h2t_failalloc *fa, h2c_allocator *a, int policy)
+{
+    memset(fa, 0, sizeof *fa);
+    *a = (h2c_allocator){h2t_fa_alloc, h2t_fa_free, fa};
+    h2c_hpack_encoder_options eo;
+    h2c_hpack_encoder_options_init(&eo);
+    eo.allocator = a;
+    eo.policy_kind = policy;
+    h2c_hpack_encoder *enc;
+    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
+    return enc;
+}
+
 START_TEST(steady_state_allocations)
 {
     h2t_failalloc fa;
-    memset(&fa, 0, sizeof fa);
-    h2c_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
-    h2c_hpack_encoder_options eo;
-    h2c_hpack_encoder_options_init(&eo);
-    eo.allocator = &a;
-    h2c_hpack_encoder *enc;
-    ck_assert_int_eq(h2c_hpack_encoder_new(&enc, &eo), H2C_OK);
+    h2c_allocator a;
+    h2c_hpack_encoder *enc = counted_encoder(&fa, &a, H2C_HPACK_POLICY_ADAPTIVE);
     unsigned long at_new = fa.calls, after_first = 0;
     size_t fields = 0;
     static uint8_t buf[1 << 16];
@@ -400,12 +409,65 @@ START_TEST(steady_state_allocations)
 }
 END_TEST
 
+/* A full table cycled through many insertions compacts its strings in
+ * place: with fields of one size and every field indexed, the encoder
+ * allocates nothing once its table first fills, and our decoder (which
+ * compacts too) reads every block back.  Values repeat within the table
+ * so that indexed references read the moved strings. */
+START_TEST(full_table_compacts)
+{
+    static const uint32_t vlens[] = {90, 250, 41, 17};
+    for (size_t vi = 0; vi < sizeof vlens / sizeof vlens[0]; vi++) {
+        h2t_failalloc fa;
+        h2c_allocator a;
+        h2c_hpack_encoder *enc = counted_encoder(&fa, &a, H2C_HPACK_POLICY_ALWAYS);
+        h2c_hpack_decoder_options dopt;
+        h2c_hpack_decoder_options_init(&dopt);
+        h2c_hpack_decoder *dec;
+        ck_assert_int_eq(h2c_hpack_decoder_new(&dec, &dopt), H2C_OK);
+        static uint8_t buf[4096];
+        char name[16], value[256];
+        unsigned long at_full = 0;
+        uint32_t indexed = 0;
+        for (int i = 0; i < 20000; i++) {
+            /* Fields in 4096 / (vlen + 42) + 3 kinds: a kind comes back
+             * when its entry was just evicted, or is still live. */
+            int kind = (int)(rnd() % (4096 / (vlens[vi] + 42) + 3));
+            int nl = snprintf(name, sizeof name, "x-k%07d", kind % 8);
+            memset(value, 'a' + kind % 26, vlens[vi]);
+            memcpy(value, name, (size_t)nl); /* kinds differ in value */
+            value[nl] = (char)('0' + kind / 8 % 10);
+            value[nl + 1] = (char)('0' + kind / 80 % 10);
+            h2c_hpack_field f = {0};
+            f.name.ptr = (const uint8_t *)name;
+            f.name.len = (size_t)nl;
+            f.value.ptr = (const uint8_t *)value;
+            f.value.len = vlens[vi];
+            size_t size_before = h2c_hpack_encoder_table_size(enc), w;
+            ck_assert_int_eq(h2c_hpack_encoder_encode(enc, &f, 1, buf, sizeof buf, &w), H2C_OK);
+            indexed += w <= 2;
+            /* A literal (inserted) that evicted: the table is full. */
+            if (!at_full && w > 2 && size_before + f.name.len + f.value.len + 32 > 4096)
+                at_full = fa.calls;
+            ours_decode(dec, buf, w, &f, 1);
+        }
+        ck_assert_uint_gt(at_full, 0);
+        ck_assert_uint_gt(indexed, 1000);
+        ck_assert_uint_eq(fa.calls, at_full);
+        h2c_hpack_decoder_free(dec);
+        h2c_hpack_encoder_free(enc);
+        ck_assert_int_eq(fa.live, 0);
+    }
+}
+END_TEST
+
 /* Every story, every block first offered buffers one octet short, half
  * the size and empty (each fails and changes nothing), then exactly the
  * size it needs: the bytes and the table are those of a twin that never
  * saw a short buffer.  Tables churn here, so the undo journal must bring
  * back entries a failed call evicted; with 1024-octet tables they churn
- * within single blocks as well. */
+ * within single blocks as well.  Calls with a large buffer in between
+ * compact the table, so the journal starts from compacted layouts. */
 static void short_buffers(uint32_t max)
 {
     static uint8_t want[1 << 16], got[1 << 16];
@@ -428,7 +490,10 @@ static void short_buffers(uint32_t max)
             for (int c = 0; c < 3 && need; c++)
                 ck_assert_int_eq(h2c_hpack_encoder_encode(enc, f, n, got, caps[c], &w),
                                  H2C_E_BUFFER_TOO_SMALL);
-            ck_assert_int_eq(h2c_hpack_encoder_encode(enc, f, n, got, need, &w), H2C_OK);
+            /* Every third block with room to spare: a call that cannot
+             * fail compacts the table in place, the others grow it. */
+            ck_assert_int_eq(h2c_hpack_encoder_encode(enc, f, n, got, k % 3 ? need : sizeof got, &w),
+                             H2C_OK);
             ck_assert_uint_eq(w, need);
             ck_assert_msg(memcmp(got, want, need) == 0, "story %d block %zu differs", i, k);
             ck_assert_uint_eq(h2c_hpack_encoder_table_size(enc),
@@ -502,6 +567,7 @@ static Suite *roundtrip_suite(void)
     tcase_add_test(tc, steady_state_allocations);
     tcase_add_test(tc, compression_ratio);
     tcase_add_test(tc, short_buffers_change_nothing);
+    tcase_add_test(tc, full_table_compacts);
     suite_add_tcase(s, tc);
     return s;
 }
