@@ -48,22 +48,22 @@
 #define H2C_ENTRY_OVERHEAD 32u
 
 typedef struct h2c_dyn_entry {
-    size_t off;         /* arena offset of the name; the value follows */
+    size_t off; /* arena offset of the name; the value follows */
     uint32_t name_len;
     uint32_t value_len;
 } h2c_dyn_entry;
 
 typedef struct h2c_dyn_table {
-    uint8_t *arena;     /* in the block of ring, right after the slots */
-    size_t arena_cap;   /* octets; grows with the live content (see above) */
+    uint8_t *arena;      /* in the block of ring, right after the slots */
+    size_t arena_cap;    /* octets; grows with the live content (see above) */
     h2c_dyn_entry *ring; /* the one allocated block; NULL until the first insertion */
-    size_t ring_cap;    /* slots; grows with the entry count */
-    size_t first;       /* ring slot of the oldest entry */
-    size_t count;       /* live entries */
-    size_t size;        /* RFC size: sum of name + value + 32 */
-    size_t max;         /* current maximum size */
-    size_t head;        /* arena offset just past the newest entry; 0 when empty */
-    int full;           /* an insertion evicted since the maximum last grew */
+    size_t ring_cap;     /* slots; grows with the entry count */
+    size_t first;        /* ring slot of the oldest entry */
+    size_t count;        /* live entries */
+    size_t size;         /* RFC size: sum of name + value + 32 */
+    size_t max;          /* current maximum size */
+    size_t head;         /* arena offset just past the newest entry; 0 when empty */
+    int full;            /* an insertion evicted since the maximum last grew */
 } h2c_dyn_table;
 
 /* Empty table with maximum max; allocates nothing. */
@@ -151,9 +151,9 @@ static inline void h2c_dyn_evict_to(h2c_dyn_table *t, size_t limit)
  * Always inline: the decoder inserts for most literals, and a call costs
  * about a fifth of the insertion (registers saved and restored).
  */
-__attribute__((always_inline)) static inline int h2c_dyn_add(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name,
-                              size_t name_len, const uint8_t *value, size_t value_len,
-                              uint8_t **entry)
+__attribute__((always_inline)) static inline int
+h2c_dyn_add(h2c_dyn_table *t, const h2c_allocator *a, const uint8_t *name, size_t name_len,
+            const uint8_t *value, size_t value_len, uint8_t **entry)
 {
     /* The lengths' bound keeps the sum from wrapping. */
     uint64_t cost = (uint64_t)name_len + value_len + H2C_ENTRY_OVERHEAD;

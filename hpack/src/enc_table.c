@@ -120,7 +120,8 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         memcpy(nt.ring + v, h2c_etab_name(t, o), len);
         e->off = v;
         v += h2c_etab_span(len);
-        uint32_t *fb = &nt.fbucket[e->hash & nt.bmask], *nb = &nt.nbucket[e->name_hash & nt.bmask];
+        uint32_t *fb = &nt.fbucket[e->hash & nt.bmask],
+                 *nb = &nt.nbucket[e->name_hash & nt.bmask];
         e->next = *fb;
         *fb = s;
         e->name_next = *nb;
@@ -192,8 +193,8 @@ uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_l
 }
 
 h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len,
-                                const char *value, uint32_t value_len,
-                                uint32_t name_hash, uint32_t hash)
+                                const char *value, uint32_t value_len, uint32_t name_hash,
+                                uint32_t hash)
 {
     uint32_t n = name_len + value_len, span = h2c_etab_span(n);
     uint32_t at = h2c_etab_place(t, span); /* strings stay contiguous */

@@ -53,10 +53,10 @@
 #define H2C_ETAB_RING_MAX (1u << 30)
 
 typedef struct h2c_etab_entry {
-    uint32_t off;       /* ring offset of the name; the value follows */
+    uint32_t off; /* ring offset of the name; the value follows */
     uint32_t name_len;
     uint32_t value_len;
-    uint32_t hash;      /* h2c_etab_hash of the value seeded with name_hash */
+    uint32_t hash; /* h2c_etab_hash of the value seeded with name_hash */
     uint32_t name_hash;
     uint32_t next;      /* seq of the next older entry in the same field bucket */
     uint32_t name_next; /* seq of the next older entry in the same name bucket */
@@ -71,13 +71,13 @@ typedef struct h2c_etab {
     uint32_t *nbucket;   /* name index */
     uint8_t *ring;       /* rcap octets of strings */
     uint32_t emask, bmask;
-    uint32_t rcap;       /* string ring octets, any size */
-    uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
-    uint32_t size;       /* octets in use: sum of name + value + 32 */
-    uint32_t count;      /* live entries */
-    uint32_t next_seq;   /* seq the next insertion gets */
-    uint32_t head;       /* ring offset where the next strings go (<= rcap) */
-    uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
+    uint32_t rcap;     /* string ring octets, any size */
+    uint32_t max;      /* current maximum size (RFC 7541 section 4.2) */
+    uint32_t size;     /* octets in use: sum of name + value + 32 */
+    uint32_t count;    /* live entries */
+    uint32_t next_seq; /* seq the next insertion gets */
+    uint32_t head;     /* ring offset where the next strings go (<= rcap) */
+    uint64_t seed;     /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
 /* Empty table with maximum max, holding no memory. */
@@ -325,7 +325,7 @@ static inline void h2c_etab_evict(h2c_etab *t)
  * Returns the new entry (stat and hit zeroed).
  */
 h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len,
-                                const char *value, uint32_t value_len,
-                                uint32_t name_hash, uint32_t hash);
+                                const char *value, uint32_t value_len, uint32_t name_hash,
+                                uint32_t hash);
 
 #endif

@@ -44,9 +44,9 @@ typedef struct enc_guard {
 
 struct h2c_hpack_encoder {
     h2c_allocator alloc;
-    uint32_t opt_max; /* options.max_table_size */
-    uint32_t flags;   /* H2C_HPACK_ENC_* */
-    uint16_t mark;    /* hit mark of the guarded call in progress (2..65535) */
+    uint32_t opt_max;       /* options.max_table_size */
+    uint32_t flags;         /* H2C_HPACK_ENC_* */
+    uint16_t mark;          /* hit mark of the guarded call in progress (2..65535) */
     const enc_guard *guard; /* the journal while a guarded call runs, else NULL */
     enc_state st;
 };
@@ -427,7 +427,8 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         if (d) {
             int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
             if (rc == H2C_OK)
-                h2c_policy_hit(&st->policy, h2c_etab_get(t, d), enc->guard ? enc->mark : HIT_PLAIN);
+                h2c_policy_hit(&st->policy, h2c_etab_get(t, d),
+                               enc->guard ? enc->mark : HIT_PLAIN);
             return rc;
         }
     }
@@ -557,7 +558,8 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     for (uint32_t s = t->next_seq; s != g->next_seq;) {
         s--;
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        uint32_t *fb = &t->fbucket[e->hash & t->bmask], *nb = &t->nbucket[e->name_hash & t->bmask];
+        uint32_t *fb = &t->fbucket[e->hash & t->bmask],
+                 *nb = &t->nbucket[e->name_hash & t->bmask];
         if (*fb == s)
             *fb = e->next;
         if (*nb == s)
