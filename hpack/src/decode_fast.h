@@ -14,9 +14,9 @@
  * offsets for every input, and tools/test checks that they do.
  *
  * Not a translation unit of its own: decoder.c includes it once, after its
- * helpers (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
+ * functions (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
  * and before the state machine, whose push_general() it calls.  The entry
- * points need the decoder's private struct and those helpers, which stay
+ * points need the decoder's private struct and those functions, which stay
  * in decoder.c, and inlined they cost what they cost there: the commonest
  * field is decoded inside the public push with no call at all, which a
  * unit of its own would turn into a call per field.  Measured with
