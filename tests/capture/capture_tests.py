@@ -139,6 +139,17 @@ def from_server(p):
     return struct.unpack(">H", d[ihl:ihl + 2])[0] == PORT
 
 
+def with_server_port(p, port):
+    """p with the server's TCP port replaced (checksums are not checked)."""
+    eth = 14 if LT == 1 else 0
+    d = bytearray(p[4])
+    ihl = (d[eth] & 15) * 4
+    for at in (eth + ihl, eth + ihl + 2):
+        if struct.unpack(">H", d[at:at + 2])[0] == PORT:
+            d[at:at + 2] = struct.pack(">H", port)
+    return [p[0], p[1], p[2], p[3], bytes(d)]
+
+
 data_idx = [i for i, p in enumerate(PKTS) if payload_len(p) > 0]
 client_ports = sorted(set(flow_of(p) for p in PKTS))
 
@@ -224,10 +235,18 @@ ff = [i for i, p in enumerate(PKTS) if flow_of(p) == first_flow]
 first_client_data = next(k for k, i in enumerate(ff) if i in data_idx and not from_server(PKTS[i]))
 late = set(ff[:max(len(ff) // 3, first_client_data + 1)])
 write_pcap(path("late.pcap"), LT, [p for i, p in enumerate(PKTS) if i not in late])
-rc, objs, _ = jrun("--tolerant", path("late.pcap"))
-late_frames = [o for o in objs if "type" in o and client_of(o).endswith(":%d" % first_flow)]
-check(len(late_frames) > 0, "mid-connection --tolerant: %d frames of the late flow" % len(late_frames))
-never_wrong(objs, INTACT, "mid-connection")
+# Without the SYN, the frames tell client from server; the port order must
+# not matter: the same capture with the server's port above every client's
+write_pcap(path("late-high.pcap"), LT, [with_server_port(p, 65000) for i, p in enumerate(PKTS) if i not in late])
+for name in ("late.pcap", "late-high.pcap"):
+    rc, objs, _ = jrun("--tolerant", path(name))
+    late_frames = [o for o in objs if "type" in o and client_of(o).endswith(":%d" % first_flow)]
+    check(len(late_frames) > 0 and any("headers" in o for o in late_frames),
+          "mid-connection --tolerant (%s): %d frames of the late flow" % (name, len(late_frames)))
+    check(all(o["direction"] == ("server" if o["src"].endswith(":%d" % p) else "client")
+              for o in objs if "type" in o for p in [PORT if name == "late.pcap" else 65000]),
+          "mid-connection --tolerant (%s): every frame's direction is right" % name)
+    never_wrong(objs, INTACT, "mid-connection (%s)" % name)
 rc, objs, _ = jrun(path("late.pcap"))
 check(not any(client_of(o).endswith(":%d" % first_flow) for o in objs if "type" in o),
       "mid-connection without --tolerant: the flow is not guessed")

@@ -29,6 +29,9 @@
 #define PENDING_MAX (256u << 10) /* octets held per flow until it is classified */
 #define RESYNC_MAX (1u << 20)    /* octets searched for a frame header after a gap */
 #define OOO_CAP (4u << 20)       /* out-of-order octets held per flow */
+#define ROLE_SCAN                                                                               \
+    (64u << 10) /* octets searched for a request or response to
+                                    tell a flow's client from its server */
 
 enum kind { K_UNDECIDED, K_H2, K_TLS, K_UPGRADE, K_NONE };
 enum dstate { D_WAIT, D_H1, D_FRAMES, D_RESYNC, D_STOPPED };
@@ -38,6 +41,8 @@ typedef struct chunk {
     uint64_t packet;
     int64_t ts_ns;
     size_t len;
+    const char *gap; /* not data: gap_n octets missing at gap_off, for this reason */
+    uint64_t gap_off, gap_n;
     uint8_t data[];
 } chunk;
 
@@ -54,7 +59,9 @@ typedef struct sdir {
     FILE *buf; /* held output without --merge */
     chunk *pend, *pend_tail;
     size_t pend_len;
-    uint8_t *rs; /* octets searched while resynchronising */
+    size_t role_scanned; /* pending octets searched by server_side() */
+    int role;            /* what they said: H2SCAN_CLIENT, H2SCAN_SERVER or 0 */
+    uint8_t *rs;         /* octets searched while resynchronising */
     size_t rs_len, rs_cap;
     uint64_t rs_at;  /* stream offset of rs[0] */
     uint64_t offset; /* stream offset of the next octet */
@@ -77,6 +84,7 @@ typedef struct sflow {
     int number;       /* 0 until it has output */
     int server_first; /* endpoint 1 of the reassembly is the client */
     int saw_syn;
+    int lost_head;    /* the first octets were lost: started mid-connection */
     uint16_t port[2]; /* of the reassembly's endpoints */
     int upgraded;
     int ended;
@@ -617,6 +625,15 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
     dir_input(d, p, n);
 }
 
+/* Route a gap in a classified flow's direction. */
+static void route_gap(sflow *f, sdir *d, uint64_t off, uint64_t n, const char *why)
+{
+    if (f->kind == K_H2 || (f->kind == K_UPGRADE && d->state != D_H1))
+        dir_gap(d, off, n, why);
+    else if (f->kind == K_TLS && f->tls && !f->tls_failed)
+        tls_gap(f, d, off, n, why);
+}
+
 /* Route what both directions held, in capture order. */
 static void replay(sflow *f)
 {
@@ -634,7 +651,10 @@ static void replay(sflow *f)
         chunk *n = ch[i]->next;
         c->packet = ch[i]->packet;
         c->ts_ns = ch[i]->ts_ns;
-        route(f, &f->d[i], ch[i]->data, ch[i]->len);
+        if (ch[i]->gap)
+            route_gap(f, &f->d[i], ch[i]->gap_off, ch[i]->gap_n, ch[i]->gap);
+        else
+            route(f, &f->d[i], ch[i]->data, ch[i]->len);
         free(ch[i]);
         ch[i] = n;
     }
@@ -665,13 +685,46 @@ static void swap_roles(sflow *f)
     }
 }
 
+/*
+ * Which endpoint of a flow without its SYN is the server: 0 or 1 as the
+ * frames each side holds say, 2 when they cannot tell, -1 when more
+ * octets may tell.  Each side is searched again once its held octets
+ * have doubled, so holding them costs linear time; after ROLE_SCAN
+ * octets in all, the answer is final.
+ */
+static int server_side(sflow *f, int final)
+{
+    if (f->d[0].pend_len + f->d[1].pend_len >= ROLE_SCAN)
+        final = 1;
+    for (int i = 0; i < 2; i++) {
+        sdir *d = &f->d[i];
+        size_t n = d->pend_len < ROLE_SCAN ? d->pend_len : ROLE_SCAN;
+        if (!d->role && n >= 9 && n > d->role_scanned && (final || n >= 2 * d->role_scanned)) {
+            uint8_t *buf = malloc(n);
+            if (!buf) {
+                d->cap->oom = 1;
+                return 2;
+            }
+            d->role = h2scan_role(buf, pend_head(d, buf, n), d->max_frame);
+            d->role_scanned = n;
+            free(buf);
+        }
+    }
+    int r0 = f->d[0].role, r1 = f->d[1].role;
+    int s0 = r0 == H2SCAN_SERVER || r1 == H2SCAN_CLIENT;
+    int s1 = r1 == H2SCAN_SERVER || r0 == H2SCAN_CLIENT;
+    if (s0 != s1)
+        return s0 ? 0 : 1;
+    return s0 || final ? 2 : -1; /* both at once: they disagree */
+}
+
 /* Decide what a flow carries from the octets held so far. */
 static void classify(sflow *f, int at_end)
 {
     static const uint8_t pre[] = H2C_FRAME_CLIENT_PREFACE;
     uint8_t head[64];
     cap *c = f->d[0].cap;
-    for (int i = 0; i < 2 && f->kind == K_UNDECIDED; i++) {
+    for (int i = 0; i < 2 && f->kind == K_UNDECIDED && !f->lost_head; i++) {
         /* the SYN's sender first: it is the client */
         sdir *d = &f->d[i];
         size_t n = pend_head(d, head, sizeof head);
@@ -695,10 +748,16 @@ static void classify(sflow *f, int at_end)
     if (f->kind == K_UNDECIDED) {
         int enough = at_end || f->d[0].pend_len + f->d[1].pend_len >= PENDING_MAX;
         int some = f->d[0].pend_len >= 9 || f->d[1].pend_len >= 9;
-        if (c->o.co.tolerant && some) {
-            f->kind = K_H2; /* mid-connection: search both sides for frames */
-            if (!f->saw_syn && f->port[0] < f->port[1])
-                swap_roles(f); /* no SYN: the lower port is taken as the server's */
+        if (c->o.co.tolerant && (some || (f->lost_head && at_end))) {
+            /* mid-connection: search both sides for frames */
+            if (!f->saw_syn) {
+                int srv = server_side(f, at_end || enough);
+                if (srv < 0)
+                    return;
+                if (srv == 0 || (srv == 2 && f->port[0] < f->port[1]))
+                    swap_roles(f); /* no SYN: the lower port is taken as the server's */
+            }
+            f->kind = K_H2;
         } else if (enough || (f->d[0].pend_len >= 9 && !c->o.co.tolerant))
             f->kind = K_NONE;
         else
@@ -784,6 +843,30 @@ static sflow *flow_of(cap *c, reasm_flow *rf)
     return f;
 }
 
+/* Hold n octets of an unclassified flow's direction. */
+static chunk *pend_add(cap *c, sdir *d, const uint8_t *p, size_t n)
+{
+    chunk *ch = malloc(sizeof *ch + n);
+    if (!ch) {
+        c->oom = 1;
+        return NULL;
+    }
+    ch->next = NULL;
+    ch->packet = c->packet;
+    ch->ts_ns = c->ts_ns;
+    ch->len = n;
+    ch->gap = NULL;
+    if (n)
+        memcpy(ch->data, p, n);
+    if (d->pend_tail)
+        d->pend_tail->next = ch;
+    else
+        d->pend = ch;
+    d->pend_tail = ch;
+    d->pend_len += n;
+    return ch;
+}
+
 static void on_data(void *user, reasm_flow *rf, int rdir, uint64_t off, const uint8_t *p,
                     size_t n)
 {
@@ -794,23 +877,8 @@ static void on_data(void *user, reasm_flow *rf, int rdir, uint64_t off, const ui
         return;
     sdir *d = &f->d[rdir ^ f->server_first];
     if (f->kind == K_UNDECIDED) {
-        chunk *ch = malloc(sizeof *ch + n);
-        if (!ch) {
-            c->oom = 1;
-            return;
-        }
-        ch->next = NULL;
-        ch->packet = c->packet;
-        ch->ts_ns = c->ts_ns;
-        ch->len = n;
-        memcpy(ch->data, p, n);
-        if (d->pend_tail)
-            d->pend_tail->next = ch;
-        else
-            d->pend = ch;
-        d->pend_tail = ch;
-        d->pend_len += n;
-        classify(f, 0);
+        if (pend_add(c, d, p, n))
+            classify(f, 0);
         return;
     }
     if (f->kind != K_NONE)
@@ -825,22 +893,21 @@ static void on_gap(void *user, reasm_flow *rf, int rdir, uint64_t off, uint64_t 
     if (!f)
         return;
     if (f->kind == K_UNDECIDED && c->o.co.tolerant) {
-        /* the first octets are lost: look for frames, as mid-connection */
-        f->kind = K_H2;
-        c->h2flows++;
-        if (!f->saw_syn && f->port[0] < f->port[1])
-            swap_roles(f);
-        start_resync(&f->d[0], 0);
-        start_resync(&f->d[1], 0);
-        replay(f);
+        /* the first octets are lost: look for frames, as mid-connection,
+         * once the octets after the gap tell client from server */
+        chunk *ch = pend_add(c, &f->d[rdir ^ f->server_first], NULL, 0);
+        if (ch) {
+            ch->gap = why;
+            ch->gap_off = off;
+            ch->gap_n = n;
+            f->lost_head = 1;
+            classify(f, 0);
+        }
+        return;
     } else if (f->kind == K_UNDECIDED) {
         classify(f, 1);
     }
-    sdir *d = &f->d[rdir ^ f->server_first];
-    if (f->kind == K_H2 || (f->kind == K_UPGRADE && d->state != D_H1))
-        dir_gap(d, off, n, why);
-    else if (f->kind == K_TLS && f->tls && !f->tls_failed)
-        tls_gap(f, d, off, n, why);
+    route_gap(f, &f->d[rdir ^ f->server_first], off, n, why);
 }
 
 static void copy_held(cap *c, FILE *from)

@@ -22,6 +22,16 @@ int h2scan_plausible(const uint8_t *p, uint32_t max_frame);
  */
 long h2scan_find(const uint8_t *buf, size_t n, uint32_t max_frame, int at_end, size_t *judged);
 
+/*
+ * Which side of a connection sent buf[0..n), judged from its HEADERS and
+ * PUSH_PROMISE frames: the first field of a request or response block
+ * names a pseudo-header through the static table, which needs no earlier
+ * state.  Returns H2SCAN_CLIENT, H2SCAN_SERVER, or 0 when nothing in buf
+ * tells.
+ */
+enum { H2SCAN_CLIENT = 1, H2SCAN_SERVER = 2 };
+int h2scan_role(const uint8_t *buf, size_t n, uint32_t max_frame);
+
 /* Whether buf starts like a TLS ClientHello record. */
 int h2scan_tls_hello(const uint8_t *buf, size_t n);
 
