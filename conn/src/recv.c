@@ -1003,10 +1003,10 @@ static int on_window_update(h2c_conn *c, const h2c_frame *f)
 {
     uint32_t id = f->hd.stream_id, inc = f->u.window_update.increment;
     if (id == 0) {
-        c->send_window += inc;
-        if (c->send_window > H2C_WINDOW_MAX)
+        if (c->send_window + inc > H2C_WINDOW_MAX) /* the window keeps its value */
             return fail_code(c, H2C_CONN_E_FLOW_CONTROL, 0,
                              "WINDOW_UPDATE makes the connection window pass 2^31-1");
+        c->send_window += inc;
     } else {
         h2c_stream *s = h2c_stream_find(c, id);
         if (!s) {
@@ -1015,10 +1015,10 @@ static int on_window_update(h2c_conn *c, const h2c_frame *f)
                                  "WINDOW_UPDATE on an idle stream");
             return H2C_OK;
         }
-        s->send_window += inc;
-        if (s->send_window > H2C_WINDOW_MAX)
+        if (s->send_window + inc > H2C_WINDOW_MAX)
             return stream_error_code(c, id, H2C_CONN_E_STREAM_FLOW,
                                      "WINDOW_UPDATE makes a stream window pass 2^31-1");
+        s->send_window += inc;
     }
     h2c_conn_event *e = event_new(c, H2C_CONN_EV_WINDOW_UPDATE, id);
     e->increment = inc;

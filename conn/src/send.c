@@ -175,10 +175,12 @@ int h2c_conn_submit_headers(h2c_conn *c, uint32_t stream_id, const h2c_hpack_fie
 
 size_t h2c_conn_send_window(const h2c_conn *c, uint32_t stream_id)
 {
-    const h2c_stream *s = c ? h2c_stream_find(c, stream_id) : NULL;
-    if (!s)
+    if (!c || c->dead)
+        return 0; /* nothing more goes out */
+    const h2c_stream *s = stream_id ? h2c_stream_find(c, stream_id) : NULL;
+    if (stream_id && !s)
         return 0;
-    int64_t w = s->send_window < c->send_window ? s->send_window : c->send_window;
+    int64_t w = s && s->send_window < c->send_window ? s->send_window : c->send_window;
     return w > 0 ? (size_t)w : 0;
 }
 

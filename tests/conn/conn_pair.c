@@ -295,6 +295,7 @@ START_TEST(pair_consume_policy)
     ck_assert_uint_eq(p.slog.data_octets, 40000);
     ck_assert_uint_eq(ct_log_count(&p.clog, H2C_CONN_EV_WINDOW_UPDATE), 0);
     ck_assert_uint_eq(h2c_conn_send_window(p.cli, id), 65535 - 40000);
+    ck_assert_uint_eq(h2c_conn_send_window(p.cli, 0), 65535 - 40000); /* the connection's */
 
     /* Below half of the window: nothing yet. */
     ck_assert_int_eq(h2c_conn_consume(p.srv, id, 20000), H2C_OK);

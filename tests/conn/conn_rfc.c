@@ -807,9 +807,11 @@ START_TEST(rfc_window_update_overflow)
     ct_fr_wu(&r.in, 0, 0x7fffffffu - 65535);
     int rc = ct_raw_send(&r);
     EXPECT_QUIET(&r, rc);
+    ck_assert_uint_eq(h2c_conn_send_window(r.c, 0), 0x7fffffffu);
     ct_fr_wu(&r.in, 0, 1);
     rc = ct_raw_send(&r);
     EXPECT_CONN_ERROR(&r, rc, H2C_CONN_E_FLOW_CONTROL, 0, FLOW);
+    ck_assert_uint_eq(h2c_conn_send_window(r.c, 0), 0); /* nothing goes out any more */
     ct_raw_free(&r);
 
     /* ... RST_STREAM for a stream. */

@@ -409,7 +409,12 @@ H2C_API int h2c_conn_submit_headers(h2c_conn *c, uint32_t stream_id,
 H2C_API int h2c_conn_submit_data(h2c_conn *c, uint32_t stream_id, const uint8_t *data,
                                  size_t len, int end_stream, size_t *accepted);
 
-/** The octets flow control lets us send on stream_id now (min of the two windows). */
+/**
+ * The octets flow control lets us send on stream_id now: the smaller of the
+ * stream's and the connection's window, or 0 for a stream the connection
+ * does not hold (idle or closed) and after a connection error.  stream_id 0
+ * asks for the connection's window alone.
+ */
 H2C_API size_t h2c_conn_send_window(const h2c_conn *c, uint32_t stream_id);
 
 /** End our side of the stream with an empty DATA frame carrying END_STREAM. */
