@@ -21,9 +21,13 @@ int h2c_out_reserve(h2c_conn *c, size_t n, int force)
         c->out_head = 0;
         c->out_len = queued;
     }
-    if (c->out_len + n > c->out_cap)
-        return h2c_conn_grow(c, &c->out, &c->out_cap, c->out_len + n, SIZE_MAX);
-    return H2C_OK;
+    size_t need = c->out_len + n;
+    if (need <= c->out_cap)
+        return H2C_OK;
+    /* doubling stops at the bound; past it only frames the connection must
+     * write come (a GOAWAY, WINDOW_UPDATEs of consume()), with headroom */
+    size_t lim = !max ? SIZE_MAX : need > max ? need + (max >> 4) + 256 : max;
+    return h2c_conn_grow(c, &c->out, &c->out_cap, need, lim);
 }
 
 /* Room for a control frame.  One the peer's behaviour forces on us (an

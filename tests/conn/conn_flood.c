@@ -17,10 +17,11 @@
 #include "conn_util.h"
 
 #define CALM H2C_H2_ENHANCE_YOUR_CALM
-/* What a flooded connection may hold: the output queue grows by doubling
- * up to max_output (1 MiB) plus the GOAWAY, so its buffer may reach 2 MiB;
- * the rest (codecs, parser, streams) is well under 256 KiB. */
-#define MEMORY_BOUND ((2u << 20) + (256u << 10))
+/* What a flooded connection may hold: the output queue's buffer grows up
+ * to max_output (1 MiB), and past it only by the frames the connection must
+ * still write (the GOAWAY); the rest (codecs, parser, streams) is well
+ * under 256 KiB. */
+#define MEMORY_BOUND ((1u << 20) + (256u << 10))
 
 typedef void (*unit_fn)(ct_buf *b, unsigned i);
 
