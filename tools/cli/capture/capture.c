@@ -535,8 +535,9 @@ static void tls_events(sflow *f, int dir)
     if (ev == TLSHOOK_RESYNC_FOUND) {
         snprintf(t, sizeof t,
                  "TLS resynchronised at stream offset %llu, sequence number %llu "
-                 "(%llu records lost)",
-                 (unsigned long long)off, (unsigned long long)seq, (unsigned long long)lost);
+                 "(%llu record%s lost)",
+                 (unsigned long long)off, (unsigned long long)seq, (unsigned long long)lost,
+                 lost == 1 ? "" : "s");
         emit(&f->d[dir],
              json_pack("{s:b,s:I,s:I,s:I}", "tls_resync", 1, "offset", (json_int_t)off, "seq",
                        (json_int_t)seq, "records_lost", (json_int_t)lost),
