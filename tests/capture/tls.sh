@@ -224,6 +224,24 @@ open(sys.argv[2], "wb").write(b)' "$d/tcp.s2c" "$work/bad.s2c"
     expect_fail "$name: corrupted octet" "authentication failed" "$keys" "$d/tcp.c2s" "$work/bad.s2c"
     check "$name: corrupted octet: only the records before it" \
         bash -c "$(declare -f is_prefix); is_prefix '$f/f.s2c' '$d/plain.s2c'"
+    # A gap of 3000 octets inside the 22 KiB response, with
+    # resynchronisation: the plaintext before the record it cut, then the
+    # plaintext from the next record on, whatever the size of the feeds.
+    local half c
+    half=$(($(stat -c %s "$d/tcp.s2c") / 2))
+    for c in 1 1000; do
+        "$drv" --chunk $c --gap "1:$half:3000" "$keys" "$d/tcp.c2s" "$d/tcp.s2c" "$f/g.c2s" "$f/g.s2c" \
+            >"$f/info" 2>&1
+        check "$name: a gap inside the response, fed in chunks of $c: $(grep resync "$f/info")" \
+            python3 -c '
+import sys
+info, o, g = open(sys.argv[1]).read(), open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
+a = 0
+while a < len(g) and g[a] == o[a]:
+    a += 1
+sys.exit(not ("\nresync 1 " in "\n" + info and 0 < a < len(g) < len(o) and o.endswith(g[a:])))' \
+            "$f/info" "$d/plain.s2c" "$f/g.s2c"
+    done
     # CRLF line ends and comments, as some tools write them.
     { echo "# keys"; sed 's/$/\r/' "$keys"; } >"$work/crlf.keys"
     "$drv" "$work/crlf.keys" "$d/tcp.c2s" "$d/tcp.s2c" "$f/f.c2s" "$f/f.s2c" >/dev/null 2>&1
