@@ -140,11 +140,14 @@ sys.exit(n != int(sys.argv[3]))' "$1" "$2" "$3"
 gaps() {
     local name=$1 pcap=$2 keys=$3 d=$work/gaps big sh req msg
     mkdir -p "$d"
-    big=$(tshark -r "$pcap" -T fields -e frame.number -e frame.len 2>/dev/null | sort -k2 -n | tail -1 | cut -f1)
-    sh=$(tshark -r "$pcap" -Y "tls.handshake.type == 2" -T fields -e frame.number 2>/dev/null | tail -1)
-    req=$(tshark -r "$pcap" -o "tls.keylog_file:$keys" -Y 'http2.header.value == "/big.txt"' \
-        -T fields -e frame.number 2>/dev/null | head -1)
-    if [ -z "$req" ] || ! editcap "$pcap" "$d/late.pcap" "$big" || ! editcap "$pcap" "$d/early.pcap" "$sh" ||
+    # One pass: the largest packet, the (last) ServerHello, the request
+    # for /big.txt.
+    tshark -r "$pcap" -o "tls.keylog_file:$keys" -T fields -e frame.number -e frame.len \
+        -e tls.handshake.type -e http2.header.value >"$d/fields" 2>/dev/null
+    big=$(sort -t$'\t' -k2 -n "$d/fields" | tail -1 | cut -f1)
+    sh=$(awk -F'\t' '$3 ~ /(^|,)2(,|$)/ { n = $1 } END { print n }' "$d/fields")
+    req=$(awk -F'\t' '$4 ~ /(^|,)\/big\.txt(,|$)/ { print $1; exit }' "$d/fields")
+    if [ -z "$req" ] || [ -z "$sh" ] || ! editcap "$pcap" "$d/late.pcap" "$big" || ! editcap "$pcap" "$d/early.pcap" "$sh" ||
         ! editcap "$pcap" "$d/req.pcap" "$req"; then
         bad "$name: editcap"
         return
