@@ -779,15 +779,18 @@ static int resync_try(struct tls_flow *f, struct tls_dir *d, const uint8_t *h, u
         lo = 1;
     if (hi < lo)
         hi = lo;
+    uint64_t most = hi;
     if (hi - lo >= RESYNC_TRIES)
         hi = lo + RESYNC_TRIES - 1;
     *lo_out = d->seq + lo;
     *hi_out = d->seq + hi;
     /* TLS 1.2 GCM: most implementations send the number as the explicit
-     * nonce; a guess to try first, the tag decides as always. */
+     * nonce; a guess to try first (also past the numbers searched below),
+     * the tag decides as always. */
     if (f->version != 0x0304 && f->suite->aead != AEAD_CHACHA20_POLY1305) {
         uint64_t e = be64(h + 5);
-        if (e >= d->seq + lo && e <= d->seq + hi && aead_open(f, d, h, h + 5, len, e, &ct_len)) {
+        if (e >= d->seq + lo && e <= d->seq + most &&
+            aead_open(f, d, h, h + 5, len, e, &ct_len)) {
             *seq = e;
             return 1;
         }
