@@ -624,8 +624,10 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
         d->octets += n;
         if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0)
             tls_failed(f);
+        /* outcomes that came without plaintext: a resynchronisation on an
+         * alert or handshake record, or a direction that gave up */
         if (f->tls && d->cap->o.co.tolerant)
-            for (int i = 0; i < 2; i++) /* a record of no application data found */
+            for (int i = 0; i < 2; i++)
                 tls_events(f, i);
         return;
     }
