@@ -105,22 +105,79 @@ e2e() {
         [ \"\$(grep -c '\"/big.txt\"' '$d/json')\" -eq 1 ]"
 }
 
+# same_headers ORIG_JSON JSON N: every header block of JSON (h2codec --json
+# output) is the block of ORIG_JSON on the same side and stream, field by
+# field, but for the fields marked unknown (placeholders): never a wrong
+# header.  Prints how many blocks it compared; fails unless N.
+same_headers() {
+    python3 -c '
+import json, sys
+def blocks(path):
+    out = {}
+    for line in open(path):
+        if line.startswith("{"):
+            o = json.loads(line)
+            if "headers" in o:
+                out.setdefault((o["direction"], o["stream_id"]), []).append(o["headers"])
+    return out
+orig, got, n = blocks(sys.argv[1]), blocks(sys.argv[2]), 0
+for k, hs in got.items():
+    for h in hs:
+        if not any(len(o) == len(h) and all(f == g or {"unknown": True} in f[2:] for f, g in zip(h, o))
+                   for o in orig.get(k, [])):
+            sys.exit("not in the original: %s %s" % (k, h))
+        n += 1
+print("%d header blocks as in the original" % n)
+sys.exit(n != int(sys.argv[3]))' "$1" "$2" "$3"
+}
+
 # gaps NAME PCAP KEYS: a lost packet.  After the handshake, the direction
-# that lost it reports the gap and stops, the other goes on; within the
-# handshake the flow cannot be decrypted, and says why.
+# that lost it reports the gap and stops, the other goes on; with
+# --tolerant it finds its records again (the sequence number tried until a
+# record authenticates) and its frames after them, with every header shown
+# as it was sent.  Within the handshake the flow cannot be decrypted, and
+# says why.
 gaps() {
-    local name=$1 pcap=$2 keys=$3 d=$work/gaps big sh
+    local name=$1 pcap=$2 keys=$3 d=$work/gaps big sh req msg
     mkdir -p "$d"
-    big=$(tshark -r "$pcap" -T fields -e frame.number -e frame.len 2>/dev/null | sort -k2 -n | tail -1 | cut -f1)
-    sh=$(tshark -r "$pcap" -Y "tls.handshake.type == 2" -T fields -e frame.number 2>/dev/null | tail -1)
-    if ! editcap "$pcap" "$d/late.pcap" "$big" || ! editcap "$pcap" "$d/early.pcap" "$sh"; then
+    # One pass: the largest packet, the (last) ServerHello, the request
+    # for /big.txt.
+    tshark -r "$pcap" -o "tls.keylog_file:$keys" -T fields -e frame.number -e frame.len \
+        -e tls.handshake.type -e http2.header.value >"$d/fields" 2>/dev/null
+    big=$(sort -t$'\t' -k2 -n "$d/fields" | tail -1 | cut -f1)
+    sh=$(awk -F'\t' '$3 ~ /(^|,)2(,|$)/ { n = $1 } END { print n }' "$d/fields")
+    req=$(awk -F'\t' '$4 ~ /(^|,)\/big\.txt(,|$)/ { print $1; exit }' "$d/fields")
+    if [ -z "$req" ] || [ -z "$sh" ] || ! editcap "$pcap" "$d/late.pcap" "$big" || ! editcap "$pcap" "$d/early.pcap" "$sh" ||
+        ! editcap "$pcap" "$d/req.pcap" "$req"; then
         bad "$name: editcap"
         return
     fi
+    "$h2c" frames --pcap "$pcap" --keylog "$keys" --json >"$d/orig.json" 2>/dev/null
     "$h2c" frames --pcap "$d/late.pcap" --keylog "$keys" >"$d/late" 2>&1
-    check "$name: packet $big lost: gap reported, the client's requests all shown" bash -c "
+    check "$name: packet $big lost: gap reported, the client's requests all shown, the server stops" bash -c "
         grep -q 'gap: [0-9]* octets missing' '$d/late' && [ \"\$(grep -c ':path:' '$d/late')\" -eq 3 ] &&
-        ! grep -q 'cannot decrypt' '$d/late'"
+        ! grep -q 'cannot decrypt' '$d/late' && ! grep -q ':status: 404' '$d/late' && ! grep -q 'resync' '$d/late'"
+    # The server's 22 KiB answer loses a full-size record; the 404 after it
+    # is decoded again.
+    "$h2c" frames --pcap "$d/late.pcap" --keylog "$keys" --tolerant >"$d/late.tol" 2>&1
+    "$h2c" frames --pcap "$d/late.pcap" --keylog "$keys" --tolerant --json >"$d/late.json" 2>/dev/null
+    check "$name: packet $big lost, --tolerant: TLS resynchronised, the 404 after the gap decoded" bash -c "
+        grep -q 'TLS resynchronised at stream offset [0-9]*, sequence number [0-9]* ([0-9]* records\? lost)' '$d/late.tol' &&
+        grep -q '\"tls_resync\":true,\"offset\":[0-9]*,\"seq\":[0-9]*' '$d/late.json' &&
+        [ \"\$(grep -c ':path:' '$d/late.tol')\" -eq 3 ] && grep -q ':status: 404' '$d/late.tol'"
+    # Five blocks: all but the 200 of /big.txt.
+    msg=$(same_headers "$d/orig.json" "$d/late.json" 5 2>&1)
+    check "$name: packet $big lost, --tolerant: $msg" [ $? -eq 0 ]
+    # The client's request for /big.txt lost: /missing is decoded again.
+    "$h2c" frames --pcap "$d/req.pcap" --keylog "$keys" >"$d/req" 2>&1
+    "$h2c" frames --pcap "$d/req.pcap" --keylog "$keys" --tolerant --json >"$d/req.json" 2>/dev/null
+    check "$name: request packet $req lost: the client stops; --tolerant: /missing decoded again" bash -c "
+        [ \"\$(grep -o ':path: .*' '$d/req' | tr '\n' ' ')\" = ':path: /index.html ' ] &&
+        grep -q '\"tls_resync\":true,.*\"direction\":\"client\"' '$d/req.json' &&
+        [ \"\$(grep -o '\":path\",\"[^\"]*\"' '$d/req.json' | tr '\n' ' ')\" = '\":path\",\"/index.html\" \":path\",\"/missing\" ' ]"
+    # Five blocks: all but the request for /big.txt.
+    msg=$(same_headers "$d/orig.json" "$d/req.json" 5 2>&1)
+    check "$name: request packet $req lost, --tolerant: $msg" [ $? -eq 0 ]
     "$h2c" frames --pcap "$d/early.pcap" --keylog "$keys" >"$d/early" 2>&1
     check "$name: ServerHello packet $sh lost: cannot decrypt, says why" bash -c "
         grep -q 'TLS, cannot decrypt: a gap of [0-9]* octets in the server.s stream during the TLS handshake' '$d/early' &&
@@ -170,6 +227,24 @@ open(sys.argv[2], "wb").write(b)' "$d/tcp.s2c" "$work/bad.s2c"
     expect_fail "$name: corrupted octet" "authentication failed" "$keys" "$d/tcp.c2s" "$work/bad.s2c"
     check "$name: corrupted octet: only the records before it" \
         bash -c "$(declare -f is_prefix); is_prefix '$f/f.s2c' '$d/plain.s2c'"
+    # A gap of 3000 octets inside the 22 KiB response, with
+    # resynchronisation: the plaintext before the record it cut, then the
+    # plaintext from the next record on, whatever the size of the feeds.
+    local half c
+    half=$(($(stat -c %s "$d/tcp.s2c") / 2))
+    for c in 1 1000; do
+        "$drv" --chunk $c --gap "1:$half:3000" "$keys" "$d/tcp.c2s" "$d/tcp.s2c" "$f/g.c2s" "$f/g.s2c" \
+            >"$f/info" 2>&1
+        check "$name: a gap inside the response, fed in chunks of $c: $(grep resync "$f/info")" \
+            python3 -c '
+import sys
+info, o, g = open(sys.argv[1]).read(), open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
+a = 0
+while a < len(g) and g[a] == o[a]:
+    a += 1
+sys.exit(not ("\nresync 1 " in "\n" + info and 0 < a < len(g) < len(o) and o.endswith(g[a:])))' \
+            "$f/info" "$d/plain.s2c" "$f/g.s2c"
+    done
     # CRLF line ends and comments, as some tools write them.
     { echo "# keys"; sed 's/$/\r/' "$keys"; } >"$work/crlf.keys"
     "$drv" "$work/crlf.keys" "$d/tcp.c2s" "$d/tcp.s2c" "$f/f.c2s" "$f/f.s2c" >/dev/null 2>&1
@@ -211,6 +286,17 @@ keyupdate() {
     "$drv" "$3" "$d/tcp.c2s" "$d/tcp.s2c" "$d/plain.c2s" "$d/plain.s2c" >"$d/info" 2>&1
     check "$name: decrypts across KeyUpdate" \
         bash -c "[ $? -eq 0 ] && [ \"\$(cat '$d/plain.c2s')\" = \"\$(printf 'client-before\nclient-after')\" ] && grep -q server-after '$d/plain.s2c'"
+    # The client's KeyUpdate lost: the records after it are under a key
+    # that was never announced; --tolerant says the client stops, and why.
+    local ku
+    ku=$(tshark -r "$2" -o "tls.keylog_file:$3" -Y "tls.handshake.type == 24" -T fields -e frame.number 2>/dev/null | head -1)
+    if [ -n "$ku" ] && editcap "$2" "$d/ku.pcap" "$ku"; then
+        "$h2c" frames --pcap "$d/ku.pcap" --keylog "$3" --tolerant >"$d/ku" 2>&1
+        check "$name: KeyUpdate packet $ku lost, --tolerant: the client stops, says why" \
+            grep -q "TLS resynchronisation failed, the client's records stop: no sequence number from [0-9]* to [0-9]* authenticates the record at stream offset [0-9]*: a KeyUpdate in the gap" "$d/ku"
+    else
+        bad "$name: no KeyUpdate packet found"
+    fi
 }
 
 for p in "${captures[@]}"; do

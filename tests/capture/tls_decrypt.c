@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tls_decrypt [--chunk N] [--order interleave|client-first|server-first]
- *             [--text] KEYLOG C2S S2C OUT_C2S OUT_S2C
+ *             [--text] [--gap DIR:OFFSET:LEN] KEYLOG C2S S2C OUT_C2S OUT_S2C
  *
  * Drives the capture TLS module on the two reassembled directions of one
  * connection (as `tshark -z follow,tcp,raw` gives them): feeds them in
  * chunks of N octets in the given order, writes each direction's plaintext,
  * prints the version, cipher suite and ALPN, and the error if any.  --text
  * hands the key log over as text (the path of a pcapng Decryption Secrets
- * Block) instead of as a file.  Exits 0 when both directions decrypted to
+ * Block) instead of as a file.  --gap drops LEN octets of direction DIR
+ * (0 client, 1 server) at OFFSET and reports them lost with
+ * resynchronisation; its outcome is printed ("resync DIR OFFSET SEQ LOST"
+ * or "resync-stop DIR OFFSET: WHY").  Exits 0 when both directions decrypted to
  * the end, 1 on a TLS error or a record left incomplete, 2 on bad usage.
  */
 #include <stdio.h>
@@ -41,6 +44,20 @@ static uint8_t *slurp(const char *path, size_t *n)
     return buf;
 }
 
+static void print_events(struct tls_flow *f)
+{
+    for (int dir = 0; dir < 2; dir++) {
+        uint64_t off, seq, lost;
+        const char *why;
+        int ev = tls_flow_resync_event(f, dir, &off, &seq, &lost, &why);
+        if (ev == TLS_RESYNC_FOUND)
+            printf("resync %d %llu %llu %llu\n", dir, (unsigned long long)off,
+                   (unsigned long long)seq, (unsigned long long)lost);
+        else if (ev == TLS_RESYNC_STOPPED)
+            printf("resync-stop %d %llu: %s\n", dir, (unsigned long long)off, why);
+    }
+}
+
 static void write_out(void *arg, int dir, const uint8_t *p, size_t n)
 {
     FILE **out = arg;
@@ -54,7 +71,8 @@ int main(int argc, char **argv)
 {
     size_t chunk = 1000;
     const char *order = "interleave";
-    int text = 0, a = 1;
+    int text = 0, a = 1, gap_dir = -1;
+    size_t gap_at = 0, gap_len = 0;
     for (; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
         if (strcmp(argv[a], "--chunk") == 0 && a + 1 < argc)
             chunk = strtoul(argv[++a], NULL, 10);
@@ -62,13 +80,16 @@ int main(int argc, char **argv)
             order = argv[++a];
         else if (strcmp(argv[a], "--text") == 0)
             text = 1;
-        else
+        else if (strcmp(argv[a], "--gap") == 0 && a + 1 < argc) {
+            if (sscanf(argv[++a], "%d:%zu:%zu", &gap_dir, &gap_at, &gap_len) != 3)
+                gap_dir = 2; /* bad usage */
+        } else
             break;
     }
-    if (argc - a != 5 || chunk == 0) {
+    if (argc - a != 5 || chunk == 0 || gap_dir > 1) {
         fprintf(stderr,
                 "usage: tls_decrypt [--chunk N] [--order interleave|client-first|server-first] "
-                "[--text] KEYLOG C2S S2C OUT_C2S OUT_S2C\n");
+                "[--text] [--gap DIR:OFFSET:LEN] KEYLOG C2S S2C OUT_C2S OUT_S2C\n");
         return 2;
     }
     struct tls_keys *keys = tls_keys_new();
@@ -97,14 +118,24 @@ int main(int argc, char **argv)
     int first = strcmp(order, "server-first") == 0;
     int alternate = strcmp(order, "interleave") == 0, rc = 0;
     for (int dir = first; rc == 0 && (pos[0] < len[0] || pos[1] < len[1]);) {
-        if (pos[dir] < len[dir]) {
+        if (dir == gap_dir && pos[dir] == gap_at && gap_len) {
+            size_t n = len[dir] - pos[dir] < gap_len ? len[dir] - pos[dir] : gap_len;
+            tls_flow_gap(f, dir, n, 1);
+            pos[dir] += n;
+            gap_len = 0;
+        } else if (pos[dir] < len[dir]) {
             size_t n = len[dir] - pos[dir] < chunk ? len[dir] - pos[dir] : chunk;
+            if (dir == gap_dir && gap_len && pos[dir] < gap_at && gap_at - pos[dir] < n)
+                n = gap_at - pos[dir];
             rc = tls_flow_feed(f, dir, in[dir] + pos[dir], n, write_out, out);
             pos[dir] += n;
         }
+        print_events(f);
         if (alternate || pos[dir] == len[dir])
             dir = !dir;
     }
+    tls_flow_end(f);
+    print_events(f);
     int status = 0;
     if (tls_flow_error(f)) {
         fprintf(stderr, "tls_decrypt: %s\n", tls_flow_error(f));

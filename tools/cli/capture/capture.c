@@ -524,6 +524,34 @@ static void pend_free(sdir *d)
     d->pend_len = 0;
 }
 
+/* After a gap in a TLS direction under --tolerant: say where the records
+ * were found again, or why the direction stops. */
+static void tls_events(sflow *f, int dir)
+{
+    uint64_t off, seq, lost;
+    const char *why;
+    int ev = tlshook_flow_resync_event(f->tls, dir, &off, &seq, &lost, &why);
+    char t[400];
+    if (ev == TLSHOOK_RESYNC_FOUND) {
+        snprintf(t, sizeof t,
+                 "TLS resynchronised at stream offset %llu, sequence number %llu "
+                 "(%llu record%s lost)",
+                 (unsigned long long)off, (unsigned long long)seq, (unsigned long long)lost,
+                 lost == 1 ? "" : "s");
+        emit(&f->d[dir],
+             json_pack("{s:b,s:I,s:I,s:I}", "tls_resync", 1, "offset", (json_int_t)off, "seq",
+                       (json_int_t)seq, "records_lost", (json_int_t)lost),
+             t);
+    } else if (ev == TLSHOOK_RESYNC_STOPPED) {
+        snprintf(t, sizeof t, "TLS resynchronisation failed, the %s's records stop: %s",
+                 dir ? "server" : "client", why);
+        emit(&f->d[dir],
+             json_pack("{s:b,s:I,s:s}", "tls_resync", 0, "offset", (json_int_t)off, "reason",
+                       why),
+             t);
+    }
+}
+
 /* Decrypted octets: HTTP/2 when ALPN says h2 or the client's plaintext
  * starts with the preface. */
 static void tls_plain(void *user, int dir, const uint8_t *p, size_t n)
@@ -544,10 +572,12 @@ static void tls_plain(void *user, int dir, const uint8_t *p, size_t n)
         f->tls_h2 = h2 ? 1 : -1;
         if (h2) {
             f->d[0].cap->h2flows++;
-            start_frames(&f->d[0], H2C_FRAME_PREFACE_AUTO, NULL, 0);
-            start_frames(&f->d[1], H2C_FRAME_PREFACE_AUTO, NULL, 0);
+            for (int i = 0; i < 2; i++) /* a side with a gap already searches for frames */
+                if (f->d[i].state != D_RESYNC)
+                    start_frames(&f->d[i], H2C_FRAME_PREFACE_AUTO, NULL, 0);
         }
     }
+    tls_events(f, dir);
     if (f->tls_h2 > 0)
         dir_input(&f->d[dir], p, n);
 }
@@ -565,18 +595,26 @@ static void tls_failed(sflow *f)
 }
 
 /* A gap in a decrypted TLS flow: the records of that direction are lost
- * with it (their boundaries and sequence numbers), so its plaintext ends
- * here.  The offset counts TCP octets. */
+ * with it (their boundaries and sequence numbers).  Without --tolerant its
+ * plaintext ends here; with it, the TLS module searches for records again
+ * and the HTTP/2 side for a frame header in their plaintext, as after a
+ * gap in cleartext.  The offset counts TCP octets. */
 static void tls_gap(sflow *f, sdir *d, uint64_t offset, uint64_t n, const char *why)
 {
-    tlshook_flow_gap(f->tls, d->dir, n);
+    int tolerant = d->cap->o.co.tolerant;
+    tlshook_flow_gap(f->tls, d->dir, n, tolerant);
     gap_event(d, offset, n, why);
     if (d->state == D_FRAMES)
         conn_finish(d->c);
-    if (d->state == D_FRAMES || d->state == D_RESYNC)
-        d->state = D_STOPPED;
-    if (tlshook_flow_error(f->tls))
+    if (tlshook_flow_error(f->tls)) {
+        if (d->state == D_FRAMES || d->state == D_RESYNC)
+            d->state = D_STOPPED;
         tls_failed(f); /* lost in the handshake */
+    } else if (tolerant && d->state != D_STOPPED) {
+        start_resync(d, d->offset); /* the plaintext's offsets go on from here */
+    } else if (d->state == D_FRAMES || d->state == D_RESYNC) {
+        d->state = D_STOPPED;
+    }
 }
 
 /* Route octets of a classified flow's direction. */
@@ -586,6 +624,11 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
         d->octets += n;
         if (f->tls && !f->tls_failed && tlshook_flow_feed(f->tls, d->dir, p, n) != 0)
             tls_failed(f);
+        /* outcomes that came without plaintext: a resynchronisation on an
+         * alert or handshake record, or a direction that gave up */
+        if (f->tls && d->cap->o.co.tolerant)
+            for (int i = 0; i < 2; i++)
+                tls_events(f, i);
         return;
     }
     if (f->kind == K_UPGRADE && d->state == D_H1) {
@@ -1008,6 +1051,11 @@ static void on_close(void *user, reasm_flow *rf)
         return;
     if (f->kind == K_UNDECIDED)
         classify(f, 1);
+    if (f->tls && !f->tls_failed && c->o.co.tolerant) {
+        tlshook_flow_end(f->tls);
+        for (int i = 0; i < 2; i++)
+            tls_events(f, i);
+    }
     for (int i = 0; i < 2; i++)
         dir_end(&f->d[i]);
     if (f->number && !c->o.merge && !c->o.summary &&

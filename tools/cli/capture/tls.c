@@ -28,9 +28,12 @@
 #include "keylog.h"
 #include "tls.h"
 
-#define TLS_REC_BODY_MAX (16384 + 2048) /* RFC 5246 6.2.3: TLSCiphertext */
-#define TLS_HS_MSG_MAX (1u << 17)       /* handshake messages we parse */
-#define TLS_PENDING_MAX (16u << 20)     /* octets a direction may hold back */
+#define TLS_REC_BODY_MAX (16384 + 2048)  /* RFC 5246 6.2.3: TLSCiphertext */
+#define TLS_HS_MSG_MAX (1u << 17)        /* handshake messages we parse */
+#define TLS_PENDING_MAX (16u << 20)      /* octets a direction may hold back */
+#define TLS13_REC_BODY_MAX (16384 + 256) /* RFC 8446 5.2 */
+#define RESYNC_TRIES 4096                /* sequence numbers tried on a record */
+#define RESYNC_CANDIDATES 16             /* records tried before giving up */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
 enum {
@@ -96,6 +99,16 @@ struct tls_dir {
     size_t secret_len;
     uint64_t seq;
     int stopped; /* a gap, or close_notify: the rest is ignored */
+    /* After a gap in the application data (tls_flow_gap with resync): the
+     * record numbered seq began at rs_from and was lost; the octets from
+     * buf[off] on are searched for a record that authenticates. */
+    int resync;
+    uint64_t rs_from;
+    unsigned rs_failed; /* candidate records that authenticated under no number */
+    /* The last resynchronisation's outcome, until tls_flow_resync_event(). */
+    int event;
+    uint64_t ev_offset, ev_seq, ev_lost;
+    char ev_why[256];
 };
 
 struct tls_flow {
@@ -336,59 +349,87 @@ static int ensure_keys(struct tls_flow *f, int dir)
 
 /* ----------------------------------------------------- record protection */
 
-/* Decrypts and authenticates one protected record into f->scratch; sets
- * *type to the content type and *n to the plaintext length. */
-static int open_record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t *body,
-                       size_t len, int *type, size_t *n)
+/* The octets a protected record's body adds to its content: the TLS 1.2
+ * GCM explicit nonce, the tag, and TLS 1.3's inner content type. */
+static size_t record_overhead(const struct tls_flow *f)
 {
-    struct tls_dir *d = &f->d[dir];
-    if (ensure_keys(f, dir) != 0)
-        return -1;
-    if (!f->scratch && !(f->scratch = malloc(TLS_REC_BODY_MAX))) {
-        fail(f, "out of memory");
-        return -1;
-    }
+    if (f->version == 0x0304)
+        return 16 + 1;
+    return f->suite->aead == AEAD_CHACHA20_POLY1305 ? 16 : 8 + 16;
+}
+
+/* Decrypts a protected record, taken to be number seq, into f->scratch;
+ * *ct_len is set to the decrypted length.  Returns 1 when the tag checks
+ * out, 0 when it does not (the scratch octets then mean nothing). */
+static int aead_open(struct tls_flow *f, struct tls_dir *d, const uint8_t *hdr,
+                     const uint8_t *body, size_t len, uint64_t seq, size_t *ct_len)
+{
     int tls13 = f->version == 0x0304, gcm12 = !tls13 && f->suite->aead != AEAD_CHACHA20_POLY1305;
     size_t explicit_len = gcm12 ? 8 : 0;
-    if (len < explicit_len + 16 + (tls13 ? 1 : 0)) {
-        fail(f, "the %s's record %llu is too short (%zu octets) to be protected", who[dir],
-             (unsigned long long)d->seq, len);
-        return -1;
-    }
     uint8_t nonce[12], aad[13];
-    size_t aad_len, ct_len = len - explicit_len - 16;
+    size_t aad_len;
+    *ct_len = len - explicit_len - 16;
     if (gcm12) {
         memcpy(nonce, d->iv, 4);
         memcpy(nonce + 4, body, 8);
     } else {
         memcpy(nonce, d->iv, 12);
         for (int i = 0; i < 8; i++)
-            nonce[4 + i] ^= (uint8_t)(d->seq >> (56 - 8 * i));
+            nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
     }
     if (tls13) {
         memcpy(aad, hdr, 5);
         aad_len = 5;
     } else {
         for (int i = 0; i < 8; i++)
-            aad[i] = (uint8_t)(d->seq >> (56 - 8 * i));
+            aad[i] = (uint8_t)(seq >> (56 - 8 * i));
         aad[8] = hdr[0];
         aad[9] = hdr[1];
         aad[10] = hdr[2];
-        aad[11] = (uint8_t)(ct_len >> 8);
-        aad[12] = (uint8_t)ct_len;
+        aad[11] = (uint8_t)(*ct_len >> 8);
+        aad[12] = (uint8_t)*ct_len;
         aad_len = 13;
     }
     int outl = 0, fl = 0;
     const uint8_t *ct = body + explicit_len;
     uint8_t tag[16];
-    memcpy(tag, ct + ct_len, 16);
+    memcpy(tag, ct + *ct_len, 16);
+    return EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, nonce) > 0 &&
+           EVP_DecryptUpdate(d->ctx, NULL, &outl, aad, (int)aad_len) > 0 &&
+           EVP_DecryptUpdate(d->ctx, f->scratch, &outl, ct, (int)*ct_len) > 0 &&
+           EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) > 0 &&
+           EVP_DecryptFinal_ex(d->ctx, f->scratch + outl, &fl) > 0;
+}
+
+/* Keys and the scratch buffer, before a direction's first decryption. */
+static int ready_to_open(struct tls_flow *f, int dir)
+{
+    if (ensure_keys(f, dir) != 0)
+        return -1;
+    if (!f->scratch && !(f->scratch = malloc(TLS_REC_BODY_MAX))) {
+        fail(f, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Decrypts and authenticates one protected record into f->scratch; sets
+ * *type to the content type and *n to the plaintext length. */
+static int open_record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t *body,
+                       size_t len, int *type, size_t *n)
+{
+    struct tls_dir *d = &f->d[dir];
+    if (ready_to_open(f, dir) != 0)
+        return -1;
+    int tls13 = f->version == 0x0304;
+    if (len < record_overhead(f)) {
+        fail(f, "the %s's record %llu is too short (%zu octets) to be protected", who[dir],
+             (unsigned long long)d->seq, len);
+        return -1;
+    }
+    size_t ct_len;
     /* The plaintext stays in scratch unless the tag checks out. */
-    int ok = EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, nonce) > 0 &&
-             EVP_DecryptUpdate(d->ctx, NULL, &outl, aad, (int)aad_len) > 0 &&
-             EVP_DecryptUpdate(d->ctx, f->scratch, &outl, ct, (int)ct_len) > 0 &&
-             EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) > 0 &&
-             EVP_DecryptFinal_ex(d->ctx, f->scratch + outl, &fl) > 0;
-    if (!ok) {
+    if (!aead_open(f, d, hdr, body, len, d->seq, &ct_len)) {
         fail(f,
              "authentication failed on the %s's record %llu (%s record at stream offset %llu): "
              "wrong key, or corrupted data%s",
@@ -703,6 +744,134 @@ static int record(struct tls_flow *f, int dir, const uint8_t *hdr, const uint8_t
     return d->switch_pending ? switch_keys(f, dir) : 0;
 }
 
+/* ------------------------------------------------------ resynchronisation */
+
+/* Whether h could be the header of a protected record after the handshake. */
+static int resync_header(const struct tls_flow *f, const uint8_t *h)
+{
+    size_t n = be16(h + 3);
+    int tls13 = f->version == 0x0304;
+    int type_ok = h[0] == REC_APPDATA ||
+                  (!tls13 && (h[0] == REC_ALERT || h[0] == REC_HANDSHAKE));
+    return type_ok && h[1] == 3 && h[2] == 3 && n >= record_overhead(f) &&
+           n <= (tls13 ? TLS13_REC_BODY_MAX : TLS_REC_BODY_MAX);
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Which number authenticates the record at h, one of those the lost octets
+ * allow: each lost record took between a minimal and a full record's
+ * octets.  Returns 1 with *seq set, or 0. */
+static int resync_try(struct tls_flow *f, struct tls_dir *d, const uint8_t *h, uint64_t *seq,
+                      uint64_t *lo_out, uint64_t *hi_out)
+{
+    size_t len = be16(h + 3), ct_len;
+    uint64_t lost = d->consumed - d->rs_from;
+    uint64_t max_rec = 5 + (f->version == 0x0304 ? TLS13_REC_BODY_MAX : TLS_REC_BODY_MAX);
+    uint64_t lo = (lost + max_rec - 1) / max_rec, hi = lost / (5 + record_overhead(f));
+    if (lost > 0 && lo == 0)
+        lo = 1;
+    if (hi < lo)
+        hi = lo;
+    uint64_t most = hi;
+    if (hi - lo >= RESYNC_TRIES)
+        hi = lo + RESYNC_TRIES - 1;
+    *lo_out = d->seq + lo;
+    *hi_out = d->seq + hi;
+    /* TLS 1.2 GCM: most implementations send the number as the explicit
+     * nonce; a guess to try first (also past the numbers searched below),
+     * the tag decides as always. */
+    if (f->version != 0x0304 && f->suite->aead != AEAD_CHACHA20_POLY1305) {
+        uint64_t e = be64(h + 5);
+        if (e >= d->seq + lo && e <= d->seq + most &&
+            aead_open(f, d, h, h + 5, len, e, &ct_len)) {
+            *seq = e;
+            return 1;
+        }
+    }
+    for (uint64_t k = lo; k <= hi; k++)
+        if (aead_open(f, d, h, h + 5, len, d->seq + k, &ct_len)) {
+            *seq = d->seq + k;
+            return 1;
+        }
+    return 0;
+}
+
+/* The direction stops for good after a gap; d->ev_why says why. */
+static void resync_stop(struct tls_dir *d)
+{
+    d->event = TLS_RESYNC_STOPPED;
+    d->resync = 0;
+    d->stopped = 1;
+}
+
+/*
+ * After a gap: searches buf[off..len) for a record header followed by
+ * plausible ones (as far as the octets reach), and tries the record with
+ * each sequence number the lost octets allow until its tag checks out.
+ * Octets before it are dropped.  Returns 1 when found (buf[off] is the
+ * record, d->seq its number), 0 when more octets are needed, -1 when the
+ * direction stops or the flow fails.
+ */
+static int resync(struct tls_flow *f, int dir)
+{
+    struct tls_dir *d = &f->d[dir];
+    if (ready_to_open(f, dir) != 0)
+        return -1;
+    while (d->len - d->off >= 5) {
+        const uint8_t *h = d->buf + d->off;
+        int chain = 0;
+        size_t at = d->off;
+        while (chain < 3 && at + 5 <= d->len && resync_header(f, d->buf + at)) {
+            chain++;
+            at += 5 + (size_t)be16(d->buf + at + 3);
+        }
+        if (chain == 0 || (chain < 3 && at + 5 <= d->len)) {
+            d->off++; /* no header here, or one of the chain is implausible */
+            d->consumed++;
+            continue;
+        }
+        size_t rlen = be16(h + 3);
+        if (d->len - d->off < 5 + rlen)
+            return 0; /* the whole record first */
+        uint64_t seq, lo, hi;
+        if (resync_try(f, d, h, &seq, &lo, &hi)) {
+            d->event = TLS_RESYNC_FOUND;
+            d->ev_offset = d->consumed;
+            d->ev_seq = seq;
+            d->ev_lost = seq - d->seq;
+            d->seq = seq;
+            d->resync = 0;
+            return 1;
+        }
+        /* A header followed by a plausible one is a record: its number
+         * is not in the range searched, or the key changed. */
+        if (!d->rs_failed++) {
+            d->ev_offset = d->consumed;
+            snprintf(d->ev_why, sizeof d->ev_why,
+                     "no sequence number from %llu to %llu authenticates the record at "
+                     "stream offset %llu: %smore records lost than searched, or corrupted data",
+                     (unsigned long long)lo, (unsigned long long)hi,
+                     (unsigned long long)d->consumed,
+                     f->version == 0x0304 ? "a KeyUpdate in the gap (which changes the key), "
+                                          : "");
+        }
+        if (chain >= 2 || d->rs_failed >= RESYNC_CANDIDATES) {
+            resync_stop(d);
+            return -1;
+        }
+        d->off++;
+        d->consumed++;
+    }
+    return 0;
+}
+
 /* Cuts and handles the whole records of dir that need nothing from the
  * other direction.  Returns 1 when one was handled, 0 when none, -1. */
 static int pump(struct tls_flow *f, int dir, tls_plain_fn out, void *arg)
@@ -710,6 +879,8 @@ static int pump(struct tls_flow *f, int dir, tls_plain_fn out, void *arg)
     struct tls_dir *d = &f->d[dir];
     int progress = 0;
     while (!f->failed && !d->stopped && d->len - d->off >= 5) {
+        if (d->resync && resync(f, dir) <= 0)
+            break;
         const uint8_t *h = d->buf + d->off;
         size_t rlen = be16(h + 3);
         if (h[0] < REC_CCS || h[0] > REC_HEARTBEAT || h[1] != 3) {
@@ -820,16 +991,55 @@ int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_p
     return f->failed ? -1 : 0;
 }
 
-void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing)
+void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing, int resync)
 {
     struct tls_dir *d = &f->d[dir & 1];
     if (f->failed || d->stopped)
         return;
-    d->stopped = 1;
+    if (d->stage != STAGE_APP || !resync) {
+        d->stopped = 1;
+        d->off = d->len = 0;
+        if (d->stage != STAGE_APP)
+            fail(f, "a gap of %llu octets in the %s's stream during the TLS handshake",
+                 (unsigned long long)missing, who[dir & 1]);
+        return;
+    }
+    /* The record cut by the gap goes with it; a handshake message too. */
+    if (!d->resync) {
+        d->resync = 1;
+        d->rs_from = d->consumed;
+        d->rs_failed = 0;
+    }
+    d->consumed += d->len - d->off + missing;
     d->off = d->len = 0;
-    if (d->stage != STAGE_APP)
-        fail(f, "a gap of %llu octets in the %s's stream during the TLS handshake",
-             (unsigned long long)missing, who[dir & 1]);
+    d->hs_hdr_have = d->hs_len = d->hs_have = 0;
+}
+
+void tls_flow_end(struct tls_flow *f)
+{
+    for (int dir = 0; dir < 2; dir++) {
+        struct tls_dir *d = &f->d[dir];
+        if (!d->resync || d->stopped || f->failed)
+            continue;
+        if (!d->rs_failed) {
+            d->ev_offset = d->consumed + (d->len - d->off);
+            snprintf(d->ev_why, sizeof d->ev_why, "no record header after the gap");
+        }
+        resync_stop(d);
+    }
+}
+
+int tls_flow_resync_event(struct tls_flow *f, int dir, uint64_t *offset, uint64_t *seq,
+                          uint64_t *lost, const char **why)
+{
+    struct tls_dir *d = &f->d[dir & 1];
+    int ev = d->event;
+    d->event = TLS_RESYNC_NONE;
+    *offset = d->ev_offset;
+    *seq = d->ev_seq;
+    *lost = d->ev_lost;
+    *why = d->ev_why;
+    return ev;
 }
 
 size_t tls_flow_pending(const struct tls_flow *f, int dir)

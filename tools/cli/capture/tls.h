@@ -58,10 +58,24 @@ typedef void (*tls_plain_fn)(void *arg, int dir, const uint8_t *p, size_t n);
  * later calls then return -1 without output. */
 int tls_flow_feed(struct tls_flow *f, int dir, const uint8_t *p, size_t n, tls_plain_fn out,
                   void *arg);
-/* A reassembly gap of `missing` octets in dir: that direction stops (its
- * record boundaries and sequence numbers are lost); the other goes on.  A
- * gap before the handshake is complete makes the flow fail. */
-void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing);
+/* A reassembly gap of `missing` octets in dir.  A gap before the handshake
+ * is complete makes the flow fail.  After it, without resync, that
+ * direction stops (its record boundaries and sequence numbers are lost);
+ * the other goes on.  With resync, the octets after the gap are searched
+ * for a record that authenticates under one of the sequence numbers the
+ * lost octets allow, and decryption resumes there: no plaintext of a
+ * record that did not authenticate is ever passed on. */
+void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing, int resync);
+/* The capture ends: a direction still searching after a gap stops, with
+ * the reason tls_flow_resync_event() gives. */
+void tls_flow_end(struct tls_flow *f);
+/* The outcome of a resynchronisation in dir, once: TLS_RESYNC_FOUND with
+ * the stream offset of the record, its sequence number and the records
+ * lost before it; TLS_RESYNC_STOPPED with the offset and why (*why) the
+ * direction stops; TLS_RESYNC_NONE while searching or without a gap. */
+enum { TLS_RESYNC_NONE, TLS_RESYNC_FOUND, TLS_RESYNC_STOPPED };
+int tls_flow_resync_event(struct tls_flow *f, int dir, uint64_t *offset, uint64_t *seq,
+                          uint64_t *lost, const char **why);
 /* Octets of dir held back: an incomplete record at the end of the data, or
  * records waiting for the other direction's handshake. */
 size_t tls_flow_pending(const struct tls_flow *f, int dir);

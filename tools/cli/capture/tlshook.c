@@ -67,9 +67,24 @@ int tlshook_flow_feed(tlshook_flow *f, int dir, const uint8_t *p, size_t n)
     return tls_flow_feed(f->t, dir, p, n, f->cb, f->user);
 }
 
-void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing)
+void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing, int resync)
 {
-    tls_flow_gap(f->t, dir, missing);
+    tls_flow_gap(f->t, dir, missing, resync);
+}
+
+void tlshook_flow_end(tlshook_flow *f)
+{
+    tls_flow_end(f->t);
+}
+
+int tlshook_flow_resync_event(tlshook_flow *f, int dir, uint64_t *offset, uint64_t *seq,
+                              uint64_t *lost, const char **why)
+{
+    switch (tls_flow_resync_event(f->t, dir, offset, seq, lost, why)) {
+    case TLS_RESYNC_FOUND: return TLSHOOK_RESYNC_FOUND;
+    case TLS_RESYNC_STOPPED: return TLSHOOK_RESYNC_STOPPED;
+    default: return 0;
+    }
 }
 
 const char *tlshook_flow_error(const tlshook_flow *f)

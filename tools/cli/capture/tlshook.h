@@ -29,8 +29,18 @@ tlshook_flow *tlshook_flow_new(const tlshook_keys *k, tlshook_plain_cb cb, void 
 /* Record octets of one direction.  Returns 0, or -1 once the flow cannot be
  * decrypted (no key for it, unsupported cipher, bad record). */
 int tlshook_flow_feed(tlshook_flow *f, int dir, const uint8_t *p, size_t n);
-/* A reassembly gap in dir: that direction's records stop. */
-void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing);
+/* A reassembly gap in dir: that direction's records stop, or with resync
+ * (after the handshake) resume at the first record after it that
+ * authenticates (see tls_flow_gap()). */
+void tlshook_flow_gap(tlshook_flow *f, int dir, uint64_t missing, int resync);
+/* The capture ends: a direction still searching after a gap gives up. */
+void tlshook_flow_end(tlshook_flow *f);
+/* After a gap with resync, once: TLSHOOK_RESYNC_FOUND (the record at
+ * stream offset *offset, sequence number *seq, *lost records lost),
+ * TLSHOOK_RESYNC_STOPPED (dir stops at *offset, *why says why), or 0. */
+enum { TLSHOOK_RESYNC_FOUND = 1, TLSHOOK_RESYNC_STOPPED = 2 };
+int tlshook_flow_resync_event(tlshook_flow *f, int dir, uint64_t *offset, uint64_t *seq,
+                              uint64_t *lost, const char **why);
 /* Why the flow cannot be decrypted, or NULL. */
 const char *tlshook_flow_error(const tlshook_flow *f);
 /* The negotiated ALPN ("h2"), or NULL while unknown. */
