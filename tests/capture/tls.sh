@@ -103,6 +103,17 @@ e2e() {
     check "$name: --json: decrypted, ALPN h2, three requests" bash -c "
         [ \$? -eq 0 ] && grep -q '\"tls\":true,\"decrypted\":true' '$d/json' &&
         [ \"\$(grep -c '\"/big.txt\"' '$d/json')\" -eq 1 ]"
+    if [ $# -ge 3 ]; then
+        # --summary counts each side's TCP payload once, decrypted or not
+        "$h2c" frames --pcap "$pcap" --summary --json --keylog "$3" >"$d/sum" 2>&1
+        "$h2c" frames --pcap "$pcap" --summary --json >"$d/sum-nokeys" 2>/dev/null
+        check "$name: --summary: the same octets with and without keys" python3 -c "
+import json, sys
+def sides(f):
+    return [(o['client_side']['octets'], o['server_side']['octets']) for o in map(json.loads, open(f)) if o.get('summary')]
+a, b = sides(sys.argv[1]), sides(sys.argv[2])
+sys.exit(0 if a == b and a and all(x > 0 and y > 0 for x, y in a) else print(a, b) or 1)" "$d/sum" "$d/sum-nokeys"
+    fi
 }
 
 # same_headers ORIG_JSON JSON N: every header block of JSON (h2codec --json

@@ -426,7 +426,6 @@ static void start_frames(sdir *d, int preface, const uint8_t *p, size_t n)
  */
 static void dir_input(sdir *d, const uint8_t *p, size_t n)
 {
-    d->octets += n;
     d->offset += n;
     switch (d->state) {
     case D_FRAMES: feed_frames(d, p, n); break;
@@ -665,6 +664,7 @@ static void route(sflow *f, sdir *d, const uint8_t *p, size_t n)
         }
         return;
     }
+    d->octets += n; /* TCP payload octets, for --summary (TLS counts them above) */
     dir_input(d, p, n);
 }
 
