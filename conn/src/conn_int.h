@@ -48,12 +48,15 @@ typedef struct h2c_stream {
 } h2c_stream;
 
 /* Streams live in chunks that are never moved, found by an open-addressing
- * table of ids.  Both grow with use and are reused. */
-enum { STREAM_CHUNK = 16, MAP_INLINE = 32 };
+ * table of ids.  Both grow with use and are reused.  Chunks double from
+ * STREAM_CHUNK_FIRST records to STREAM_CHUNK_MAX: a connection that never
+ * has more than a few streams open holds a few records. */
+enum { STREAM_CHUNK_FIRST = 4, STREAM_CHUNK_MAX = 64, MAP_INLINE = 32 };
 
 typedef struct stream_chunk {
     struct stream_chunk *next;
-    h2c_stream s[STREAM_CHUNK];
+    size_t n; /* records in s */
+    h2c_stream s[];
 } stream_chunk;
 
 typedef struct stream_table {
@@ -68,7 +71,16 @@ typedef struct stream_table {
 
 /* ---- the connection ---------------------------------------------------- */
 
-enum { PENDING_MAX = 6, RESET_RING = 64 };
+/* Events one received frame can give.  The first is made in the caller's
+ * event; the rest wait in a queue that h2c_conn_recv() drains before it
+ * parses another frame.  An endpoint's frame gives at most two (fields or
+ * DATA, then STREAM_END; a block's refusal replaces its fields event); an
+ * observer's at most four (FRAME, fields, STREAM_END, and the STREAM_RESET
+ * of a stream error the parser found in that HEADERS frame).  event_new()
+ * never writes past the queue even if that were wrong. */
+enum { QUEUE_ENDPOINT = 1, QUEUE_OBSERVER = 3, RESET_RING = 64 };
+_Static_assert(QUEUE_ENDPOINT >= 1 && QUEUE_OBSERVER >= QUEUE_ENDPOINT,
+               "event_new() reuses the last slot of a full queue");
 
 #define CLOSED_BY_US 0x80000000u
 
@@ -149,9 +161,10 @@ struct h2c_conn {
                                     of the field in fields */
     unsigned blk_pseudo_set; /* bit i: blk_pseudo[i] was seen */
 
-    /* events waiting for the next recv() */
-    h2c_conn_event pending[PENDING_MAX];
-    unsigned npending, pending_head;
+    /* events waiting for the next recv(): pending[pending_head .. pending_end) */
+    h2c_conn_event *pending; /* pending_one, or an observer's QUEUE_OBSERVER (heap) */
+    unsigned pending_head, pending_end, pending_cap;
+    h2c_conn_event pending_one[QUEUE_ENDPOINT];
     h2c_conn_event *ev_out; /* inside h2c_conn_recv(): the caller's event, where the
                                     first event of a frame goes (no copy); else NULL */
     int ev_out_used;        /* ev_out holds an event: later ones are queued */

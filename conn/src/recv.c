@@ -42,15 +42,19 @@ static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reaso
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
     /* The first event of a frame is made in the caller's event; the rest
-     * are queued, at most three (fields, end, reset).  The queue is drained
-     * before the next frame is parsed. */
+     * are queued (see QUEUE_ENDPOINT).  The queue is drained before the
+     * next frame is parsed, so it fills from its start. */
     h2c_conn_event *e;
     if (c->ev_out && !c->ev_out_used) {
         e = c->ev_out;
         c->ev_out_used = 1;
+    } else if (c->pending_end < c->pending_cap) {
+        e = &c->pending[c->pending_end++];
     } else {
-        e = &c->pending[(c->pending_head + c->npending) % PENDING_MAX];
-        c->npending++;
+        /* More events than one frame gives: not possible (conn_int.h).
+         * Were it, the newest slot is reused and the connection fails. */
+        e = &c->pending[c->pending_cap - 1];
+        h2c_conn_fail(c, H2C_E_STATE, H2C_H2_INTERNAL_ERROR, stream, 0, "event queue full");
     }
     memset(e, 0, sizeof *e);
     e->type = type;
@@ -65,8 +69,8 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 /* Take back the newest event. */
 static void event_withdraw(h2c_conn *c)
 {
-    if (c->npending)
-        c->npending--;
+    if (c->pending_end > c->pending_head)
+        c->pending_end--;
     else
         c->ev_out_used = 0;
 }
@@ -1196,9 +1200,9 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
 
 static int pop_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    *ev = c->pending[c->pending_head];
-    c->pending_head = (c->pending_head + 1) % PENDING_MAX;
-    c->npending--;
+    *ev = c->pending[c->pending_head++];
+    if (c->pending_head == c->pending_end)
+        c->pending_head = c->pending_end = 0;
     return ev->type;
 }
 
@@ -1251,7 +1255,7 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
         c->cur_frame = fe.frame;
         rc = on_event(c, rc, &fe, &c->cur_frame);
         /* Events made before a connection error still come first. */
-        if (c->ev_out_used || c->npending)
+        if (c->ev_out_used || c->pending_end)
             return take_event(c, ev);
         if (c->dead || rc < 0)
             return dead_event(c, ev);
@@ -1267,7 +1271,7 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
         *consumed = 0;
     if (!c || !consumed || !ev || (!in && len))
         return H2C_E_INVALID_ARGUMENT;
-    if (c->npending)
+    if (c->pending_end)
         return pop_event(c, ev);
     if (c->dead)
         return dead_event(c, ev);

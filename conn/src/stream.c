@@ -85,12 +85,16 @@ h2c_stream *h2c_stream_new(h2c_conn *c, uint32_t id)
             return NULL;
     }
     if (!t->free_list) {
-        stream_chunk *ch = h2c_conn_alloc(c, sizeof *ch);
+        size_t n = !t->chunks                             ? STREAM_CHUNK_FIRST
+                   : t->chunks->n * 2 <= STREAM_CHUNK_MAX ? t->chunks->n * 2
+                                                          : STREAM_CHUNK_MAX;
+        stream_chunk *ch = h2c_conn_alloc(c, sizeof *ch + n * sizeof ch->s[0]);
         if (!ch)
             return NULL;
         ch->next = t->chunks;
+        ch->n = n;
         t->chunks = ch;
-        for (int i = STREAM_CHUNK - 1; i >= 0; i--) {
+        for (size_t i = n; i-- > 0;) {
             ch->s[i].next_free = t->free_list;
             t->free_list = &ch->s[i];
         }
@@ -160,7 +164,7 @@ void h2c_streams_free(h2c_conn *c)
     stream_table *t = &c->streams;
     while (t->chunks) {
         stream_chunk *n = t->chunks->next;
-        h2c_conn_dealloc(c, t->chunks, sizeof *t->chunks);
+        h2c_conn_dealloc(c, t->chunks, sizeof *t->chunks + t->chunks->n * sizeof(h2c_stream));
         t->chunks = n;
     }
     if (t->slots && t->slots != t->inline_slots)
