@@ -32,9 +32,7 @@ int h2c_conn_grow(h2c_conn *c, uint8_t **buf, size_t *cap, size_t need, size_t m
         return H2C_OK;
     if (need > max)
         return H2C_E_BUFFER_TOO_SMALL;
-    size_t ncap = *cap ? *cap : 256;
-    while (ncap < need)
-        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    size_t ncap = h2c_conn_grow_cap(*cap, need);
     if (ncap > max)
         ncap = max;
     uint8_t *nb = h2c_conn_alloc(c, ncap);

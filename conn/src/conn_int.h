@@ -195,7 +195,18 @@ void h2c_streams_each(h2c_conn *c, void (*fn)(h2c_conn *, h2c_stream *, void *),
 
 void *h2c_conn_alloc(h2c_conn *c, size_t n);
 void h2c_conn_dealloc(h2c_conn *c, void *p, size_t n);
-/* Grow *buf (capacity *cap) to hold need octets, doubling; up to max. */
+/* The capacity a buffer of cap octets (0: none yet) grows to for need
+ * octets: from 256, by half again each step (a doubling buffer holds up to
+ * twice what it needs; this one 1.5 times, in as few steps more as log 1.5
+ * is from log 2: growth happens while a connection warms up, then stops). */
+static inline size_t h2c_conn_grow_cap(size_t cap, size_t need)
+{
+    size_t ncap = cap ? cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 3 ? need : ncap + ncap / 2;
+    return ncap;
+}
+/* Grow *buf (capacity *cap) to hold need octets (h2c_conn_grow_cap()); up to max. */
 int h2c_conn_grow(h2c_conn *c, uint8_t **buf, size_t *cap, size_t need, size_t max);
 
 /* ---- output.c ---------------------------------------------------------- */

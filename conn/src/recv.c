@@ -39,6 +39,15 @@ static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reaso
 
 /* ------------------------------------------------------------ events */
 
+/* More events than one frame gives: not possible (conn_int.h).  Were it,
+ * the newest slot is reused and the connection fails.  Out of line, so
+ * that event_new() stays a leaf on its way. */
+__attribute__((noinline, cold)) static h2c_conn_event *queue_full(h2c_conn *c, uint32_t stream)
+{
+    h2c_conn_fail(c, H2C_E_STATE, H2C_H2_INTERNAL_ERROR, stream, 0, "event queue full");
+    return &c->pending[c->pending_cap - 1];
+}
+
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
     /* The first event of a frame is made in the caller's event; the rest
@@ -51,10 +60,7 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
     } else if (c->pending_end < c->pending_cap) {
         e = &c->pending[c->pending_end++];
     } else {
-        /* More events than one frame gives: not possible (conn_int.h).
-         * Were it, the newest slot is reused and the connection fails. */
-        e = &c->pending[c->pending_cap - 1];
-        h2c_conn_fail(c, H2C_E_STATE, H2C_H2_INTERNAL_ERROR, stream, 0, "event queue full");
+        e = queue_full(c, stream);
     }
     memset(e, 0, sizeof *e);
     e->type = type;
@@ -455,12 +461,11 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 }
 
 /* Room for need octets in the field arena.  The fields of the open block
- * point into it, so when it moves they move with it. */
-static int arena_grow(h2c_conn *c, size_t need)
+ * point into it, so when it moves they move with it.  Out of line: it runs
+ * while a connection warms up, and block_keep() is the hot path. */
+__attribute__((noinline)) static int arena_grow(h2c_conn *c, size_t need)
 {
-    size_t ncap = c->arena_cap ? c->arena_cap : 256;
-    while (ncap < need)
-        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    size_t ncap = h2c_conn_grow_cap(c->arena_cap, need);
     uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
     if (!nb)
         return H2C_E_NOMEM;
@@ -480,7 +485,7 @@ static int arena_grow(h2c_conn *c, size_t need)
     return H2C_OK;
 }
 
-static int fields_grow(h2c_conn *c)
+__attribute__((noinline)) static int fields_grow(h2c_conn *c)
 {
     size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
     h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
