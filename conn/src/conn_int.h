@@ -51,7 +51,7 @@ typedef struct h2c_stream {
  * table of ids.  Both grow with use and are reused.  Chunks double from
  * STREAM_CHUNK_FIRST records to STREAM_CHUNK_MAX: a connection that never
  * has more than a few streams open holds a few records. */
-enum { STREAM_CHUNK_FIRST = 4, STREAM_CHUNK_MAX = 64, MAP_INLINE = 32 };
+enum { STREAM_CHUNK_FIRST = 4, STREAM_CHUNK_MAX = 64, MAP_INLINE = 16 };
 
 typedef struct stream_chunk {
     struct stream_chunk *next;

@@ -136,11 +136,20 @@ void h2c_stream_close(h2c_conn *c, h2c_stream *s)
         c->conn_unconsumed -= n;
         (void)h2c_conn_credit(c, NULL, n);
     }
-    for (size_t j = slot_of(s->id, t->cap);; j = (j + 1) & (t->cap - 1)) {
-        if (t->slots[j] == s) {
-            t->slots[j] = TOMB;
-            t->tombs++;
-            break;
+    size_t mask = t->cap - 1, j = slot_of(s->id, t->cap);
+    while (t->slots[j] != s)
+        j = (j + 1) & mask;
+    if (t->slots[(j + 1) & mask]) {
+        t->slots[j] = TOMB;
+        t->tombs++;
+    } else {
+        /* No probe goes past an empty next slot: this one, and the
+         * tombstones before it, can be empty too.  With few streams open
+         * the table then never fills with tombstones and needs no rehash. */
+        t->slots[j] = NULL;
+        for (j = (j - 1) & mask; t->slots[j] == TOMB; j = (j - 1) & mask) {
+            t->slots[j] = NULL;
+            t->tombs--;
         }
     }
     t->used--;

@@ -172,6 +172,54 @@ START_TEST(memory_stream_pool_grows)
 }
 END_TEST
 
+/* The table from stream id to record: streams opened and closed in a
+ * shifting pattern, up to 40 open at once (past the table inside the
+ * connection), each closed one leaving an empty slot or a tombstone.
+ * Every id must still be found, or known closed, after each step. */
+START_TEST(memory_stream_table_churn)
+{
+    h2c_conn_options so;
+    h2c_conn_options_init(&so, H2C_CONN_SERVER);
+    so.limits.max_peer_resets = 0; /* the client resets most of its streams */
+    ct_pair p;
+    ct_pair_new(&p, NULL, &so);
+    p.slog.keep = 0;
+    p.clog.keep = 0;
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    static const h2c_hpack_field req[] = {HF(":method", "GET"), HF(":scheme", "https"),
+                                          HF(":authority", "example.org"), HF(":path", "/")};
+    enum { STREAMS = 400 };
+    static uint32_t ids[STREAMS];
+    static int open[STREAMS];
+    unsigned nopen = 0;
+    for (unsigned i = 0; i < STREAMS; i++) {
+        ck_assert_int_eq(h2c_conn_submit_request(p.cli, req, 4, 0, &ids[i]), H2C_OK);
+        open[i] = 1;
+        nopen++;
+        /* Close some: the oldest, one from the middle, or none, so that
+         * runs of open and closed ids of every length go through the
+         * table; the concurrency climbs to 40, then falls back. */
+        unsigned want = i < 200 ? 1 + i / 5 : 1 + (STREAMS - i) / 5;
+        for (unsigned k = 0; nopen > want && k <= i; k++) {
+            unsigned j = (k * 7 + i) % (i + 1);
+            if (!open[j])
+                continue;
+            ck_assert_int_eq(h2c_conn_reset_stream(p.cli, ids[j], H2C_H2_CANCEL), H2C_OK);
+            open[j] = 0;
+            nopen--;
+        }
+        ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+        for (unsigned j = 0; j <= i; j++)
+            ck_assert_msg(h2c_conn_stream_state_get(p.srv, ids[j]) ==
+                              (open[j] ? H2C_STREAM_OPEN : H2C_STREAM_CLOSED),
+                          "step %u: stream %u is %d", i, ids[j],
+                          (int)h2c_conn_stream_state_get(p.srv, ids[j]));
+        ck_assert_uint_eq(h2c_conn_open_streams(p.srv), nopen);
+    }
+    ct_pair_free(&p);
+}
+END_TEST
+
 START_TEST(memory_new_fails_cleanly)
 {
     h2c_conn_options o;
@@ -512,6 +560,7 @@ TCase *ct_tcase_memory(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, memory_steady_state);
     tcase_add_test(tc, memory_stream_pool_grows);
+    tcase_add_test(tc, memory_stream_table_churn);
     tcase_add_test(tc, memory_new_fails_cleanly);
     tcase_add_test(tc, memory_traffic_fails_cleanly);
     tcase_add_test(tc, chunking_server);
