@@ -137,6 +137,8 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     c->next_local_id = c->server ? 2 : 1;
     c->blk_content_length = -1;
     c->err.reason = h2c_strerror(H2C_OK);
+    c->sent = c->sent_one;
+    c->sent_cap = 1;
     c->pending = c->pending_one;
     c->pending_cap = QUEUE_ENDPOINT;
     if (c->observe) { /* an observer's frames give more events (conn_int.h) */
@@ -242,6 +244,8 @@ void h2c_conn_free(h2c_conn *c)
     h2c_conn_dealloc(c, c->scratch, c->scratch_cap);
     h2c_conn_dealloc(c, c->arena, c->arena_cap);
     h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
+    if (c->sent != c->sent_one)
+        h2c_conn_dealloc(c, c->sent, c->sent_cap * sizeof *c->sent);
     if (c->pending != c->pending_one)
         h2c_conn_dealloc(c, c->pending, c->pending_cap * sizeof *c->pending);
     h2c_allocator al = c->al;

@@ -78,7 +78,7 @@ typedef struct stream_table {
  * observer's at most four (FRAME, fields, STREAM_END, and the STREAM_RESET
  * of a stream error the parser found in that HEADERS frame).  event_new()
  * never writes past the queue even if that were wrong. */
-enum { QUEUE_ENDPOINT = 1, QUEUE_OBSERVER = 3, RESET_RING = 64 };
+enum { QUEUE_ENDPOINT = 1, QUEUE_OBSERVER = 3, RESET_RING = 64, SENT_MAX = 8 };
 _Static_assert(QUEUE_ENDPOINT >= 1 && QUEUE_OBSERVER >= QUEUE_ENDPOINT,
                "event_new() reuses the last slot of a full queue");
 
@@ -98,10 +98,12 @@ struct h2c_conn {
     h2c_hpack_encoder *enc;
 
     /* settings */
-    h2c_conn_settings local;   /* in force (acknowledged) */
-    h2c_conn_settings sent[8]; /* sent and not yet acknowledged, oldest first */
-    uint32_t nsent;
-    h2c_conn_settings last_sent; /* the newest we sent */
+    h2c_conn_settings local; /* in force (acknowledged) */
+    h2c_conn_settings *sent; /* sent and not yet acknowledged, oldest first: sent_one,
+                                or SENT_MAX on the heap from the first update on */
+    uint32_t nsent, sent_cap;
+    h2c_conn_settings sent_one[1]; /* our preface's, until it is acknowledged */
+    h2c_conn_settings last_sent;   /* the newest we sent */
     h2c_conn_settings remote;
     int got_settings;  /* the peer's first SETTINGS arrived */
     int table_pending; /* observe: local.header_table_size waits for a block end */
