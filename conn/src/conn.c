@@ -242,7 +242,10 @@ void h2c_conn_free(h2c_conn *c)
     h2c_streams_free(c);
     h2c_conn_dealloc(c, c->out, c->out_cap);
     h2c_conn_dealloc(c, c->scratch, c->scratch_cap);
-    h2c_conn_dealloc(c, c->arena, c->arena_cap);
+    h2c_conn_arena_release(c);
+    if (c->arena)
+        h2c_conn_dealloc(c, (h2c_arena_head *)(void *)c->arena - 1,
+                         sizeof(h2c_arena_head) + c->arena_cap);
     h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
     if (c->sent != c->sent_one)
         h2c_conn_dealloc(c, c->sent, c->sent_cap * sizeof *c->sent);

@@ -71,6 +71,12 @@ typedef struct stream_table {
 
 /* ---- the connection ---------------------------------------------------- */
 
+/* In front of each field arena buffer. */
+typedef struct h2c_arena_head {
+    struct h2c_arena_head *prev; /* when retired: the one retired before it */
+    size_t cap;                  /* octets after the head */
+} h2c_arena_head;
+
 /* Events one received frame can give.  The first is made in the caller's
  * event; the rest wait in a queue that h2c_conn_recv() drains before it
  * parses another frame.  An endpoint's frame gives at most two (fields or
@@ -153,10 +159,12 @@ struct h2c_conn {
                                     passing the octet checks of the validator; until then
                                     a field from the table needs no octet scan, as one
                                     from the static table */
-    h2c_conn_field *fields; /* views into the arena (moved with it when it grows) */
+    h2c_conn_field *fields; /* views into the arena and its retired buffers */
     size_t nfields, fields_cap;
-    uint8_t *arena;
+    uint8_t *arena; /* after its h2c_arena_head */
     size_t arena_len, arena_cap;
+    struct h2c_arena_head *arena_retired; /* outgrown during this block, newest first */
+    size_t arena_kept;                    /* octets of this block in them */
     int64_t blk_content_length;
     int blk_status;
     size_t blk_pseudo[5];    /* method, scheme, authority, path, protocol: the index
@@ -182,6 +190,9 @@ struct h2c_conn {
     int dead;
 };
 
+/* Free the arena buffers outgrown during the last block (recv.c). */
+void h2c_conn_arena_release(h2c_conn *c);
+
 /* ---- stream.c ---------------------------------------------------------- */
 
 h2c_stream *h2c_stream_find(const h2c_conn *c, uint32_t id);
@@ -198,14 +209,15 @@ void h2c_streams_each(h2c_conn *c, void (*fn)(h2c_conn *, h2c_stream *, void *),
 void *h2c_conn_alloc(h2c_conn *c, size_t n);
 void h2c_conn_dealloc(h2c_conn *c, void *p, size_t n);
 /* The capacity a buffer of cap octets (0: none yet) grows to for need
- * octets: from 256, by half again each step (a doubling buffer holds up to
- * twice what it needs; this one 1.5 times, in as few steps more as log 1.5
- * is from log 2: growth happens while a connection warms up, then stops). */
+ * octets: from 256, by half again each step up to 1 KiB, where a usual
+ * request or burst of responses lies (an idle connection holds at most
+ * 1.5 times what it used), then doubling (a large field block moves in
+ * few copies).  Growth stops once a connection has seen its largest. */
 static inline size_t h2c_conn_grow_cap(size_t cap, size_t need)
 {
     size_t ncap = cap ? cap : 256;
     while (ncap < need)
-        ncap = ncap > SIZE_MAX / 3 ? need : ncap + ncap / 2;
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap < 1024 ? ncap + ncap / 2 : ncap * 2;
     return ncap;
 }
 /* Grow *buf (capacity *cap) to hold need octets (h2c_conn_grow_cap()); up to max. */

@@ -259,6 +259,8 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
     c->blk_end_stream = (f->hd.flags & H2C_FRAME_FLAG_END_STREAM) != 0;
     c->nfields = 0;
     c->arena_len = 0;
+    if (c->arena_retired) /* the previous block's fields are not shown any more */
+        h2c_conn_arena_release(c);
     c->blk_content_length = -1;
     c->blk_status = 0;
     c->val_rc = H2C_OK;
@@ -460,29 +462,42 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
-/* Room for need octets in the field arena.  The fields of the open block
- * point into it, so when it moves they move with it.  Out of line: it runs
- * while a connection warms up, and block_keep() is the hot path. */
+/* A new field arena for a block that needs need octets in all, the new
+ * field included.  The fields so far stay where they are: their buffer is
+ * retired, not copied, and freed when the next block starts.  The new one
+ * is sized for the whole block, so that the next block like it fits at
+ * once.  Out of line: it runs while a connection warms up, and
+ * block_keep() is the hot path. */
 __attribute__((noinline)) static int arena_grow(h2c_conn *c, size_t need)
 {
     size_t ncap = h2c_conn_grow_cap(c->arena_cap, need);
-    uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
-    if (!nb)
+    if (ncap > SIZE_MAX - sizeof(h2c_arena_head))
         return H2C_E_NOMEM;
-    if (old)
-        memcpy(nb, old, c->arena_len);
-    for (size_t i = 0; i < c->nfields; i++) {
-        /* Without an arena the fields so far are empty and point at a
-         * static octet: they move to the new arena's start, so that a
-         * later move finds them inside it. */
-        h2c_conn_field *f = &c->fields[i];
-        f->name.ptr = old ? nb + (size_t)(f->name.ptr - old) : nb;
-        f->value.ptr = old ? nb + (size_t)(f->value.ptr - old) : nb;
+    h2c_arena_head *h = h2c_conn_alloc(c, sizeof *h + ncap);
+    if (!h)
+        return H2C_E_NOMEM;
+    h->cap = ncap;
+    h->prev = NULL;
+    if (c->arena) {
+        h2c_arena_head *old = (h2c_arena_head *)(void *)c->arena - 1;
+        old->prev = c->arena_retired;
+        c->arena_retired = old;
+        c->arena_kept += c->arena_len;
     }
-    h2c_conn_dealloc(c, old, c->arena_cap);
-    c->arena = nb;
+    c->arena = (uint8_t *)(h + 1);
     c->arena_cap = ncap;
+    c->arena_len = 0;
     return H2C_OK;
+}
+
+void h2c_conn_arena_release(h2c_conn *c)
+{
+    while (c->arena_retired) {
+        h2c_arena_head *h = c->arena_retired;
+        c->arena_retired = h->prev;
+        h2c_conn_dealloc(c, h, sizeof *h + h->cap);
+    }
+    c->arena_kept = 0;
 }
 
 __attribute__((noinline)) static int fields_grow(h2c_conn *c)
@@ -554,11 +569,14 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
         return rc;
     /* Everything is read before the copies, which may alias anything. */
     const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
-    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len, need = len + nl + vl;
+    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len;
     uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
     uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
-    if (need > c->arena_cap && (rc = arena_grow(c, need)) != H2C_OK)
-        return rc;
+    if (len + nl + vl > c->arena_cap) {
+        if ((rc = arena_grow(c, c->arena_kept + len + nl + vl)) != H2C_OK)
+            return rc;
+        len = 0;
+    }
     size_t i = c->nfields;
     h2c_conn_field *o = &c->fields[i];
     /* Name and value one after the other (an all-empty field before the
@@ -573,7 +591,7 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
         copy_short(p + nl, vp, vl);
     }
     const uint8_t *q = p ? p : empty;
-    c->arena_len = need;
+    c->arena_len = len + nl + vl;
     c->nfields = i + 1;
     o->name.ptr = q;
     o->name.len = nl;
@@ -1280,6 +1298,10 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
         return pop_event(c, ev);
     if (c->dead)
         return dead_event(c, ev);
+    /* The last block's events are all out, and its views may go: an idle
+     * connection keeps no outgrown arena. */
+    if (c->arena_retired && !h2c_frame_assembler_open_stream(c->asmb))
+        h2c_conn_arena_release(c);
     c->ev_out = ev;
     c->ev_out_used = 0;
     int rc = recv_frames(c, in, len, consumed, ev);
