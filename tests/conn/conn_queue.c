@@ -149,6 +149,7 @@ END_TEST
 TCase *ct_tcase_queue(void)
 {
     TCase *tc = tcase_create("queue");
+    tcase_set_timeout(tc, 120); /* octet-at-a-time feeding under sanitizers */
     tcase_add_test(tc, queue_endpoint_two_per_frame);
     tcase_add_test(tc, queue_endpoint_withdrawn);
     tcase_add_test(tc, queue_observer_four_per_frame);
