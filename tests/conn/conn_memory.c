@@ -288,7 +288,8 @@ END_TEST
 START_TEST(memory_new_fails_cleanly)
 {
     h2c_conn_options o;
-    for (int role = 0; role < 2; role++) {
+    for (int kind = 0; kind < 4; kind++) { /* client, server, and both observing */
+        int role = kind & 1;
         unsigned long n;
         for (n = 1; n < 1000; n++) {
             counted c;
@@ -296,6 +297,8 @@ START_TEST(memory_new_fails_cleanly)
             c.fa.fail_at = n;
             c.fa.fail_all = 1;
             h2c_conn_options_init(&o, role);
+            if (kind >= 2)
+                o.flags |= H2C_CONN_OBSERVE; /* allocates its event queue */
             o.allocator = &c.al;
             h2c_conn *conn = (h2c_conn *)(uintptr_t)1;
             int rc = h2c_conn_new(&conn, &o);
