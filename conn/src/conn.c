@@ -32,9 +32,7 @@ int h2c_conn_grow(h2c_conn *c, uint8_t **buf, size_t *cap, size_t need, size_t m
         return H2C_OK;
     if (need > max)
         return H2C_E_BUFFER_TOO_SMALL;
-    size_t ncap = *cap ? *cap : 256;
-    while (ncap < need)
-        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    size_t ncap = h2c_conn_grow_cap(*cap, need);
     if (ncap > max)
         ncap = max;
     uint8_t *nb = h2c_conn_alloc(c, ncap);
@@ -139,6 +137,18 @@ int h2c_conn_new(h2c_conn **out, const h2c_conn_options *o)
     c->next_local_id = c->server ? 2 : 1;
     c->blk_content_length = -1;
     c->err.reason = h2c_strerror(H2C_OK);
+    c->sent = c->sent_one;
+    c->sent_cap = 1;
+    c->pending = c->pending_one;
+    c->pending_cap = QUEUE_ENDPOINT;
+    if (c->observe) { /* an observer's frames give more events (conn_int.h) */
+        c->pending = h2c_conn_alloc(c, QUEUE_OBSERVER * sizeof *c->pending);
+        c->pending_cap = QUEUE_OBSERVER;
+        if (!c->pending) {
+            al.free(al.opaque, c);
+            return H2C_E_NOMEM;
+        }
+    }
 
     h2c_allocator shim = {codec_alloc, codec_free, c};
     h2c_frame_parser_options po;
@@ -232,8 +242,15 @@ void h2c_conn_free(h2c_conn *c)
     h2c_streams_free(c);
     h2c_conn_dealloc(c, c->out, c->out_cap);
     h2c_conn_dealloc(c, c->scratch, c->scratch_cap);
-    h2c_conn_dealloc(c, c->arena, c->arena_cap);
+    h2c_conn_arena_release(c);
+    if (c->arena)
+        h2c_conn_dealloc(c, (h2c_arena_head *)(void *)c->arena - 1,
+                         sizeof(h2c_arena_head) + c->arena_cap);
     h2c_conn_dealloc(c, c->fields, c->fields_cap * sizeof *c->fields);
+    if (c->sent != c->sent_one)
+        h2c_conn_dealloc(c, c->sent, c->sent_cap * sizeof *c->sent);
+    if (c->pending != c->pending_one)
+        h2c_conn_dealloc(c, c->pending, c->pending_cap * sizeof *c->pending);
     h2c_allocator al = c->al;
     al.free(al.opaque, c);
 }

@@ -48,12 +48,15 @@ typedef struct h2c_stream {
 } h2c_stream;
 
 /* Streams live in chunks that are never moved, found by an open-addressing
- * table of ids.  Both grow with use and are reused. */
-enum { STREAM_CHUNK = 16, MAP_INLINE = 32 };
+ * table of ids.  Both grow with use and are reused.  Chunks double from
+ * STREAM_CHUNK_FIRST records to STREAM_CHUNK_MAX: a connection that never
+ * has more than a few streams open holds a few records. */
+enum { STREAM_CHUNK_FIRST = 4, STREAM_CHUNK_MAX = 64, MAP_INLINE = 16 };
 
 typedef struct stream_chunk {
     struct stream_chunk *next;
-    h2c_stream s[STREAM_CHUNK];
+    size_t n; /* records in s */
+    h2c_stream s[];
 } stream_chunk;
 
 typedef struct stream_table {
@@ -68,7 +71,22 @@ typedef struct stream_table {
 
 /* ---- the connection ---------------------------------------------------- */
 
-enum { PENDING_MAX = 6, RESET_RING = 64 };
+/* In front of each field arena buffer. */
+typedef struct h2c_arena_head {
+    struct h2c_arena_head *prev; /* when retired: the one retired before it */
+    size_t cap;                  /* octets after the head */
+} h2c_arena_head;
+
+/* Events one received frame can give.  The first is made in the caller's
+ * event; the rest wait in a queue that h2c_conn_recv() drains before it
+ * parses another frame.  An endpoint's frame gives at most two (fields or
+ * DATA, then STREAM_END; a block's refusal replaces its fields event); an
+ * observer's at most four (FRAME, fields, STREAM_END, and the STREAM_RESET
+ * of a stream error the parser found in that HEADERS frame).  event_new()
+ * never writes past the queue even if that were wrong. */
+enum { QUEUE_ENDPOINT = 1, QUEUE_OBSERVER = 3, RESET_RING = 64, SENT_MAX = 8 };
+_Static_assert(QUEUE_ENDPOINT >= 1 && QUEUE_OBSERVER >= QUEUE_ENDPOINT,
+               "event_new() reuses the last slot of a full queue");
 
 #define CLOSED_BY_US 0x80000000u
 
@@ -86,10 +104,12 @@ struct h2c_conn {
     h2c_hpack_encoder *enc;
 
     /* settings */
-    h2c_conn_settings local;   /* in force (acknowledged) */
-    h2c_conn_settings sent[8]; /* sent and not yet acknowledged, oldest first */
-    uint32_t nsent;
-    h2c_conn_settings last_sent; /* the newest we sent */
+    h2c_conn_settings local; /* in force (acknowledged) */
+    h2c_conn_settings *sent; /* sent and not yet acknowledged, oldest first: sent_one,
+                                or SENT_MAX on the heap from the first update on */
+    uint32_t nsent, sent_cap;
+    h2c_conn_settings sent_one[1]; /* our preface's, until it is acknowledged */
+    h2c_conn_settings last_sent;   /* the newest we sent */
     h2c_conn_settings remote;
     int got_settings;  /* the peer's first SETTINGS arrived */
     int table_pending; /* observe: local.header_table_size waits for a block end */
@@ -139,19 +159,22 @@ struct h2c_conn {
                                     passing the octet checks of the validator; until then
                                     a field from the table needs no octet scan, as one
                                     from the static table */
-    h2c_conn_field *fields; /* views into the arena (moved with it when it grows) */
+    h2c_conn_field *fields; /* views into the arena and its retired buffers */
     size_t nfields, fields_cap;
-    uint8_t *arena;
+    uint8_t *arena; /* after its h2c_arena_head */
     size_t arena_len, arena_cap;
+    struct h2c_arena_head *arena_retired; /* outgrown during this block, newest first */
+    size_t arena_kept;                    /* octets of this block in them */
     int64_t blk_content_length;
     int blk_status;
     size_t blk_pseudo[5];    /* method, scheme, authority, path, protocol: the index
                                     of the field in fields */
     unsigned blk_pseudo_set; /* bit i: blk_pseudo[i] was seen */
 
-    /* events waiting for the next recv() */
-    h2c_conn_event pending[PENDING_MAX];
-    unsigned npending, pending_head;
+    /* events waiting for the next recv(): pending[pending_head .. pending_end) */
+    h2c_conn_event *pending; /* pending_one, or an observer's QUEUE_OBSERVER (heap) */
+    unsigned pending_head, pending_end, pending_cap;
+    h2c_conn_event pending_one[QUEUE_ENDPOINT];
     h2c_conn_event *ev_out; /* inside h2c_conn_recv(): the caller's event, where the
                                     first event of a frame goes (no copy); else NULL */
     int ev_out_used;        /* ev_out holds an event: later ones are queued */
@@ -166,6 +189,9 @@ struct h2c_conn {
     h2c_error err;
     int dead;
 };
+
+/* Free the arena buffers outgrown during the last block (recv.c). */
+void h2c_conn_arena_release(h2c_conn *c);
 
 /* ---- stream.c ---------------------------------------------------------- */
 
@@ -182,7 +208,19 @@ void h2c_streams_each(h2c_conn *c, void (*fn)(h2c_conn *, h2c_stream *, void *),
 
 void *h2c_conn_alloc(h2c_conn *c, size_t n);
 void h2c_conn_dealloc(h2c_conn *c, void *p, size_t n);
-/* Grow *buf (capacity *cap) to hold need octets, doubling; up to max. */
+/* The capacity a buffer of cap octets (0: none yet) grows to for need
+ * octets: from 256, by half again each step up to 1 KiB, where a usual
+ * request or burst of responses lies (an idle connection holds at most
+ * 1.5 times what it used), then doubling (a large field block moves in
+ * few copies).  Growth stops once a connection has seen its largest. */
+static inline size_t h2c_conn_grow_cap(size_t cap, size_t need)
+{
+    size_t ncap = cap ? cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap < 1024 ? ncap + ncap / 2 : ncap * 2;
+    return ncap;
+}
+/* Grow *buf (capacity *cap) to hold need octets (h2c_conn_grow_cap()); up to max. */
 int h2c_conn_grow(h2c_conn *c, uint8_t **buf, size_t *cap, size_t need, size_t max);
 
 /* ---- output.c ---------------------------------------------------------- */

@@ -39,18 +39,28 @@ static int fail_code(h2c_conn *c, int status, uint32_t stream, const char *reaso
 
 /* ------------------------------------------------------------ events */
 
+/* More events than one frame gives: not possible (conn_int.h).  Were it,
+ * the newest slot is reused and the connection fails.  Out of line, so
+ * that event_new() stays a leaf on its way. */
+__attribute__((noinline, cold)) static h2c_conn_event *queue_full(h2c_conn *c, uint32_t stream)
+{
+    h2c_conn_fail(c, H2C_E_STATE, H2C_H2_INTERNAL_ERROR, stream, 0, "event queue full");
+    return &c->pending[c->pending_cap - 1];
+}
+
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
     /* The first event of a frame is made in the caller's event; the rest
-     * are queued, at most three (fields, end, reset).  The queue is drained
-     * before the next frame is parsed. */
+     * are queued (see QUEUE_ENDPOINT).  The queue is drained before the
+     * next frame is parsed, so it fills from its start. */
     h2c_conn_event *e;
     if (c->ev_out && !c->ev_out_used) {
         e = c->ev_out;
         c->ev_out_used = 1;
+    } else if (c->pending_end < c->pending_cap) {
+        e = &c->pending[c->pending_end++];
     } else {
-        e = &c->pending[(c->pending_head + c->npending) % PENDING_MAX];
-        c->npending++;
+        e = queue_full(c, stream);
     }
     memset(e, 0, sizeof *e);
     e->type = type;
@@ -65,8 +75,8 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 /* Take back the newest event. */
 static void event_withdraw(h2c_conn *c)
 {
-    if (c->npending)
-        c->npending--;
+    if (c->pending_end > c->pending_head)
+        c->pending_end--;
     else
         c->ev_out_used = 0;
 }
@@ -249,6 +259,8 @@ static void block_reset(h2c_conn *c, const h2c_frame *f)
     c->blk_end_stream = (f->hd.flags & H2C_FRAME_FLAG_END_STREAM) != 0;
     c->nfields = 0;
     c->arena_len = 0;
+    if (c->arena_retired) /* the previous block's fields are not shown any more */
+        h2c_conn_arena_release(c);
     c->blk_content_length = -1;
     c->blk_status = 0;
     c->val_rc = H2C_OK;
@@ -450,33 +462,45 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
     }
 }
 
-/* Room for need octets in the field arena.  The fields of the open block
- * point into it, so when it moves they move with it. */
-static int arena_grow(h2c_conn *c, size_t need)
+/* A new field arena for a block that needs need octets in all, the new
+ * field included.  The fields so far stay where they are: their buffer is
+ * retired, not copied, and freed when the next block starts.  The new one
+ * is sized for the whole block, so that the next block like it fits at
+ * once.  Out of line: it runs while a connection warms up, and
+ * block_keep() is the hot path. */
+__attribute__((noinline)) static int arena_grow(h2c_conn *c, size_t need)
 {
-    size_t ncap = c->arena_cap ? c->arena_cap : 256;
-    while (ncap < need)
-        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
-    uint8_t *nb = h2c_conn_alloc(c, ncap), *old = c->arena;
-    if (!nb)
+    size_t ncap = h2c_conn_grow_cap(c->arena_cap, need);
+    if (ncap > SIZE_MAX - sizeof(h2c_arena_head))
         return H2C_E_NOMEM;
-    if (old)
-        memcpy(nb, old, c->arena_len);
-    for (size_t i = 0; i < c->nfields; i++) {
-        /* Without an arena the fields so far are empty and point at a
-         * static octet: they move to the new arena's start, so that a
-         * later move finds them inside it. */
-        h2c_conn_field *f = &c->fields[i];
-        f->name.ptr = old ? nb + (size_t)(f->name.ptr - old) : nb;
-        f->value.ptr = old ? nb + (size_t)(f->value.ptr - old) : nb;
+    h2c_arena_head *h = h2c_conn_alloc(c, sizeof *h + ncap);
+    if (!h)
+        return H2C_E_NOMEM;
+    h->cap = ncap;
+    h->prev = NULL;
+    if (c->arena) {
+        h2c_arena_head *old = (h2c_arena_head *)(void *)c->arena - 1;
+        old->prev = c->arena_retired;
+        c->arena_retired = old;
+        c->arena_kept += c->arena_len;
     }
-    h2c_conn_dealloc(c, old, c->arena_cap);
-    c->arena = nb;
+    c->arena = (uint8_t *)(h + 1);
     c->arena_cap = ncap;
+    c->arena_len = 0;
     return H2C_OK;
 }
 
-static int fields_grow(h2c_conn *c)
+void h2c_conn_arena_release(h2c_conn *c)
+{
+    while (c->arena_retired) {
+        h2c_arena_head *h = c->arena_retired;
+        c->arena_retired = h->prev;
+        h2c_conn_dealloc(c, h, sizeof *h + h->cap);
+    }
+    c->arena_kept = 0;
+}
+
+__attribute__((noinline)) static int fields_grow(h2c_conn *c)
 {
     size_t ncap = c->fields_cap ? c->fields_cap * 2 : 16;
     h2c_conn_field *nf = h2c_conn_alloc(c, ncap * sizeof *nf);
@@ -545,11 +569,14 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
         return rc;
     /* Everything is read before the copies, which may alias anything. */
     const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
-    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len, need = len + nl + vl;
+    size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len;
     uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
     uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
-    if (need > c->arena_cap && (rc = arena_grow(c, need)) != H2C_OK)
-        return rc;
+    if (len + nl + vl > c->arena_cap) {
+        if ((rc = arena_grow(c, c->arena_kept + len + nl + vl)) != H2C_OK)
+            return rc;
+        len = 0;
+    }
     size_t i = c->nfields;
     h2c_conn_field *o = &c->fields[i];
     /* Name and value one after the other (an all-empty field before the
@@ -564,7 +591,7 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
         copy_short(p + nl, vp, vl);
     }
     const uint8_t *q = p ? p : empty;
-    c->arena_len = need;
+    c->arena_len = len + nl + vl;
     c->nfields = i + 1;
     o->name.ptr = q;
     o->name.len = nl;
@@ -1195,9 +1222,9 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
 
 static int pop_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    *ev = c->pending[c->pending_head];
-    c->pending_head = (c->pending_head + 1) % PENDING_MAX;
-    c->npending--;
+    *ev = c->pending[c->pending_head++];
+    if (c->pending_head == c->pending_end)
+        c->pending_head = c->pending_end = 0;
     return ev->type;
 }
 
@@ -1250,7 +1277,7 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
         c->cur_frame = fe.frame;
         rc = on_event(c, rc, &fe, &c->cur_frame);
         /* Events made before a connection error still come first. */
-        if (c->ev_out_used || c->npending)
+        if (c->ev_out_used || c->pending_end)
             return take_event(c, ev);
         if (c->dead || rc < 0)
             return dead_event(c, ev);
@@ -1266,10 +1293,14 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
         *consumed = 0;
     if (!c || !consumed || !ev || (!in && len))
         return H2C_E_INVALID_ARGUMENT;
-    if (c->npending)
+    if (c->pending_end)
         return pop_event(c, ev);
     if (c->dead)
         return dead_event(c, ev);
+    /* The last block's events are all out, and its views may go: an idle
+     * connection keeps no outgrown arena. */
+    if (c->arena_retired && !h2c_frame_assembler_open_stream(c->asmb))
+        h2c_conn_arena_release(c);
     c->ev_out = ev;
     c->ev_out_used = 0;
     int rc = recv_frames(c, in, len, consumed, ev);

@@ -346,10 +346,18 @@ int h2c_conn_update_settings(h2c_conn *c, const h2c_conn_settings *s)
         s->enable_connect_protocol > 1)
         return H2C_E_INVALID_ARGUMENT;
     uint32_t most = c->o.limits.max_unacked_settings;
-    if (most > sizeof c->sent / sizeof c->sent[0] || !most)
-        most = sizeof c->sent / sizeof c->sent[0];
+    if (most > SENT_MAX || !most)
+        most = SENT_MAX;
     if (c->nsent >= most)
         return H2C_E_STATE;
+    if (c->nsent == c->sent_cap) { /* the first update while the preface waits */
+        h2c_conn_settings *ns = h2c_conn_alloc(c, SENT_MAX * sizeof *ns);
+        if (!ns)
+            return H2C_E_NOMEM;
+        memcpy(ns, c->sent, c->nsent * sizeof *ns);
+        c->sent = ns;
+        c->sent_cap = SENT_MAX;
+    }
     rc = h2c_out_settings(c, s, &c->last_sent, OUT_OURS);
     if (rc != H2C_OK)
         return rc;

@@ -85,12 +85,16 @@ h2c_stream *h2c_stream_new(h2c_conn *c, uint32_t id)
             return NULL;
     }
     if (!t->free_list) {
-        stream_chunk *ch = h2c_conn_alloc(c, sizeof *ch);
+        size_t n = !t->chunks                             ? STREAM_CHUNK_FIRST
+                   : t->chunks->n * 2 <= STREAM_CHUNK_MAX ? t->chunks->n * 2
+                                                          : STREAM_CHUNK_MAX;
+        stream_chunk *ch = h2c_conn_alloc(c, sizeof *ch + n * sizeof ch->s[0]);
         if (!ch)
             return NULL;
         ch->next = t->chunks;
+        ch->n = n;
         t->chunks = ch;
-        for (int i = STREAM_CHUNK - 1; i >= 0; i--) {
+        for (size_t i = n; i-- > 0;) {
             ch->s[i].next_free = t->free_list;
             t->free_list = &ch->s[i];
         }
@@ -132,11 +136,20 @@ void h2c_stream_close(h2c_conn *c, h2c_stream *s)
         c->conn_unconsumed -= n;
         (void)h2c_conn_credit(c, NULL, n);
     }
-    for (size_t j = slot_of(s->id, t->cap);; j = (j + 1) & (t->cap - 1)) {
-        if (t->slots[j] == s) {
-            t->slots[j] = TOMB;
-            t->tombs++;
-            break;
+    size_t mask = t->cap - 1, j = slot_of(s->id, t->cap);
+    while (t->slots[j] != s)
+        j = (j + 1) & mask;
+    if (t->slots[(j + 1) & mask]) {
+        t->slots[j] = TOMB;
+        t->tombs++;
+    } else {
+        /* No probe goes past an empty next slot: this one, and the
+         * tombstones before it, can be empty too.  With few streams open
+         * the table then never fills with tombstones and needs no rehash. */
+        t->slots[j] = NULL;
+        for (j = (j - 1) & mask; t->slots[j] == TOMB; j = (j - 1) & mask) {
+            t->slots[j] = NULL;
+            t->tombs--;
         }
     }
     t->used--;
@@ -160,7 +173,7 @@ void h2c_streams_free(h2c_conn *c)
     stream_table *t = &c->streams;
     while (t->chunks) {
         stream_chunk *n = t->chunks->next;
-        h2c_conn_dealloc(c, t->chunks, sizeof *t->chunks);
+        h2c_conn_dealloc(c, t->chunks, sizeof *t->chunks + t->chunks->n * sizeof(h2c_stream));
         t->chunks = n;
     }
     if (t->slots && t->slots != t->inline_slots)

@@ -172,10 +172,124 @@ START_TEST(memory_stream_pool_grows)
 }
 END_TEST
 
+/* The table from stream id to record: streams opened and closed in a
+ * shifting pattern, up to 40 open at once (past the table inside the
+ * connection), each closed one leaving an empty slot or a tombstone.
+ * Every id must still be found, or known closed, after each step. */
+START_TEST(memory_stream_table_churn)
+{
+    h2c_conn_options so;
+    h2c_conn_options_init(&so, H2C_CONN_SERVER);
+    so.limits.max_peer_resets = 0; /* the client resets most of its streams */
+    ct_pair p;
+    ct_pair_new(&p, NULL, &so);
+    p.slog.keep = 0;
+    p.clog.keep = 0;
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    static const h2c_hpack_field req[] = {HF(":method", "GET"), HF(":scheme", "https"),
+                                          HF(":authority", "example.org"), HF(":path", "/")};
+    enum { STREAMS = 400 };
+    static uint32_t ids[STREAMS];
+    static int open[STREAMS];
+    unsigned nopen = 0;
+    for (unsigned i = 0; i < STREAMS; i++) {
+        ck_assert_int_eq(h2c_conn_submit_request(p.cli, req, 4, 0, &ids[i]), H2C_OK);
+        open[i] = 1;
+        nopen++;
+        /* Close some: the oldest, one from the middle, or none, so that
+         * runs of open and closed ids of every length go through the
+         * table; the concurrency climbs to 40, then falls back. */
+        unsigned want = i < 200 ? 1 + i / 5 : 1 + (STREAMS - i) / 5;
+        for (unsigned k = 0; nopen > want && k <= i; k++) {
+            unsigned j = (k * 7 + i) % (i + 1);
+            if (!open[j])
+                continue;
+            ck_assert_int_eq(h2c_conn_reset_stream(p.cli, ids[j], H2C_H2_CANCEL), H2C_OK);
+            open[j] = 0;
+            nopen--;
+        }
+        ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+        for (unsigned j = 0; j <= i; j++)
+            ck_assert_msg(h2c_conn_stream_state_get(p.srv, ids[j]) ==
+                              (open[j] ? H2C_STREAM_OPEN : H2C_STREAM_CLOSED),
+                          "step %u: stream %u is %d", i, ids[j],
+                          (int)h2c_conn_stream_state_get(p.srv, ids[j]));
+        ck_assert_uint_eq(h2c_conn_open_streams(p.srv), nopen);
+    }
+    ct_pair_free(&p);
+}
+END_TEST
+
+/* A block that outgrows the field arena leaves its fields where they are
+ * (views stay valid) and moves on to a bigger arena; the outgrown ones go
+ * once the block's events are all out: an idle connection holds one. */
+START_TEST(memory_arena_outgrown_freed)
+{
+    ct_raw r;
+    ct_raw_server(&r, NULL);
+    char v[700];
+    memset(v, 'v', sizeof v - 1);
+    v[sizeof v - 1] = 0;
+    size_t after[3];
+    for (uint32_t i = 0; i < 3; i++) {
+        ct_buf blk = {0};
+        ct_hp_req(&blk, "GET", "/");
+        for (int k = 0; k < 4; k++) /* four steps of growth on the first block */
+            ct_hp_lit(&blk, "x-v", v + k * 100);
+        ct_fr_headers(&r.in, 1 + 2 * i, H2C_FRAME_FLAG_END_HEADERS | H2C_FRAME_FLAG_END_STREAM,
+                      blk.p, blk.len);
+        ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+        long e = ct_log_find(&r.log, H2C_CONN_EV_REQUEST, 1 + 2 * i, 0);
+        ck_assert_int_ge(e, 0);
+        ck_assert_uint_eq(r.log.ev[e].nfields, 8);
+        after[i] = h2c_conn_memory(r.c);
+        ct_buf_free(&blk);
+    }
+    ck_assert_uint_eq(after[0], after[1]);
+    ck_assert_uint_eq(after[1], after[2]);
+
+    /* A block in 100-octet frames, one octet per call, on a new
+     * connection: it outgrows its arenas between calls while the block is
+     * open, and its first fields must still be there at its end. */
+    ct_raw s;
+    ct_raw_server(&s, NULL);
+    ct_buf blk = {0}, in = {0}, want = {0};
+    ct_hp_req(&blk, "GET", "/");
+    ct_buf_str(&want, ":method: GET\n:scheme: https\n:authority: example.org\n:path: /\n");
+    for (int k = 0; k < 4; k++) {
+        ct_hp_lit(&blk, "x-v", v + k * 100);
+        ct_buf_str(&want, "x-v: ");
+        ct_buf_str(&want, v + k * 100);
+        ct_buf_str(&want, "\n");
+    }
+    ct_buf_u8(&want, 0);
+    for (size_t off = 0; off < blk.len; off += 100) {
+        size_t n = blk.len - off < 100 ? blk.len - off : 100;
+        uint8_t end = off + n == blk.len ? H2C_FRAME_FLAG_END_HEADERS : 0;
+        if (off == 0)
+            ct_fr_headers(&in, 1, (uint8_t)(H2C_FRAME_FLAG_END_STREAM | end), blk.p, n);
+        else
+            ct_fr_continuation(&in, 1, end, blk.p + off, n);
+    }
+    ck_assert_int_eq(ct_feed_chunked(s.c, in.p, in.len, 1, &s.log), H2C_OK);
+    long e = ct_log_find(&s.log, H2C_CONN_EV_REQUEST, 1, 0);
+    ck_assert_int_ge(e, 0);
+    ck_assert_msg(strcmp(s.log.ev[e].fields, (char *)want.p) == 0,
+                  "fields of a block that outgrew its arenas between calls: %.200s",
+                  s.log.ev[e].fields);
+    ct_buf_free(&blk);
+    ct_buf_free(&in);
+    ct_buf_free(&want);
+    ct_raw_free(&s);
+    ct_raw_free(&r);
+}
+END_TEST
+
 START_TEST(memory_new_fails_cleanly)
 {
     h2c_conn_options o;
-    for (int role = 0; role < 2; role++) {
+    for (int kind = 0; kind < 4; kind++) { /* client, server, and both observing */
+        int role = kind & 1;
         unsigned long n;
         for (n = 1; n < 1000; n++) {
             counted c;
@@ -183,6 +297,8 @@ START_TEST(memory_new_fails_cleanly)
             c.fa.fail_at = n;
             c.fa.fail_all = 1;
             h2c_conn_options_init(&o, role);
+            if (kind >= 2)
+                o.flags |= H2C_CONN_OBSERVE; /* allocates its event queue */
             o.allocator = &c.al;
             h2c_conn *conn = (h2c_conn *)(uintptr_t)1;
             int rc = h2c_conn_new(&conn, &o);
@@ -512,6 +628,8 @@ TCase *ct_tcase_memory(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, memory_steady_state);
     tcase_add_test(tc, memory_stream_pool_grows);
+    tcase_add_test(tc, memory_stream_table_churn);
+    tcase_add_test(tc, memory_arena_outgrown_freed);
     tcase_add_test(tc, memory_new_fails_cleanly);
     tcase_add_test(tc, memory_traffic_fails_cleanly);
     tcase_add_test(tc, chunking_server);

@@ -593,6 +593,17 @@ START_TEST(pair_settings_unacked_limit)
     size_t before = h2c_conn_output_len(r.c);
     ck_assert_int_eq(h2c_conn_update_settings(r.c, &s), H2C_E_STATE);
     ck_assert_uint_eq(h2c_conn_output_len(r.c), before);
+    /* Each ACK puts the next in force, oldest first; then one slot is free. */
+    for (uint32_t i = 0; i < 8; i++) {
+        ct_fr_settings(&r.in, H2C_FRAME_FLAG_ACK, NULL, 0);
+        ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+        ck_assert_uint_eq(h2c_conn_local_settings(r.c)->initial_window_size, 70000 + i);
+        if (i == 0)
+            ck_assert_int_eq(h2c_conn_update_settings(r.c, &s), H2C_OK);
+    }
+    ct_fr_settings(&r.in, H2C_FRAME_FLAG_ACK, NULL, 0);
+    ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+    ck_assert_uint_eq(h2c_conn_local_settings(r.c)->initial_window_size, 90000);
     /* Out of range settings are refused. */
     s.initial_window_size = 0x80000000u;
     ck_assert_int_eq(h2c_conn_update_settings(r.c, &s), H2C_E_INVALID_ARGUMENT);

@@ -328,6 +328,7 @@ static const char *const ev_names[] = {
     "OK", "REQUEST", "RESPONSE", "INFORMATIONAL", "TRAILERS", "DATA", "STREAM_END",
     "STREAM_RESET", "WINDOW_UPDATE", "SETTINGS", "SETTINGS_ACK", "PING", "PING_ACK", "GOAWAY",
     "PUSH", "PRIORITY_UPDATE", "ALTSVC", "ORIGIN", "UNKNOWN_FRAME", "HEADERS_TOO_LARGE",
+    "FRAME", "PREFACE", /* H2C_CONN_OBSERVE */
 };
 
 const char *ct_ev_name(int type)
@@ -576,7 +577,7 @@ static int feed(h2c_conn *c, const uint8_t *in, size_t len, ct_log *log)
             ck_assert_msg(off == len, "H2C_OK with %zu of %zu octets left", len - off, len);
             return H2C_OK;
         }
-        ck_assert_msg(rc > 400 && rc < 420, "unknown event %d", rc);
+        ck_assert_msg(rc > 400 && rc <= H2C_CONN_EV_PREFACE, "unknown event %d", rc);
         ck_assert_msg(ev.type == rc, "ev.type %d, returned %d", ev.type, rc);
         ck_assert_msg(spins < 100000000, "recv loops without progress");
         uint32_t stream = ev.stream_id, flow = ev.flow_len;

@@ -4,6 +4,7 @@
 set(_c ${CMAKE_CURRENT_LIST_DIR})
 h2codec_check_suite(NAME test_conn
                     SOURCES ${_c}/test_conn.c ${_c}/conn_pair.c ${_c}/conn_rfc.c
-                            ${_c}/conn_flood.c ${_c}/conn_memory.c ${_c}/conn_util.c
+                            ${_c}/conn_flood.c ${_c}/conn_memory.c ${_c}/conn_queue.c
+                            ${_c}/conn_util.c
                     LIBS h2codec_conn_obj h2codec_frame_obj h2codec_hpack_obj
                     TIMEOUT 600)

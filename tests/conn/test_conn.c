@@ -18,6 +18,7 @@ int main(void)
     suite_add_tcase(s, ct_tcase_rfc());
     suite_add_tcase(s, ct_tcase_flood());
     suite_add_tcase(s, ct_tcase_memory());
+    suite_add_tcase(s, ct_tcase_queue());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
