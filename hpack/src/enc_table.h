@@ -22,9 +22,10 @@
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
- * by a quarter when strings would overlap, and is at least as large as the
- * strings kept, so a table that never wraps holds at most 1.25 times its
- * strings.  Outside an undoable call, strings that would overlap are first
+ * by a quarter (a half while under 768 octets) when strings would overlap,
+ * and is at least as large as the strings kept, so a table that never
+ * wraps holds at most 1.25 times its strings (1.5 for a small one).
+ * Outside an undoable call, strings that would overlap are first
  * compacted in place when the ring has room for them (h2c_etab_compact),
  * so a full table stops growing at about 1.25 times the strings it holds.
  * Each part of the kept strings is contiguous: [start, head), or, wrapped,
@@ -70,14 +71,15 @@ typedef struct h2c_etab {
     uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
     uint32_t *nbucket;   /* name index */
     uint8_t *ring;       /* rcap octets of strings */
-    uint32_t emask, bmask;
-    uint32_t rcap;     /* string ring octets, any size */
-    uint32_t max;      /* current maximum size (RFC 7541 section 4.2) */
-    uint32_t size;     /* octets in use: sum of name + value + 32 */
-    uint32_t count;    /* live entries */
-    uint32_t next_seq; /* seq the next insertion gets */
-    uint32_t head;     /* ring offset where the next strings go (<= rcap) */
-    uint64_t seed;     /* secret key of the name hash (h2c_etab_hash); 0 after init */
+    uint32_t emask;      /* entry slots - 1; also buckets per index - 1 */
+    uint32_t strings;    /* ring octets of the live entries: sum of h2c_etab_span */
+    uint32_t rcap;       /* string ring octets, any size */
+    uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
+    uint32_t size;       /* octets in use: sum of name + value + 32 */
+    uint32_t count;      /* live entries */
+    uint32_t next_seq;   /* seq the next insertion gets */
+    uint32_t head;       /* ring offset where the next strings go (<= rcap) */
+    uint64_t seed;       /* secret key of the name hash (h2c_etab_hash); 0 after init */
 } h2c_etab;
 
 /* Empty table with maximum max, holding no memory. */
@@ -284,7 +286,7 @@ static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32
 {
     if (!t->count) /* also: no storage yet */
         return 0;
-    uint32_t seq = t->fbucket[hash & t->bmask], min_age = 0;
+    uint32_t seq = t->fbucket[hash & t->emask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
         if (age >= t->count || age < min_age)
@@ -314,7 +316,9 @@ static inline h2c_etab_entry *h2c_etab_oldest(const h2c_etab *t)
 /* Drop the oldest entry (count must be > 0). */
 static inline void h2c_etab_evict(h2c_etab *t)
 {
-    t->size -= h2c_etab_entry_size(h2c_etab_oldest(t));
+    const h2c_etab_entry *e = h2c_etab_oldest(t);
+    t->size -= h2c_etab_entry_size(e);
+    t->strings -= h2c_etab_span(e->name_len + e->value_len);
     t->count--;
 }
 

@@ -37,7 +37,7 @@ typedef struct enc_state {
 
 /* Undo journal of a call whose output may not fit (encoder.c header). */
 typedef struct enc_guard {
-    uint32_t next_seq, count, size; /* the table's counters when the call began */
+    uint32_t next_seq, count, size, strings; /* the table's counters when the call began */
     uint32_t pending, min_max;
     h2c_policy policy;
 } enc_guard;
@@ -520,6 +520,7 @@ static void guard_begin(h2c_hpack_encoder *enc, enc_guard *g)
     g->next_seq = t->next_seq;
     g->count = t->count;
     g->size = t->size;
+    g->strings = t->strings;
     g->pending = st->pending;
     g->min_max = st->min_max;
     g->policy = st->policy;
@@ -558,8 +559,8 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     for (uint32_t s = t->next_seq; s != g->next_seq;) {
         s--;
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        uint32_t *fb = &t->fbucket[e->hash & t->bmask],
-                 *nb = &t->nbucket[e->name_hash & t->bmask];
+        uint32_t *fb = &t->fbucket[e->hash & t->emask],
+                 *nb = &t->nbucket[e->name_hash & t->emask];
         if (*fb == s)
             *fb = e->next;
         if (*nb == s)
@@ -568,6 +569,7 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     t->next_seq = g->next_seq;
     t->count = g->count;
     t->size = g->size;
+    t->strings = g->strings;
     if (t->count) {
         const h2c_etab_entry *e = h2c_etab_get(t, 1);
         t->head = e->off + h2c_etab_span(e->name_len + e->value_len);
