@@ -155,8 +155,7 @@ fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, s
     /* Short strings, the common case, need neither the exact bound nor
      * lanes: a string of len octets decodes to at most 1.6 * len.  The
      * decoder may read the input past it, up to avail. */
-    if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
-        base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
+    if (len <= dec->huff_short_max && base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
         ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
         return w < 0 ? FAST_GIVE_UP : w;
     }
