@@ -286,6 +286,10 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     const uint8_t *ns = NULL, *vs;
     if (idx == mask && !fast_int_more(&p, end, &idx))
         return 0;
+    /* Into *f at once (meaningful only with H2C_HPACK_FIELD): fewer
+     * values live across the decoding, which had them on the stack. */
+    f->indexing = ix;
+    f->index = idx;
     if (idx) {
         if (!fast_name(dec, idx, &name, &nlen))
             return 0;
@@ -331,9 +335,10 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     }
     if (nh && nl) /* read only now: the value may have moved scratch */
         name = dec->scratch;
+    f->flags = flags;
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
-    if (ix == H2C_HPACK_INDEX_YES) {
+    if (f->indexing == H2C_HPACK_INDEX_YES) {
         uint8_t *e;
         if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
             *pp = p;
@@ -344,9 +349,6 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
             value = e + nlen;
         }
     }
-    f->indexing = ix;
-    f->flags = flags;
-    f->index = idx;
     dec->scratch_keep = 0;
     *pp = p;
     return fast_done(dec, f, name, nlen, value, vlen);
