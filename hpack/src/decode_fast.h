@@ -155,8 +155,7 @@ fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, s
     /* Short strings, the common case, need neither the exact bound nor
      * lanes: a string of len octets decodes to at most 1.6 * len.  The
      * decoder may read the input past it, up to avail. */
-    if (len < H2C_HUFF_LANES_MIN && len <= dec->max_string_len / 2 &&
-        base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
+    if (len <= dec->huff_short_max && base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
         ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
         return w < 0 ? FAST_GIVE_UP : w;
     }
@@ -180,16 +179,16 @@ fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, s
     return w < 0 ? FAST_GIVE_UP : w;
 }
 
-/* Table entry idx >= 1 if it exists (no placeholders here). */
-static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name,
-                       size_t *name_len, const uint8_t **value, size_t *value_len)
+/* The name of table entry idx >= 1 if it exists: all a literal with an
+ * indexed name needs, inline (fast_lookup() called for it cost a fifth of
+ * the literal's instructions outside the Huffman decoding). */
+static inline int fast_name(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name,
+                            size_t *name_len)
 {
-    if (idx <= H2C_STATIC_COUNT) {
+    if (idx - 1u < H2C_STATIC_COUNT) {
         const h2c_static_entry *e = &h2c_static_table[idx - 1];
         *name = (const uint8_t *)e->name;
         *name_len = e->name_len;
-        *value = (const uint8_t *)e->value;
-        *value_len = e->value_len;
         return 1;
     }
     const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
@@ -197,8 +196,23 @@ static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t
         return 0;
     *name = h2c_dyn_name(&dec->table, e);
     *name_len = e->name_len;
-    *value = *name + e->name_len;
-    *value_len = e->value_len;
+    return 1;
+}
+
+/* Table entry idx >= 1 if it exists (no placeholders here). */
+static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t **name,
+                       size_t *name_len, const uint8_t **value, size_t *value_len)
+{
+    if (!fast_name(dec, idx, name, name_len))
+        return 0;
+    if (idx <= H2C_STATIC_COUNT) {
+        const h2c_static_entry *e = &h2c_static_table[idx - 1];
+        *value = (const uint8_t *)e->value;
+        *value_len = e->value_len;
+    } else { /* the value follows the name */
+        *value = *name + *name_len;
+        *value_len = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT)->value_len;
+    }
     return 1;
 }
 
@@ -272,10 +286,12 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     const uint8_t *ns = NULL, *vs;
     if (idx == mask && !fast_int_more(&p, end, &idx))
         return 0;
+    /* Into *f at once (meaningful only with H2C_HPACK_FIELD): fewer
+     * values live across the decoding, which had them on the stack. */
+    f->indexing = ix;
+    f->index = idx;
     if (idx) {
-        const uint8_t *unused;
-        size_t unused_len;
-        if (!fast_lookup(dec, idx, &name, &nlen, &unused, &unused_len))
+        if (!fast_name(dec, idx, &name, &nlen))
             return 0;
     } else {
         if (!fast_str(&p, end, &nl, &nh))
@@ -319,9 +335,10 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     }
     if (nh && nl) /* read only now: the value may have moved scratch */
         name = dec->scratch;
+    f->flags = flags;
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
-    if (ix == H2C_HPACK_INDEX_YES) {
+    if (f->indexing == H2C_HPACK_INDEX_YES) {
         uint8_t *e;
         if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
             *pp = p;
@@ -332,9 +349,6 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
             value = e + nlen;
         }
     }
-    f->indexing = ix;
-    f->flags = flags;
-    f->index = idx;
     dec->scratch_keep = 0;
     *pp = p;
     return fast_done(dec, f, name, nlen, value, vlen);

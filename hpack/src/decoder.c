@@ -64,6 +64,7 @@ struct h2c_hpack_decoder {
     h2c_allocator alloc;
     size_t max_list_size;
     size_t max_string_len;
+    uint32_t huff_short_max; /* longest Huffman string fast_huff() takes at once */
     uint32_t max_fields;
     uint32_t lenient;
     uint32_t initial_max; /* options.max_table_size, restored by reset() */
@@ -189,6 +190,10 @@ int h2c_hpack_decoder_new(h2c_hpack_decoder **out, const h2c_hpack_decoder_optio
     /* String lengths are 32-bit integers on the wire: a larger limit is moot,
      * and clamping keeps the scratch arithmetic from overflowing. */
     dec->max_string_len = opt->max_string_len < UINT32_MAX ? opt->max_string_len : UINT32_MAX;
+    /* Below the lanes, and decoding to at most 2 * len <= max_string_len. */
+    dec->huff_short_max = (uint32_t)(dec->max_string_len / 2 < H2C_HUFF_LANES_MIN - 1
+                                         ? dec->max_string_len / 2
+                                         : H2C_HUFF_LANES_MIN - 1);
     dec->lenient = opt->lenient;
     dec->initial_max = opt->max_table_size;
     dec->acked = opt->max_table_size;

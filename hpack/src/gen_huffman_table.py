@@ -7,7 +7,7 @@ Usage: python3 gen_huffman_table.py > huffman_table.c
 Emits
   - h2c_huff_code[257] / h2c_huff_len[257]: the code of each symbol, LSB
     aligned, for the 64-bit accumulator encoder;
-  - h2c_huff_dec_len / _syms / _count [16384]: the decoder's first level,
+  - h2c_huff_dec_tab.syms / .len / .count [16384]: the decoder's first level,
     indexed by the next 14 input bits: the symbols whose codes lie wholly
     inside those 14 bits, at most two (the shortest code is 5 bits, and a
     third would need 15), their total length and their count.  Three
@@ -19,7 +19,11 @@ Emits
     than a 32 KiB L1 cache, but text touches a small part of them, and
     only the length table (16 KiB) is on the chain; on the same strings
     the decoder took 4-5% less time than with 12 bits, and packing the
-    count into the length octet (48 KiB) gained nothing.  Codes of 14
+    count into the length octet (48 KiB) gained nothing.  The three are
+    members of one object, so that one register addresses them all: a
+    decoder holds one table address rather than three, and its loops,
+    four lanes of them included, keep more of their state in registers.
+    Codes of 14
     bits or less are exactly the 14-bit prefixes below 0x3ffe (the code is
     canonical, checked below), so a count of 0 means "the next code is 15
     to 30 bits".
@@ -191,21 +195,22 @@ def main():
         w('    {0x%08x, %d, 0x%08x},\n' % (last, n, off))
     w('};\n\n')
     fast = fast_table()
-    w('/* By the next 14 bits: total length of the codes inside them (0: a long code). */\n')
-    w('const uint8_t h2c_huff_dec_len[%d]' % (1 << FAST_BITS) + ' = {')
-    for i, (n, _, _) in enumerate(fast):
-        w(('\n    ' if i % 16 == 0 else ' ') + '%d,' % n)
-    w('\n};\n\n')
-    w('/* By the next 14 bits: first symbol | second symbol << 8. */\n')
-    w('const uint16_t h2c_huff_dec_syms[%d]' % (1 << FAST_BITS) + ' = {')
+    w('const h2c_huff_dec_tables h2c_huff_dec_tab = {\n')
+    w('    /* By the next 14 bits: first symbol | second symbol << 8. */\n')
+    w('    .syms = {')
     for i, (_, sy, _) in enumerate(fast):
-        w(('\n    ' if i % 8 == 0 else ' ') + '0x%04x,' % sy)
-    w('\n};\n\n')
-    w('/* By the next 14 bits: how many symbols (0, 1 or 2). */\n')
-    w('const uint8_t h2c_huff_dec_count[%d]' % (1 << FAST_BITS) + ' = {')
+        w(('\n        ' if i % 8 == 0 else ' ') + '0x%04x,' % sy)
+    w('\n    },\n')
+    w('    /* By the next 14 bits: total length of the codes inside them (0: a long code). */\n')
+    w('    .len = {')
+    for i, (n, _, _) in enumerate(fast):
+        w(('\n        ' if i % 16 == 0 else ' ') + '%d,' % n)
+    w('\n    },\n')
+    w('    /* By the next 14 bits: how many symbols (0, 1 or 2). */\n')
+    w('    .count = {')
     for i, (_, _, c) in enumerate(fast):
-        w(('\n    ' if i % 32 == 0 else ' ') + '%d,' % c)
-    w('\n};\n')
+        w(('\n        ' if i % 32 == 0 else ' ') + '%d,' % c)
+    w('\n    },\n};\n')
 
 H2C_HUFF_LONG_ROWS = 12
 

@@ -595,8 +595,10 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
     unsigned n = 0;
     uint8_t *o = dst;
     const size_t last = avail - 8; /* the last octet a load may start at */
-    /* Long strings: the plain loop while 8 octets of the string remain. */
-    if (len >= 32 && decode_bulk(&acc, &n, &p, src + len, &o, 0) < 0)
+    /* Strings of 16 octets or more: the plain loop while 8 octets of the
+     * string remain (from 16 rather than 32: 0.6% fewer instructions in
+     * tools/callgrind's decode). */
+    if (len >= 16 && decode_bulk(&acc, &n, &p, src + len, &o, 0) < 0)
         return -1;
     size_t i = (size_t)(p - src); /* an index: it may run past avail */
 #define H2C_HUFF_REFILL_ONES(acc, n, i)                                                         \
@@ -614,9 +616,16 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
         H2C_HUFF_REFILL_ONES(acc, n, i);
         H2C_HUFF_STEPS(acc, n, o);
         if (H2C_HUFF_IDX(acc) >= H2C_HUFF_LONG_PREFIX) {
+            /* Within 7 bits of the end: those bits are ones (a zero among
+             * them would make a prefix below the long ones), then the
+             * ones past the string, and take_long() would find EOS there.
+             * Stopping here saves that refill and test, which every
+             * string otherwise ends with. */
+            if (8 * (int64_t)i - (int64_t)n + 7 >= 8 * (int64_t)len)
+                break;
             if (n < 30)
                 H2C_HUFF_REFILL_ONES(acc, n, i);
-            if (take_long(&acc, &n, &o) < 0) /* the ones, or a true EOS */
+            if (take_long(&acc, &n, &o) < 0) /* a true EOS */
                 break;
         }
     }

@@ -39,9 +39,16 @@ extern const uint8_t h2c_huff_len[257];
 #define H2C_HUFF_FAST_BITS 14
 /* From this 14-bit prefix on, the next code is longer than 14 bits. */
 #define H2C_HUFF_LONG_PREFIX 0x3ffeu
-extern const uint8_t h2c_huff_dec_len[1u << H2C_HUFF_FAST_BITS];
-extern const uint16_t h2c_huff_dec_syms[1u << H2C_HUFF_FAST_BITS];
-extern const uint8_t h2c_huff_dec_count[1u << H2C_HUFF_FAST_BITS];
+/* One object, so that one register addresses the three tables. */
+typedef struct h2c_huff_dec_tables {
+    uint16_t syms[1u << H2C_HUFF_FAST_BITS];
+    uint8_t len[1u << H2C_HUFF_FAST_BITS];
+    uint8_t count[1u << H2C_HUFF_FAST_BITS];
+} h2c_huff_dec_tables;
+extern const h2c_huff_dec_tables h2c_huff_dec_tab;
+#define h2c_huff_dec_len (h2c_huff_dec_tab.len)
+#define h2c_huff_dec_syms (h2c_huff_dec_tab.syms)
+#define h2c_huff_dec_count (h2c_huff_dec_tab.count)
 
 /*
  * Second level, codes of 15 to 30 bits: the next code's length is that of
