@@ -220,6 +220,60 @@ START_TEST(memory_stream_table_churn)
 }
 END_TEST
 
+/* The id table against a plain model: streams opened and reset in a
+ * random order, with a concurrency that wanders up past several table
+ * sizes and back to none.  After each step every stream opened so far is
+ * looked up: an open one must be found (by its user pointer), a closed
+ * one not.  Deleting a slot must never cut the probe path of another id. */
+START_TEST(memory_stream_table_random)
+{
+    h2c_conn_options o;
+    h2c_conn_options_init(&o, H2C_CONN_CLIENT);
+    o.limits.max_output = 0;
+    h2c_conn *c = ct_new(&o);
+    static const h2c_hpack_field req[] = {HF(":method", "GET"), HF(":scheme", "https"),
+                                          HF(":authority", "example.org"), HF(":path", "/")};
+    enum { STEPS = 6000, MOST = 300 };
+    static uint32_t ids[STEPS];
+    static int open[STEPS];
+    size_t nids = 0, nopen = 0;
+    uint64_t x = 0x9e3779b97f4a7c15u; /* xorshift: the same sequence each run */
+    unsigned target = 1;
+    for (unsigned step = 0; step < STEPS; step++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if (step % 500 == 0) /* a new concurrency to wander to: 0 to MOST */
+            target = (unsigned)(x >> 40) % (MOST + 1);
+        int grow = nopen < target ? (x & 7) != 0 : nopen > target ? (x & 7) == 0 : (x & 1);
+        if (grow && nids < STEPS) {
+            ck_assert_int_eq(h2c_conn_submit_request(c, req, 4, 0, &ids[nids]), H2C_OK);
+            ck_assert_int_eq(
+                h2c_conn_stream_set_user(c, ids[nids], (void *)(uintptr_t)(nids + 1)), H2C_OK);
+            open[nids++] = 1;
+            nopen++;
+        } else if (nopen) {
+            size_t k = (size_t)(x >> 20) % nopen, j = 0;
+            for (;; j++) /* the k-th open stream */
+                if (open[j] && !k--)
+                    break;
+            ck_assert_int_eq(h2c_conn_reset_stream(c, ids[j], H2C_H2_CANCEL), H2C_OK);
+            open[j] = 0;
+            nopen--;
+        }
+        h2c_conn_output_consume(c, h2c_conn_output_len(c));
+        for (size_t j = 0; j < nids; j++) {
+            void *u = h2c_conn_stream_user(c, ids[j]);
+            ck_assert_msg(u == (open[j] ? (void *)(uintptr_t)(j + 1) : NULL),
+                          "step %u: stream %u (%s) looked up as %p", step, ids[j],
+                          open[j] ? "open" : "closed", u);
+        }
+        ck_assert_uint_eq(h2c_conn_open_streams(c), nopen);
+    }
+    h2c_conn_free(c);
+}
+END_TEST
+
 /* A block that outgrows the field arena leaves its fields where they are
  * (views stay valid) and moves on to a bigger arena; the outgrown ones go
  * once the block's events are all out: an idle connection holds one. */
@@ -629,6 +683,7 @@ TCase *ct_tcase_memory(void)
     tcase_add_test(tc, memory_steady_state);
     tcase_add_test(tc, memory_stream_pool_grows);
     tcase_add_test(tc, memory_stream_table_churn);
+    tcase_add_test(tc, memory_stream_table_random);
     tcase_add_test(tc, memory_arena_outgrown_freed);
     tcase_add_test(tc, memory_new_fails_cleanly);
     tcase_add_test(tc, memory_traffic_fails_cleanly);
