@@ -67,6 +67,7 @@ void h2c_conn_options_init(h2c_conn_options *o, int role)
     o->limits.max_block_size = 131072;
     o->limits.max_settings_entries = 32;
     o->limits.max_unacked_settings = 8;
+    o->limits.max_reserved_streams = 100;
     o->hpack_policy = H2C_HPACK_POLICY_ADAPTIVE;
     o->observe_preface = H2C_FRAME_PREFACE_AUTO;
 }

@@ -125,8 +125,9 @@ struct h2c_conn {
     uint32_t last_peer_id;  /* highest stream id the peer opened */
     uint32_t last_local_id; /* highest stream id we opened */
     uint32_t next_local_id;
-    uint32_t peer_open;  /* peer-opened streams counting toward our limit */
-    uint32_t local_open; /* ours, counting toward the peer's limit */
+    uint32_t peer_open;     /* peer-opened streams counting toward our limit */
+    uint32_t local_open;    /* ours, counting toward the peer's limit */
+    uint32_t peer_reserved; /* promised to us, not answered yet */
     uint32_t open_streams;
     uint32_t closed_ring[RESET_RING]; /* recently closed peer streams; CLOSED_BY_US marks
                                           the ones we reset, whose late frames are ignored */

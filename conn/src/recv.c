@@ -324,6 +324,15 @@ static int block_begin_observe(h2c_conn *c, const h2c_frame *f)
     return H2C_OK;
 }
 
+/* The streams the peer may have open: our SETTINGS_MAX_CONCURRENT_STREAMS,
+ * the smaller of the last one sent and the acknowledged one. */
+static uint32_t peer_limit(const h2c_conn *c)
+{
+    return c->last_sent.max_concurrent_streams < c->local.max_concurrent_streams
+               ? c->last_sent.max_concurrent_streams
+               : c->local.max_concurrent_streams;
+}
+
 /* Start a block on the stream a HEADERS or PUSH_PROMISE frame names.
  * Decides whether its fields are wanted, and of which kind. */
 static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
@@ -351,12 +360,18 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
             return fail_code(c, H2C_CONN_E_STREAM_ID, id, "promised stream id not allowed");
         c->last_peer_id = pid;
         c->blk_promised = pid;
-        if (!c->blk_ignore) {
+        uint32_t most = c->o.limits.max_reserved_streams;
+        if (!c->blk_ignore && !c->observe && most && c->peer_reserved >= most) {
+            /* decoded, to keep HPACK in sync; the promise is refused */
+            c->blk_ignore = 1;
+            c->blk_refuse = (int)H2C_CONN_E_REFUSED;
+        } else if (!c->blk_ignore) {
             h2c_stream *p = h2c_stream_new(c, pid);
             if (!p)
                 return h2c_conn_fail(c, H2C_E_NOMEM, H2C_H2_INTERNAL_ERROR, id, 0, NULL);
             p->state = H2C_STREAM_RESERVED_REMOTE;
             p->flags |= SF_PEER_OPENED;
+            c->peer_reserved++;
         }
         block_kind(c, H2C_FIELDS_REQUEST);
         return H2C_OK;
@@ -385,10 +400,7 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
                              "HEADERS from a server on a new stream");
         } else {
             c->last_peer_id = id;
-            uint32_t limit = c->last_sent.max_concurrent_streams <
-                                     c->local.max_concurrent_streams
-                                 ? c->last_sent.max_concurrent_streams
-                                 : c->local.max_concurrent_streams;
+            uint32_t limit = peer_limit(c);
             if (c->goaway_sent) {
                 /* After our GOAWAY new streams are refused, unprocessed (6.8);
                  * the block is still decoded, to keep HPACK in sync. */
@@ -413,9 +425,16 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
         c->blk_ignore = 1;
         c->blk_refuse = (int)H2C_CONN_E_CLOSED_STREAM;
     } else if (s->state == H2C_STREAM_RESERVED_REMOTE) {
-        s->state = H2C_STREAM_HALF_CLOSED_LOCAL; /* the pushed response (5.1) */
-        c->open_streams++;
-        c->peer_open++;
+        if (!c->observe && c->peer_open >= peer_limit(c)) {
+            /* the pushed response would pass our concurrency limit (5.1.2) */
+            c->blk_ignore = 1;
+            c->blk_refuse = (int)H2C_CONN_E_REFUSED;
+        } else {
+            s->state = H2C_STREAM_HALF_CLOSED_LOCAL; /* the pushed response (5.1) */
+            c->peer_reserved--;
+            c->open_streams++;
+            c->peer_open++;
+        }
     }
     if (s && !c->blk_ignore) {
         if (c->server)
@@ -731,7 +750,7 @@ static int host_matches(const h2c_conn *c)
 static int block_end(h2c_conn *c)
 {
     uint32_t id = c->blk_stream;
-    if (c->blk_promised && c->blk_ignore)
+    if (c->blk_promised && c->blk_ignore && !c->blk_refuse)
         return H2C_OK;
     if (c->blk_ignore || c->blk_refuse) {
         if (c->blk_refuse > 0 || c->blk_refuse < -400) {

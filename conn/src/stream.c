@@ -129,6 +129,8 @@ void h2c_stream_close(h2c_conn *c, h2c_stream *s)
         else
             c->local_open--;
     }
+    if (s->state == H2C_STREAM_RESERVED_REMOTE)
+        c->peer_reserved--;
     /* Octets received and never consumed still count for the connection. */
     if (s->unconsumed) {
         uint32_t n = s->unconsumed;

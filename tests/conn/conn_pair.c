@@ -484,6 +484,62 @@ START_TEST(pair_push)
 }
 END_TEST
 
+/* Promises past max_reserved_streams are refused on the promised stream,
+ * and a pushed response past the client's MAX_CONCURRENT_STREAMS is
+ * refused too (5.1.2): a server cannot make a client hold streams without
+ * end. */
+START_TEST(pair_push_limits)
+{
+    h2c_conn_options co;
+    h2c_conn_options_init(&co, H2C_CONN_CLIENT);
+    co.settings.enable_push = 1;
+    co.settings.max_concurrent_streams = 1;
+    co.limits.max_reserved_streams = 3;
+    ct_pair p;
+    ct_pair_new(&p, &co, NULL);
+    uint32_t id = request(p.cli, GET_REQ, NFIELDS(GET_REQ), 1);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    static const h2c_hpack_field preq[] = {HF(":method", "GET"), HF(":scheme", "https"),
+                                           HF(":authority", "example.org"),
+                                           HF(":path", "/style.css")};
+    uint32_t pid[5];
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(h2c_conn_submit_push(p.srv, id, preq, 4, &pid[i]), H2C_OK);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    ck_assert_uint_eq(ct_log_count(&p.clog, H2C_CONN_EV_PUSH), 3);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(h2c_conn_stream_state_get(p.cli, pid[i]),
+                         i < 3 ? H2C_STREAM_RESERVED_REMOTE : H2C_STREAM_CLOSED);
+    for (int i = 3; i < 5; i++) {
+        const ct_ev *rs = must_find(&p.slog, H2C_CONN_EV_STREAM_RESET, pid[i], "server");
+        ck_assert_int_eq(rs->remote, 1);
+        ck_assert_uint_eq(rs->error_code, H2C_H2_REFUSED_STREAM);
+    }
+    /* An answered promise makes room for a new one. */
+    ck_assert_int_eq(h2c_conn_submit_headers(p.srv, pid[0], OK_RESP, NFIELDS(OK_RESP), 0),
+                     H2C_OK);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    ck_assert_int_eq(h2c_conn_stream_state_get(p.cli, pid[0]), H2C_STREAM_HALF_CLOSED_LOCAL);
+    uint32_t more = 0;
+    ck_assert_int_eq(h2c_conn_submit_push(p.srv, id, preq, 4, &more), H2C_OK);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    ck_assert_int_eq(h2c_conn_stream_state_get(p.cli, more), H2C_STREAM_RESERVED_REMOTE);
+    /* pid[0] is open: a second pushed response passes MAX_CONCURRENT_STREAMS 1. */
+    ck_assert_int_eq(h2c_conn_submit_headers(p.srv, pid[1], OK_RESP, NFIELDS(OK_RESP), 0),
+                     H2C_OK);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    ck_assert_int_eq(h2c_conn_stream_state_get(p.cli, pid[1]), H2C_STREAM_CLOSED);
+    ck_assert_int_lt(ct_log_find(&p.clog, H2C_CONN_EV_RESPONSE, pid[1], 0), 0);
+    const ct_ev *rs = must_find(&p.slog, H2C_CONN_EV_STREAM_RESET, pid[1], "server");
+    ck_assert_uint_eq(rs->error_code, H2C_H2_REFUSED_STREAM);
+    /* The connection goes on. */
+    ck_assert_uint_eq(request(p.cli, GET_REQ, NFIELDS(GET_REQ), 1), 3);
+    ck_assert_int_eq(ct_pair_pump(&p), H2C_OK);
+    must_find(&p.slog, H2C_CONN_EV_REQUEST, 3, "server");
+    ct_pair_free(&p);
+}
+END_TEST
+
 START_TEST(pair_push_disabled)
 {
     ct_pair p;
@@ -931,6 +987,7 @@ TCase *ct_tcase_pair(void)
     tcase_add_test(tc, pair_informational);
     tcase_add_test(tc, pair_push);
     tcase_add_test(tc, pair_push_disabled);
+    tcase_add_test(tc, pair_push_limits);
     tcase_add_test(tc, pair_ping);
     tcase_add_test(tc, pair_settings_update);
     tcase_add_test(tc, pair_settings_unacked_limit);

@@ -205,6 +205,10 @@ typedef struct h2c_conn_limits {
     uint32_t max_unacked_settings; /**< SETTINGS we sent and the peer did not ack yet (a
                                       further h2c_conn_update_settings() fails with
                                       H2C_E_STATE); 8, at most 8 */
+    uint32_t max_reserved_streams; /**< a client's streams promised by the server and not
+                                      answered yet (reserved, which no concurrency limit
+                                      counts); a PUSH_PROMISE past it is refused with
+                                      RST_STREAM REFUSED_STREAM on the promised stream; 100 */
 } h2c_conn_limits;
 
 /* Option flags (h2c_conn_options.flags). */
