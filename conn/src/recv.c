@@ -1162,25 +1162,26 @@ static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h
     e->decoded = fe->decoded;
     if (ev == H2C_FRAME_EV_IGNORED)
         e->error = fe->error;
-    /* the assembler checks CONTINUATION order even when blocks stay opaque */
-    h2c_frame_block b;
-    int arc = h2c_frame_assembler_push(c->asmb, f, &b);
-    if (arc < 0) {
-        h2c_error err;
-        h2c_frame_assembler_error(c->asmb, &err);
-        return h2c_conn_fail(c, err.status, err.h2_error, err.stream_id, err.offset, err.reason);
-    }
-    if (!(c->o.flags & H2C_CONN_NO_HPACK) &&
-        (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END)) {
-        int rc = H2C_OK;
-        if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION)
-            rc = block_begin_observe(c, f);
-        if (rc == H2C_OK)
-            rc = decode_fragment(c, b.fragment, b.end);
-        if (rc == H2C_OK && b.end)
-            rc = block_end(c);
-        if (rc != H2C_OK || ev != H2C_FRAME_EV_STREAM_ERROR)
-            return rc;
+    if (!(c->o.flags & H2C_CONN_NO_HPACK)) {
+        h2c_frame_block b;
+        int arc = h2c_frame_assembler_push(c->asmb, f, &b);
+        if (arc < 0) {
+            h2c_error err;
+            h2c_frame_assembler_error(c->asmb, &err);
+            return h2c_conn_fail(c, err.status, err.h2_error, err.stream_id, err.offset,
+                                 err.reason);
+        }
+        if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
+            int rc = H2C_OK;
+            if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION)
+                rc = block_begin_observe(c, f);
+            if (rc == H2C_OK)
+                rc = decode_fragment(c, b.fragment, b.end);
+            if (rc == H2C_OK && b.end)
+                rc = block_end(c);
+            if (rc != H2C_OK || ev != H2C_FRAME_EV_STREAM_ERROR)
+                return rc;
+        }
     }
     if (ev == H2C_FRAME_EV_STREAM_ERROR)
         return stream_error(c, fe->error.stream_id, fe->error.status, fe->error.h2_error,

@@ -229,9 +229,8 @@ typedef struct h2c_conn_limits {
                                                   events it gives.  The role is the receiver's;
                                                   a client preface in the input makes it
                                                   H2C_CONN_SERVER */
-#define H2C_CONN_NO_HPACK              0x08u /**< with H2C_CONN_OBSERVE: field blocks are
-                                                  not decoded; CONTINUATION order and block
-                                                  limits are still checked */
+#define H2C_CONN_NO_HPACK              0x08u /**< with H2C_CONN_OBSERVE: frames only; field
+                                                  blocks are neither assembled nor decoded */
 
 /** Connection settings.  Fill with h2c_conn_options_init(), then adjust. */
 typedef struct h2c_conn_options {
