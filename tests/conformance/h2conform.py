@@ -2996,6 +2996,10 @@ compression_error("7541/5.2/5", "7541 5.2", "Huffman padding of zeros (not the E
 compression_error("7541/4.2/1", "7541 4.2, 6.3", "dynamic table size update after a field line",
                   lambda c: hp_indexed(2) + hp_size_update(100) + base_block(c, c.ctx.get_path)[1:])
 
+compression_error("7541/4.2/3", "7541 4.2, 6.3", "dynamic table size update at the end of the block",
+                  lambda c: block_of(c) + hp_size_update(4096))
+compression_error("7541/5.2/7", "7541 5.2, 6.2.1", "block of one octet: a literal with a new name, "
+                  "and no name length", lambda c: b"\x40")
 
 @case("7541/6.3/1", "7541 6.3", "dynamic table size update above SETTINGS_HEADER_TABLE_SIZE",
       "GOAWAY(COMPRESSION_ERROR)")
