@@ -89,6 +89,7 @@ _Static_assert(QUEUE_ENDPOINT >= 1 && QUEUE_OBSERVER >= QUEUE_ENDPOINT,
                "event_new() reuses the last slot of a full queue");
 
 #define CLOSED_BY_US 0x80000000u
+_Static_assert(RESET_RING <= 64, "closed_ended has a bit for each closed_ring entry");
 
 struct h2c_conn {
     h2c_conn_options o;
@@ -131,6 +132,7 @@ struct h2c_conn {
     uint32_t open_streams;
     uint32_t closed_ring[RESET_RING]; /* recently closed peer streams; CLOSED_BY_US marks
                                           the ones we reset, whose late frames are ignored */
+    uint64_t closed_ended;            /* bit i: closed_ring[i] ended with END_STREAM both ways */
     unsigned closed_pos;
 
     /* abuse counters (net: finished streams pay back) */
@@ -277,5 +279,16 @@ int h2c_conn_credit(h2c_conn *c, h2c_stream *s, uint32_t n);
 /* Stream-level transitions after we or the peer end a side. */
 void h2c_conn_local_end(h2c_conn *c, h2c_stream *s);
 void h2c_conn_remote_end(h2c_conn *c, h2c_stream *s);
+
+/* How a stream left the table, for closed_ring. */
+enum { CLOSED_RESET, CLOSED_OURS, CLOSED_ENDED };
+
+static inline void h2c_conn_remember_closed(h2c_conn *c, uint32_t id, int how)
+{
+    unsigned i = c->closed_pos++ % RESET_RING;
+    uint64_t bit = (uint64_t)1 << i;
+    c->closed_ring[i] = id | (how == CLOSED_OURS ? CLOSED_BY_US : 0);
+    c->closed_ended = how == CLOSED_ENDED ? c->closed_ended | bit : c->closed_ended & ~bit;
+}
 
 #endif

@@ -93,18 +93,17 @@ static int is_idle_id(const h2c_conn *c, uint32_t id)
     return id > (is_ours(c, id) ? c->last_local_id : c->last_peer_id);
 }
 
-static void remember_closed(h2c_conn *c, uint32_t id, int by_us)
-{
-    c->closed_ring[c->closed_pos++ % RESET_RING] = id | (by_us ? CLOSED_BY_US : 0);
-}
-
-/* 1: we reset it recently (ignore its frames); 2: closed recently; 0: unknown. */
+/* 1: we reset it recently (ignore its frames); 2: the peer reset it
+ * recently; 3: it ended recently, END_STREAM both ways; 0: unknown. */
 static int recently_closed(const h2c_conn *c, uint32_t id)
 {
     for (unsigned i = 0; i < RESET_RING; i++) {
         uint32_t e = c->closed_ring[i];
-        if ((e & ~CLOSED_BY_US) == id)
-            return (e & CLOSED_BY_US) ? 1 : 2;
+        if ((e & ~CLOSED_BY_US) == id) {
+            if (e & CLOSED_BY_US)
+                return 1;
+            return (c->closed_ended >> i) & 1 ? 3 : 2;
+        }
     }
     return 0;
 }
@@ -120,7 +119,7 @@ static void finish_stream(h2c_conn *c, h2c_stream *s)
 {
     pay_back(&c->peer_resets);
     pay_back(&c->stream_errors);
-    remember_closed(c, s->id, 0);
+    h2c_conn_remember_closed(c, s->id, CLOSED_ENDED);
     h2c_stream_close(c, s);
 }
 
@@ -155,7 +154,7 @@ static int stream_error(h2c_conn *c, uint32_t id, int status, uint32_t h2, const
     h2c_stream *s = h2c_stream_find(c, id);
     if (s)
         h2c_stream_close(c, s);
-    remember_closed(c, id, 1);
+    h2c_conn_remember_closed(c, id, CLOSED_OURS);
     e->error_code = h2;
     e->remote = 0;
     e->error.status = status;
@@ -384,6 +383,10 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
             int rc = is_idle_id(c, id) ? 0 : recently_closed(c, id);
             if (rc == 1) {
                 c->blk_ignore = 1;
+            } else if (rc == 3) {
+                /* 5.1 closed: after END_STREAM, a connection error */
+                return fail_code(c, H2C_CONN_E_STREAM_CLOSED, id,
+                                 "HEADERS on a stream the peer had ended");
             } else if (rc == 2) {
                 c->blk_ignore = 1;
                 c->blk_refuse = (int)H2C_CONN_E_CLOSED_STREAM;
@@ -897,8 +900,12 @@ static int on_data(h2c_conn *c, const h2c_frame *f)
         rc = h2c_conn_credit(c, NULL, len); /* nobody will consume it */
         if (rc != H2C_OK)
             return rc;
-        if (!s && recently_closed(c, id) == 1)
-            return H2C_OK; /* we reset it: late frames are ignored (5.1) */
+        int rc_closed = s ? 0 : recently_closed(c, id);
+        if (rc_closed == 1)
+            return H2C_OK;  /* we reset it: late frames are ignored (5.1) */
+        if (rc_closed == 3) /* 5.1 closed: after END_STREAM, a connection error */
+            return fail_code(c, H2C_CONN_E_STREAM_CLOSED, id,
+                             "DATA on a stream the peer had ended");
         return stream_error_code(c, id, H2C_CONN_E_CLOSED_STREAM, "DATA on a closed stream");
     }
     if (s->state == H2C_STREAM_RESERVED_LOCAL || s->state == H2C_STREAM_RESERVED_REMOTE)
@@ -954,7 +961,7 @@ static int on_rst(h2c_conn *c, const h2c_frame *f)
     e->error_code = f->u.rst_stream.error_code;
     e->remote = 1;
     int rapid = (s->flags & SF_PEER_OPENED) && s->state != H2C_STREAM_HALF_CLOSED_LOCAL;
-    remember_closed(c, id, 0);
+    h2c_conn_remember_closed(c, id, CLOSED_RESET);
     h2c_stream_close(c, s);
     if (rapid && c->o.limits.max_peer_resets && ++c->peer_resets > c->o.limits.max_peer_resets)
         return fail_code(c, H2C_CONN_E_FLOOD, id,
@@ -1078,7 +1085,7 @@ static void close_above(h2c_conn *c, h2c_stream *s, void *arg)
 {
     uint32_t last = *(const uint32_t *)arg;
     if (is_ours(c, s->id) && s->id > last) {
-        remember_closed(c, s->id, 1);
+        h2c_conn_remember_closed(c, s->id, CLOSED_OURS);
         h2c_stream_close(c, s);
     }
 }

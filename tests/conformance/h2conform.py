@@ -1828,20 +1828,25 @@ def c_5_1_11(ctx):
 CLOSED_STREAM_CODES = dict(stream_codes=(STREAM_CLOSED,), conn_codes=(STREAM_CLOSED, PROTOCOL_ERROR))
 
 
+# 5.1 "closed": "An endpoint that receives any frames after receiving a frame
+# with the END_STREAM flag set MUST treat that as a connection error (Section
+# 5.4.1) of type STREAM_CLOSED" (6.1's stream error is the weaker answer for a
+# stream that is merely not open; the client ended this one).
+
 @case("9113/5.1/12", "9113 5.1, 6.1", "DATA on a closed stream (after END_STREAM both ways)",
-      "RST_STREAM(STREAM_CLOSED), or GOAWAY(STREAM_CLOSED|PROTOCOL_ERROR) as 5.1 allows")
+      "GOAWAY(STREAM_CLOSED): the client had ended the stream (5.1 closed)")
 def c_5_1_12(ctx):
     c, sid = conn_closed_stream(ctx)
     c.data(sid, b"late")
-    return expect_error(c, sid, **CLOSED_STREAM_CODES)
+    return expect_conn_error(c, STREAM_CLOSED)
 
 
 @case("9113/5.1/13", "9113 5.1, 5.1.1", "HEADERS on a closed stream (after END_STREAM both ways)",
-      "RST_STREAM(STREAM_CLOSED), or GOAWAY(STREAM_CLOSED|PROTOCOL_ERROR)")
+      "GOAWAY(STREAM_CLOSED), or GOAWAY(PROTOCOL_ERROR) for the reused id (5.1.1)")
 def c_5_1_13(ctx):
     c, sid = conn_closed_stream(ctx)
     c.headers(sid, block_of(c))
-    return expect_error(c, sid, **CLOSED_STREAM_CODES)
+    return expect_conn_error(c, STREAM_CLOSED, PROTOCOL_ERROR)
 
 
 @case("9113/5.1/14", "9113 5.1, 6.1", "DATA on a stream the client reset",
@@ -1897,6 +1902,37 @@ def c_5_1_19(ctx):
     c.expect_ok(sid)
     c.data(3, b"skipped")
     return expect_error(c, 3, **CLOSED_STREAM_CODES)
+
+
+# A CONTINUATION that follows no open field block is a connection error of
+# type PROTOCOL_ERROR (6.10), whatever the stream's state; STREAM_CLOSED (5.1)
+# is the other answer the RFC gives for a stream that is no longer open.
+
+def stray_continuation(c, sid):
+    c.send_frame(CONTINUATION, END_HEADERS, sid, encode_fields([(b"x-stray", b"1")]))
+    return expect_conn_error(c, PROTOCOL_ERROR, STREAM_CLOSED)
+
+
+@case("9113/5.1/20", "9113 5.1, 6.10", "CONTINUATION on a half-closed (remote) stream",
+      "GOAWAY(PROTOCOL_ERROR|STREAM_CLOSED)")
+def c_5_1_20(ctx):
+    return stray_continuation(*half_closed_remote(ctx))
+
+
+@case("9113/5.1/21", "9113 5.1, 6.10", "CONTINUATION on a stream the client reset",
+      "GOAWAY(PROTOCOL_ERROR|STREAM_CLOSED)")
+def c_5_1_21(ctx):
+    c = ctx.conn()
+    sid = c.open_stream()
+    c.rst(sid, CANCEL)
+    expect_no_error(c, watch={sid})
+    return stray_continuation(c, sid)
+
+
+@case("9113/5.1/22", "9113 5.1, 6.10", "CONTINUATION on a closed stream (after END_STREAM both ways)",
+      "GOAWAY(PROTOCOL_ERROR|STREAM_CLOSED)")
+def c_5_1_22(ctx):
+    return stray_continuation(*conn_closed_stream(ctx))
 
 
 @case("9113/5.1.1/1", "9113 5.1.1", "HEADERS with a stream id lower than one already opened",
@@ -2025,6 +2061,27 @@ def c_7_1(ctx):
     expect_no_error(c)
     c.expect_ok(c.get())
     return "no error, 200"
+
+
+@case("9113/7/2", "9113 7, 6.8", "GOAWAY with an unknown error code, no stream open",
+      "no special behaviour: no error in reply (a GOAWAY, if any, says NO_ERROR), and the "
+      "server closes the connection, which has no stream left to serve")
+def c_7_2(ctx):
+    c = ctx.conn()
+    c.goaway(0, 0xff)
+    deadline = time.monotonic() + c.timeout
+    try:
+        while True:
+            f = c.next(deadline)
+            if f is None:
+                raise Fail("the TCP connection was still open %.1fs later (seen: %s)"
+                           % (c.timeout, c.recent()))
+            if f.type == GOAWAY and f.error != NO_ERROR:
+                raise Fail("%s: the unknown code triggered an error" % f.describe())
+            if f.type == RST_STREAM:
+                raise Fail(f.describe())
+    except ConnClosed as e:
+        return "TCP %s (after: %s)" % (e, c.recent())
 
 
 @case("9113/5.5/1", "9113 5.5", "unknown frame type inside a field block", "GOAWAY(PROTOCOL_ERROR)")
@@ -2633,6 +2690,16 @@ def c_6_10_7(ctx):
     return "200"
 
 
+@case("9113/6.10/8", "9113 6.10", "CONTINUATION after DATA on an open stream",
+      "GOAWAY(PROTOCOL_ERROR)")
+def c_6_10_8(ctx):
+    c = ctx.conn()
+    sid = c.open_stream()
+    c.data(sid, b"body")
+    c.send_frame(CONTINUATION, END_HEADERS, sid, encode_fields([(b"x-stray", b"1")]))
+    return expect_conn_error(c, PROTOCOL_ERROR)
+
+
 # ---------------------------------------------------------------------------
 # RFC 9113 section 8: HTTP semantics
 
@@ -2929,6 +2996,10 @@ compression_error("7541/5.2/5", "7541 5.2", "Huffman padding of zeros (not the E
 compression_error("7541/4.2/1", "7541 4.2, 6.3", "dynamic table size update after a field line",
                   lambda c: hp_indexed(2) + hp_size_update(100) + base_block(c, c.ctx.get_path)[1:])
 
+compression_error("7541/4.2/3", "7541 4.2, 6.3", "dynamic table size update at the end of the block",
+                  lambda c: block_of(c) + hp_size_update(4096))
+compression_error("7541/5.2/7", "7541 5.2, 6.2.1", "block of one octet: a literal with a new name, "
+                  "and no name length", lambda c: b"\x40")
 
 @case("7541/6.3/1", "7541 6.3", "dynamic table size update above SETTINGS_HEADER_TABLE_SIZE",
       "GOAWAY(COMPRESSION_ERROR)")

@@ -694,6 +694,54 @@ START_TEST(rfc_closed_stream)
 }
 END_TEST
 
+static uint32_t client_req(ct_raw *r, const char *method);
+
+START_TEST(rfc_after_end_stream)
+{
+    /* 5.1 closed: "An endpoint that receives any frames after receiving a
+     * frame with the END_STREAM flag set MUST treat that as a connection
+     * error (Section 5.4.1) of type STREAM_CLOSED": DATA, then HEADERS, on
+     * a stream ended both ways, for a server and for a client. */
+    static const h2c_hpack_field ok[] = {HF(":status", "200")};
+    ct_buf blk = {0};
+    for (int kind = 0; kind < 2; kind++) {
+        ct_raw r;
+        ct_raw_server(&r, NULL);
+        get(&r, 1, 1);
+        ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+        ck_assert_int_eq(h2c_conn_submit_headers(r.c, 1, ok, 1, 1), H2C_OK);
+        ct_raw_out(&r);
+        ct_log_clear(&r.log);
+        if (kind == 0)
+            ct_fr_data(&r.in, 1, END_STREAM, "late", 4);
+        else
+            get(&r, 1, 1);
+        int rc = ct_raw_send(&r);
+        EXPECT_CONN_ERROR(&r, rc, H2C_CONN_E_STREAM_CLOSED, 0, H2C_H2_STREAM_CLOSED);
+        ck_assert_ptr_null(find_ev(&r, H2C_CONN_EV_REQUEST, 1));
+        ct_raw_free(&r);
+
+        ct_raw_client(&r, NULL);
+        uint32_t id = client_req(&r, "GET");
+        ct_buf_clear(&blk);
+        ct_hp_status(&blk, 200);
+        ct_fr_headers(&r.in, id, ES_EH, blk.p, blk.len);
+        ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+        ck_assert_int_eq(h2c_conn_stream_state_get(r.c, id), H2C_STREAM_CLOSED);
+        ct_raw_out(&r);
+        ct_log_clear(&r.log);
+        if (kind == 0)
+            ct_fr_data(&r.in, id, 0, "late", 4);
+        else
+            ct_fr_headers(&r.in, id, ES_EH, blk.p, blk.len);
+        rc = ct_raw_send(&r);
+        EXPECT_CONN_ERROR(&r, rc, H2C_CONN_E_STREAM_CLOSED, 0, H2C_H2_STREAM_CLOSED);
+        ct_raw_free(&r);
+    }
+    ct_buf_free(&blk);
+}
+END_TEST
+
 START_TEST(rfc_after_our_reset)
 {
     /* 5.1 closed, after we sent RST_STREAM: frames are minimally processed
@@ -1948,6 +1996,7 @@ TCase *ct_tcase_rfc(void)
     tcase_add_test(tc, rfc_stream_ids);
     tcase_add_test(tc, rfc_half_closed_remote);
     tcase_add_test(tc, rfc_closed_stream);
+    tcase_add_test(tc, rfc_after_end_stream);
     tcase_add_test(tc, rfc_after_our_reset);
     tcase_add_test(tc, rfc_max_concurrent_streams);
     tcase_add_test(tc, rfc_window_update_overflow);
