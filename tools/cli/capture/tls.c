@@ -32,8 +32,11 @@
 #define TLS_HS_MSG_MAX (1u << 17)        /* handshake messages we parse */
 #define TLS_PENDING_MAX (16u << 20)      /* octets a direction may hold back */
 #define TLS13_REC_BODY_MAX (16384 + 256) /* RFC 8446 5.2 */
-#define RESYNC_TRIES 4096                /* sequence numbers tried on a record */
-#define RESYNC_CANDIDATES 16             /* records tried before giving up */
+/* Trial decryptions after a gap: each costs a pass over a record of up to
+ * 16 KiB, so both bounds are on trials, not records. */
+#define RESYNC_TRIES 4096         /* per gap, shared by its candidate records */
+#define RESYNC_TRIES_DIR 65536    /* per direction, over all its gaps */
+#define RESYNC_CANDIDATES 16      /* records tried before giving up */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
 enum {
@@ -105,6 +108,8 @@ struct tls_dir {
     int resync;
     uint64_t rs_from;
     unsigned rs_failed; /* candidate records that authenticated under no number */
+    uint64_t rs_tries;  /* trials spent on this gap */
+    uint64_t rs_spent;  /* trials spent on every gap of this direction */
     /* The last resynchronisation's outcome, until tls_flow_resync_event(). */
     int event;
     uint64_t ev_offset, ev_seq, ev_lost;
@@ -765,6 +770,21 @@ static uint64_t be64(const uint8_t *p)
     return v;
 }
 
+/* Trials left for the current gap: the gap's share, within what the
+ * direction has left.  A hostile capture with many gaps, or many
+ * header-like octets after one, costs at most RESYNC_TRIES_DIR trials. */
+static uint64_t resync_budget(const struct tls_dir *d)
+{
+    uint64_t gap = RESYNC_TRIES - d->rs_tries, dir = RESYNC_TRIES_DIR - d->rs_spent;
+    return gap < dir ? gap : dir;
+}
+
+static void resync_spend(struct tls_dir *d)
+{
+    d->rs_tries++;
+    d->rs_spent++;
+}
+
 /* Which number authenticates the record at h, one of those the lost octets
  * allow: each lost record took between a minimal and a full record's
  * octets.  Returns 1 with *seq set, or 0. */
@@ -780,8 +800,11 @@ static int resync_try(struct tls_flow *f, struct tls_dir *d, const uint8_t *h, u
     if (hi < lo)
         hi = lo;
     uint64_t most = hi;
-    if (hi - lo >= RESYNC_TRIES)
-        hi = lo + RESYNC_TRIES - 1;
+    uint64_t left = resync_budget(d);
+    if (left == 0)
+        return 0; /* *lo_out and *hi_out untouched: nothing tried */
+    if (hi - lo >= left)
+        hi = lo + left - 1;
     *lo_out = d->seq + lo;
     *hi_out = d->seq + hi;
     /* TLS 1.2 GCM: most implementations send the number as the explicit
@@ -789,17 +812,21 @@ static int resync_try(struct tls_flow *f, struct tls_dir *d, const uint8_t *h, u
      * the tag decides as always. */
     if (f->version != 0x0304 && f->suite->aead != AEAD_CHACHA20_POLY1305) {
         uint64_t e = be64(h + 5);
-        if (e >= d->seq + lo && e <= d->seq + most &&
-            aead_open(f, d, h, h + 5, len, e, &ct_len)) {
-            *seq = e;
-            return 1;
+        if (e >= d->seq + lo && e <= d->seq + most) {
+            resync_spend(d);
+            if (aead_open(f, d, h, h + 5, len, e, &ct_len)) {
+                *seq = e;
+                return 1;
+            }
         }
     }
-    for (uint64_t k = lo; k <= hi; k++)
+    for (uint64_t k = lo; k <= hi && resync_budget(d) > 0; k++) {
+        resync_spend(d);
         if (aead_open(f, d, h, h + 5, len, d->seq + k, &ct_len)) {
             *seq = d->seq + k;
             return 1;
         }
+    }
     return 0;
 }
 
@@ -840,7 +867,7 @@ static int resync(struct tls_flow *f, int dir)
         size_t rlen = be16(h + 3);
         if (d->len - d->off < 5 + rlen)
             return 0; /* the whole record first */
-        uint64_t seq, lo, hi;
+        uint64_t seq, lo = 1, hi = 0;
         if (resync_try(f, d, h, &seq, &lo, &hi)) {
             d->event = TLS_RESYNC_FOUND;
             d->ev_offset = d->consumed;
@@ -852,17 +879,26 @@ static int resync(struct tls_flow *f, int dir)
         }
         /* A header followed by a plausible one is a record: its number
          * is not in the range searched, or the key changed. */
+        int spent = resync_budget(d) == 0;
         if (!d->rs_failed++) {
             d->ev_offset = d->consumed;
-            snprintf(d->ev_why, sizeof d->ev_why,
-                     "no sequence number from %llu to %llu authenticates the record at "
-                     "stream offset %llu: %smore records lost than searched, or corrupted data",
-                     (unsigned long long)lo, (unsigned long long)hi,
-                     (unsigned long long)d->consumed,
-                     f->version == 0x0304 ? "a KeyUpdate in the gap (which changes the key), "
-                                          : "");
+            if (lo > hi) /* nothing tried: the budget was spent before */
+                snprintf(d->ev_why, sizeof d->ev_why,
+                         "the record at stream offset %llu was not tried: this direction "
+                         "spent its %u trial decryptions on earlier gaps",
+                         (unsigned long long)d->consumed, RESYNC_TRIES_DIR);
+            else
+                snprintf(d->ev_why, sizeof d->ev_why,
+                         "no sequence number from %llu to %llu authenticates the record at "
+                         "stream offset %llu: %smore records lost than searched, or "
+                         "corrupted data",
+                         (unsigned long long)lo, (unsigned long long)hi,
+                         (unsigned long long)d->consumed,
+                         f->version == 0x0304
+                             ? "a KeyUpdate in the gap (which changes the key), "
+                             : "");
         }
-        if (chain >= 2 || d->rs_failed >= RESYNC_CANDIDATES) {
+        if (chain >= 2 || spent || d->rs_failed >= RESYNC_CANDIDATES) {
             resync_stop(d);
             return -1;
         }
@@ -1009,6 +1045,7 @@ void tls_flow_gap(struct tls_flow *f, int dir, uint64_t missing, int resync)
         d->resync = 1;
         d->rs_from = d->consumed;
         d->rs_failed = 0;
+        d->rs_tries = 0;
     }
     d->consumed += d->len - d->off + missing;
     d->off = d->len = 0;
