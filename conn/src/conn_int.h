@@ -132,6 +132,7 @@ struct h2c_conn {
     uint32_t closed_ring[RESET_RING]; /* recently closed peer streams; CLOSED_BY_US marks
                                           the ones we reset, whose late frames are ignored */
     unsigned closed_pos;
+    uint32_t closed_max; /* the highest id ever put in closed_ring */
 
     /* abuse counters (net: finished streams pay back) */
     uint32_t peer_resets, stream_errors, empty_frames;
@@ -190,6 +191,14 @@ struct h2c_conn {
     h2c_error err;
     int dead;
 };
+
+/* Note a closed stream (id, with CLOSED_BY_US if we reset it) in closed_ring. */
+static inline void h2c_conn_remember_closed(h2c_conn *c, uint32_t e)
+{
+    c->closed_ring[c->closed_pos++ % RESET_RING] = e;
+    if ((e & ~CLOSED_BY_US) > c->closed_max)
+        c->closed_max = e & ~CLOSED_BY_US;
+}
 
 /* Free the arena buffers outgrown during the last block (recv.c). */
 void h2c_conn_arena_release(h2c_conn *c);

@@ -95,12 +95,15 @@ static int is_idle_id(const h2c_conn *c, uint32_t id)
 
 static void remember_closed(h2c_conn *c, uint32_t id, int by_us)
 {
-    c->closed_ring[c->closed_pos++ % RESET_RING] = id | (by_us ? CLOSED_BY_US : 0);
+    h2c_conn_remember_closed(c, id | (by_us ? CLOSED_BY_US : 0));
 }
 
-/* 1: we reset it recently (ignore its frames); 2: closed recently; 0: unknown. */
+/* 1: we reset it recently (ignore its frames); 2: closed recently; 0: unknown.
+ * A new stream's id is above every id in the ring: no scan for it. */
 static int recently_closed(const h2c_conn *c, uint32_t id)
 {
+    if (id > c->closed_max)
+        return 0;
     for (unsigned i = 0; i < RESET_RING; i++) {
         uint32_t e = c->closed_ring[i];
         if ((e & ~CLOSED_BY_US) == id)

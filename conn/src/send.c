@@ -266,7 +266,7 @@ int h2c_conn_reset_stream(h2c_conn *c, uint32_t stream_id, uint32_t error_code)
     rc = h2c_out_rst(c, stream_id, error_code, OUT_OURS);
     if (rc != H2C_OK)
         return rc;
-    c->closed_ring[c->closed_pos++ % RESET_RING] = stream_id | CLOSED_BY_US;
+    h2c_conn_remember_closed(c, stream_id | CLOSED_BY_US);
     h2c_stream_close(c, s);
     return H2C_OK;
 }
