@@ -66,8 +66,9 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
     e->type = type;
     e->stream_id = stream;
     e->content_length = -1;
-    /* Taken now: the stream may be closed before the event is returned. */
-    const h2c_stream *s = stream ? h2c_stream_find(c, stream) : NULL;
+    /* Taken now: the stream may be closed before the event is returned.
+     * None to take while no stream was ever given one. */
+    const h2c_stream *s = stream && c->user_set ? h2c_stream_find(c, stream) : NULL;
     e->user = s ? s->user : NULL;
     return e;
 }
