@@ -177,10 +177,10 @@ struct h2c_conn {
     h2c_conn_event *pending; /* pending_one, or an observer's QUEUE_OBSERVER (heap) */
     unsigned pending_head, pending_end, pending_cap;
     h2c_conn_event pending_one[QUEUE_ENDPOINT];
-    int user_set;           /* some stream was given a user pointer: events look it up */
     h2c_conn_event *ev_out; /* inside h2c_conn_recv(): the caller's event, where the
                                     first event of a frame goes (no copy); else NULL */
     int ev_out_used;        /* ev_out holds an event: later ones are queued */
+    int user_set;           /* some stream was given a user pointer: events look it up */
 
     /* output queue: out[out_head .. out_len) is waiting */
     uint8_t *out;
