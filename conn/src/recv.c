@@ -896,11 +896,18 @@ static int block_end(h2c_conn *c)
     h2c_conn_event *e = event_new(c, type, ev_stream);
     e->fields = c->fields;
     e->nfields = c->nfields;
-    h2c_view *pv[5] = {&e->method, &e->scheme, &e->authority, &e->path, &e->protocol};
-    for (int i = 0; i < 5; i++) {
-        if (c->blk_pseudo_set & (1u << i))
-            *pv[i] = c->fields[c->blk_pseudo[i]].value;
-    }
+    unsigned set = c->blk_pseudo_set;
+    const h2c_conn_field *fl = c->fields;
+    if (set & 1u)
+        e->method = fl[c->blk_pseudo[0]].value;
+    if (set & 2u)
+        e->scheme = fl[c->blk_pseudo[1]].value;
+    if (set & 4u)
+        e->authority = fl[c->blk_pseudo[2]].value;
+    if (set & 8u)
+        e->path = fl[c->blk_pseudo[3]].value;
+    if (set & 16u)
+        e->protocol = fl[c->blk_pseudo[4]].value;
     e->status = c->blk_status;
     e->content_length = c->blk_content_length;
     e->promised_stream_id = c->blk_promised;
