@@ -274,6 +274,7 @@ int h2c_conn_stream_set_user(h2c_conn *c, uint32_t id, void *user)
     if (!s)
         return H2C_CONN_E_STREAM_STATE;
     s->user = user;
+    c->user_set |= user != NULL;
     return H2C_OK;
 }
 

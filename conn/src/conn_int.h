@@ -134,6 +134,7 @@ struct h2c_conn {
                                           the ones we reset, whose late frames are ignored */
     uint64_t closed_ended;            /* bit i: closed_ring[i] ended with END_STREAM both ways */
     unsigned closed_pos;
+    uint32_t closed_max; /* the highest id ever put in closed_ring */
 
     /* abuse counters (net: finished streams pay back) */
     uint32_t peer_resets, stream_errors, empty_frames;
@@ -181,6 +182,7 @@ struct h2c_conn {
     h2c_conn_event *ev_out; /* inside h2c_conn_recv(): the caller's event, where the
                                     first event of a frame goes (no copy); else NULL */
     int ev_out_used;        /* ev_out holds an event: later ones are queued */
+    int user_set;           /* some stream was given a user pointer: events look it up */
 
     /* output queue: out[out_head .. out_len) is waiting */
     uint8_t *out;
@@ -289,6 +291,8 @@ static inline void h2c_conn_remember_closed(h2c_conn *c, uint32_t id, int how)
     uint64_t bit = (uint64_t)1 << i;
     c->closed_ring[i] = id | (how == CLOSED_OURS ? CLOSED_BY_US : 0);
     c->closed_ended = how == CLOSED_ENDED ? c->closed_ended | bit : c->closed_ended & ~bit;
+    if (id > c->closed_max)
+        c->closed_max = id;
 }
 
 #endif

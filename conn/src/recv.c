@@ -6,6 +6,10 @@
  */
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "conn_int.h"
 
 /* ------------------------------------------------------------ errors */
@@ -48,6 +52,54 @@ __attribute__((noinline, cold)) static h2c_conn_event *queue_full(h2c_conn *c, u
     return &c->pending[c->pending_cap - 1];
 }
 
+/* Events are zeroed and copied in 16-octet moves written out: a memset or
+ * an assignment of their size (288 octets on x86-64) compiles to a string
+ * instruction (rep stos, rep movs) whose start-up costs more than the
+ * moves.  Other targets take the library calls. */
+#if defined(__SSE2__)
+_Static_assert(sizeof(h2c_conn_event) >= 16 && sizeof(h2c_conn_event) <= 20 * 16,
+               "event_zero() and event_copy() cover the event");
+#define EV_MOVES(X)                                                                             \
+    X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) \
+        X(17) X(18) X(19)
+#endif
+
+static inline void event_zero(h2c_conn_event *e)
+{
+#if defined(__SSE2__)
+    unsigned char *p = (unsigned char *)e;
+    const __m128i z = _mm_setzero_si128();
+#define EV_ZERO(i)                                                                              \
+    if ((i) * 16 + 16 <= sizeof *e)                                                             \
+        _mm_storeu_si128((__m128i *)(void *)(p + (i) * 16), z);
+    EV_MOVES(EV_ZERO)
+#undef EV_ZERO
+    if (sizeof *e % 16)
+        _mm_storeu_si128((__m128i *)(void *)(p + sizeof *e - 16), z);
+#else
+    memset(e, 0, sizeof *e);
+#endif
+}
+
+static inline void event_copy(h2c_conn_event *restrict d, const h2c_conn_event *restrict s)
+{
+#if defined(__SSE2__)
+    unsigned char *p = (unsigned char *)d;
+    const unsigned char *q = (const unsigned char *)s;
+#define EV_COPY(i)                                                                              \
+    if ((i) * 16 + 16 <= sizeof *d)                                                             \
+        _mm_storeu_si128((__m128i *)(void *)(p + (i) * 16),                                     \
+                         _mm_loadu_si128((const __m128i *)(const void *)(q + (i) * 16)));
+    EV_MOVES(EV_COPY)
+#undef EV_COPY
+    if (sizeof *d % 16)
+        _mm_storeu_si128((__m128i *)(void *)(p + sizeof *d - 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(q + sizeof *d - 16)));
+#else
+    *d = *s;
+#endif
+}
+
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {
     /* The first event of a frame is made in the caller's event; the rest
@@ -62,12 +114,13 @@ static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
     } else {
         e = queue_full(c, stream);
     }
-    memset(e, 0, sizeof *e);
+    event_zero(e);
     e->type = type;
     e->stream_id = stream;
     e->content_length = -1;
-    /* Taken now: the stream may be closed before the event is returned. */
-    const h2c_stream *s = stream ? h2c_stream_find(c, stream) : NULL;
+    /* Taken now: the stream may be closed before the event is returned.
+     * None to take while no stream was ever given one. */
+    const h2c_stream *s = stream && c->user_set ? h2c_stream_find(c, stream) : NULL;
     e->user = s ? s->user : NULL;
     return e;
 }
@@ -94,9 +147,12 @@ static int is_idle_id(const h2c_conn *c, uint32_t id)
 }
 
 /* 1: we reset it recently (ignore its frames); 2: the peer reset it
- * recently; 3: it ended recently, END_STREAM both ways; 0: unknown. */
+ * recently; 3: it ended recently, END_STREAM both ways; 0: unknown.
+ * A new stream's id is above every id in the ring: no scan for it. */
 static int recently_closed(const h2c_conn *c, uint32_t id)
 {
+    if (id > c->closed_max)
+        return 0;
     for (unsigned i = 0; i < RESET_RING; i++) {
         uint32_t e = c->closed_ring[i];
         if ((e & ~CLOSED_BY_US) == id) {
@@ -453,8 +509,10 @@ static int block_begin(h2c_conn *c, const h2c_frame *f, uint32_t refuse_h2)
     return H2C_OK;
 }
 
-/* memcpy for the short strings most fields are made of: fixed-size,
- * possibly overlapping moves inside [src, src + n), no call. */
+/* memcpy for field strings: fixed-size, possibly overlapping moves
+ * inside [src, src + n), no call.  Long ones (cookies, user agents, a few
+ * hundred octets) go in 32-octet steps too: a library call costs more
+ * than it saves at these sizes. */
 static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 {
     if (n > 16 && n <= 64) { /* 16-octet moves from both ends, two or four */
@@ -471,7 +529,13 @@ static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
         memcpy(dst, &a, 8);
         memcpy(dst + n - 8, &b, 8);
     } else if (n > 64) {
-        memcpy(dst, src, n);
+        /* 32 octets a step, the last step from the end */
+        for (size_t k = 0; k + 32 < n; k += 32) {
+            memcpy(dst + k, src + k, 16);
+            memcpy(dst + k + 16, src + k + 16, 16);
+        }
+        memcpy(dst + n - 32, src + n - 32, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
     } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, src, 4);
@@ -835,11 +899,18 @@ static int block_end(h2c_conn *c)
     h2c_conn_event *e = event_new(c, type, ev_stream);
     e->fields = c->fields;
     e->nfields = c->nfields;
-    h2c_view *pv[5] = {&e->method, &e->scheme, &e->authority, &e->path, &e->protocol};
-    for (int i = 0; i < 5; i++) {
-        if (c->blk_pseudo_set & (1u << i))
-            *pv[i] = c->fields[c->blk_pseudo[i]].value;
-    }
+    unsigned set = c->blk_pseudo_set;
+    const h2c_conn_field *fl = c->fields;
+    if (set & 1u)
+        e->method = fl[c->blk_pseudo[0]].value;
+    if (set & 2u)
+        e->scheme = fl[c->blk_pseudo[1]].value;
+    if (set & 4u)
+        e->authority = fl[c->blk_pseudo[2]].value;
+    if (set & 8u)
+        e->path = fl[c->blk_pseudo[3]].value;
+    if (set & 16u)
+        e->protocol = fl[c->blk_pseudo[4]].value;
     e->status = c->blk_status;
     e->content_length = c->blk_content_length;
     e->promised_stream_id = c->blk_promised;
@@ -1249,7 +1320,7 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
 
 static int pop_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    *ev = c->pending[c->pending_head++];
+    event_copy(ev, &c->pending[c->pending_head++]);
     if (c->pending_head == c->pending_end)
         c->pending_head = c->pending_end = 0;
     return ev->type;
@@ -1257,7 +1328,7 @@ static int pop_event(h2c_conn *c, h2c_conn_event *ev)
 
 static int dead_event(h2c_conn *c, h2c_conn_event *ev)
 {
-    memset(ev, 0, sizeof *ev);
+    event_zero(ev);
     ev->type = c->err.status;
     ev->stream_id = c->err.stream_id;
     ev->error_code = c->err.h2_error;
@@ -1341,7 +1412,7 @@ int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev)
         return H2C_E_INVALID_ARGUMENT;
     if (c->dead)
         return dead_event(c, ev);
-    memset(ev, 0, sizeof *ev);
+    event_zero(ev);
     ev->content_length = -1;
     h2c_error err;
     int rc = h2c_frame_parser_finish(c->parser, &err);

@@ -103,6 +103,11 @@ static const char *source_of(int status)
 
 static void report_error(conn *c, const h2c_error *e)
 {
+    c->errors++;
+    if (e->scope == H2C_SCOPE_CONNECTION || e->scope == H2C_SCOPE_LOCAL)
+        c->dead = 1;
+    if (!c->cb)
+        return;
     conn_report r;
     memset(&r, 0, sizeof r);
     r.kind = CONN_ERROR;
@@ -112,9 +117,6 @@ static void report_error(conn *c, const h2c_error *e)
     r.stream_id = e->stream_id;
     r.offset = e->offset;
     r.reason = e->reason;
-    c->errors++;
-    if (e->scope == H2C_SCOPE_CONNECTION || e->scope == H2C_SCOPE_LOCAL)
-        c->dead = 1;
     c->cb(c->user, &r);
 }
 
@@ -205,6 +207,33 @@ static void on_event(conn *c, int rc, const h2c_conn_event *ev)
     }
 }
 
+/* conn_push() with no callback: frames are counted and errors noted, as
+ * the reports would have done, but no report is made. */
+static int push_quiet(conn *c, const uint8_t *in, size_t len)
+{
+    size_t off = 0, used;
+    h2c_conn_event ev;
+    while (!c->dead) {
+        int rc = h2c_conn_recv(c->h, in + off, len - off, &used, &ev);
+        off += used;
+        if (rc == H2C_OK)
+            break;
+        if (rc == H2C_CONN_EV_FRAME) {
+            c->frames++;
+            c->errors += ev.error.status != H2C_OK; /* ignorable: never fatal */
+        } else if (rc == H2C_CONN_EV_HEADERS_TOO_LARGE) {
+            c->errors++; /* a stream's */
+        } else if (rc < 0 || (rc == H2C_CONN_EV_STREAM_RESET && !ev.remote)) {
+            c->errors++;
+            if (ev.error.scope == H2C_SCOPE_CONNECTION || ev.error.scope == H2C_SCOPE_LOCAL)
+                c->dead = 1;
+            if (rc < 0)
+                break;
+        }
+    }
+    return c->dead;
+}
+
 int conn_push(conn *c, const uint8_t *in, size_t len)
 {
     size_t off = 0, used;
@@ -212,6 +241,8 @@ int conn_push(conn *c, const uint8_t *in, size_t len)
     static const uint8_t none[1];
     if (!len)
         in = none; /* never offset a NULL pointer */
+    if (!c->cb)
+        return push_quiet(c, in, len);
     while (!c->dead) {
         int rc = h2c_conn_recv(c->h, in + off, len - off, &used, &ev);
         off += used;
@@ -236,7 +267,9 @@ size_t conn_finish(conn *c)
     int rc = h2c_conn_finish(c->h, &ev);
     conn_report r;
     memset(&r, 0, sizeof r);
-    if (rc == H2C_FRAME_E_TRUNCATED) {
+    if (!c->cb) {
+        c->errors += rc < 0 && rc != H2C_FRAME_E_TRUNCATED && rc != H2C_CONN_E_OPEN_BLOCK;
+    } else if (rc == H2C_FRAME_E_TRUNCATED) {
         r.kind = CONN_TRUNCATED;
         r.missing = ev.missing;
         r.offset = ev.error.offset;

@@ -79,6 +79,8 @@ typedef void (*conn_cb)(void *user, const conn_report *r);
 typedef struct conn conn;
 
 /* 0, or a negative H2C_FRAME_E_* / H2C_HPACK_E_* status. */
+/* cb NULL: nothing is reported; frames and errors are counted alone
+ * (conn_frames(), conn_finish()), at the cost of the library's decoding. */
 int conn_new(conn **out, const conn_opts *o, conn_cb cb, void *user);
 void conn_free(conn *c);
 
