@@ -15,7 +15,8 @@
  *
  * Not a translation unit of its own: decoder.c includes it once, after its
  * functions (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
- * and before the state machine, whose push_general() it calls.  The entry
+ * and before the state machine, whose push_general() and push_machine() it
+ * calls.  The entry
  * points need the decoder's private struct and those functions, which stay
  * in decoder.c, and inlined they cost what they cost there: the commonest
  * field is decoded inside the public push with no call at all, which a
@@ -82,6 +83,14 @@
  *   caller goes on to push_general(), or push_skipping() with the flag,
  *   which decodes the field with the widest limits and then applies the
  *   caller's.
+ *
+ * push_literal(dec, in, len, consumed, f)  [the public push, a tail call]
+ *   Entry: as fast_field, with !(in[0] & 0x80) and len > 0, and without
+ *   H2C_HPACK_SKIP_OVERSIZED (then fast_fields, the public push's test, is
+ *   max_fields).
+ *   Does: fast_literal() on in, with push_general()'s accounting; when it
+ *   falls back, push_machine(), the state machine alone, from the first
+ *   octet.  Returns what push_general() would.
  *
  * push_piece(dec, in, len, consumed, f)  [push_rest(), a tail call]
  *   Entry: dec->state is ST_NAME_DATA or ST_VALUE_DATA: a string under way.
@@ -263,8 +272,11 @@ static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const
 
 /* Literal field (first octet 01xxxxxx or 000xxxxx).  Returns
  * H2C_HPACK_FIELD, 0, or H2C_E_NOMEM (the decoder has failed). */
-static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                        h2c_hpack_field *f)
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end, h2c_hpack_field *f)
 {
     const uint8_t *start = *pp, *p = start + 1;
     uint8_t b = *start;
@@ -352,6 +364,39 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     dec->scratch_keep = 0;
     *pp = p;
     return fast_done(dec, f, name, nlen, value, vlen);
+}
+
+/* A push that fast_field() or fast_literal() answered with r (not 0),
+ * having read [in, p). */
+static inline int fast_push_done(h2c_hpack_decoder *dec, const uint8_t *in, const uint8_t *p,
+                                 size_t *consumed, int r)
+{
+    if (r == H2C_HPACK_FIELD)
+        dec->state = ST_REP;
+    *consumed = (size_t)(p - in);
+    dec->block_off += *consumed;
+    dec->in = NULL;
+    return r;
+}
+
+/*
+ * A representation that is not an indexed field, straight from the public
+ * push: fast_literal() in a function of its own, which keeps its values
+ * in registers, then the state machine alone when it falls back.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int
+push_literal(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+             h2c_hpack_field *field)
+{
+    const uint8_t *p = in;
+    dec->in = in;
+    int r = fast_literal(dec, &p, in + len, field);
+    if (r == 0)
+        return push_machine(dec, in, len, consumed, field);
+    return fast_push_done(dec, in, p, consumed, r);
 }
 
 /* A whole representation at *pp: the entry point of push_general().

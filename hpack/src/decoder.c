@@ -677,6 +677,8 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
 #ifndef H2C_HPACK_NO_FAST
 static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
                         h2c_hpack_field *field);
+static int push_machine(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+                        h2c_hpack_field *field);
 #include "decode_fast.h"
 #endif
 
@@ -868,33 +870,17 @@ static int spill_name(h2c_hpack_decoder *dec)
  * Public calls
  * ---------------------------------------------------------------------- */
 
-/* Everything push() does not do itself; the arguments are valid and len
- * is not 0. */
+/* The state machine alone, from the state the decoder is in; the
+ * arguments are valid and len is not 0. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
 static int
-push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+push_machine(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
              h2c_hpack_field *field)
 {
     const uint8_t *p = in;
     int r;
-#ifndef H2C_HPACK_NO_FAST
-    /* Between representations, and a field may begin: fast_field()'s
-     * entry contract (decode_fast.h). */
-    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
-        dec->in = in;
-        r = fast_field(dec, &p, in + len, field);
-        if (r != 0) {
-            if (r == H2C_HPACK_FIELD)
-                dec->state = ST_REP;
-            *consumed = (size_t)(p - in);
-            dec->block_off += *consumed;
-            dec->in = NULL;
-            return r;
-        }
-    }
-#endif
     *consumed = 0;
     if (dec->state == ST_ERROR)
         return dec->error;
@@ -906,6 +892,30 @@ push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
     dec->block_off += *consumed;
     dec->in = NULL;
     return r;
+}
+
+/* Everything push() does not do itself; the arguments are valid and len
+ * is not 0. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int
+push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+             h2c_hpack_field *field)
+{
+#ifndef H2C_HPACK_NO_FAST
+    const uint8_t *p = in;
+    int r;
+    /* Between representations, and a field may begin: fast_field()'s
+     * entry contract (decode_fast.h). */
+    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
+        dec->in = in;
+        r = fast_field(dec, &p, in + len, field);
+        if (r != 0)
+            return fast_push_done(dec, in, p, consumed, r);
+    }
+#endif
+    return push_machine(dec, in, len, consumed, field);
 }
 
 /*
@@ -984,7 +994,11 @@ __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const
  * here with no call, so that this function needs no stack frame for it; so
  * is an empty input.  It applies the caller's limits, the same in both
  * modes, so a SKIP_OVERSIZED decoder takes it too, with its accounting
- * done once, until its block passes them.  Everything else goes on to
+ * done once, until its block passes them.  A literal at the same point
+ * goes straight to push_literal() (without SKIP_OVERSIZED): push_general()
+ * would test the state again, and its frame, shared with the indexed fast
+ * path, held the literal's values on the stack (decode: 277.7 to 272.2 Ir
+ * per header in tools/callgrind).  Everything else goes on to
  * push_skipping() or push_rest(), which check the state again.
  */
 int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
@@ -996,14 +1010,19 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
         return H2C_E_INVALID_ARGUMENT;
     }
 #ifndef H2C_HPACK_NO_FAST
-    /* fast_push_indexed()'s entry contract. */
-    if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
-        dec->field_count < dec->fast_fields) {
-        if (fast_push_indexed(dec, in, len, consumed, field))
-            return H2C_HPACK_FIELD;
-        if (dec->skip_oversized)
-            return push_skipping(dec, in, len, consumed, field);
-        return push_general(dec, in, len, consumed, field);
+    /* fast_push_indexed()'s entry contract, and push_literal()'s (without
+     * SKIP_OVERSIZED, fast_fields is max_fields). */
+    if (len && dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->fast_fields) {
+        if (!(in[0] & 0x80)) {
+            if (!dec->skip_oversized)
+                return push_literal(dec, in, len, consumed, field);
+        } else {
+            if (fast_push_indexed(dec, in, len, consumed, field))
+                return H2C_HPACK_FIELD;
+            if (dec->skip_oversized)
+                return push_skipping(dec, in, len, consumed, field);
+            return push_general(dec, in, len, consumed, field);
+        }
     }
 #endif
     if (dec->skip_oversized)
