@@ -15,8 +15,7 @@
  *
  * Not a translation unit of its own: decoder.c includes it once, after its
  * functions (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
- * and before the state machine, whose push_general() and push_machine() it
- * calls.  The entry
+ * and before the state machine, whose push_general() it calls.  The entry
  * points need the decoder's private struct and those functions, which stay
  * in decoder.c, and inlined they cost what they cost there: the commonest
  * field is decoded inside the public push with no call at all, which a
@@ -88,9 +87,10 @@
  *   Entry: as fast_field, with !(in[0] & 0x80) and len > 0, and without
  *   H2C_HPACK_SKIP_OVERSIZED (then fast_fields, the public push's test, is
  *   max_fields).
- *   Does: fast_literal() on in, with push_general()'s accounting; when it
- *   falls back, push_machine(), the state machine alone, from the first
- *   octet.  Returns what push_general() would.
+ *   Does: fast_literal_named(), fast_literal() for its commonest shape,
+ *   on in, with push_general()'s accounting; any other shape, or anything
+ *   it refuses, goes to push_general() unchanged.  Returns what
+ *   push_general() would.
  *
  * push_piece(dec, in, len, consumed, f)  [push_rest(), a tail call]
  *   Entry: dec->state is ST_NAME_DATA or ST_VALUE_DATA: a string under way.
@@ -251,6 +251,28 @@ static inline int fast_done(h2c_hpack_decoder *dec, h2c_hpack_field *f, const ui
     return H2C_HPACK_FIELD;
 }
 
+/* Insert a literal ending before p into the dynamic table, pointing
+ * *name and *value at the entry.  Returns 0, or H2C_E_NOMEM with the
+ * decoder failed and *pp at p. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_insert(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, const uint8_t **name,
+            size_t nlen, const uint8_t **value, size_t vlen)
+{
+    uint8_t *e;
+    if (h2c_dyn_add(&dec->table, &dec->alloc, *name, nlen, *value, vlen, &e) < 0) {
+        *pp = p;
+        return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
+    }
+    if (e) {
+        *name = e;
+        *value = e + nlen;
+    }
+    return 0;
+}
+
 /* Indexed field (first octet 1xxxxxxx).  Returns H2C_HPACK_FIELD or 0. */
 static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
                                h2c_hpack_field *f)
@@ -350,17 +372,76 @@ fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end, h2c
     f->flags = flags;
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
-    if (f->indexing == H2C_HPACK_INDEX_YES) {
-        uint8_t *e;
-        if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
-            *pp = p;
-            return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
-        }
-        if (e) {
-            name = e;
-            value = e + nlen;
+    if (f->indexing == H2C_HPACK_INDEX_YES && fast_insert(dec, pp, p, &name, nlen, &value, vlen))
+        return H2C_E_NOMEM;
+    dec->scratch_keep = 0;
+    *pp = p;
+    return fast_done(dec, f, name, nlen, value, vlen);
+}
+
+/*
+ * fast_literal() for its commonest shape: a name index in one or two
+ * octets, and a value whose length fits in its first octet.  Fewer values
+ * live than in fast_literal(), so they stay in registers.  Returns the
+ * same, with 0 also for any other shape (fast_literal() then decides).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_literal_named(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                   h2c_hpack_field *f)
+{
+    const uint8_t *p = *pp;
+    uint8_t b = *p++, ix;
+    uint32_t idx, mask;
+    if (b & 0x40) {
+        ix = H2C_HPACK_INDEX_YES;
+        mask = 0x3f;
+    } else {
+        if (b & 0x20)
+            return 0; /* size update */
+        ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
+        mask = 0x0f;
+    }
+    idx = b & mask;
+    if (idx == mask) { /* one continuation octet: names 15-142 without indexing */
+        if (p == end || *p >= 0x80)
+            return 0;
+        idx += *p++;
+    }
+    const uint8_t *name, *value;
+    size_t nlen, vlen;
+    if (idx == 0 || p == end || !fast_name(dec, idx, &name, &nlen))
+        return 0;
+    uint8_t vb = *p++;
+    uint32_t vl = vb & 0x7fu;
+    if (vl == 0x7f || (size_t)(end - p) < vl)
+        return 0;
+    /* As fast_literal(): encoded lengths first. */
+    if (nlen > dec->max_string_len || vl > dec->max_string_len || over_list(dec, nlen, vl))
+        return 0;
+    uint8_t flags = 0;
+    value = vl ? p : (const uint8_t *)"";
+    vlen = vl;
+    if (vb & 0x80) {
+        flags = H2C_HPACK_F_VALUE_HUFFMAN;
+        if (vl) {
+            ptrdiff_t w = fast_huff(dec, 0, p, vl, (size_t)(end - p));
+            if (w < 0)
+                return fast_failed(dec, pp, p, w);
+            value = dec->scratch;
+            vlen = (size_t)w;
+            if (over_list(dec, nlen, vlen))
+                return 0;
         }
     }
+    p += vl;
+    if (ix == H2C_HPACK_INDEX_YES && fast_insert(dec, pp, p, &name, nlen, &value, vlen))
+        return H2C_E_NOMEM;
+    f->indexing = ix;
+    f->flags = flags;
+    f->index = idx;
     dec->scratch_keep = 0;
     *pp = p;
     return fast_done(dec, f, name, nlen, value, vlen);
@@ -381,8 +462,8 @@ static inline int fast_push_done(h2c_hpack_decoder *dec, const uint8_t *in, cons
 
 /*
  * A representation that is not an indexed field, straight from the public
- * push: fast_literal() in a function of its own, which keeps its values
- * in registers, then the state machine alone when it falls back.
+ * push: fast_literal_named() in a function of its own, which keeps its
+ * values in registers; push_general() for everything else.
  */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
@@ -393,9 +474,9 @@ push_literal(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
 {
     const uint8_t *p = in;
     dec->in = in;
-    int r = fast_literal(dec, &p, in + len, field);
+    int r = fast_literal_named(dec, &p, in + len, field);
     if (r == 0)
-        return push_machine(dec, in, len, consumed, field);
+        return push_general(dec, in, len, consumed, field);
     return fast_push_done(dec, in, p, consumed, r);
 }
 

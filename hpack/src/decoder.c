@@ -677,8 +677,6 @@ static int field_done(h2c_hpack_decoder *dec, const uint8_t *at, h2c_hpack_field
 #ifndef H2C_HPACK_NO_FAST
 static int push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
                         h2c_hpack_field *field);
-static int push_machine(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
-                        h2c_hpack_field *field);
 #include "decode_fast.h"
 #endif
 
@@ -870,17 +868,27 @@ static int spill_name(h2c_hpack_decoder *dec)
  * Public calls
  * ---------------------------------------------------------------------- */
 
-/* The state machine alone, from the state the decoder is in; the
- * arguments are valid and len is not 0. */
+/* Everything push() does not do itself; the arguments are valid and len
+ * is not 0. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noinline))
 #endif
 static int
-push_machine(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
              h2c_hpack_field *field)
 {
     const uint8_t *p = in;
     int r;
+#ifndef H2C_HPACK_NO_FAST
+    /* Between representations, and a field may begin: fast_field()'s
+     * entry contract (decode_fast.h). */
+    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
+        dec->in = in;
+        r = fast_field(dec, &p, in + len, field);
+        if (r != 0)
+            return fast_push_done(dec, in, p, consumed, r);
+    }
+#endif
     *consumed = 0;
     if (dec->state == ST_ERROR)
         return dec->error;
@@ -892,30 +900,6 @@ push_machine(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
     dec->block_off += *consumed;
     dec->in = NULL;
     return r;
-}
-
-/* Everything push() does not do itself; the arguments are valid and len
- * is not 0. */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
-static int
-push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
-             h2c_hpack_field *field)
-{
-#ifndef H2C_HPACK_NO_FAST
-    const uint8_t *p = in;
-    int r;
-    /* Between representations, and a field may begin: fast_field()'s
-     * entry contract (decode_fast.h). */
-    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
-        dec->in = in;
-        r = fast_field(dec, &p, in + len, field);
-        if (r != 0)
-            return fast_push_done(dec, in, p, consumed, r);
-    }
-#endif
-    return push_machine(dec, in, len, consumed, field);
 }
 
 /*
