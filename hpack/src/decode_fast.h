@@ -421,30 +421,44 @@ fast_literal_named(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *en
     /* As fast_literal(): encoded lengths first. */
     if (nlen > dec->max_string_len || vl > dec->max_string_len || over_list(dec, nlen, vl))
         return 0;
-    uint8_t flags = 0;
+    /* Into *f at once (meaningful only with H2C_HPACK_FIELD) and read back
+     * after the Huffman call: fewer values to keep across it. */
+    f->name.ptr = name;
+    f->name.len = nlen;
+    f->indexing = ix;
+    f->index = idx;
+    f->reserved = 0;
+    f->flags = 0;
     value = vl ? p : (const uint8_t *)"";
     vlen = vl;
     if (vb & 0x80) {
-        flags = H2C_HPACK_F_VALUE_HUFFMAN;
         if (vl) {
             ptrdiff_t w = fast_huff(dec, 0, p, vl, (size_t)(end - p));
             if (w < 0)
                 return fast_failed(dec, pp, p, w);
             value = dec->scratch;
             vlen = (size_t)w;
-            if (over_list(dec, nlen, vlen))
+            if (over_list(dec, f->name.len, vlen))
                 return 0;
         }
+        f->flags = H2C_HPACK_F_VALUE_HUFFMAN;
     }
     p += vl;
-    if (ix == H2C_HPACK_INDEX_YES && fast_insert(dec, pp, p, &name, nlen, &value, vlen))
-        return H2C_E_NOMEM;
-    f->indexing = ix;
-    f->flags = flags;
-    f->index = idx;
+    name = f->name.ptr;
+    nlen = f->name.len;
+    if (f->indexing == H2C_HPACK_INDEX_YES) {
+        if (fast_insert(dec, pp, p, &name, nlen, &value, vlen))
+            return H2C_E_NOMEM;
+        f->name.ptr = name;
+    }
+    f->value.ptr = value;
+    f->value.len = vlen;
+    dec->fields_seen = 1;
+    dec->field_count++;
+    dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
     dec->scratch_keep = 0;
     *pp = p;
-    return fast_done(dec, f, name, nlen, value, vlen);
+    return H2C_HPACK_FIELD;
 }
 
 /* A push that fast_field() or fast_literal() answered with r (not 0),
