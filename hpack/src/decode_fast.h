@@ -202,9 +202,10 @@ static inline int fast_name(const h2c_hpack_decoder *dec, uint32_t idx, const ui
         *name_len = e->name_len;
         return 1;
     }
-    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-    if (!e)
+    uint32_t i = idx - H2C_STATIC_COUNT; /* idx 0 wraps past every count */
+    if (i > dec->table.count)
         return 0;
+    const h2c_dyn_entry *e = h2c_dyn_at(&dec->table, i);
     *name = h2c_dyn_name(&dec->table, e);
     *name_len = e->name_len;
     return 1;
@@ -565,9 +566,11 @@ fast_push_indexed(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t 
         field->value.ptr = (const uint8_t *)e->value;
         field->value.len = e->value_len;
     } else {
-        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-        if (!e)
+        /* idx 0 wraps past every count. */
+        uint32_t i = idx - H2C_STATIC_COUNT;
+        if (i > dec->table.count)
             return 0;
+        const h2c_dyn_entry *e = h2c_dyn_at(&dec->table, i);
         field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
         field->name.len = e->name_len;
         field->value.ptr = field->name.ptr + e->name_len;
