@@ -14,7 +14,7 @@
  * offsets for every input, and tools/test checks that they do.
  *
  * Not a translation unit of its own: decoder.c includes it once, after its
- * functions (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
+ * functions (fail, over_list, scratch_reserve, with_lanes, piece_*)
  * and before the state machine, whose push_general() it calls.  The entry
  * points need the decoder's private struct and those functions, which stay
  * in decoder.c, and inlined they cost what they cost there: the commonest
@@ -34,9 +34,9 @@
  *     the flag.  fast_push_indexed alone applies the caller's limits
  *     itself (below), the same in both modes.
  *   - Input is [p, end), contiguous, non-empty, readable to end and not
- *     past it; dec->in and dec->block_off are set so that off_of() gives
- *     block offsets (push_general() sets dec->in; fast_push_indexed() does
- *     not need it).
+ *     past it, and p is the first octet of the push's input: errors are
+ *     reported at dec->block_off + the octets from p (dec->in is not
+ *     needed; push_general() sets it for the state machine).
  *
  * fast_field(dec, &p, end, f)  [push_general()]
  *   Entry: dec->state is ST_START or ST_REP: between representations, no
@@ -228,14 +228,23 @@ static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t
     return 1;
 }
 
+/* Block offset of p, in a representation starting at *pp, the first
+ * octet of the push's input (the entry contract). */
+static inline size_t fast_off(const h2c_hpack_decoder *dec, const uint8_t *const *pp,
+                              const uint8_t *p)
+{
+    return dec->block_off + (size_t)(p - *pp);
+}
+
 /* fast_huff() gave up (0: the state machine takes over) or found no memory
  * for the string at p (reported as the state machine would). */
 static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, ptrdiff_t w)
 {
     if (w != H2C_E_NOMEM)
         return 0;
+    size_t off = fast_off(dec, pp, p);
     *pp = p;
-    return fail(dec, H2C_E_NOMEM, off_of(dec, p));
+    return fail(dec, H2C_E_NOMEM, off);
 }
 
 /* A field decoded by the fast path: fill *f (the caller set indexing,
@@ -266,8 +275,9 @@ fast_insert(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, const 
 {
     uint8_t *e;
     if (h2c_dyn_add(&dec->table, &dec->alloc, *name, nlen, *value, vlen, &e) < 0) {
+        size_t off = fast_off(dec, pp, p - 1);
         *pp = p;
-        return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
+        return fail(dec, H2C_E_NOMEM, off);
     }
     if (e) {
         *name = e;
@@ -473,7 +483,6 @@ static inline int fast_push_done(h2c_hpack_decoder *dec, const uint8_t *in, cons
         dec->state = ST_REP;
     *consumed = (size_t)(p - in);
     dec->block_off += *consumed;
-    dec->in = NULL;
     return r;
 }
 
@@ -490,7 +499,6 @@ push_literal(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
              h2c_hpack_field *field)
 {
     const uint8_t *p = in;
-    dec->in = in;
     int r = fast_literal_named(dec, &p, in + len, field);
     if (r == 0)
         return push_general(dec, in, len, consumed, field);

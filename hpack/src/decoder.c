@@ -904,7 +904,6 @@ push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
     /* Between representations, and a field may begin: fast_field()'s
      * entry contract (decode_fast.h). */
     if (fast_gate(dec) && dec->field_count < dec->max_fields) {
-        dec->in = in;
         r = fast_field(dec, &p, in + len, field);
         if (r != 0)
             return fast_push_done(dec, in, p, consumed, r);
