@@ -14,7 +14,7 @@
  * offsets for every input, and tools/test checks that they do.
  *
  * Not a translation unit of its own: decoder.c includes it once, after its
- * functions (fail, off_of, over_list, scratch_reserve, with_lanes, piece_*)
+ * functions (fail, over_list, scratch_reserve, with_lanes, piece_*)
  * and before the state machine, whose push_general() it calls.  The entry
  * points need the decoder's private struct and those functions, which stay
  * in decoder.c, and inlined they cost what they cost there: the commonest
@@ -34,9 +34,9 @@
  *     the flag.  fast_push_indexed alone applies the caller's limits
  *     itself (below), the same in both modes.
  *   - Input is [p, end), contiguous, non-empty, readable to end and not
- *     past it; dec->in and dec->block_off are set so that off_of() gives
- *     block offsets (push_general() sets dec->in; fast_push_indexed() does
- *     not need it).
+ *     past it, and p is the first octet of the push's input: errors are
+ *     reported at dec->block_off + the octets from p (dec->in is not
+ *     needed; push_general() sets it for the state machine).
  *
  * fast_field(dec, &p, end, f)  [push_general()]
  *   Entry: dec->state is ST_START or ST_REP: between representations, no
@@ -82,6 +82,15 @@
  *   caller goes on to push_general(), or push_skipping() with the flag,
  *   which decodes the field with the widest limits and then applies the
  *   caller's.
+ *
+ * push_literal(dec, in, len, consumed, f)  [the public push, a tail call]
+ *   Entry: as fast_field, with !(in[0] & 0x80) and len > 0, and without
+ *   H2C_HPACK_SKIP_OVERSIZED (then fast_fields, the public push's test, is
+ *   max_fields).
+ *   Does: fast_literal_named(), fast_literal() for its commonest shape,
+ *   on in, with push_general()'s accounting; any other shape, or anything
+ *   it refuses, goes to push_general() unchanged.  Returns what
+ *   push_general() would.
  *
  * push_piece(dec, in, len, consumed, f)  [push_rest(), a tail call]
  *   Entry: dec->state is ST_NAME_DATA or ST_VALUE_DATA: a string under way.
@@ -156,7 +165,9 @@ fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, s
      * lanes: a string of len octets decodes to at most 1.6 * len.  The
      * decoder may read the input past it, up to avail. */
     if (len <= dec->huff_short_max && base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
-        ptrdiff_t w = h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
+        ptrdiff_t w = avail - len >= 8
+                          ? h2c_huff_decode_slack(dec->scratch + base, s, len)
+                          : h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
         return w < 0 ? FAST_GIVE_UP : w;
     }
     size_t most = h2c_huff_decoded_max(len);
@@ -191,9 +202,10 @@ static inline int fast_name(const h2c_hpack_decoder *dec, uint32_t idx, const ui
         *name_len = e->name_len;
         return 1;
     }
-    const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-    if (!e)
+    uint32_t i = idx - H2C_STATIC_COUNT; /* idx 0 wraps past every count */
+    if (i > dec->table.count)
         return 0;
+    const h2c_dyn_entry *e = h2c_dyn_at(&dec->table, i);
     *name = h2c_dyn_name(&dec->table, e);
     *name_len = e->name_len;
     return 1;
@@ -216,14 +228,23 @@ static int fast_lookup(const h2c_hpack_decoder *dec, uint32_t idx, const uint8_t
     return 1;
 }
 
+/* Block offset of p, in a representation starting at *pp, the first
+ * octet of the push's input (the entry contract). */
+static inline size_t fast_off(const h2c_hpack_decoder *dec, const uint8_t *const *pp,
+                              const uint8_t *p)
+{
+    return dec->block_off + (size_t)(p - *pp);
+}
+
 /* fast_huff() gave up (0: the state machine takes over) or found no memory
  * for the string at p (reported as the state machine would). */
 static int fast_failed(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, ptrdiff_t w)
 {
     if (w != H2C_E_NOMEM)
         return 0;
+    size_t off = fast_off(dec, pp, p);
     *pp = p;
-    return fail(dec, H2C_E_NOMEM, off_of(dec, p));
+    return fail(dec, H2C_E_NOMEM, off);
 }
 
 /* A field decoded by the fast path: fill *f (the caller set indexing,
@@ -240,6 +261,29 @@ static inline int fast_done(h2c_hpack_decoder *dec, h2c_hpack_field *f, const ui
     dec->field_count++;
     dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
     return H2C_HPACK_FIELD;
+}
+
+/* Insert a literal ending before p into the dynamic table, pointing
+ * *name and *value at the entry.  Returns 0, or H2C_E_NOMEM with the
+ * decoder failed and *pp at p. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_insert(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *p, const uint8_t **name,
+            size_t nlen, const uint8_t **value, size_t vlen)
+{
+    uint8_t *e;
+    if (h2c_dyn_add(&dec->table, &dec->alloc, *name, nlen, *value, vlen, &e) < 0) {
+        size_t off = fast_off(dec, pp, p - 1);
+        *pp = p;
+        return fail(dec, H2C_E_NOMEM, off);
+    }
+    if (e) {
+        *name = e;
+        *value = e + nlen;
+    }
+    return 0;
 }
 
 /* Indexed field (first octet 1xxxxxxx).  Returns H2C_HPACK_FIELD or 0. */
@@ -263,8 +307,11 @@ static inline int fast_indexed(h2c_hpack_decoder *dec, const uint8_t **pp, const
 
 /* Literal field (first octet 01xxxxxx or 000xxxxx).  Returns
  * H2C_HPACK_FIELD, 0, or H2C_E_NOMEM (the decoder has failed). */
-static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
-                        h2c_hpack_field *f)
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end, h2c_hpack_field *f)
 {
     const uint8_t *start = *pp, *p = start + 1;
     uint8_t b = *start;
@@ -338,20 +385,124 @@ static int fast_literal(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_
     f->flags = flags;
     if ((nh || vh) && over_list(dec, nlen, vlen))
         return 0;
-    if (f->indexing == H2C_HPACK_INDEX_YES) {
-        uint8_t *e;
-        if (h2c_dyn_add(&dec->table, &dec->alloc, name, nlen, value, vlen, &e) < 0) {
-            *pp = p;
-            return fail(dec, H2C_E_NOMEM, off_of(dec, p - 1));
-        }
-        if (e) {
-            name = e;
-            value = e + nlen;
-        }
-    }
+    if (f->indexing == H2C_HPACK_INDEX_YES && fast_insert(dec, pp, p, &name, nlen, &value, vlen))
+        return H2C_E_NOMEM;
     dec->scratch_keep = 0;
     *pp = p;
     return fast_done(dec, f, name, nlen, value, vlen);
+}
+
+/*
+ * fast_literal() for its commonest shape: a name index in one or two
+ * octets, and a value whose length fits in its first octet.  Fewer values
+ * live than in fast_literal(), so they stay in registers.  Returns the
+ * same, with 0 also for any other shape (fast_literal() then decides).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_literal_named(h2c_hpack_decoder *dec, const uint8_t **pp, const uint8_t *end,
+                   h2c_hpack_field *f)
+{
+    const uint8_t *p = *pp;
+    uint8_t b = *p++, ix;
+    uint32_t idx, mask;
+    if (b & 0x40) {
+        ix = H2C_HPACK_INDEX_YES;
+        mask = 0x3f;
+    } else {
+        if (b & 0x20)
+            return 0; /* size update */
+        ix = (b & 0x10) ? H2C_HPACK_INDEX_NEVER : H2C_HPACK_INDEX_NO;
+        mask = 0x0f;
+    }
+    idx = b & mask;
+    if (idx == mask) { /* one continuation octet: names 15-142 without indexing */
+        if (p == end || *p >= 0x80)
+            return 0;
+        idx += *p++;
+    }
+    const uint8_t *name, *value;
+    size_t nlen, vlen;
+    if (idx == 0 || p == end || !fast_name(dec, idx, &name, &nlen))
+        return 0;
+    uint8_t vb = *p++;
+    uint32_t vl = vb & 0x7fu;
+    if (vl == 0x7f || (size_t)(end - p) < vl)
+        return 0;
+    /* As fast_literal(): encoded lengths first. */
+    if (nlen > dec->max_string_len || vl > dec->max_string_len || over_list(dec, nlen, vl))
+        return 0;
+    /* Into *f at once (meaningful only with H2C_HPACK_FIELD) and read back
+     * after the Huffman call: fewer values to keep across it. */
+    f->name.ptr = name;
+    f->name.len = nlen;
+    f->indexing = ix;
+    f->index = idx;
+    f->reserved = 0;
+    f->flags = 0;
+    value = vl ? p : (const uint8_t *)"";
+    vlen = vl;
+    if (vb & 0x80) {
+        if (vl) {
+            ptrdiff_t w = fast_huff(dec, 0, p, vl, (size_t)(end - p));
+            if (w < 0)
+                return fast_failed(dec, pp, p, w);
+            value = dec->scratch;
+            vlen = (size_t)w;
+            if (over_list(dec, f->name.len, vlen))
+                return 0;
+        }
+        f->flags = H2C_HPACK_F_VALUE_HUFFMAN;
+    }
+    p += vl;
+    name = f->name.ptr;
+    nlen = f->name.len;
+    if (f->indexing == H2C_HPACK_INDEX_YES) {
+        if (fast_insert(dec, pp, p, &name, nlen, &value, vlen))
+            return H2C_E_NOMEM;
+        f->name.ptr = name;
+    }
+    f->value.ptr = value;
+    f->value.len = vlen;
+    dec->fields_seen = 1;
+    dec->field_count++;
+    dec->list_size += nlen + vlen + H2C_ENTRY_OVERHEAD;
+    dec->scratch_keep = 0;
+    *pp = p;
+    return H2C_HPACK_FIELD;
+}
+
+/* A push that fast_field() or fast_literal() answered with r (not 0),
+ * having read [in, p). */
+static inline int fast_push_done(h2c_hpack_decoder *dec, const uint8_t *in, const uint8_t *p,
+                                 size_t *consumed, int r)
+{
+    if (r == H2C_HPACK_FIELD)
+        dec->state = ST_REP;
+    *consumed = (size_t)(p - in);
+    dec->block_off += *consumed;
+    return r;
+}
+
+/*
+ * A representation that is not an indexed field, straight from the public
+ * push: fast_literal_named() in a function of its own, which keeps its
+ * values in registers; push_general() for everything else.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int
+push_literal(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *consumed,
+             h2c_hpack_field *field)
+{
+    const uint8_t *p = in;
+    int r = fast_literal_named(dec, &p, in + len, field);
+    if (r == 0)
+        return push_general(dec, in, len, consumed, field);
+    return fast_push_done(dec, in, p, consumed, r);
 }
 
 /* A whole representation at *pp: the entry point of push_general().
@@ -423,9 +574,11 @@ fast_push_indexed(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t 
         field->value.ptr = (const uint8_t *)e->value;
         field->value.len = e->value_len;
     } else {
-        const h2c_dyn_entry *e = h2c_dyn_get(&dec->table, idx - H2C_STATIC_COUNT);
-        if (!e)
+        /* idx 0 wraps past every count. */
+        uint32_t i = idx - H2C_STATIC_COUNT;
+        if (i > dec->table.count)
             return 0;
+        const h2c_dyn_entry *e = h2c_dyn_at(&dec->table, i);
         field->name.ptr = (const uint8_t *)h2c_dyn_name(&dec->table, e);
         field->name.len = e->name_len;
         field->value.ptr = field->name.ptr + e->name_len;

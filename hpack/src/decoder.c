@@ -26,6 +26,7 @@
  */
 #include <h2codec/hpack.h>
 
+#include <stddef.h>
 #include <string.h>
 
 #include "dyn_table.h"
@@ -81,9 +82,8 @@ struct h2c_hpack_decoder {
     h2c_dyn_table table;
     uint32_t acked;      /* acknowledged SETTINGS_HEADER_TABLE_SIZE */
     uint32_t update_le;  /* a size update <= this is due at block start ... */
-    uint8_t need_update; /* ... when this is set */
-
-    uint8_t state; /* enum dec_state */
+    uint8_t need_update; /* ... when this is set (0 or 1) */
+    uint8_t state;       /* enum dec_state; right after need_update: fast_gate() */
     int error;     /* sticky error, 0 if none */
     size_t error_off;
 
@@ -230,6 +230,27 @@ void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec)
 /* ------------------------------------------------------------------------
  * Helpers
  * ---------------------------------------------------------------------- */
+
+#ifndef H2C_HPACK_NO_FAST
+_Static_assert(offsetof(h2c_hpack_decoder, state) == offsetof(h2c_hpack_decoder, need_update) + 1,
+               "fast_gate() reads need_update and state as one");
+_Static_assert(ST_START == 0 && ST_REP == 1, "fast_gate() masks the state's lowest bit");
+
+/* Whether dec is between representations (ST_START or ST_REP) with no
+ * size update due: the two octets read with one load and tested at once,
+ * as the public push does for every field (decode: 268.2 to 265.2 Ir per
+ * header in tools/callgrind). */
+static inline int fast_gate(const h2c_hpack_decoder *dec)
+{
+    /* The octets as they are with ST_REP, which differs from ST_START in
+     * its lowest bit alone; the byte order folds away. */
+    static const uint8_t gate_rep[2] = {0, ST_REP};
+    uint16_t v, rep;
+    memcpy(&v, (const unsigned char *)dec + offsetof(h2c_hpack_decoder, need_update), 2);
+    memcpy(&rep, gate_rep, 2);
+    return (v & (uint16_t)~rep) == 0;
+}
+#endif
 
 /* Enter the sticky error state; off is the block offset of the bad octet. */
 static int fail(h2c_hpack_decoder *dec, int err, size_t off)
@@ -882,17 +903,10 @@ push_general(h2c_hpack_decoder *dec, const uint8_t *in, size_t len, size_t *cons
 #ifndef H2C_HPACK_NO_FAST
     /* Between representations, and a field may begin: fast_field()'s
      * entry contract (decode_fast.h). */
-    if (dec->state <= ST_REP && !dec->need_update && dec->field_count < dec->max_fields) {
-        dec->in = in;
+    if (fast_gate(dec) && dec->field_count < dec->max_fields) {
         r = fast_field(dec, &p, in + len, field);
-        if (r != 0) {
-            if (r == H2C_HPACK_FIELD)
-                dec->state = ST_REP;
-            *consumed = (size_t)(p - in);
-            dec->block_off += *consumed;
-            dec->in = NULL;
-            return r;
-        }
+        if (r != 0)
+            return fast_push_done(dec, in, p, consumed, r);
     }
 #endif
     *consumed = 0;
@@ -984,7 +998,11 @@ __attribute__((noinline)) static int push_skipping(h2c_hpack_decoder *dec, const
  * here with no call, so that this function needs no stack frame for it; so
  * is an empty input.  It applies the caller's limits, the same in both
  * modes, so a SKIP_OVERSIZED decoder takes it too, with its accounting
- * done once, until its block passes them.  Everything else goes on to
+ * done once, until its block passes them.  A literal at the same point
+ * goes straight to push_literal() (without SKIP_OVERSIZED): push_general()
+ * would test the state again, and its frame, shared with the indexed fast
+ * path, held the literal's values on the stack (decode: 277.7 to 272.2 Ir
+ * per header in tools/callgrind).  Everything else goes on to
  * push_skipping() or push_rest(), which check the state again.
  */
 int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len,
@@ -996,14 +1014,19 @@ int h2c_hpack_decoder_push(h2c_hpack_decoder *dec, const uint8_t *in, size_t len
         return H2C_E_INVALID_ARGUMENT;
     }
 #ifndef H2C_HPACK_NO_FAST
-    /* fast_push_indexed()'s entry contract. */
-    if (len && dec->state <= ST_REP && (in[0] & 0x80) && !dec->need_update &&
-        dec->field_count < dec->fast_fields) {
-        if (fast_push_indexed(dec, in, len, consumed, field))
-            return H2C_HPACK_FIELD;
-        if (dec->skip_oversized)
-            return push_skipping(dec, in, len, consumed, field);
-        return push_general(dec, in, len, consumed, field);
+    /* fast_push_indexed()'s entry contract, and push_literal()'s (without
+     * SKIP_OVERSIZED, fast_fields is max_fields). */
+    if (len && fast_gate(dec) && dec->field_count < dec->fast_fields) {
+        if (!(in[0] & 0x80)) {
+            if (!dec->skip_oversized)
+                return push_literal(dec, in, len, consumed, field);
+        } else {
+            if (fast_push_indexed(dec, in, len, consumed, field))
+                return H2C_HPACK_FIELD;
+            if (dec->skip_oversized)
+                return push_skipping(dec, in, len, consumed, field);
+            return push_general(dec, in, len, consumed, field);
+        }
     }
 #endif
     if (dec->skip_oversized)

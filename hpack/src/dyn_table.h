@@ -207,15 +207,22 @@ static inline int h2c_dyn_insert(h2c_dyn_table *t, const h2c_allocator *a, const
     return rc < 0 ? rc : e != NULL;
 }
 
+/* Entry i, 1 = newest, for 1 <= i <= count: no test for NULL after it,
+ * where the caller tested i already. */
+static inline const h2c_dyn_entry *h2c_dyn_at(const h2c_dyn_table *t, size_t i)
+{
+    size_t slot = t->first + (t->count - i); /* < 2 * ring_cap */
+    if (slot >= t->ring_cap)
+        slot -= t->ring_cap;
+    return &t->ring[slot];
+}
+
 /* Entry i, 1 = newest; NULL if i is 0 or past the end. */
 static inline const h2c_dyn_entry *h2c_dyn_get(const h2c_dyn_table *t, size_t i)
 {
     if (i == 0 || i > t->count)
         return NULL;
-    size_t slot = t->first + (t->count - i); /* < 2 * ring_cap */
-    if (slot >= t->ring_cap)
-        slot -= t->ring_cap;
-    return &t->ring[slot];
+    return h2c_dyn_at(t, i);
 }
 
 static inline const uint8_t *h2c_dyn_name(const h2c_dyn_table *t, const h2c_dyn_entry *e)

@@ -649,6 +649,11 @@ ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len
     return fast >= 0 ? fast : decode_exact(dst, src, len);
 }
 
+ptrdiff_t h2c_huff_decode_slack(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    return decode_slack(dst, src, len, len + 8, 0);
+}
+
 ptrdiff_t h2c_huff_decode_string_wide(uint8_t *dst, size_t room, const uint8_t *src, size_t len)
 {
 #ifdef H2C_HPACK_NO_FAST

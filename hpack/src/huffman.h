@@ -115,6 +115,10 @@ ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
  * no copy of the string, when avail is 8 or more.  The octets past len are
  * read but never used. */
 ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len, size_t avail);
+/* The same where src[0, len + 8) is readable, for valid input only: the
+ * decoded length, or -1 for any invalid string (h2c_huff_decode_string()
+ * tells which error).  No tests of avail: the decoder's fast path. */
+ptrdiff_t h2c_huff_decode_slack(uint8_t *dst, const uint8_t *src, size_t len);
 /* The same with dst of room octets: lanes when room allows. */
 ptrdiff_t h2c_huff_decode_string_wide(uint8_t *dst, size_t room, const uint8_t *src, size_t len);
 

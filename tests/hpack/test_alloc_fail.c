@@ -204,6 +204,52 @@ START_TEST(free_on_error_paths)
 }
 END_TEST
 
+/* The offset of an allocation failure in a literal, with the block pushed
+ * whole (the fast paths, in a build with them) and octet by octet (the
+ * state machine), the same in both builds.  Allocation 2 is the first
+ * after the decoder: for a plain value pushed whole, the table (reported
+ * at the value's last octet); else the scratch (at its first octet). */
+START_TEST(nomem_offset_in_literal)
+{
+    static const struct {
+        uint8_t w[8];
+        size_t len;
+        uint64_t off[2]; /* whole, octet by octet */
+    } cases[] = {
+        /* :method GET, then :authority "abc" with incremental indexing */
+        {{0x82, 0x41, 0x03, 'a', 'b', 'c'}, 6, {5, 3}},
+        /* the same, the value Huffman-coded ("abc": 5 + 6 + 5 bits) */
+        {{0x82, 0x41, 0x82, 0x1c, 0x64}, 5, {3, 3}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t step = 0; step < 2; step++) {
+            h2t_failalloc fa = {0};
+            fa.fail_at = 2;
+            h2c_allocator a = {h2t_fa_alloc, h2t_fa_free, &fa};
+            h2c_hpack_decoder_options o;
+            h2c_hpack_decoder_options_init(&o);
+            o.allocator = &a;
+            h2c_hpack_decoder *d;
+            ck_assert_int_eq(h2c_hpack_decoder_new(&d, &o), H2C_OK);
+            size_t off = 0, used;
+            h2c_hpack_field f;
+            int rc;
+            do {
+                size_t n = step ? 1 : cases[c].len - off;
+                rc = h2c_hpack_decoder_push(d, cases[c].w + off, n, &used, &f);
+                off += used;
+            } while (rc >= 0 && off < cases[c].len);
+            ck_assert_int_eq(rc, H2C_E_NOMEM);
+            h2c_error err;
+            ck_assert_int_eq(h2c_hpack_decoder_error(d, &err), H2C_E_NOMEM);
+            ck_assert_msg(err.offset == cases[c].off[step], "case %zu step %zu: offset %llu", c,
+                          step, (unsigned long long)err.offset);
+            h2c_hpack_decoder_free(d);
+            ck_assert_int_eq(fa.live, 0);
+        }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("hpack_alloc_fail");
@@ -212,6 +258,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, fail_nth, 0, 3);
     tcase_add_loop_test(tc, fail_from_nth, 0, 3);
     tcase_add_test(tc, free_on_error_paths);
+    tcase_add_test(tc, nomem_offset_in_literal);
     suite_add_tcase(s, tc);
     return s;
 }
