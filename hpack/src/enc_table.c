@@ -88,11 +88,11 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
      * strings, and once the ring is twice the kept octets strings never
      * overlap (a gap at the end of the ring is shorter than a live entry),
      * so the ring stops growing. */
-    uint64_t ring = t->ent ? t->rcap : RING_MIN;
-    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n)) {
+    uint64_t ring = t->ent ? t->rcap : RING_MIN, want = octets + h2c_etab_spare(t, n, octets);
+    if (t->ent && ring < 2 * octets && (!h2c_etab_strings_fit(t, stay_from, n) || ring < want)) {
         ring += ring / 4;
     }
-    if (ring < octets)
+    if (ring < want)
         ring = octets + octets / 4;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
@@ -156,9 +156,7 @@ int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n)
     if (!t->ent || kept > t->emask)
         return 0;
     uint64_t octets = h2c_etab_span(n) + kept_octets(t, keep_from);
-    /* Full, or nearly: within an eighth of the maximum. */
-    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
-    if (t->rcap < octets + octets / (full ? 32 : 8))
+    if (t->rcap < octets + h2c_etab_spare(t, n, octets))
         return 0;
     if (!kept) {
         t->head = 0;

@@ -142,16 +142,33 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
                   const h2c_allocator *a);
 
 /*
+ * Ring octets to keep free besides 'octets' (the strings kept and the n
+ * new ones) for the insertion of an entry of n string octets: an eighth,
+ * or a 32nd when the table is within an eighth of its maximum (a full
+ * table's strings are what they are), so that a compaction moves at most
+ * about 33 times the octets inserted since the previous one.  None while
+ * nothing was evicted since the table was last empty: its strings are
+ * then one piece from offset 0 and never need compacting.  It depends on
+ * the counters only, not on the storage, so that the same insertions on
+ * a table that grew from empty and on one emptied after growing find the
+ * same spare.
+ */
+static inline uint64_t h2c_etab_spare(const h2c_etab *t, uint32_t n, uint64_t octets)
+{
+    if (t->next_seq == t->count)
+        return 0;
+    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
+    return octets / (full ? 32 : 8);
+}
+
+/*
  * Make h2c_etab_fits(t, keep_from, n) hold without allocating, if the
  * entry ring has a slot for the new seq and the string ring holds the
- * strings of the entries from seq keep_from on plus n octets with an
- * eighth of it to spare (a 32nd when the table is within an eighth of
- * its maximum: a full table's strings are what they are): those strings
- * move (their
- * offsets with them),
- * the older entries' strings may be overwritten, slots and chains stay.
- * Returns 1 if done, 0 if the table must grow instead (unchanged).  Live
- * strings move, so not while an encode call may still be undone.
+ * strings of the entries from seq keep_from on plus n octets with
+ * h2c_etab_spare() to spare: those strings move (their offsets with
+ * them), the older entries' strings may be overwritten, slots and chains
+ * stay.  Returns 1 if done, 0 if the table must grow instead (unchanged).
+ * Live strings move, so not while an encode call may still be undone.
  */
 int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n);
 

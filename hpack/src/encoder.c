@@ -381,22 +381,35 @@ static int emit_update(out_buf *o, uint32_t size)
  * journal relies on them).  Grows the table if needed; returns 0 if it
  * could not.
  */
-static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* out of the per-field path's registers */
+#endif
+static int
+table_ready_slow(h2c_hpack_encoder *enc, uint32_t esize)
 {
     h2c_etab *t = &enc->st.table;
     uint32_t n = esize - H2C_ETAB_OVERHEAD, keep;
     if (enc->guard) {
         keep = enc->guard->next_seq - enc->guard->count;
     } else {
-        /* The oldest entry left after make_room(). */
-        uint32_t count = t->count, size = t->size;
+        /* The oldest entry left after make_room(), and the ring octets
+         * of those left. */
+        uint32_t count = t->count, size = t->size, strings = t->strings;
         while (count && size + (uint64_t)esize > t->max) {
-            size -= h2c_etab_entry_size(h2c_etab_at(t, t->next_seq - count));
+            const h2c_etab_entry *e = h2c_etab_at(t, t->next_seq - count);
+            size -= h2c_etab_entry_size(e);
+            strings -= h2c_etab_span(e->name_len + e->value_len);
             count--;
         }
         keep = t->next_seq - count;
+        /* The ring keeps the spare a compaction would want even when the
+         * strings fit as they lie: run again on the reset table, the same
+         * fields fit differently, and must then compact, not grow. */
+        uint64_t octets = (uint64_t)strings + h2c_etab_span(n);
+        if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + h2c_etab_spare(t, n, octets))
+            return 1;
     }
-    if (h2c_etab_fits(t, keep, n))
+    if (enc->guard && h2c_etab_fits(t, keep, n))
         return 1;
     /* Outside a guarded call, the strings of the entries make_room() evicts
      * are not needed (it reads their slots only), so the rest may move. */
@@ -405,6 +418,18 @@ static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
     /* Growing keeps every live entry (make_room() reads the ones it evicts). */
     uint32_t from = enc->guard ? keep : t->next_seq - t->count;
     return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
+}
+
+/* table_ready_slow(), with the common case inline: nothing evicted yet,
+ * none to evict, and room at the end of the strings (h2c_etab_spare() is
+ * then 0). */
+static inline int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
+{
+    const h2c_etab *t = &enc->st.table;
+    if (t->next_seq == t->count && t->size + (uint64_t)esize <= t->max && t->count < t->emask &&
+        h2c_etab_span(esize - H2C_ETAB_OVERHEAD) <= t->rcap - t->head && !enc->guard)
+        return 1;
+    return table_ready_slow(enc, esize);
 }
 
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
