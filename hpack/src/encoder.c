@@ -358,12 +358,25 @@ static inline uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned 
     return str_write(p, s, n, body, huff);
 }
 
-static int emit_indexed(out_buf *o, uint32_t index)
+static int emit_indexed_long(out_buf *o, uint32_t index)
 {
     if (int_len_fast(7, index) > (size_t)(o->end - o->p))
         return H2C_E_BUFFER_TOO_SMALL;
     o->p = int_put(o->p, 0x80, 7, index);
     return H2C_OK;
+}
+
+/* An index into the static table or the first 65 dynamic entries takes
+ * one octet: inline, as most fields of typical traffic are such. */
+static inline int emit_indexed(out_buf *o, uint32_t index)
+{
+    uint8_t *p = o->p;
+    if (index < 127 && p != o->end) {
+        *p = (uint8_t)(0x80 | index);
+        o->p = p + 1;
+        return H2C_OK;
+    }
+    return emit_indexed_long(o, index);
 }
 
 static int emit_update(out_buf *o, uint32_t size)
