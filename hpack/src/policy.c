@@ -119,6 +119,10 @@ static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_h
  */
 #define GHOST_WAYS 4u
 
+#if GHOST_WAYS != 4
+#error "ghost_take() and ghost_put() look at exactly four ways"
+#endif
+
 static size_t ghost_set(uint32_t hash)
 {
     return (size_t)(hash & (H2C_POLICY_GHOST_SLOTS / GHOST_WAYS - 1)) * GHOST_WAYS;
@@ -131,23 +135,27 @@ static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
 {
     size_t base = ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base], fp = hash | 1u;
-    for (unsigned i = 0; i < GHOST_WAYS; i++) {
-        if (g[i] == fp) {
-            int fresh = p->clock - at[i] <= max;
-            for (; i + 1 < GHOST_WAYS; i++) {
-                g[i] = g[i + 1];
-                at[i] = at[i + 1];
-            }
-            g[GHOST_WAYS - 1] = 0;
-            return fresh;
-        }
+    unsigned i;
+    /* Written out: most fields miss, and four compares cost less than a
+     * loop. */
+    if (g[0] == fp)
+        i = 0;
+    else if (g[1] == fp)
+        i = 1;
+    else if (g[2] == fp)
+        i = 2;
+    else if (g[3] == fp)
+        i = 3;
+    else
+        return 0;
+    int fresh = p->clock - at[i] <= max;
+    for (; i + 1 < GHOST_WAYS; i++) {
+        g[i] = g[i + 1];
+        at[i] = at[i + 1];
     }
-    return 0;
+    g[GHOST_WAYS - 1] = 0;
+    return fresh;
 }
-
-#if GHOST_WAYS != 4
-#error "ghost_put() shifts exactly four ways"
-#endif
 
 static void ghost_put(h2c_policy *p, uint32_t hash)
 {
