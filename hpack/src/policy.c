@@ -201,6 +201,8 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
 
 int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
+    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE) /* the default, first */
+        return adaptive(p, in, t);
     switch (p->kind) {
     case H2C_HPACK_POLICY_ALWAYS: return H2C_HPACK_INDEX_YES;
     case H2C_HPACK_POLICY_NEVER: return H2C_HPACK_INDEX_NO;
