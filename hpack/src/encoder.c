@@ -543,7 +543,8 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
-        make_room(st, (uint32_t)esize);
+        if (t->size + esize > t->max) /* else the call would find nothing to do */
+            make_room(st, (uint32_t)esize);
         h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
     }
