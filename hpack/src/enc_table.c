@@ -11,7 +11,8 @@
  * such a call, the strings kept are compacted in place when they and the
  * new ones leave an eighth of the ring free (h2c_etab_compact), and
  * otherwise the table grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring grows by a quarter when the strings would overlap (and is at
+ * string ring grows by a quarter (a half below 768 octets) when the
+ * strings would overlap (and is at
  * least as large as the kept octets plus the new ones), and everything
  * kept is compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
@@ -85,12 +86,14 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         nent = nent ? 2 * nent : ENT_MIN;
     /* The kept strings and the new ones, and a quarter more when they did
      * not fit: a table that never wraps holds at most 1.25 times its
-     * strings, and once the ring is twice the kept octets strings never
+     * strings (1.5 below 768 octets), and once the ring is twice the kept octets strings never
      * overlap (a gap at the end of the ring is shorter than a live entry),
-     * so the ring stops growing. */
+     * so the ring stops growing.  A small ring grows by half instead: a
+     * quarter of it is an entry or two, so a filling table would grow at
+     * nearly every insertion. */
     uint64_t ring = t->ent ? t->rcap : RING_MIN, want = octets + h2c_etab_spare(t, n, octets);
     if (t->ent && ring < 2 * octets && (!h2c_etab_strings_fit(t, stay_from, n) || ring < want)) {
-        ring += ring / 4;
+        ring += ring < 768 ? ring / 2 : ring / 4;
     }
     if (ring < want)
         ring = octets + octets / 4;

@@ -22,9 +22,9 @@
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
- * by a quarter when strings would overlap, and is at least as large as the
- * strings kept, so a table that never wraps holds at most 1.25 times its
- * strings.  Outside an undoable call, strings that would overlap are first
+ * by a quarter (a half below 768 octets) when strings would overlap, and
+ * is at least as large as the strings kept, so a table that never wraps
+ * holds at most 1.25 times its strings (1.5 below 768 octets).  Outside an undoable call, strings that would overlap are first
  * compacted in place when the ring has room for them (h2c_etab_compact),
  * so a full table stops growing at about 1.25 times the strings it holds.
  * Each part of the kept strings is contiguous: [start, head), or, wrapped,
