@@ -324,10 +324,12 @@ static uint8_t *str_write(uint8_t *p, const char *s, uint32_t n, uint32_t body, 
     return p + n;
 }
 
-/* Octets a string's body can take at most: 30-bit codes. */
+/* Octets a string's body can take at most: 30-bit codes, so 15n/4
+ * rounded up, which is never more than 4n (no division in the per-field
+ * path). */
 static inline uint64_t huff_worst(uint64_t n)
 {
-    return (n * 15 + 3) / 4;
+    return 4 * n;
 }
 
 /*
@@ -511,7 +513,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* Room for the worst case (every string Huffman-coded at 30 bits an
      * octet): write in one pass.  Otherwise size everything exactly first,
      * so that a short buffer fails before anything changes. */
-    if ((uint64_t)(o->end - p) >= 13 + 8 + huff_worst(nl) + huff_worst(vl)) {
+    if ((uint64_t)(o->end - p) >= 13 + 8 + huff_worst((uint64_t)nl + vl)) {
         if (pf.name_index) {
             p = int_put(p, first, prefix, pf.name_index);
         } else {
