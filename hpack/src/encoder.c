@@ -161,10 +161,8 @@ int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc, uint32_t peer_s
 
 static unsigned str_mode(const h2c_hpack_encoder *enc, const h2c_hpack_field *f)
 {
-    if (f->flags & H2C_HPACK_F_PLAIN)
-        return STR_PLAIN;
-    if (f->flags & H2C_HPACK_F_HUFFMAN)
-        return STR_HUFF;
+    if (f->flags & (H2C_HPACK_F_PLAIN | H2C_HPACK_F_HUFFMAN)) /* rare: one test for both */
+        return (f->flags & H2C_HPACK_F_PLAIN) ? STR_PLAIN : STR_HUFF;
     return (enc->flags & H2C_HPACK_ENC_NO_HUFFMAN) ? STR_PLAIN : STR_AUTO;
 }
 
