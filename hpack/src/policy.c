@@ -161,13 +161,15 @@ static void ghost_put(h2c_policy *p, uint32_t hash)
 {
     size_t base = ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
-    /* Written out: compilers turn the loop into a memmove call. */
-    uint32_t g0 = g[0], g1 = g[1], g2 = g[2], a0 = at[0], a1 = at[1], a2 = at[2];
-    g[1] = g0;
-    g[2] = g1;
+    /* Written out, the first two ways as one 8-octet move: compilers turn
+     * the loop into a memmove call. */
+    uint64_t g01, a01;
+    memcpy(&g01, g, 8);
+    memcpy(&a01, at, 8);
+    uint32_t g2 = g[2], a2 = at[2];
+    memcpy(g + 1, &g01, 8);
+    memcpy(at + 1, &a01, 8);
     g[3] = g2;
-    at[1] = a0;
-    at[2] = a1;
     at[3] = a2;
     g[0] = hash | 1u;
     at[0] = p->clock;
