@@ -147,18 +147,20 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
  * or a 32nd when the table is within an eighth of its maximum (a full
  * table's strings are what they are), so that a compaction moves at most
  * about 33 times the octets inserted since the previous one.  None while
- * nothing was evicted since the table was last empty: its strings are
- * then one piece from offset 0 and never need compacting.  It depends on
+ * nothing was evicted since the table was last empty, nor will be by this
+ * insertion: its strings are then one piece from offset 0 and never need
+ * compacting.  (Counting the first evicting insertion in lets a table
+ * take its spare as it first becomes full, not one insertion later.)  It depends on
  * the counters only, not on the storage, so that the same insertions on
  * a table that grew from empty and on one emptied after growing find the
  * same spare.
  */
 static inline uint64_t h2c_etab_spare(const h2c_etab *t, uint32_t n, uint64_t octets)
 {
-    if (t->next_seq == t->count)
+    uint64_t after = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD;
+    if (t->next_seq == t->count && after <= t->max) /* nor will this insertion evict */
         return 0;
-    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
-    return octets / (full ? 32 : 8);
+    return octets / (after > t->max - t->max / 8 ? 32 : 8);
 }
 
 /*
