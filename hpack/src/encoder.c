@@ -207,10 +207,13 @@ static uint64_t updates_bound(const enc_state *st)
     return st->pending ? int_len(5, st->min_max) + int_len(5, st->table.max) : 0;
 }
 
+/* Both lengths are tested at once first: below 2^29 they are short
+ * enough, whatever they are. */
 static int field_valid(const h2c_hpack_field *f)
 {
-    return (f->name.ptr || !f->name.len) && (f->value.ptr || !f->value.len) &&
-           f->name.len <= MAX_STRING && f->value.len <= MAX_STRING &&
+    size_t nl = f->name.len, vl = f->value.len;
+    return (f->name.ptr || !nl) && (f->value.ptr || !vl) &&
+           ((nl | vl) < (size_t)1 << 29 || (nl <= MAX_STRING && vl <= MAX_STRING)) &&
            f->indexing <= H2C_HPACK_INDEX_NEVER;
 }
 
