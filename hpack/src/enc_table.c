@@ -130,16 +130,23 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.emask; i++)
         nt.fbucket[i] = nt.nbucket[i] = dead;
-    /* Compact the kept entries, oldest first, and chain them again. */
-    uint32_t v = 0;
+    /* Compact the kept entries, oldest first, and chain them again.  Their
+     * strings lie in at most two runs (enc_table.h), each moved at once:
+     * the run [from, end) of the old ring goes to to. */
+    uint32_t v = 0, from = start, end = start, to = 0;
     for (uint32_t s = keep_from; s != t->next_seq; s++) {
         const h2c_etab_entry *o = h2c_etab_at(t, s);
         h2c_etab_entry *e = h2c_etab_at(&nt, s);
         *e = *o;
-        uint32_t len = o->name_len + o->value_len;
-        memcpy(nt.ring + v, h2c_etab_name(t, o), len);
+        if (o->off != end) { /* the ring wrapped: the new part starts */
+            memcpy(nt.ring + to, t->ring + from, end - from);
+            to = v;
+            from = end = o->off;
+        }
+        uint32_t span = h2c_etab_span(o->name_len + o->value_len);
         e->off = v;
-        v += h2c_etab_span(len);
+        v += span;
+        end += span;
         uint32_t *fb = &nt.fbucket[e->hash & nt.emask],
                  *nb = &nt.nbucket[e->name_hash & nt.emask];
         e->next = *fb;
@@ -147,6 +154,8 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         e->name_next = *nb;
         *nb = s;
     }
+    if (end != from)
+        memcpy(nt.ring + to, t->ring + from, end - from);
     nt.head = v;
     h2c_free(a, t->ent);
     *t = nt;
