@@ -94,8 +94,7 @@ static int churning(const h2c_hpack_field *f)
 
 static unsigned name_slot_index(uint32_t name_hash)
 {
-    /* High bits: the table's name index uses the low ones. */
-    return (name_hash >> 16) & (H2C_POLICY_NAME_SLOTS - 1);
+    return h2c_policy_name_slot(name_hash);
 }
 
 static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_hpack_field *f)
@@ -219,12 +218,6 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
     }
     default: return adaptive(p, in, t);
     }
-}
-
-void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e)
-{
-    p->clock += h2c_etab_entry_size(e);
-    e->stat = (uint16_t)name_slot_index(in->name_hash);
 }
 
 void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)

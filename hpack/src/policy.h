@@ -62,8 +62,21 @@ void h2c_policy_reset(h2c_policy *p);
  */
 int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
 
-/* The field the policy decided on was inserted as entry e. */
-void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e);
+/* Slot of a name's statistics in h2c_policy.names: high bits of its hash,
+ * as the table's name index uses the low ones. */
+static inline unsigned h2c_policy_name_slot(uint32_t name_hash)
+{
+    return (name_hash >> 16) & (H2C_POLICY_NAME_SLOTS - 1);
+}
+
+/* The field the policy decided on was inserted as entry e.  Inline: it
+ * follows every insertion. */
+static inline void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in,
+                                       h2c_etab_entry *e)
+{
+    p->clock += h2c_etab_entry_size(e);
+    e->stat = (uint16_t)h2c_policy_name_slot(in->name_hash);
+}
 
 /* One more of the name's new values was seen again. */
 static inline void h2c_policy_count_reuse(h2c_policy_name *s)
