@@ -174,7 +174,7 @@ static void ghost_put(h2c_policy *p, uint32_t hash)
     at[0] = p->clock;
 }
 
-static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
     const h2c_hpack_field *f = in->field;
     if (sensitive(f))
@@ -200,10 +200,8 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
     return H2C_HPACK_INDEX_NO;
 }
 
-int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+int h2c_policy_decide_other(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
-    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE) /* the default, first */
-        return adaptive(p, in, t);
     switch (p->kind) {
     case H2C_HPACK_POLICY_ALWAYS: return H2C_HPACK_INDEX_YES;
     case H2C_HPACK_POLICY_NEVER: return H2C_HPACK_INDEX_NO;
@@ -216,7 +214,7 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
         int r = p->fn(p->user, &pi);
         return r == H2C_HPACK_INDEX_YES || r == H2C_HPACK_INDEX_NEVER ? r : H2C_HPACK_INDEX_NO;
     }
-    default: return adaptive(p, in, t);
+    default: return h2c_policy_adaptive(p, in, t);
     }
 }
 

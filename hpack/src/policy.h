@@ -55,12 +55,22 @@ void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user
 /* Forget everything learnt (kind and hook unchanged). */
 void h2c_policy_reset(h2c_policy *p);
 
+/* h2c_policy_decide() for ADAPTIVE, and for every kind. */
+int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+int h2c_policy_decide_other(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+
 /*
  * Decide how to represent a field with no exact table match:
  * H2C_HPACK_INDEX_YES, _NO or _NEVER.  The answer may be YES for a field
- * that does not fit the table; the encoder downgrades that to NO.
+ * that does not fit the table; the encoder downgrades that to NO.  Inline,
+ * so that the encoder calls ADAPTIVE, the default, directly.
  */
-int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+static inline int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+{
+    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE)
+        return h2c_policy_adaptive(p, in, t);
+    return h2c_policy_decide_other(p, in, t);
+}
 
 /* Slot of a name's statistics in h2c_policy.names: high bits of its hash,
  * as the table's name index uses the low ones. */
