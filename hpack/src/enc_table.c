@@ -11,7 +11,8 @@
  * such a call, the strings kept are compacted in place when they and the
  * new ones leave an eighth of the ring free (h2c_etab_compact), and
  * otherwise the table grows: the entry ring doubles when the new seq's slot is taken, the
- * string ring grows by a quarter when the strings would overlap (and is at
+ * string ring grows by a quarter (a half below 768 octets) when the
+ * strings would overlap (and is at
  * least as large as the kept octets plus the new ones), and everything
  * kept is compacted to the start of the new storage.  Growth stops once the rings are large
  * enough for the entries the table actually holds, so memory is
@@ -85,14 +86,16 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         nent = nent ? 2 * nent : ENT_MIN;
     /* The kept strings and the new ones, and a quarter more when they did
      * not fit: a table that never wraps holds at most 1.25 times its
-     * strings, and once the ring is twice the kept octets strings never
+     * strings (1.5 below 768 octets), and once the ring is twice the kept octets strings never
      * overlap (a gap at the end of the ring is shorter than a live entry),
-     * so the ring stops growing. */
-    uint64_t ring = t->ent ? t->rcap : RING_MIN;
-    if (t->ent && ring < 2 * octets && !h2c_etab_strings_fit(t, stay_from, n)) {
-        ring += ring / 4;
+     * so the ring stops growing.  A small ring grows by half instead: a
+     * quarter of it is an entry or two, so a filling table would grow at
+     * nearly every insertion. */
+    uint64_t ring = t->ent ? t->rcap : RING_MIN, want = octets + h2c_etab_spare(t, n, octets);
+    if (t->ent && ring < 2 * octets && (!h2c_etab_strings_fit(t, stay_from, n) || ring < want)) {
+        ring += ring < 768 ? ring / 2 : ring / 4;
     }
-    if (ring < octets)
+    if (ring < want)
         ring = octets + octets / 4;
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
@@ -127,16 +130,23 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     uint32_t dead = keep_from - 1u;
     for (uint32_t i = 0; i <= nt.emask; i++)
         nt.fbucket[i] = nt.nbucket[i] = dead;
-    /* Compact the kept entries, oldest first, and chain them again. */
-    uint32_t v = 0;
+    /* Compact the kept entries, oldest first, and chain them again.  Their
+     * strings lie in at most two runs (enc_table.h), each moved at once:
+     * the run [from, end) of the old ring goes to to. */
+    uint32_t v = 0, from = start, end = start, to = 0;
     for (uint32_t s = keep_from; s != t->next_seq; s++) {
         const h2c_etab_entry *o = h2c_etab_at(t, s);
         h2c_etab_entry *e = h2c_etab_at(&nt, s);
         *e = *o;
-        uint32_t len = o->name_len + o->value_len;
-        memcpy(nt.ring + v, h2c_etab_name(t, o), len);
+        if (o->off != end) { /* the ring wrapped: the new part starts */
+            memcpy(nt.ring + to, t->ring + from, end - from);
+            to = v;
+            from = end = o->off;
+        }
+        uint32_t span = h2c_etab_span(o->name_len + o->value_len);
         e->off = v;
-        v += h2c_etab_span(len);
+        v += span;
+        end += span;
         uint32_t *fb = &nt.fbucket[e->hash & nt.emask],
                  *nb = &nt.nbucket[e->name_hash & nt.emask];
         e->next = *fb;
@@ -144,6 +154,8 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         e->name_next = *nb;
         *nb = s;
     }
+    if (end != from)
+        memcpy(nt.ring + to, t->ring + from, end - from);
     nt.head = v;
     h2c_free(a, t->ent);
     *t = nt;
@@ -156,9 +168,7 @@ int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n)
     if (!t->ent || kept > t->emask)
         return 0;
     uint64_t octets = h2c_etab_span(n) + kept_octets(t, keep_from);
-    /* Full, or nearly: within an eighth of the maximum. */
-    int full = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD > t->max - t->max / 8;
-    if (t->rcap < octets + octets / (full ? 32 : 8))
+    if (t->rcap < octets + h2c_etab_spare(t, n, octets))
         return 0;
     if (!kept) {
         t->head = 0;

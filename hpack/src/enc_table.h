@@ -22,9 +22,9 @@
  * caller wants kept (the live ones, or, while an encode call may still be
  * undone, every entry live when it began) first doubles the entry ring or
  * the string ring (h2c_etab_fits, h2c_etab_grow).  The string ring grows
- * by a quarter when strings would overlap, and is at least as large as the
- * strings kept, so a table that never wraps holds at most 1.25 times its
- * strings.  Outside an undoable call, strings that would overlap are first
+ * by a quarter (a half below 768 octets) when strings would overlap, and
+ * is at least as large as the strings kept, so a table that never wraps
+ * holds at most 1.25 times its strings (1.5 below 768 octets).  Outside an undoable call, strings that would overlap are first
  * compacted in place when the ring has room for them (h2c_etab_compact),
  * so a full table stops growing at about 1.25 times the strings it holds.
  * Each part of the kept strings is contiguous: [start, head), or, wrapped,
@@ -142,16 +142,35 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
                   const h2c_allocator *a);
 
 /*
+ * Ring octets to keep free besides 'octets' (the strings kept and the n
+ * new ones) for the insertion of an entry of n string octets: an eighth,
+ * or a 32nd when the table is within an eighth of its maximum (a full
+ * table's strings are what they are), so that a compaction moves at most
+ * about 33 times the octets inserted since the previous one.  None while
+ * nothing was evicted since the table was last empty, nor will be by this
+ * insertion: its strings are then one piece from offset 0 and never need
+ * compacting.  (Counting the first evicting insertion in lets a table
+ * take its spare as it first becomes full, not one insertion later.)  It depends on
+ * the counters only, not on the storage, so that the same insertions on
+ * a table that grew from empty and on one emptied after growing find the
+ * same spare.
+ */
+static inline uint64_t h2c_etab_spare(const h2c_etab *t, uint32_t n, uint64_t octets)
+{
+    uint64_t after = (uint64_t)t->size + n + H2C_ETAB_OVERHEAD;
+    if (t->next_seq == t->count && after <= t->max) /* nor will this insertion evict */
+        return 0;
+    return octets / (after > t->max - t->max / 8 ? 32 : 8);
+}
+
+/*
  * Make h2c_etab_fits(t, keep_from, n) hold without allocating, if the
  * entry ring has a slot for the new seq and the string ring holds the
- * strings of the entries from seq keep_from on plus n octets with an
- * eighth of it to spare (a 32nd when the table is within an eighth of
- * its maximum: a full table's strings are what they are): those strings
- * move (their
- * offsets with them),
- * the older entries' strings may be overwritten, slots and chains stay.
- * Returns 1 if done, 0 if the table must grow instead (unchanged).  Live
- * strings move, so not while an encode call may still be undone.
+ * strings of the entries from seq keep_from on plus n octets with
+ * h2c_etab_spare() to spare: those strings move (their offsets with
+ * them), the older entries' strings may be overwritten, slots and chains
+ * stay.  Returns 1 if done, 0 if the table must grow instead (unchanged).
+ * Live strings move, so not while an encode call may still be undone.
  */
 int h2c_etab_compact(h2c_etab *t, uint32_t keep_from, uint32_t n);
 

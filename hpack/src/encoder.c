@@ -161,10 +161,8 @@ int h2c_hpack_encoder_set_max_table_size(h2c_hpack_encoder *enc, uint32_t peer_s
 
 static unsigned str_mode(const h2c_hpack_encoder *enc, const h2c_hpack_field *f)
 {
-    if (f->flags & H2C_HPACK_F_PLAIN)
-        return STR_PLAIN;
-    if (f->flags & H2C_HPACK_F_HUFFMAN)
-        return STR_HUFF;
+    if (f->flags & (H2C_HPACK_F_PLAIN | H2C_HPACK_F_HUFFMAN)) /* rare: one test for both */
+        return (f->flags & H2C_HPACK_F_PLAIN) ? STR_PLAIN : STR_HUFF;
     return (enc->flags & H2C_HPACK_ENC_NO_HUFFMAN) ? STR_PLAIN : STR_AUTO;
 }
 
@@ -209,10 +207,13 @@ static uint64_t updates_bound(const enc_state *st)
     return st->pending ? int_len(5, st->min_max) + int_len(5, st->table.max) : 0;
 }
 
+/* Both lengths are tested at once first: below 2^29 they are short
+ * enough, whatever they are. */
 static int field_valid(const h2c_hpack_field *f)
 {
-    return (f->name.ptr || !f->name.len) && (f->value.ptr || !f->value.len) &&
-           f->name.len <= MAX_STRING && f->value.len <= MAX_STRING &&
+    size_t nl = f->name.len, vl = f->value.len;
+    return (f->name.ptr || !nl) && (f->value.ptr || !vl) &&
+           ((nl | vl) < (size_t)1 << 29 || (nl <= MAX_STRING && vl <= MAX_STRING)) &&
            f->indexing <= H2C_HPACK_INDEX_NEVER;
 }
 
@@ -324,10 +325,12 @@ static uint8_t *str_write(uint8_t *p, const char *s, uint32_t n, uint32_t body, 
     return p + n;
 }
 
-/* Octets a string's body can take at most: 30-bit codes. */
+/* Octets a string's body can take at most: 30-bit codes, so 15n/4
+ * rounded up, which is never more than 4n (no division in the per-field
+ * path). */
 static inline uint64_t huff_worst(uint64_t n)
 {
-    return (n * 15 + 3) / 4;
+    return 4 * n;
 }
 
 /*
@@ -358,12 +361,25 @@ static inline uint8_t *str_emit(uint8_t *p, const char *s, uint32_t n, unsigned 
     return str_write(p, s, n, body, huff);
 }
 
-static int emit_indexed(out_buf *o, uint32_t index)
+static int emit_indexed_long(out_buf *o, uint32_t index)
 {
     if (int_len_fast(7, index) > (size_t)(o->end - o->p))
         return H2C_E_BUFFER_TOO_SMALL;
     o->p = int_put(o->p, 0x80, 7, index);
     return H2C_OK;
+}
+
+/* An index into the static table or the first 65 dynamic entries takes
+ * one octet: inline, as most fields of typical traffic are such. */
+static inline int emit_indexed(out_buf *o, uint32_t index)
+{
+    uint8_t *p = o->p;
+    if (index < 127 && p != o->end) {
+        *p = (uint8_t)(0x80 | index);
+        o->p = p + 1;
+        return H2C_OK;
+    }
+    return emit_indexed_long(o, index);
 }
 
 static int emit_update(out_buf *o, uint32_t size)
@@ -381,22 +397,35 @@ static int emit_update(out_buf *o, uint32_t size)
  * journal relies on them).  Grows the table if needed; returns 0 if it
  * could not.
  */
-static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline)) /* out of the per-field path's registers */
+#endif
+static int
+table_ready_slow(h2c_hpack_encoder *enc, uint32_t esize)
 {
     h2c_etab *t = &enc->st.table;
     uint32_t n = esize - H2C_ETAB_OVERHEAD, keep;
     if (enc->guard) {
         keep = enc->guard->next_seq - enc->guard->count;
     } else {
-        /* The oldest entry left after make_room(). */
-        uint32_t count = t->count, size = t->size;
+        /* The oldest entry left after make_room(), and the ring octets
+         * of those left. */
+        uint32_t count = t->count, size = t->size, strings = t->strings;
         while (count && size + (uint64_t)esize > t->max) {
-            size -= h2c_etab_entry_size(h2c_etab_at(t, t->next_seq - count));
+            const h2c_etab_entry *e = h2c_etab_at(t, t->next_seq - count);
+            size -= h2c_etab_entry_size(e);
+            strings -= h2c_etab_span(e->name_len + e->value_len);
             count--;
         }
         keep = t->next_seq - count;
+        /* The ring keeps the spare a compaction would want even when the
+         * strings fit as they lie: run again on the reset table, the same
+         * fields fit differently, and must then compact, not grow. */
+        uint64_t octets = (uint64_t)strings + h2c_etab_span(n);
+        if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + h2c_etab_spare(t, n, octets))
+            return 1;
     }
-    if (h2c_etab_fits(t, keep, n))
+    if (enc->guard && h2c_etab_fits(t, keep, n))
         return 1;
     /* Outside a guarded call, the strings of the entries make_room() evicts
      * are not needed (it reads their slots only), so the rest may move. */
@@ -405,6 +434,18 @@ static int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
     /* Growing keeps every live entry (make_room() reads the ones it evicts). */
     uint32_t from = enc->guard ? keep : t->next_seq - t->count;
     return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
+}
+
+/* table_ready_slow(), with the common case inline: nothing evicted yet,
+ * none to evict, and room at the end of the strings (h2c_etab_spare() is
+ * then 0). */
+static inline int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
+{
+    const h2c_etab *t = &enc->st.table;
+    if (t->next_seq == t->count && t->size + (uint64_t)esize <= t->max && t->count < t->emask &&
+        h2c_etab_span(esize - H2C_ETAB_OVERHEAD) <= t->rcap - t->head && !enc->guard)
+        return 1;
+    return table_ready_slow(enc, esize);
 }
 
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
@@ -473,7 +514,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* Room for the worst case (every string Huffman-coded at 30 bits an
      * octet): write in one pass.  Otherwise size everything exactly first,
      * so that a short buffer fails before anything changes. */
-    if ((uint64_t)(o->end - p) >= 13 + 8 + huff_worst(nl) + huff_worst(vl)) {
+    if ((uint64_t)(o->end - p) >= 13 + 8 + huff_worst((uint64_t)nl + vl)) {
         if (pf.name_index) {
             p = int_put(p, first, prefix, pf.name_index);
         } else {
@@ -505,7 +546,8 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
-        make_room(st, (uint32_t)esize);
+        if (t->size + esize > t->max) /* else the call would find nothing to do */
+            make_room(st, (uint32_t)esize);
         h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
     }

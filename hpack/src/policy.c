@@ -94,8 +94,7 @@ static int churning(const h2c_hpack_field *f)
 
 static unsigned name_slot_index(uint32_t name_hash)
 {
-    /* High bits: the table's name index uses the low ones. */
-    return (name_hash >> 16) & (H2C_POLICY_NAME_SLOTS - 1);
+    return h2c_policy_name_slot(name_hash);
 }
 
 static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_hpack_field *f)
@@ -119,6 +118,10 @@ static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_h
  */
 #define GHOST_WAYS 4u
 
+#if GHOST_WAYS != 4
+#error "ghost_take() and ghost_put() look at exactly four ways"
+#endif
+
 static size_t ghost_set(uint32_t hash)
 {
     return (size_t)(hash & (H2C_POLICY_GHOST_SLOTS / GHOST_WAYS - 1)) * GHOST_WAYS;
@@ -131,41 +134,47 @@ static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
 {
     size_t base = ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base], fp = hash | 1u;
-    for (unsigned i = 0; i < GHOST_WAYS; i++) {
-        if (g[i] == fp) {
-            int fresh = p->clock - at[i] <= max;
-            for (; i + 1 < GHOST_WAYS; i++) {
-                g[i] = g[i + 1];
-                at[i] = at[i + 1];
-            }
-            g[GHOST_WAYS - 1] = 0;
-            return fresh;
-        }
+    unsigned i;
+    /* Written out: most fields miss, and four compares cost less than a
+     * loop. */
+    if (g[0] == fp)
+        i = 0;
+    else if (g[1] == fp)
+        i = 1;
+    else if (g[2] == fp)
+        i = 2;
+    else if (g[3] == fp)
+        i = 3;
+    else
+        return 0;
+    int fresh = p->clock - at[i] <= max;
+    for (; i + 1 < GHOST_WAYS; i++) {
+        g[i] = g[i + 1];
+        at[i] = at[i + 1];
     }
-    return 0;
+    g[GHOST_WAYS - 1] = 0;
+    return fresh;
 }
-
-#if GHOST_WAYS != 4
-#error "ghost_put() shifts exactly four ways"
-#endif
 
 static void ghost_put(h2c_policy *p, uint32_t hash)
 {
     size_t base = ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
-    /* Written out: compilers turn the loop into a memmove call. */
-    uint32_t g0 = g[0], g1 = g[1], g2 = g[2], a0 = at[0], a1 = at[1], a2 = at[2];
-    g[1] = g0;
-    g[2] = g1;
+    /* Written out, the first two ways as one 8-octet move: compilers turn
+     * the loop into a memmove call. */
+    uint64_t g01, a01;
+    memcpy(&g01, g, 8);
+    memcpy(&a01, at, 8);
+    uint32_t g2 = g[2], a2 = at[2];
+    memcpy(g + 1, &g01, 8);
+    memcpy(at + 1, &a01, 8);
     g[3] = g2;
-    at[1] = a0;
-    at[2] = a1;
     at[3] = a2;
     g[0] = hash | 1u;
     at[0] = p->clock;
 }
 
-static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
     const h2c_hpack_field *f = in->field;
     if (sensitive(f))
@@ -191,7 +200,7 @@ static int adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t
     return H2C_HPACK_INDEX_NO;
 }
 
-int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+int h2c_policy_decide_other(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
 {
     switch (p->kind) {
     case H2C_HPACK_POLICY_ALWAYS: return H2C_HPACK_INDEX_YES;
@@ -205,14 +214,8 @@ int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab 
         int r = p->fn(p->user, &pi);
         return r == H2C_HPACK_INDEX_YES || r == H2C_HPACK_INDEX_NEVER ? r : H2C_HPACK_INDEX_NO;
     }
-    default: return adaptive(p, in, t);
+    default: return h2c_policy_adaptive(p, in, t);
     }
-}
-
-void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e)
-{
-    p->clock += h2c_etab_entry_size(e);
-    e->stat = (uint16_t)name_slot_index(in->name_hash);
 }
 
 void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)

@@ -55,15 +55,38 @@ void h2c_policy_init(h2c_policy *p, int kind, h2c_hpack_policy_fn fn, void *user
 /* Forget everything learnt (kind and hook unchanged). */
 void h2c_policy_reset(h2c_policy *p);
 
+/* h2c_policy_decide() for ADAPTIVE, and for every kind. */
+int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+int h2c_policy_decide_other(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+
 /*
  * Decide how to represent a field with no exact table match:
  * H2C_HPACK_INDEX_YES, _NO or _NEVER.  The answer may be YES for a field
- * that does not fit the table; the encoder downgrades that to NO.
+ * that does not fit the table; the encoder downgrades that to NO.  Inline,
+ * so that the encoder calls ADAPTIVE, the default, directly.
  */
-int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t);
+static inline int h2c_policy_decide(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
+{
+    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE)
+        return h2c_policy_adaptive(p, in, t);
+    return h2c_policy_decide_other(p, in, t);
+}
 
-/* The field the policy decided on was inserted as entry e. */
-void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in, h2c_etab_entry *e);
+/* Slot of a name's statistics in h2c_policy.names: high bits of its hash,
+ * as the table's name index uses the low ones. */
+static inline unsigned h2c_policy_name_slot(uint32_t name_hash)
+{
+    return (name_hash >> 16) & (H2C_POLICY_NAME_SLOTS - 1);
+}
+
+/* The field the policy decided on was inserted as entry e.  Inline: it
+ * follows every insertion. */
+static inline void h2c_policy_inserted(h2c_policy *p, const h2c_policy_field *in,
+                                       h2c_etab_entry *e)
+{
+    p->clock += h2c_etab_entry_size(e);
+    e->stat = (uint16_t)h2c_policy_name_slot(in->name_hash);
+}
 
 /* One more of the name's new values was seen again. */
 static inline void h2c_policy_count_reuse(h2c_policy_name *s)
