@@ -55,9 +55,11 @@ __attribute__((noinline, cold)) static h2c_conn_event *queue_full(h2c_conn *c, u
 /* Events are zeroed and copied in 16-octet moves written out: a memset or
  * an assignment of their size (288 octets on x86-64) compiles to a string
  * instruction (rep stos, rep movs) whose start-up costs more than the
- * moves.  Other targets take the library calls. */
+ * moves.  Other targets take the library calls.  Kept out of
+ * clang-format, which lays the move lists out differently on each pass. */
+/* clang-format off */
 #if defined(__SSE2__)
-_Static_assert(sizeof(h2c_conn_event) >= 16 && sizeof(h2c_conn_event) <= 20 * 16,
+_Static_assert(sizeof(h2c_conn_event) >= 16 && sizeof(h2c_conn_event) <= (size_t)20 * 16,
                "event_zero() and event_copy() cover the event");
 #define EV_MOVES(X)                                                                             \
     X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) \
@@ -71,7 +73,7 @@ static inline void event_zero(h2c_conn_event *e)
     const __m128i z = _mm_setzero_si128();
 #define EV_ZERO(i)                                                                              \
     if ((i) * 16 + 16 <= sizeof *e)                                                             \
-        _mm_storeu_si128((__m128i *)(void *)(p + (i) * 16), z);
+        _mm_storeu_si128((__m128i *)(void *)(p + (size_t)(i) * 16), z);
     EV_MOVES(EV_ZERO)
 #undef EV_ZERO
     if (sizeof *e % 16)
@@ -88,8 +90,8 @@ static inline void event_copy(h2c_conn_event *restrict d, const h2c_conn_event *
     const unsigned char *q = (const unsigned char *)s;
 #define EV_COPY(i)                                                                              \
     if ((i) * 16 + 16 <= sizeof *d)                                                             \
-        _mm_storeu_si128((__m128i *)(void *)(p + (i) * 16),                                     \
-                         _mm_loadu_si128((const __m128i *)(const void *)(q + (i) * 16)));
+        _mm_storeu_si128((__m128i *)(void *)(p + (size_t)(i) * 16),                             \
+                         _mm_loadu_si128((const __m128i *)(const void *)(q + (size_t)(i) * 16)));
     EV_MOVES(EV_COPY)
 #undef EV_COPY
     if (sizeof *d % 16)
@@ -99,6 +101,7 @@ static inline void event_copy(h2c_conn_event *restrict d, const h2c_conn_event *
     *d = *s;
 #endif
 }
+/* clang-format on */
 
 static h2c_conn_event *event_new(h2c_conn *c, int type, uint32_t stream)
 {

@@ -84,7 +84,7 @@ struct h2c_hpack_decoder {
     uint32_t update_le;  /* a size update <= this is due at block start ... */
     uint8_t need_update; /* ... when this is set (0 or 1) */
     uint8_t state;       /* enum dec_state; right after need_update: fast_gate() */
-    int error;     /* sticky error, 0 if none */
+    int error;           /* sticky error, 0 if none */
     size_t error_off;
 
     /* Current block. */
@@ -232,7 +232,8 @@ void h2c_hpack_decoder_reset(h2c_hpack_decoder *dec)
  * ---------------------------------------------------------------------- */
 
 #ifndef H2C_HPACK_NO_FAST
-_Static_assert(offsetof(h2c_hpack_decoder, state) == offsetof(h2c_hpack_decoder, need_update) + 1,
+_Static_assert(offsetof(h2c_hpack_decoder, state) ==
+                   offsetof(h2c_hpack_decoder, need_update) + 1,
                "fast_gate() reads need_update and state as one");
 _Static_assert(ST_START == 0 && ST_REP == 1, "fast_gate() masks the state's lowest bit");
 

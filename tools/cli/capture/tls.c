@@ -34,9 +34,9 @@
 #define TLS13_REC_BODY_MAX (16384 + 256) /* RFC 8446 5.2 */
 /* Trial decryptions after a gap: each costs a pass over a record of up to
  * 16 KiB, so both bounds are on trials, not records. */
-#define RESYNC_TRIES 4096         /* per gap, shared by its candidate records */
-#define RESYNC_TRIES_DIR 65536    /* per direction, over all its gaps */
-#define RESYNC_CANDIDATES 16      /* records tried before giving up */
+#define RESYNC_TRIES 4096      /* per gap, shared by its candidate records */
+#define RESYNC_TRIES_DIR 65536 /* per direction, over all its gaps */
+#define RESYNC_CANDIDATES 16   /* records tried before giving up */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
 enum {
