@@ -643,9 +643,22 @@ ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len
      * (a caller's mistake) reads nothing past len. */
     if (avail < len)
         avail = len;
-    ptrdiff_t fast = avail - len >= 8 ? decode_slack(dst, src, len, avail, 0)
-                     : avail >= 8     ? decode_slack(dst, src, len, avail, 1)
-                                      : decode_whole(dst, src, len);
+    ptrdiff_t fast;
+    if (avail - len >= 8) {
+        fast = decode_slack(dst, src, len, avail, 0);
+    } else if (len <= 16) {
+        /* Short: a copy with 8 octets after it costs less than clamping
+         * each load, or than decode_whole()'s 64 octets of ones (avail
+         * below 8).  Those 8 octets are masked with ones, so any value
+         * does; they are set only to be defined. */
+        uint8_t w[24];
+        const uint64_t pad = 0;
+        h2c_bytes_move(w, src, len);
+        memcpy(w + len, &pad, 8);
+        fast = decode_slack(dst, w, len, len + 8, 0);
+    } else {
+        fast = decode_slack(dst, src, len, avail, 1);
+    }
     return fast >= 0 ? fast : decode_exact(dst, src, len);
 }
 
