@@ -638,19 +638,19 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
 ptrdiff_t h2c_huff_decode_near_end(uint8_t *dst, const uint8_t *src, size_t len, size_t avail)
 {
     ptrdiff_t fast;
-    if (len <= 16) {
+    if (len < 16) {
         /* Short: a copy with 8 octets after it costs less than clamping
          * each load, or than decode_whole()'s 64 octets of ones (avail
          * below 8).  Those 8 octets are masked with ones, so any value
          * does; they are set only to be defined. */
-        uint8_t w[24];
+        uint8_t w[23];
         const uint64_t pad = 0;
         h2c_bytes_move(w, src, len);
         memcpy(w + len, &pad, 8);
         fast = decode_slack(dst, w, len, len + 8, 0);
     } else {
         /* The loads clamped: a few more instructions, kept out of the
-         * common case.  avail >= len > 16. */
+         * common case.  avail >= len >= 16. */
         fast = decode_slack(dst, src, len, avail, 1);
     }
     return fast >= 0 ? fast : decode_exact(dst, src, len);
