@@ -167,7 +167,7 @@ fast_huff(h2c_hpack_decoder *dec, size_t base, const uint8_t *s, uint32_t len, s
     if (len <= dec->huff_short_max && base + 2 * (size_t)len + 3 <= dec->scratch_cap) {
         ptrdiff_t w = avail - len >= 8
                           ? h2c_huff_decode_slack(dec->scratch + base, s, len)
-                          : h2c_huff_decode_string_in(dec->scratch + base, s, len, avail);
+                          : h2c_huff_decode_near_end(dec->scratch + base, s, len, avail);
         return w < 0 ? FAST_GIVE_UP : w;
     }
     size_t most = h2c_huff_decoded_max(len);

@@ -635,17 +635,35 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
     return rest < 0 || rest > 7 ? -1 : o - dst;
 }
 
+ptrdiff_t h2c_huff_decode_near_end(uint8_t *dst, const uint8_t *src, size_t len, size_t avail)
+{
+    ptrdiff_t fast;
+    if (len < 16) {
+        /* Short: a copy with 8 octets after it costs less than clamping
+         * each load, or than decode_whole()'s 64 octets of ones (avail
+         * below 8).  Those 8 octets are masked with ones, so any value
+         * does; they are set only to be defined. */
+        uint8_t w[23];
+        const uint64_t pad = 0;
+        h2c_bytes_move(w, src, len);
+        memcpy(w + len, &pad, 8);
+        fast = decode_slack(dst, w, len, len + 8, 0);
+    } else {
+        /* The loads clamped: a few more instructions, kept out of the
+         * common case.  avail >= len >= 16. */
+        fast = decode_slack(dst, src, len, avail, 1);
+    }
+    return fast >= 0 ? fast : decode_exact(dst, src, len);
+}
+
 ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len, size_t avail)
 {
-    /* near_end: the string ends less than 8 octets before avail (the
-     * last of a block, say), so the loads are clamped: a few more
-     * instructions, kept out of the common case.  An avail below len
-     * (a caller's mistake) reads nothing past len. */
+    /* An avail below len (a caller's mistake) reads nothing past len. */
     if (avail < len)
         avail = len;
-    ptrdiff_t fast = avail - len >= 8 ? decode_slack(dst, src, len, avail, 0)
-                     : avail >= 8     ? decode_slack(dst, src, len, avail, 1)
-                                      : decode_whole(dst, src, len);
+    if (avail - len < 8) /* the last string of a block, say */
+        return h2c_huff_decode_near_end(dst, src, len, avail);
+    ptrdiff_t fast = decode_slack(dst, src, len, avail, 0);
     return fast >= 0 ? fast : decode_exact(dst, src, len);
 }
 

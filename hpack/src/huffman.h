@@ -115,6 +115,9 @@ ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len);
  * no copy of the string, when avail is 8 or more.  The octets past len are
  * read but never used. */
 ptrdiff_t h2c_huff_decode_string_in(uint8_t *dst, const uint8_t *src, size_t len, size_t avail);
+/* The same where the string ends less than 8 octets before avail (len <=
+ * avail < len + 8), with no test of that: the decoder's fast path. */
+ptrdiff_t h2c_huff_decode_near_end(uint8_t *dst, const uint8_t *src, size_t len, size_t avail);
 /* The same where src[0, len + 8) is readable, for valid input only: the
  * decoded length, or -1 for any invalid string (h2c_huff_decode_string()
  * tells which error).  No tests of avail: the decoder's fast path. */

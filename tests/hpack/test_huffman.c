@@ -575,7 +575,7 @@ static void check_whole(const uint8_t *src, size_t len)
     free(in);
     /* The entry point that may read past the string, up to avail: octets
      * there of every kind (never used), avail from len (the loads clamped,
-     * or the copy when under 8) to past the slack, input and output in heap
+     * or a copy for short strings) to past the slack, input and output in heap
      * blocks of exactly their size. */
     static const size_t extra[] = {0, 1, 3, 7, 8, 9, 24};
     static uint32_t junk_seed = 99;
@@ -587,6 +587,10 @@ static void check_whole(const uint8_t *src, size_t len)
             in[i] = e & 1 ? 0xff : (uint8_t)rnd(&junk_seed);
         memset(o, 0, room);
         expect_ref(&want, h2c_huff_decode_string_in(o, in, len, avail), o);
+        if (extra[e] < 8) {
+            memset(o, 0, room);
+            expect_ref(&want, h2c_huff_decode_near_end(o, in, len, avail), o);
+        }
         /* With 8 octets of slack: the same for valid strings, -1 for any
          * other. */
         if (extra[e] >= 8) {
