@@ -15,7 +15,10 @@
  * A response that is not 2xx is reported on stderr.  The exit status is 1
  * if any request failed at the protocol level (the stream was reset, the
  * server sent GOAWAY with an error or closed the connection early, a
- * connection error), 2 for a usage error, 0 otherwise.
+ * connection error), 2 for a usage error, 0 otherwise.  Requests the server
+ * did not process (REFUSED_STREAM, or above the last stream id of a GOAWAY
+ * without error, RFC 9113 8.7) are asked again: after a GOAWAY, on a new
+ * connection once the old one has nothing left open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,7 +52,7 @@ struct req {
     uint32_t id;         /* stream, 0 before it is opened */
     int state;           /* R_* */
     int status;          /* :status */
-    int refused;         /* times the server refused the stream (REFUSED_STREAM) */
+    int refused;         /* times the server did not process it (REFUSED_STREAM, GOAWAY) */
     size_t sent;         /* request body octets queued */
     uint8_t *body;       /* response body */
     size_t len, cap;
@@ -64,11 +67,15 @@ static size_t data_len;
 static char *authority;     /* host[:port] as in the URLs */
 static int conn_failed;     /* the connection broke or ended with an error */
 static int got_settings;    /* the server's first SETTINGS arrived */
+static int got_goaway;      /* the server's GOAWAY arrived: no new streams here */
 static uint32_t nopen;      /* streams open now */
 
 /* Until the server's SETTINGS arrive its concurrency limit is unknown (the
  * protocol says unlimited): open no more than this many streams meanwhile. */
 #define FIRST_FLIGHT 100
+
+/* Times a request the server did not process is asked again. */
+#define RETRIES 3
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void errorf(const char *fmt, ...)
@@ -209,13 +216,15 @@ static int read_file(const char *name)
  * Requests
  * ---------------------------------------------------------------------- */
 
-static struct req *req_find(h2c_conn *c, uint32_t id)
+static struct req *req_find(h2c_conn *c, const h2c_conn_event *ev)
 {
-    struct req *r = h2c_conn_stream_user(c, id);
+    struct req *r = ev->user ? ev->user : h2c_conn_stream_user(c, ev->stream_id);
     if (r)
         return r;
-    for (size_t i = 0; i < nreqs; i++) /* closed streams lose their pointer */
-        if (reqs[i].id == id)
+    /* Closed streams lose their pointer.  Only open requests: one done on
+     * an earlier connection may have had the same stream id. */
+    for (size_t i = 0; i < nreqs; i++)
+        if (reqs[i].id == ev->stream_id && reqs[i].state == R_OPEN)
             return &reqs[i];
     return NULL;
 }
@@ -228,6 +237,21 @@ static void req_fail(struct req *r, const char *why)
     if (r->state == R_OPEN)
         nopen--;
     r->state = R_FAILED;
+}
+
+/* The server did not process r (RFC 9113 8.7): ask again, a few times. */
+static void req_retry(struct req *r, const char *why)
+{
+    if (r->refused++ >= RETRIES) {
+        req_fail(r, why);
+        return;
+    }
+    if (r->state == R_OPEN)
+        nopen--;
+    r->state = R_WAITING;
+    r->id = 0;
+    r->status = 0;
+    r->sent = r->len = 0;
 }
 
 /* Open streams for the URLs still waiting, as far as the server allows. */
@@ -318,7 +342,7 @@ static void print_fields(uint32_t id, const char *what, const h2c_conn_event *ev
 
 static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
 {
-    struct req *r = ev->stream_id ? req_find(c, ev->stream_id) : NULL;
+    struct req *r = ev->stream_id ? req_find(c, ev) : NULL;
     switch (type) {
     case H2C_CONN_EV_INFORMATIONAL:
         print_fields(ev->stream_id, "informational", ev);
@@ -366,13 +390,8 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
         got_settings = 1;
         break;
     case H2C_CONN_EV_STREAM_RESET:
-        if (r && r->state == R_OPEN && ev->remote && ev->error_code == H2C_H2_REFUSED_STREAM &&
-            r->refused++ < 3) { /* not processed (RFC 9113 8.7): ask again */
-            r->state = R_WAITING;
-            r->id = 0;
-            r->status = 0;
-            r->sent = r->len = 0;
-            nopen--;
+        if (r && r->state == R_OPEN && ev->remote && ev->error_code == H2C_H2_REFUSED_STREAM) {
+            req_retry(r, "refused by the server (REFUSED_STREAM)");
         } else if (r) {
             char why[96];
             snprintf(why, sizeof why, "stream %u reset by %s: %s", ev->stream_id,
@@ -386,12 +405,18 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
                    h2c_h2_error_name(ev->error_code), ev->last_stream_id,
                    ev->debug_data.len ? ", " : "", (int)ev->debug_data.len,
                    (const char *)ev->debug_data.ptr);
+        got_goaway = 1;
         if (ev->error_code != H2C_H2_NO_ERROR)
             conn_failed = 1;
-        for (size_t i = 0; i < nreqs; i++) /* streams past last_stream_id were not served */
-            if (reqs[i].state == R_WAITING ||
-                (reqs[i].state == R_OPEN && reqs[i].id > ev->last_stream_id))
-                req_fail(&reqs[i], "not processed (GOAWAY)");
+        for (size_t i = 0; i < nreqs; i++) { /* streams past last_stream_id were not served */
+            struct req *q = &reqs[i];
+            if (q->state == R_WAITING || (q->state == R_OPEN && q->id > ev->last_stream_id)) {
+                if (conn_failed)
+                    req_fail(q, "not processed (GOAWAY)");
+                else /* on the next connection */
+                    req_retry(q, "not processed (GOAWAY)");
+            }
+        }
         break;
     default: /* WINDOW_UPDATE, SETTINGS: the main loop sends what it can next */
         break;
@@ -428,8 +453,9 @@ static int flush(int fd, h2c_conn *c)
 static void run(int fd, h2c_conn *c)
 {
     static uint8_t buf[READ_CHUNK];
-    while (!finished() && !conn_failed) {
-        submit_requests(c);
+    while (!finished() && !conn_failed && !(got_goaway && nopen == 0)) {
+        if (!got_goaway)
+            submit_requests(c);
         int more = send_bodies(c);
         if (flush(fd, c) < 0) {
             errorf("send: %s", strerror(errno));
@@ -449,6 +475,8 @@ static void run(int fd, h2c_conn *c)
         ssize_t n = recv(fd, buf, sizeof buf, 0);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
+        if (n == 0 && got_goaway && nopen == 0)
+            break; /* closed after its GOAWAY, with nothing of ours left open */
         if (n <= 0) {
             errorf("connection closed by the server%s%s", n < 0 ? ": " : "",
                    n < 0 ? strerror(errno) : "");
@@ -548,18 +576,28 @@ int main(int argc, char **argv)
         data = (const uint8_t *)""; /* an empty file is still a POST */
 
     status = 1;
-    if ((fd = connect_to(host, port)) < 0)
-        goto out;
-    h2c_conn_options o;
-    h2c_conn_options_init(&o, H2C_CONN_CLIENT);
-    o.settings.initial_window_size = 1u << 20; /* 1 MiB per stream, 16 MiB in all */
-    o.connection_window = 1u << 24;
-    int rc = h2c_conn_new(&c, &o); /* queues the preface and our SETTINGS */
-    if (rc != H2C_OK) {
-        errorf("h2c_conn_new: %s", h2c_strerror(rc));
-        goto out;
-    }
-    run(fd, c);
+    /* A new connection while a GOAWAY left requests unprocessed (each
+     * request is asked at most RETRIES + 1 times, so this ends). */
+    do {
+        if ((fd = connect_to(host, port)) < 0)
+            goto out;
+        h2c_conn_options o;
+        h2c_conn_options_init(&o, H2C_CONN_CLIENT);
+        o.settings.initial_window_size = 1u << 20; /* 1 MiB per stream, 16 MiB in all */
+        o.connection_window = 1u << 24;
+        int rc = h2c_conn_new(&c, &o); /* queues the preface and our SETTINGS */
+        if (rc != H2C_OK) {
+            errorf("h2c_conn_new: %s", h2c_strerror(rc));
+            goto out;
+        }
+        got_settings = got_goaway = 0;
+        nopen = 0;
+        run(fd, c);
+        h2c_conn_free(c);
+        c = NULL;
+        close(fd);
+        fd = -1;
+    } while (!conn_failed && !finished());
 
     status = conn_failed ? 1 : 0;
     for (size_t k = 0; k < nreqs; k++) {
