@@ -88,6 +88,7 @@ struct conn {
     unsigned read_closed : 1;   /* the peer sent EOF */
     unsigned more : 1;          /* the pump paused at OUT_HIGH, not for lack of window */
     unsigned want_write : 1;    /* yielded with work left: come back on EPOLLOUT */
+    unsigned draining : 1;      /* all sent and our side shut: read until the peer's EOF */
     struct stream *streams;
     unsigned long serial;
 };
@@ -656,8 +657,24 @@ static void conn_service(struct conn *c)
         }
     }
     size_t queued = h2c_conn_output_len(c->h2);
-    if (h2c_conn_done(c->h2) || (queued == 0 && (c->failed || c->read_closed))) {
+    if (queued == 0 && c->read_closed) {
         conn_close(c);
+        return;
+    }
+    if (h2c_conn_done(c->h2) || (queued == 0 && c->failed)) {
+        /* Closing a socket with unread input (the peer's last WINDOW_UPDATEs,
+         * say) sends a TCP reset, and a reset can make the peer drop the end
+         * of the response still in its buffers.  So shut our side, and close
+         * at the peer's EOF, which follows our GOAWAY or EOF. */
+        if (!c->draining) {
+            c->draining = 1;
+            shutdown(c->fd, SHUT_WR);
+        }
+        if (c->interest != EPOLLIN) {
+            struct epoll_event e = { .events = EPOLLIN, .data.ptr = c };
+            epoll_ctl(srv.epfd, EPOLL_CTL_MOD, c->fd, &e);
+            c->interest = EPOLLIN;
+        }
         return;
     }
     uint32_t want = 0;
@@ -677,7 +694,8 @@ static int conn_read(struct conn *c)
 {
     ssize_t n = recv(c->fd, rbuf, sizeof rbuf, 0);
     if (n > 0) {
-        conn_feed(c, rbuf, (size_t)n);
+        if (!c->draining) /* once done, what comes is dropped */
+            conn_feed(c, rbuf, (size_t)n);
         return 0;
     }
     if (n < 0)
