@@ -393,32 +393,30 @@ fi
 free_port() {
     timeout 10 "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-nghttpd_port=""
-if [ -x "$nghttpd" ]; then
-    nghttpd_port=$(free_port)
-    timeout --foreground -k 10 900 "$nghttpd" --no-tls --echo-upload -a 127.0.0.1 -d "$root" "$nghttpd_port" \
-        >"$T/nghttpd.out" 2>&1 &
-    pids+=("$!")
-    for _ in $(seq 100); do
-        timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$nghttpd_port" 2>/dev/null && break
-        sleep 0.05
-    done
-fi
+# start_nghttpd VAR OPTIONS...: nghttpd --no-tls on a free port, with
+# OPTIONS; sets VAR_port (empty if nghttpd is missing) once it accepts.
+start_nghttpd() {
+    local var=$1 port=""
+    shift
+    if [ -x "$nghttpd" ]; then
+        port=$(free_port)
+        timeout --foreground -k 10 900 "$nghttpd" --no-tls --echo-upload -a 127.0.0.1 -d "$root" \
+            "$@" "$port" >"$T/$var.out" 2>&1 &
+        pids+=("$!")
+        for _ in $(seq 100); do
+            timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
+            sleep 0.05
+        done
+    fi
+    printf -v "${var}_port" %s "$port"
+}
+nghttpd_port="" tight_port=""
+start_nghttpd nghttpd
 N=http://127.0.0.1:${nghttpd_port:-1}
 # A second nghttpd that is hard to talk to: 16-octet stream windows, a
 # 1 KiB connection window, one stream at a time, HPACK table size 0, and
 # a trailer on every response.
-tight_port=""
-if [ -x "$nghttpd" ]; then
-    tight_port=$(free_port)
-    timeout --foreground -k 10 900 "$nghttpd" --no-tls --echo-upload -a 127.0.0.1 -d "$root" \
-        -w 4 -W 10 -m 1 -c 0 --trailer 'x-trailer: yes' "$tight_port" >"$T/tight.out" 2>&1 &
-    pids+=("$!")
-    for _ in $(seq 100); do
-        timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$tight_port" 2>/dev/null && break
-        sleep 0.05
-    done
-fi
+start_nghttpd tight -w 4 -W 10 -m 1 -c 0 --trailer 'x-trailer: yes'
 NT=http://127.0.0.1:${tight_port:-1}
 t_client_two() {
     [ -n "$nghttpd_port" ] || need "$nghttpd" || return 1
