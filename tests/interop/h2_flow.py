@@ -353,6 +353,90 @@ def main():
         finally:
             c.close()
 
+    def padded_upload():
+        # DATA frames with 200 octets of padding each: padding counts
+        # against the windows (RFC 9113 6.1), so the server must give it
+        # back too, or the upload of 4 windows stalls.
+        c = RawClient(port)
+        try:
+            c.wait(lambda: c.settings_seen)
+            body = os.urandom(4 * 65535)
+            sid, h = c.request(b"POST", b"/echo")
+            c.conn.send_headers(sid, h)
+            off = 0
+            while off < len(body):
+                room = min(c.conn.local_flow_control_window(sid), 16384) - 201
+                if room <= 0:
+                    c.read_once()
+                    continue
+                room = min(room, len(body) - off)
+                c.conn.send_data(sid, body[off:off + room], end_stream=off + room == len(body),
+                                 pad_length=200)
+                off += room
+                c.flush()
+            s = c.wait_response(sid)
+            if s["reset"] is not None or status_of(s) != b"200":
+                return "status %r reset %r" % (status_of(s), s["reset"])
+            if bytes(s["body"]) != body:
+                return "echo differs"
+        finally:
+            c.close()
+        return None
+
+    def refused_body_then_more():
+        # content-length past what /echo takes: 413 at once and the stream
+        # reset (NO_ERROR) while our body is in flight.  The DATA that still
+        # arrives must not end the connection and must be given back to
+        # the connection window: a 200 KB upload after it succeeds.
+        c = RawClient(port)
+        try:
+            c.wait(lambda: c.settings_seen)
+            sid, h = c.request(b"POST", b"/echo", [(b"content-length", b"%d" % (64 << 20))])
+            c.conn.send_headers(sid, h)
+            c.flush()
+            s = c.wait_response(sid)
+            if status_of(s) != b"413":
+                return "status %r, not 413" % status_of(s)
+            # Body sent before we saw the reset: python-h2 sends nothing on a
+            # reset stream, so it goes raw, charged to python-h2's window.
+            for _ in range(3):
+                c.sock.sendall((16000).to_bytes(3, "big") + b"\x00\x00" +
+                               sid.to_bytes(4, "big") + os.urandom(16000))
+                c.conn.outbound_flow_control_window -= 16000
+            body = os.urandom(200000)
+            sid2, h = c.request(b"POST", b"/echo")
+            c.conn.send_headers(sid2, h)
+            c.send_body(sid2, body)
+            s2 = c.wait_response(sid2)
+            if s2["reset"] is not None or bytes(s2["body"]) != body:
+                return "upload after it: status %r reset %r" % (status_of(s2), s2["reset"])
+        finally:
+            c.close()
+        return None
+
+    def trailers_only_and_cookies():
+        # A POST whose body is empty, ended by trailers (HEADERS, HEADERS
+        # with END_STREAM); then a GET with its cookie split in crumbs
+        # (RFC 9113 8.2.3).
+        c = RawClient(port)
+        try:
+            sid, h = c.request(b"POST", b"/echo")
+            c.conn.send_headers(sid, h)
+            c.conn.send_headers(sid, [(b"x-trailer", b"1")], end_stream=True)
+            c.flush()
+            s = c.wait_response(sid)
+            if s["reset"] is not None or status_of(s) != b"200" or s["body"]:
+                return "trailers only: status %r reset %r" % (status_of(s), s["reset"])
+            sid, h = c.request(b"GET", b"/", [(b"cookie", b"a=1"), (b"cookie", b"b=2")])
+            c.conn.send_headers(sid, h, end_stream=True)
+            c.flush()
+            s = c.wait_response(sid)
+            if s["reset"] is not None or bytes(s["body"]) != index:
+                return "cookie crumbs: status %r reset %r" % (status_of(s), s["reset"])
+        finally:
+            c.close()
+        return None
+
     check("python-h2 SETTINGS_INITIAL_WINDOW_SIZE 1: one-octet frames", window_1)
     check("python-h2 1 MiB through a 16-octet window, RST_STREAM, next request",
           window_16_reset)
@@ -367,6 +451,10 @@ def main():
           concurrency_limit)
     check("python-h2 SETTINGS_HEADER_TABLE_SIZE 0, 4096, 100", hpack_table_sizes)
     check("python-h2 GOAWAY from the client with a download in flight", goaway_in_flight)
+    check("python-h2 POST /echo of 4 windows in padded DATA frames", padded_upload)
+    check("python-h2 413 and reset with the body in flight, then an upload",
+          refused_body_then_more)
+    check("python-h2 POST ended by trailers alone; cookie crumbs", trailers_only_and_cookies)
     return 1 if h2_client.failures else 0
 
 

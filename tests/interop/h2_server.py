@@ -72,22 +72,26 @@ class Server:
         if out:
             self.sock.sendall(out)
 
-    def respond(self, sid, body, status=b"200", trailers=None, extra=()):
+    def respond(self, sid, body, status=b"200", trailers=None, extra=(), pad=None):
+        """Answer sid; pad: octets of padding in every DATA frame."""
         self.conn.send_headers(sid, [(b":status", status),
                                      (b"content-length", str(len(body)).encode())] +
                                list(extra), end_stream=not body and not trailers)
-        self.pending.append([sid, body, trailers])
+        self.pending.append([sid, body, trailers, pad])
         self.pump()
 
     def pump(self):
         for p in list(self.pending):
-            sid, body, trailers = p
+            sid, body, trailers, pad = p
+            cost = pad + 1 if pad is not None else 0  # the Pad Length octet, and padding
             while body:
                 n = min(self.conn.local_flow_control_window(sid),
-                        self.conn.max_outbound_frame_size, len(body))
+                        self.conn.max_outbound_frame_size) - cost
+                n = min(n, len(body))
                 if n <= 0:
                     break
-                self.conn.send_data(sid, body[:n], end_stream=len(body) == n and not trailers)
+                self.conn.send_data(sid, body[:n], end_stream=len(body) == n and not trailers,
+                                    pad_length=pad)
                 body = body[n:]
             p[1] = body
             if not body:
@@ -370,7 +374,46 @@ def main():
             why = "requests per connection: %r" % state["paths"]
         return why
 
+    def padded_informational():
+        # A 103 (Early Hints) before the response, and the 2.5 MiB body in
+        # DATA frames padded by 255 octets: the client must give the
+        # padding back to the windows too (RFC 9113 6.1), or it stalls.
+        def on_request(s, sid, path, h, body):
+            s.conn.send_headers(sid, [(b":status", b"103"), (b"link", b"</x.css>; rel=preload")])
+            s.respond(sid, big, pad=255)
+
+        rc, out, err = exchange(client, ["-v", "{url}/p"],
+                                lambda sock, n: Server(sock, on_request=on_request).run())
+        why = expect(rc, out, err, 0, big)
+        if not why and "[1] :status: 103" not in err:
+            why = "103 not reported: %s" % err.strip()[-300:]
+        return why
+
+    def early_response():
+        # The server answers 413 and ends its side as soon as the request
+        # headers of a 200 KB upload are in, before the body: the client
+        # reports the status, stops sending (RST_STREAM NO_ERROR) and exits 0.
+        state = {}
+
+        def serve(sock, n):
+            s = Server(sock)
+            s.run(lambda: s.requests)
+            sid = next(iter(s.requests))
+            s.respond(sid, b"too large\n", status=b"413")
+            s.run()
+            state["server"] = s
+
+        rc, out, err = exchange(client, ["--data", tmp.name, "{url}/echo"], serve)
+        why = expect(rc, out, err, 0, b"too large\n")
+        if not why and "status 413" not in err:
+            why = "413 not reported: %s" % err.strip()[-300:]
+        if not why and not any(t == 3 for t, f, sid in state["server"].frames):
+            why = "no RST_STREAM from the client"
+        return why
+
     check("h2client <- python-h2: two 2.5 MiB responses, PING", big_downloads)
+    check("h2client <- python-h2: 103, then 2.5 MiB in padded DATA frames", padded_informational)
+    check("h2client <- python-h2: 413 before the upload is sent", early_response)
     check("h2client <- python-h2: 200 KB POST, INITIAL_WINDOW_SIZE 16, changed mid-upload",
           upload_small_windows)
     check("h2client <- python-h2: 200 KB POST, SETTINGS_MAX_FRAME_SIZE 1 MiB", upload_big_frames)
