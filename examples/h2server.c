@@ -22,8 +22,10 @@
  * h2c_conn_output().
  *
  * --port 0 picks a free port; either way the server prints
- * "listening on ADDR:PORT" on stdout.  SIGINT and SIGTERM end it cleanly;
- * with --stats it then prints its resource usage on stderr.
+ * "listening on ADDR:PORT" on stdout.  SIGINT and SIGTERM end it cleanly:
+ * no new connections, GOAWAY on every open one, and up to GRACE_MS for
+ * the streams already open to finish (RFC 9113 6.8).  With --stats it
+ * then prints its resource usage on stderr.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -44,6 +46,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <h2codec/conn.h>
@@ -54,6 +57,7 @@
 #define ECHO_MAX (16 * 1024 * 1024) /* largest request body /echo holds */
 #define PATH_LEN 4096             /* longest :path we look at */
 #define ROUNDS 16                 /* pump/flush rounds per wake-up before yielding */
+#define GRACE_MS 5000             /* after SIGTERM: time open streams have to finish */
 
 /* ------------------------------------------------------------------------
  * State
@@ -754,6 +758,27 @@ static void conn_accept(void)
  * Main
  * ---------------------------------------------------------------------- */
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first SIGTERM: stop accepting, GOAWAY (NO_ERROR) on every connection.
+ * Streams already open go on; connections close as they finish. */
+static void shutdown_begin(void)
+{
+    epoll_ctl(srv.epfd, EPOLL_CTL_DEL, srv.lfd, NULL);
+    close(srv.lfd);
+    srv.lfd = -1;
+    for (struct conn *c = srv.conns, *next; c; c = next) {
+        next = c->next; /* conn_service() may free c */
+        h2c_conn_close(c->h2, H2C_H2_NO_ERROR, H2C_VIEW_LIT("server exit"));
+        conn_service(c);
+    }
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -880,8 +905,16 @@ int main(int argc, char **argv)
     print_address(srv.lfd);
 
     struct epoll_event evs[64];
-    while (!quit) {
-        int n = epoll_pwait(srv.epfd, evs, 64, -1, &waitmask);
+    int64_t deadline = 0; /* set by the first signal */
+    for (;;) {
+        if (quit && !deadline) {
+            deadline = now_ms() + GRACE_MS;
+            shutdown_begin();
+        }
+        int64_t left = deadline ? deadline - now_ms() : -1;
+        if (deadline && (!srv.conns || left <= 0))
+            break;
+        int n = epoll_pwait(srv.epfd, evs, 64, (int)left, &waitmask);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -903,7 +936,8 @@ int main(int argc, char **argv)
         }
     }
 
-    /* Shut down: a GOAWAY to every client, one try to send it, then close. */
+    /* Whatever the grace period left open: a GOAWAY (if none went yet),
+     * one try to send it, then close. */
     while (srv.conns) {
         struct conn *c = srv.conns;
         h2c_conn_close(c->h2, H2C_H2_NO_ERROR, H2C_VIEW_LIT("server exit"));
@@ -916,7 +950,8 @@ int main(int argc, char **argv)
         free(s);
     }
     close(srv.epfd);
-    close(srv.lfd);
+    if (srv.lfd >= 0)
+        close(srv.lfd);
     if (srv.rootfd >= 0)
         close(srv.rootfd);
     if (srv.stats) {

@@ -4,8 +4,11 @@
 server, driven by python-hyper h2 (Debian python3-h2 4.1).
 
     h2_flow.py PORT ROOT
+    h2_flow.py PORT ROOT --term PID
 
-ROOT is the server's --root, holding index.html and big.bin.  Prints one
+ROOT is the server's --root, holding index.html and big.bin.  With --term,
+only the graceful shutdown check runs: it sends SIGTERM to PID, the server,
+with a download in flight.  Prints one
 "ok NAME" or "FAIL NAME: why" line per check; exits 1 if any failed.
 
 python-h2 checks every DATA frame against the windows it gave (a frame past
@@ -14,6 +17,7 @@ so these checks fail when the server oversteps either.
 """
 import os
 import select
+import signal
 import struct
 import sys
 import time
@@ -37,6 +41,9 @@ class RawClient(Client):
         self.blocks = []  # (stream id, header block) in arrival order
         self.data_frames = []  # (stream id, length) of every DATA frame
         self._block = None
+        self.h2_off = False  # python-h2 is no longer fed (it takes no frame after GOAWAY)
+        self.raw_body = bytearray()  # with h2_off: the DATA that came since
+        self.raw_ended = False
         super().__init__(port, settings)
 
     def read_once(self):
@@ -48,6 +55,9 @@ class RawClient(Client):
         for ftype, flags, sid, payload in split_frames(self.raw):
             if ftype == 0:
                 self.data_frames.append((sid, len(payload)))
+                if self.h2_off:
+                    self.raw_body += payload  # the server pads nothing
+                    self.raw_ended = bool(flags & 0x1)
             elif ftype == 1:
                 self._block = [sid, block_fragment(ftype, flags, payload)]
             elif ftype == 9 and self._block is not None:
@@ -55,6 +65,8 @@ class RawClient(Client):
             if ftype in (1, 9) and flags & 0x4 and self._block is not None:
                 self.blocks.append(tuple(self._block))
                 self._block = None
+        if self.h2_off:
+            return
         for ev in self.conn.receive_data(data):
             self.handle(ev)
         self.flush()
@@ -436,6 +448,47 @@ def main():
         finally:
             c.close()
         return None
+
+    def shutdown_in_flight():
+        # SIGTERM while a 1 MiB download waits for our window: GOAWAY
+        # NO_ERROR naming that stream (RFC 9113 6.8), the download still
+        # completes once we open the window, then the server closes.
+        c = RawClient(port)
+        c.auto_ack = False
+        try:
+            sid = c.get(b"/big.bin")
+            s = c.stream(sid)
+            while len(s["body"]) < 65535:
+                c.read_once()
+            os.kill(int(sys.argv[4]), signal.SIGTERM)
+            while c.terminated is None:
+                c.read_once()
+            t = c.terminated
+            if t.error_code != 0 or t.last_stream_id != sid:
+                return "GOAWAY %r last stream %r" % (t.error_code, t.last_stream_id)
+            # python-h2 takes no frame after a GOAWAY: go on raw, with a
+            # WINDOW_UPDATE of 1 MiB for the stream and the connection.
+            c.h2_off = True
+            c.raw_body[:0] = s["body"]
+            for i in (sid, 0):
+                c.sock.sendall(b"\x00\x00\x04\x08\x00" + i.to_bytes(4, "big") +
+                               (1 << 20).to_bytes(4, "big"))
+            while not c.raw_ended:
+                c.read_once()
+            if bytes(c.raw_body) != big:
+                return "download after GOAWAY: %d octets of %d" % (len(c.raw_body), len(big))
+            try:
+                while True:
+                    c.read_once()
+            except EOFError:
+                return None
+        finally:
+            c.close()
+
+    if sys.argv[3:4] == ["--term"]:
+        check("python-h2 SIGTERM with a download in flight: GOAWAY, download ends",
+              shutdown_in_flight)
+        return 1 if h2_client.failures else 0
 
     check("python-h2 SETTINGS_INITIAL_WINDOW_SIZE 1: one-octet frames", window_1)
     check("python-h2 1 MiB through a 16-octet window, RST_STREAM, next request",

@@ -298,6 +298,19 @@ run_py() {
 run_py h2_client.py "${files_port:-1}" "$root/index.html"
 run_py h2_flow.py "${files_port:-1}" "$root"
 run_py h2_server.py "$client"
+# Graceful shutdown: SIGTERM to a server of its own mid-download; then it
+# must exit 0 once that connection is done.
+grace_port="" grace_pid=""
+start_server grace "$server" --port 0 --root "$root" || true
+run_py h2_flow.py "${grace_port:-1}" "$root" --term "${grace_pid:-0}"
+t_grace_exit() {
+    local rc=0
+    wait "${grace_pid:-0}" || rc=$?
+    echo "exit status $rc"
+    cat "$T/grace.err"
+    [ $rc -eq 0 ]
+}
+check "h2server exits 0 after the graceful shutdown" t_grace_exit
 
 # ---------------------------------------------------------------------------
 # The example client against the example server.
