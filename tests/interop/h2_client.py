@@ -76,6 +76,14 @@ class Client:
         elif isinstance(ev, h2.events.RemoteSettingsChanged):
             self.settings_seen = True
 
+    def read_to_eof(self):
+        """Read until the server closes the connection (a timeout raises)."""
+        try:
+            while True:
+                self.read_once()
+        except EOFError:
+            pass
+
     def wait(self, cond):
         while not cond():
             if self.terminated is not None:
@@ -280,11 +288,8 @@ def main():
                 return "PING ACK carried %r" % c.pings
             c.conn.close_connection()
             c.flush()
-            try:  # the server must close once our GOAWAY is in and nothing is open
-                while True:
-                    c.read_once()
-            except EOFError:
-                return None
+            c.read_to_eof()  # the server must close once our GOAWAY is in and nothing is open
+            return None
         finally:
             c.close()
 

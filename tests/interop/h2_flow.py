@@ -357,11 +357,8 @@ def main():
                 return "stream reset %d" % s["reset"]
             if bytes(s["body"]) != big:
                 return "body differs"
-            try:
-                while True:
-                    c.read_once()
-            except EOFError:
-                return None
+            c.read_to_eof()
+            return None
         finally:
             c.close()
 
@@ -477,11 +474,8 @@ def main():
                 c.read_once()
             if bytes(c.raw_body) != big:
                 return "download after GOAWAY: %d octets of %d" % (len(c.raw_body), len(big))
-            try:
-                while True:
-                    c.read_once()
-            except EOFError:
-                return None
+            c.read_to_eof()
+            return None
         finally:
             c.close()
 
