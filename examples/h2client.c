@@ -355,6 +355,13 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
     case H2C_CONN_EV_TRAILERS:
         print_fields(ev->stream_id, "trailers", ev);
         break;
+    case H2C_CONN_EV_HEADERS_TOO_LARGE: /* past our SETTINGS_MAX_HEADER_LIST_SIZE: the
+                                           fields were dropped, so the response is lost */
+        if (r && r->state == R_OPEN) {
+            req_fail(r, "response header list too large");
+            h2c_conn_reset_stream(c, ev->stream_id, H2C_H2_CANCEL);
+        }
+        break;
     case H2C_CONN_EV_DATA:
         if (r && ev->data.len) {
             if (r->len + ev->data.len > r->cap) {

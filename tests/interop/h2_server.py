@@ -411,9 +411,25 @@ def main():
             why = "no RST_STREAM from the client"
         return why
 
+    def big_header_lists():
+        # Response header lists of 30 KB (CONTINUATION frames) and of 70 KB,
+        # past the client's SETTINGS_MAX_HEADER_LIST_SIZE of 64 KiB: that
+        # response is lost (exit 1, reported), the other one is served.
+        def on_request(s, sid, path, h, body):
+            size = 70000 if path == b"/huge" else 30000
+            s.respond(sid, path, extra=[(b"x-big", b"v" * size)])
+
+        rc, out, err = exchange(client, ["{url}/huge", "{url}/big"],
+                                lambda sock, n: Server(sock, on_request=on_request).run())
+        why = expect(rc, out, err, 1, b"/big")
+        if not why and "/huge: response header list too large" not in err:
+            why = "not reported: %s" % err.strip()[-300:]
+        return why
+
     check("h2client <- python-h2: two 2.5 MiB responses, PING", big_downloads)
     check("h2client <- python-h2: 103, then 2.5 MiB in padded DATA frames", padded_informational)
     check("h2client <- python-h2: 413 before the upload is sent", early_response)
+    check("h2client <- python-h2: 30 KB and 70 KB response header lists", big_header_lists)
     check("h2client <- python-h2: 200 KB POST, INITIAL_WINDOW_SIZE 16, changed mid-upload",
           upload_small_windows)
     check("h2client <- python-h2: 200 KB POST, SETTINGS_MAX_FRAME_SIZE 1 MiB", upload_big_frames)
