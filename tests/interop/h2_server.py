@@ -59,6 +59,7 @@ class Server:
         self.pending = []  # [sid, data, trailers] still to send
         self.eof = False
         self.pings = 0
+        self.acked = 0  # SETTINGS of ours the client acknowledged
         self.largest_data = 0
         self.raw = bytearray()
         self.magic = False
@@ -151,6 +152,8 @@ class Server:
                 self.on_request(self, ev.stream_id, path, h, bytes(body))
         elif isinstance(ev, h2.events.PingAckReceived):
             self.pings += 1
+        elif isinstance(ev, h2.events.SettingsAcknowledged):
+            self.acked += 1
 
     def run(self, until=None):
         """Serve until the client closes the connection (or until())."""
@@ -426,7 +429,35 @@ def main():
             why = "not reported: %s" % err.strip()[-300:]
         return why
 
+    def one_stream_at_a_time():
+        # SETTINGS_MAX_CONCURRENT_STREAMS 1 (after the preface SETTINGS, so
+        # it binds once acknowledged): the requests of the first flight,
+        # sent before, are refused; the client asks again one at a time
+        # (python-h2 ends the connection if a second stream opens).
+        state = {"refused": 0}
+
+        def on_request(s, sid, path, h, body):
+            if s.acked < 2:
+                state["refused"] += 1
+                s.conn.reset_stream(sid, h2.errors.ErrorCodes.REFUSED_STREAM)
+                s.flush()
+            else:
+                s.respond(sid, path)
+
+        def serve(sock, n):
+            s = Server(sock, on_request=on_request)
+            s.conn.update_settings({SC.MAX_CONCURRENT_STREAMS: 1})
+            s.flush()
+            s.run()
+
+        urls = ["{url}/%d" % i for i in range(6)]
+        rc, out, err = exchange(client, urls, serve)
+        print("     %d requests of the first flight refused" % state["refused"])
+        return expect(rc, out, err, 0, b"".join(b"/%d" % i for i in range(6)))
+
     check("h2client <- python-h2: two 2.5 MiB responses, PING", big_downloads)
+    check("h2client <- python-h2: SETTINGS_MAX_CONCURRENT_STREAMS 1, first flight refused",
+          one_stream_at_a_time)
     check("h2client <- python-h2: 103, then 2.5 MiB in padded DATA frames", padded_informational)
     check("h2client <- python-h2: 413 before the upload is sent", early_response)
     check("h2client <- python-h2: 30 KB and 70 KB response header lists", big_header_lists)
