@@ -58,6 +58,7 @@
 #define PATH_LEN 4096             /* longest :path we look at */
 #define ROUNDS 16                 /* pump/flush rounds per wake-up before yielding */
 #define GRACE_MS 5000             /* after SIGTERM: time open streams have to finish */
+#define LINGER_MS 2000            /* a finished connection waits this long for the peer's EOF */
 
 /* ------------------------------------------------------------------------
  * State
@@ -93,6 +94,7 @@ struct conn {
     unsigned more : 1;          /* the pump paused at OUT_HIGH, not for lack of window */
     unsigned want_write : 1;    /* yielded with work left: come back on EPOLLOUT */
     unsigned draining : 1;      /* all sent and our side shut: read until the peer's EOF */
+    int64_t linger_until;       /* draining: close by then even without EOF */
     struct stream *streams;
     unsigned long serial;
 };
@@ -101,9 +103,10 @@ static struct {
     int epfd, lfd, rootfd;
     int verbose, stats;
     struct conn *conns;
+    unsigned draining;          /* connections draining (a timer is due) */
     struct stream *free_streams;
     unsigned long connections, requests, consume_errors;
-} srv = { -1, -1, -1, 0, 0, NULL, NULL, 0, 0, 0 };
+} srv = { -1, -1, -1, 0, 0, NULL, 0, NULL, 0, 0, 0 };
 
 static volatile sig_atomic_t quit;
 static uint8_t rbuf[READ_CHUNK];  /* every socket read lands here */
@@ -623,8 +626,17 @@ static int flush(struct conn *c)
  * Connections
  * ---------------------------------------------------------------------- */
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void conn_close(struct conn *c)
 {
+    if (c->draining)
+        srv.draining--;
     while (c->streams)
         stream_free(c, c->streams);
     epoll_ctl(srv.epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -672,6 +684,8 @@ static void conn_service(struct conn *c)
          * at the peer's EOF, which follows our GOAWAY or EOF. */
         if (!c->draining) {
             c->draining = 1;
+            c->linger_until = now_ms() + LINGER_MS; /* a peer that never closes */
+            srv.draining++;
             shutdown(c->fd, SHUT_WR);
         }
         if (c->interest != EPOLLIN) {
@@ -757,13 +771,6 @@ static void conn_accept(void)
 /* ------------------------------------------------------------------------
  * Main
  * ---------------------------------------------------------------------- */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The first SIGTERM: stop accepting, GOAWAY (NO_ERROR) on every connection.
  * Streams already open go on; connections close as they finish. */
@@ -911,10 +918,22 @@ int main(int argc, char **argv)
             deadline = now_ms() + GRACE_MS;
             shutdown_begin();
         }
-        int64_t left = deadline ? deadline - now_ms() : -1;
-        if (deadline && (!srv.conns || left <= 0))
-            break;
-        int n = epoll_pwait(srv.epfd, evs, 64, (int)left, &waitmask);
+        int64_t now = now_ms(), wait = -1; /* ms until the next timer, -1: none */
+        if (srv.draining) /* close the lingering connections that are due */
+            for (struct conn *c = srv.conns, *next; c; c = next) {
+                next = c->next;
+                if (c->draining && c->linger_until <= now)
+                    conn_close(c);
+                else if (c->draining && (wait < 0 || c->linger_until - now < wait))
+                    wait = c->linger_until - now;
+            }
+        if (deadline) {
+            if (!srv.conns || deadline <= now)
+                break;
+            if (wait < 0 || deadline - now < wait)
+                wait = deadline - now;
+        }
+        int n = epoll_pwait(srv.epfd, evs, 64, (int)wait, &waitmask);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -479,6 +479,30 @@ def main():
         finally:
             c.close()
 
+    def linger_bounded():
+        # After our GOAWAY the server shuts its side (EOF for us) and reads
+        # on until our EOF, but not for ever: with ours never coming, it
+        # closes within a few seconds, and a frame sent then meets a TCP
+        # reset.
+        c = RawClient(port)
+        try:
+            c.settle()
+            c.conn.close_connection()
+            c.flush()
+            c.h2_off = True
+            c.read_to_eof()
+            time.sleep(3)
+            ping = b"\x00\x00\x08\x06\x00\x00\x00\x00\x00" + bytes(8)
+            try:  # the first send meets the reset, the second one reports it
+                c.sock.sendall(ping)
+                time.sleep(0.1)
+                c.sock.sendall(ping)
+            except (ConnectionResetError, BrokenPipeError):
+                return None
+            return "3 s after its EOF the server still holds the connection"
+        finally:
+            c.close()
+
     if sys.argv[3:4] == ["--term"]:
         check("python-h2 SIGTERM with a download in flight: GOAWAY, download ends",
               shutdown_in_flight)
@@ -502,6 +526,8 @@ def main():
     check("python-h2 413 and reset with the body in flight, then an upload",
           refused_body_then_more)
     check("python-h2 POST ended by trailers alone; cookie crumbs", trailers_only_and_cookies)
+    check("python-h2 GOAWAY, then our side left open: the server closes in time",
+          linger_bounded)
     return 1 if h2_client.failures else 0
 
 

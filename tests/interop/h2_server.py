@@ -70,8 +70,11 @@ class Server:
 
     def flush(self):
         out = self.conn.data_to_send()
-        if out:
-            self.sock.sendall(out)
+        if out and not self.eof:
+            try:
+                self.sock.sendall(out)
+            except (BrokenPipeError, ConnectionResetError):
+                self.eof = True  # the client is gone: what it did not take is checked elsewhere
 
     def respond(self, sid, body, status=b"200", trailers=None, extra=(), pad=None):
         """Answer sid; pad: octets of padding in every DATA frame."""
