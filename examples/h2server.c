@@ -58,7 +58,7 @@
 #define PATH_LEN 4096             /* longest :path we look at */
 #define ROUNDS 16                 /* pump/flush rounds per wake-up before yielding */
 #define GRACE_MS 5000             /* after SIGTERM: time open streams have to finish */
-#define LINGER_MS 2000            /* a finished connection waits this long for the peer's EOF */
+#define LINGER_MS 2000            /* a finished connection waits this long for EOF */
 
 /* ------------------------------------------------------------------------
  * State

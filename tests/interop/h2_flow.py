@@ -26,6 +26,7 @@ import h2.errors
 import h2.settings
 import hpack
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 from h2_client import Client, check, split_frames, block_fragment, table_size_update
 import h2_client
 

@@ -30,6 +30,7 @@ import h2.events
 import h2.settings
 import hpack
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 from h2_client import check, split_frames, block_fragment, table_size_update
 import h2_client
 
