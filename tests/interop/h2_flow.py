@@ -302,39 +302,42 @@ def main():
         return None
 
     def hpack_table_sizes():
-        # SETTINGS_HEADER_TABLE_SIZE 0 from the start, then 4096, then 100:
-        # each decrease must open the next header block with a dynamic table
-        # size update no larger (RFC 7541 4.2), and the blocks must decode
-        # with a table of the size we allow.
+        # SETTINGS_HEADER_TABLE_SIZE 0 from the start, then 4096, then 100,
+        # then 0 and 4096 in two SETTINGS between blocks: after a decrease
+        # the next header block must open with a dynamic table size update
+        # no larger than the smallest size set (RFC 7541 4.2), and the
+        # blocks must decode with a table of the size we allow.
         c = RawClient(port, {SC.HEADER_TABLE_SIZE: 0})
         dec = hpack.Decoder()
         dec.header_table_size = 0
         dec.max_allowed_table_size = 0
-        seen = 0
+        seen, before = 0, 4096  # the server's table starts at 4096
         try:
-            for allowed in (0, 4096, 100):
-                if allowed:
-                    c.conn.update_settings({SC.HEADER_TABLE_SIZE: allowed})
-                    c.flush()
+            for step, sizes in enumerate(((0,), (4096,), (100,), (0, 4096))):
+                if step:
+                    for size in sizes:
+                        c.conn.update_settings({SC.HEADER_TABLE_SIZE: size})
+                        c.flush()
                     c.settle()
                 for n in range(3):
                     sid = c.get(b"/?n=%d" % n)
                     s = c.wait_response(sid)
                     if status_of(s) != b"200":
                         return "status %r" % status_of(s)
+                allowed, smallest = sizes[-1], min(sizes)
                 first = True
                 for sid, block in c.blocks[seen:]:
                     upd = table_size_update(block)
-                    if first and allowed != 4096 and (upd is None or upd > allowed):
-                        return "first block after SETTINGS_HEADER_TABLE_SIZE %d: update %r" % (
-                            allowed, upd)
+                    if first and smallest < before and (upd is None or upd > smallest):
+                        return "first block after SETTINGS_HEADER_TABLE_SIZE %r: update %r" % (
+                            sizes, upd)
                     first = False
                     dec.max_allowed_table_size = allowed
                     try:
                         dec.decode(block)
                     except Exception as e:
                         return "block with table size %d: %s: %s" % (allowed, type(e).__name__, e)
-                seen = len(c.blocks)
+                seen, before = len(c.blocks), allowed
         finally:
             c.close()
         return None
@@ -521,7 +524,7 @@ def main():
           header_list_limit)
     check("python-h2 one stream past SETTINGS_MAX_CONCURRENT_STREAMS refused",
           concurrency_limit)
-    check("python-h2 SETTINGS_HEADER_TABLE_SIZE 0, 4096, 100", hpack_table_sizes)
+    check("python-h2 SETTINGS_HEADER_TABLE_SIZE 0, 4096, 100, 0 and 4096", hpack_table_sizes)
     check("python-h2 GOAWAY from the client with a download in flight", goaway_in_flight)
     check("python-h2 POST /echo of 4 windows in padded DATA frames", padded_upload)
     check("python-h2 413 and reset with the body in flight, then an upload",
