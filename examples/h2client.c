@@ -52,7 +52,7 @@ struct req {
     uint32_t id;         /* stream, 0 before it is opened */
     int state;           /* R_* */
     int status;          /* :status */
-    int refused;         /* times the server did not process it (REFUSED_STREAM, GOAWAY) */
+    int refused;         /* times the server refused the stream (REFUSED_STREAM) */
     size_t sent;         /* request body octets queued */
     uint8_t *body;       /* response body */
     size_t len, cap;
@@ -74,7 +74,8 @@ static uint32_t nopen;      /* streams open now */
  * protocol says unlimited): open no more than this many streams meanwhile. */
 #define FIRST_FLIGHT 100
 
-/* Times a request the server did not process is asked again. */
+/* Times a refused stream is asked again; and connections in a row that
+ * serve nothing before the client gives up. */
 #define RETRIES 3
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -239,15 +240,22 @@ static void req_fail(struct req *r, const char *why)
     r->state = R_FAILED;
 }
 
-/* The server did not process r (RFC 9113 8.7): ask again, a few times. */
-static void req_retry(struct req *r, const char *why)
+/*
+ * The server did not process r (RFC 9113 8.7): ask again.  A refused
+ * stream (counted) is asked again on the same connection, a few times.  One
+ * left by a GOAWAY goes on the next connection, and is not counted: a
+ * server may end every connection after so many requests, and the
+ * connection loop stops when connections stop serving anything.
+ */
+static void req_retry(struct req *r, const char *why, int counted)
 {
-    if (r->refused++ >= RETRIES) {
+    if (r->state != R_OPEN)
+        return;
+    if (counted && r->refused++ >= RETRIES) {
         req_fail(r, why);
         return;
     }
-    if (r->state == R_OPEN)
-        nopen--;
+    nopen--;
     r->state = R_WAITING;
     r->id = 0;
     r->status = 0;
@@ -398,7 +406,7 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
         break;
     case H2C_CONN_EV_STREAM_RESET:
         if (r && r->state == R_OPEN && ev->remote && ev->error_code == H2C_H2_REFUSED_STREAM) {
-            req_retry(r, "refused by the server (REFUSED_STREAM)");
+            req_retry(r, "refused by the server (REFUSED_STREAM)", 1);
         } else if (r) {
             char why[96];
             snprintf(why, sizeof why, "stream %u reset by %s: %s", ev->stream_id,
@@ -421,13 +429,21 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
                 if (conn_failed)
                     req_fail(q, "not processed (GOAWAY)");
                 else /* on the next connection */
-                    req_retry(q, "not processed (GOAWAY)");
+                    req_retry(q, "not processed (GOAWAY)", 0);
             }
         }
         break;
     default: /* WINDOW_UPDATE, SETTINGS: the main loop sends what it can next */
         break;
     }
+}
+
+static size_t ndone(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nreqs; i++)
+        n += reqs[i].state == R_DONE;
+    return n;
 }
 
 static int finished(void)
@@ -583,9 +599,11 @@ int main(int argc, char **argv)
         data = (const uint8_t *)""; /* an empty file is still a POST */
 
     status = 1;
-    /* A new connection while a GOAWAY left requests unprocessed (each
-     * request is asked at most RETRIES + 1 times, so this ends). */
-    do {
+    /* A new connection while a GOAWAY left requests unprocessed, as long as
+     * the connections still answer some (at most RETRIES in a row that
+     * answer none: a server that never serves cannot keep us here). */
+    for (int idle = 0; idle <= RETRIES && !conn_failed && !finished();) {
+        size_t done_before = ndone();
         if ((fd = connect_to(host, port)) < 0)
             goto out;
         h2c_conn_options o;
@@ -604,7 +622,8 @@ int main(int argc, char **argv)
         c = NULL;
         close(fd);
         fd = -1;
-    } while (!conn_failed && !finished());
+        idle = ndone() > done_before ? 0 : idle + 1;
+    }
 
     status = conn_failed ? 1 : 0;
     for (size_t k = 0; k < nreqs; k++) {

@@ -459,6 +459,38 @@ def main():
         print("     %d requests of the first flight refused" % state["refused"])
         return expect(rc, out, err, 0, b"".join(b"/%d" % i for i in range(6)))
 
+    def two_per_connection():
+        # A server that serves two requests a connection, as servers with a
+        # request limit per connection do: GOAWAY naming the second stream,
+        # those two answered, the rest left (RFC 9113 6.8).  Ten URLs take
+        # five connections, and every request is answered once.
+        state = {"served": []}
+
+        def serve(sock, n):
+            ended = []
+            s = Server(sock, on_request=lambda s, sid, p, h, b: ended.append(sid))
+            left = 10 - len(state["served"])
+            s.run(lambda: len(ended) >= min(2, left))
+            last = sorted(ended)[min(2, left) - 1]
+            s.flush()
+            s.sock.sendall(b"\x00\x00\x08\x07\x00\x00\x00\x00\x00" +
+                           last.to_bytes(4, "big") + bytes(4))
+            for sid in sorted(ended):
+                if sid <= last:
+                    state["served"].append(s.requests[sid][0])
+                    s.respond(sid, s.requests[sid][0])
+            s.run()
+
+        urls = ["{url}/%d" % i for i in range(10)]
+        try:
+            rc, out, err = exchange(client, urls, serve, conns=5)
+        except socket.timeout:
+            return "fewer than 5 connections; served %r" % state["served"]
+        why = expect(rc, out, err, 0, b"".join(b"/%d" % i for i in range(10)))
+        if not why and sorted(state["served"]) != sorted(b"/%d" % i for i in range(10)):
+            why = "served %r" % state["served"]
+        return why
+
     check("h2client <- python-h2: two 2.5 MiB responses, PING", big_downloads)
     check("h2client <- python-h2: SETTINGS_MAX_CONCURRENT_STREAMS 1, first flight refused",
           one_stream_at_a_time)
@@ -475,6 +507,8 @@ def main():
           refused_table_size_0)
     check("h2client <- python-h2: GOAWAY below an open stream, retried on a new connection",
           goaway_below_open)
+    check("h2client <- python-h2: two requests a connection (GOAWAY), ten URLs",
+          two_per_connection)
     return 1 if h2_client.failures else 0
 
 
