@@ -15,7 +15,10 @@
  * A response that is not 2xx is reported on stderr.  The exit status is 1
  * if any request failed at the protocol level (the stream was reset, the
  * server sent GOAWAY with an error or closed the connection early, a
- * connection error), 2 for a usage error, 0 otherwise.
+ * connection error), 2 for a usage error, 0 otherwise.  Requests the server
+ * did not process (REFUSED_STREAM, or above the last stream id of a GOAWAY
+ * without error, RFC 9113 8.7) are asked again: after a GOAWAY, on a new
+ * connection once the old one has nothing left open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,11 +67,16 @@ static size_t data_len;
 static char *authority;     /* host[:port] as in the URLs */
 static int conn_failed;     /* the connection broke or ended with an error */
 static int got_settings;    /* the server's first SETTINGS arrived */
+static int got_goaway;      /* the server's GOAWAY arrived: no new streams here */
 static uint32_t nopen;      /* streams open now */
 
 /* Until the server's SETTINGS arrive its concurrency limit is unknown (the
  * protocol says unlimited): open no more than this many streams meanwhile. */
 #define FIRST_FLIGHT 100
+
+/* Times a refused stream is asked again; and connections in a row that
+ * serve nothing before the client gives up. */
+#define RETRIES 3
 
 static void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void errorf(const char *fmt, ...)
@@ -209,13 +217,15 @@ static int read_file(const char *name)
  * Requests
  * ---------------------------------------------------------------------- */
 
-static struct req *req_find(h2c_conn *c, uint32_t id)
+static struct req *req_find(h2c_conn *c, const h2c_conn_event *ev)
 {
-    struct req *r = h2c_conn_stream_user(c, id);
+    struct req *r = ev->user ? ev->user : h2c_conn_stream_user(c, ev->stream_id);
     if (r)
         return r;
-    for (size_t i = 0; i < nreqs; i++) /* closed streams lose their pointer */
-        if (reqs[i].id == id)
+    /* Closed streams lose their pointer.  Only open requests: one done on
+     * an earlier connection may have had the same stream id. */
+    for (size_t i = 0; i < nreqs; i++)
+        if (reqs[i].id == ev->stream_id && reqs[i].state == R_OPEN)
             return &reqs[i];
     return NULL;
 }
@@ -228,6 +238,28 @@ static void req_fail(struct req *r, const char *why)
     if (r->state == R_OPEN)
         nopen--;
     r->state = R_FAILED;
+}
+
+/*
+ * The server did not process r (RFC 9113 8.7): ask again.  A refused
+ * stream (counted) is asked again on the same connection, a few times.  One
+ * left by a GOAWAY goes on the next connection, and is not counted: a
+ * server may end every connection after so many requests, and the
+ * connection loop stops when connections stop serving anything.
+ */
+static void req_retry(struct req *r, const char *why, int counted)
+{
+    if (r->state != R_OPEN)
+        return;
+    if (counted && r->refused++ >= RETRIES) {
+        req_fail(r, why);
+        return;
+    }
+    nopen--;
+    r->state = R_WAITING;
+    r->id = 0;
+    r->status = 0;
+    r->sent = r->len = 0;
 }
 
 /* Open streams for the URLs still waiting, as far as the server allows. */
@@ -318,7 +350,7 @@ static void print_fields(uint32_t id, const char *what, const h2c_conn_event *ev
 
 static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
 {
-    struct req *r = ev->stream_id ? req_find(c, ev->stream_id) : NULL;
+    struct req *r = ev->stream_id ? req_find(c, ev) : NULL;
     switch (type) {
     case H2C_CONN_EV_INFORMATIONAL:
         print_fields(ev->stream_id, "informational", ev);
@@ -330,6 +362,13 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
         break;
     case H2C_CONN_EV_TRAILERS:
         print_fields(ev->stream_id, "trailers", ev);
+        break;
+    case H2C_CONN_EV_HEADERS_TOO_LARGE: /* past our SETTINGS_MAX_HEADER_LIST_SIZE: the
+                                           fields were dropped, so the response is lost */
+        if (r && r->state == R_OPEN) {
+            req_fail(r, "response header list too large");
+            h2c_conn_reset_stream(c, ev->stream_id, H2C_H2_CANCEL);
+        }
         break;
     case H2C_CONN_EV_DATA:
         if (r && ev->data.len) {
@@ -366,13 +405,8 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
         got_settings = 1;
         break;
     case H2C_CONN_EV_STREAM_RESET:
-        if (r && r->state == R_OPEN && ev->remote && ev->error_code == H2C_H2_REFUSED_STREAM &&
-            r->refused++ < 3) { /* not processed (RFC 9113 8.7): ask again */
-            r->state = R_WAITING;
-            r->id = 0;
-            r->status = 0;
-            r->sent = r->len = 0;
-            nopen--;
+        if (r && r->state == R_OPEN && ev->remote && ev->error_code == H2C_H2_REFUSED_STREAM) {
+            req_retry(r, "refused by the server (REFUSED_STREAM)", 1);
         } else if (r) {
             char why[96];
             snprintf(why, sizeof why, "stream %u reset by %s: %s", ev->stream_id,
@@ -386,16 +420,30 @@ static void on_event(h2c_conn *c, int type, const h2c_conn_event *ev)
                    h2c_h2_error_name(ev->error_code), ev->last_stream_id,
                    ev->debug_data.len ? ", " : "", (int)ev->debug_data.len,
                    (const char *)ev->debug_data.ptr);
+        got_goaway = 1;
         if (ev->error_code != H2C_H2_NO_ERROR)
             conn_failed = 1;
-        for (size_t i = 0; i < nreqs; i++) /* streams past last_stream_id were not served */
-            if (reqs[i].state == R_WAITING ||
-                (reqs[i].state == R_OPEN && reqs[i].id > ev->last_stream_id))
-                req_fail(&reqs[i], "not processed (GOAWAY)");
+        for (size_t i = 0; i < nreqs; i++) { /* streams past last_stream_id were not served */
+            struct req *q = &reqs[i];
+            if (q->state == R_WAITING || (q->state == R_OPEN && q->id > ev->last_stream_id)) {
+                if (conn_failed)
+                    req_fail(q, "not processed (GOAWAY)");
+                else /* on the next connection */
+                    req_retry(q, "not processed (GOAWAY)", 0);
+            }
+        }
         break;
     default: /* WINDOW_UPDATE, SETTINGS: the main loop sends what it can next */
         break;
     }
+}
+
+static size_t ndone(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nreqs; i++)
+        n += reqs[i].state == R_DONE;
+    return n;
 }
 
 static int finished(void)
@@ -428,8 +476,9 @@ static int flush(int fd, h2c_conn *c)
 static void run(int fd, h2c_conn *c)
 {
     static uint8_t buf[READ_CHUNK];
-    while (!finished() && !conn_failed) {
-        submit_requests(c);
+    while (!finished() && !conn_failed && !(got_goaway && nopen == 0)) {
+        if (!got_goaway)
+            submit_requests(c);
         int more = send_bodies(c);
         if (flush(fd, c) < 0) {
             errorf("send: %s", strerror(errno));
@@ -449,6 +498,8 @@ static void run(int fd, h2c_conn *c)
         ssize_t n = recv(fd, buf, sizeof buf, 0);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
+        if (n == 0 && got_goaway && nopen == 0)
+            break; /* closed after its GOAWAY, with nothing of ours left open */
         if (n <= 0) {
             errorf("connection closed by the server%s%s", n < 0 ? ": " : "",
                    n < 0 ? strerror(errno) : "");
@@ -548,18 +599,31 @@ int main(int argc, char **argv)
         data = (const uint8_t *)""; /* an empty file is still a POST */
 
     status = 1;
-    if ((fd = connect_to(host, port)) < 0)
-        goto out;
-    h2c_conn_options o;
-    h2c_conn_options_init(&o, H2C_CONN_CLIENT);
-    o.settings.initial_window_size = 1u << 20; /* 1 MiB per stream, 16 MiB in all */
-    o.connection_window = 1u << 24;
-    int rc = h2c_conn_new(&c, &o); /* queues the preface and our SETTINGS */
-    if (rc != H2C_OK) {
-        errorf("h2c_conn_new: %s", h2c_strerror(rc));
-        goto out;
+    /* A new connection while a GOAWAY left requests unprocessed, as long as
+     * the connections still answer some (at most RETRIES in a row that
+     * answer none: a server that never serves cannot keep us here). */
+    for (int idle = 0; idle <= RETRIES && !conn_failed && !finished();) {
+        size_t done_before = ndone();
+        if ((fd = connect_to(host, port)) < 0)
+            goto out;
+        h2c_conn_options o;
+        h2c_conn_options_init(&o, H2C_CONN_CLIENT);
+        o.settings.initial_window_size = 1u << 20; /* 1 MiB per stream, 16 MiB in all */
+        o.connection_window = 1u << 24;
+        int rc = h2c_conn_new(&c, &o); /* queues the preface and our SETTINGS */
+        if (rc != H2C_OK) {
+            errorf("h2c_conn_new: %s", h2c_strerror(rc));
+            goto out;
+        }
+        got_settings = got_goaway = 0;
+        nopen = 0;
+        run(fd, c);
+        h2c_conn_free(c);
+        c = NULL;
+        close(fd);
+        fd = -1;
+        idle = ndone() > done_before ? 0 : idle + 1;
     }
-    run(fd, c);
 
     status = conn_failed ? 1 : 0;
     for (size_t k = 0; k < nreqs; k++) {

@@ -22,8 +22,10 @@
  * h2c_conn_output().
  *
  * --port 0 picks a free port; either way the server prints
- * "listening on ADDR:PORT" on stdout.  SIGINT and SIGTERM end it cleanly;
- * with --stats it then prints its resource usage on stderr.
+ * "listening on ADDR:PORT" on stdout.  SIGINT and SIGTERM end it cleanly:
+ * no new connections, GOAWAY on every open one, and up to GRACE_MS for
+ * the streams already open to finish (RFC 9113 6.8).  With --stats it
+ * then prints its resource usage on stderr.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -44,6 +46,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <h2codec/conn.h>
@@ -54,6 +57,8 @@
 #define ECHO_MAX (16 * 1024 * 1024) /* largest request body /echo holds */
 #define PATH_LEN 4096             /* longest :path we look at */
 #define ROUNDS 16                 /* pump/flush rounds per wake-up before yielding */
+#define GRACE_MS 5000             /* after SIGTERM: time open streams have to finish */
+#define LINGER_MS 2000            /* a finished connection waits this long for EOF */
 
 /* ------------------------------------------------------------------------
  * State
@@ -88,6 +93,8 @@ struct conn {
     unsigned read_closed : 1;   /* the peer sent EOF */
     unsigned more : 1;          /* the pump paused at OUT_HIGH, not for lack of window */
     unsigned want_write : 1;    /* yielded with work left: come back on EPOLLOUT */
+    unsigned draining : 1;      /* all sent and our side shut: read until the peer's EOF */
+    int64_t linger_until;       /* draining: close by then even without EOF */
     struct stream *streams;
     unsigned long serial;
 };
@@ -96,9 +103,10 @@ static struct {
     int epfd, lfd, rootfd;
     int verbose, stats;
     struct conn *conns;
+    unsigned draining;          /* connections draining (a timer is due) */
     struct stream *free_streams;
     unsigned long connections, requests, consume_errors;
-} srv = { -1, -1, -1, 0, 0, NULL, NULL, 0, 0, 0 };
+} srv = { -1, -1, -1, 0, 0, NULL, 0, NULL, 0, 0, 0 };
 
 static volatile sig_atomic_t quit;
 static uint8_t rbuf[READ_CHUNK];  /* every socket read lands here */
@@ -618,8 +626,17 @@ static int flush(struct conn *c)
  * Connections
  * ---------------------------------------------------------------------- */
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void conn_close(struct conn *c)
 {
+    if (c->draining)
+        srv.draining--;
     while (c->streams)
         stream_free(c, c->streams);
     epoll_ctl(srv.epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -656,8 +673,26 @@ static void conn_service(struct conn *c)
         }
     }
     size_t queued = h2c_conn_output_len(c->h2);
-    if (h2c_conn_done(c->h2) || (queued == 0 && (c->failed || c->read_closed))) {
+    if (queued == 0 && c->read_closed) {
         conn_close(c);
+        return;
+    }
+    if (h2c_conn_done(c->h2) || (queued == 0 && c->failed)) {
+        /* Closing a socket with unread input (the peer's last WINDOW_UPDATEs,
+         * say) sends a TCP reset, and a reset can make the peer drop the end
+         * of the response still in its buffers.  So shut our side, and close
+         * at the peer's EOF, which follows our GOAWAY or EOF. */
+        if (!c->draining) {
+            c->draining = 1;
+            c->linger_until = now_ms() + LINGER_MS; /* a peer that never closes */
+            srv.draining++;
+            shutdown(c->fd, SHUT_WR);
+        }
+        if (c->interest != EPOLLIN) {
+            struct epoll_event e = { .events = EPOLLIN, .data.ptr = c };
+            epoll_ctl(srv.epfd, EPOLL_CTL_MOD, c->fd, &e);
+            c->interest = EPOLLIN;
+        }
         return;
     }
     uint32_t want = 0;
@@ -677,7 +712,8 @@ static int conn_read(struct conn *c)
 {
     ssize_t n = recv(c->fd, rbuf, sizeof rbuf, 0);
     if (n > 0) {
-        conn_feed(c, rbuf, (size_t)n);
+        if (!c->draining) /* once done, what comes is dropped */
+            conn_feed(c, rbuf, (size_t)n);
         return 0;
     }
     if (n < 0)
@@ -735,6 +771,20 @@ static void conn_accept(void)
 /* ------------------------------------------------------------------------
  * Main
  * ---------------------------------------------------------------------- */
+
+/* The first SIGTERM: stop accepting, GOAWAY (NO_ERROR) on every connection.
+ * Streams already open go on; connections close as they finish. */
+static void shutdown_begin(void)
+{
+    epoll_ctl(srv.epfd, EPOLL_CTL_DEL, srv.lfd, NULL);
+    close(srv.lfd);
+    srv.lfd = -1;
+    for (struct conn *c = srv.conns, *next; c; c = next) {
+        next = c->next; /* conn_service() may free c */
+        h2c_conn_close(c->h2, H2C_H2_NO_ERROR, H2C_VIEW_LIT("server exit"));
+        conn_service(c);
+    }
+}
 
 static void on_signal(int sig)
 {
@@ -862,8 +912,28 @@ int main(int argc, char **argv)
     print_address(srv.lfd);
 
     struct epoll_event evs[64];
-    while (!quit) {
-        int n = epoll_pwait(srv.epfd, evs, 64, -1, &waitmask);
+    int64_t deadline = 0; /* set by the first signal */
+    for (;;) {
+        if (quit && !deadline) {
+            deadline = now_ms() + GRACE_MS;
+            shutdown_begin();
+        }
+        int64_t now = now_ms(), wait = -1; /* ms until the next timer, -1: none */
+        if (srv.draining) /* close the lingering connections that are due */
+            for (struct conn *c = srv.conns, *next; c; c = next) {
+                next = c->next;
+                if (c->draining && c->linger_until <= now)
+                    conn_close(c);
+                else if (c->draining && (wait < 0 || c->linger_until - now < wait))
+                    wait = c->linger_until - now;
+            }
+        if (deadline) {
+            if (!srv.conns || deadline <= now)
+                break;
+            if (wait < 0 || deadline - now < wait)
+                wait = deadline - now;
+        }
+        int n = epoll_pwait(srv.epfd, evs, 64, (int)wait, &waitmask);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -885,7 +955,8 @@ int main(int argc, char **argv)
         }
     }
 
-    /* Shut down: a GOAWAY to every client, one try to send it, then close. */
+    /* Whatever the grace period left open: a GOAWAY (if none went yet),
+     * one try to send it, then close. */
     while (srv.conns) {
         struct conn *c = srv.conns;
         h2c_conn_close(c->h2, H2C_H2_NO_ERROR, H2C_VIEW_LIT("server exit"));
@@ -898,7 +969,8 @@ int main(int argc, char **argv)
         free(s);
     }
     close(srv.epfd);
-    close(srv.lfd);
+    if (srv.lfd >= 0)
+        close(srv.lfd);
     if (srv.rootfd >= 0)
         close(srv.rootfd);
     if (srv.stats) {

@@ -1772,6 +1772,43 @@ START_TEST(rfc_header_table_size_on_ack)
 }
 END_TEST
 
+/* The peer's SETTINGS_HEADER_TABLE_SIZE lowered to 0 and raised back to
+ * 4096 between two of our blocks: the next block opens with both, the
+ * smallest first (RFC 7541 4.2), so the peer's table was emptied. */
+START_TEST(rfc_peer_table_size_min_then_final)
+{
+    static const h2c_hpack_field ok[] = {HF(":status", "200")};
+    static const uint8_t updates[] = {0x20, 0x3f, 0xe1, 0x1f}; /* 0, then 4096 */
+    ct_raw r;
+    ct_raw_server(&r, NULL);
+    get(&r, 1, 1);
+    get(&r, 3, 1);
+    ck_assert_int_eq(ct_raw_send(&r), H2C_OK);
+    ck_assert_int_eq(h2c_conn_submit_headers(r.c, 1, ok, 1, 1), H2C_OK);
+    ct_fr_setting1(&r.in, H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE, 0);
+    ct_fr_setting1(&r.in, H2C_FRAME_SETTINGS_HEADER_TABLE_SIZE, 4096);
+    int rc = ct_raw_send(&r);
+    EXPECT_QUIET(&r, rc);
+    ck_assert_int_eq(h2c_conn_submit_headers(r.c, 3, ok, 1, 1), H2C_OK);
+    ct_buf out = {0};
+    ct_drain(r.c, &out);
+    /* The second HEADERS frame of the output: stream 3's block. */
+    const uint8_t *blk = NULL;
+    for (size_t off = 0; off + 9 <= out.len;) {
+        size_t len = (size_t)out.p[off] << 16 | (size_t)out.p[off + 1] << 8 | out.p[off + 2];
+        if (out.p[off + 3] == H2C_FRAME_TYPE_HEADERS && out.p[off + 8] == 3) {
+            ck_assert_uint_ge(len, sizeof updates);
+            blk = out.p + off + 9;
+        }
+        off += 9 + len;
+    }
+    ck_assert_ptr_nonnull(blk);
+    ck_assert_mem_eq(blk, updates, sizeof updates);
+    ct_buf_free(&out);
+    ct_raw_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * 6.8 GOAWAY
  * ---------------------------------------------------------------------- */
@@ -2020,6 +2057,7 @@ TCase *ct_tcase_rfc(void)
     tcase_add_test(tc, rfc_header_list_too_large);
     tcase_add_test(tc, rfc_header_list_too_large_hides_no_field);
     tcase_add_test(tc, rfc_header_table_size_on_ack);
+    tcase_add_test(tc, rfc_peer_table_size_min_then_final);
     tcase_add_test(tc, rfc_goaway_client);
     tcase_add_test(tc, rfc_goaway_server_refuses_new);
     tcase_add_test(tc, rfc_error_after_graceful_goaway);

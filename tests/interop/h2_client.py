@@ -22,16 +22,22 @@ TIMEOUT = 10
 class Client:
     """One HTTP/2 connection; responses are collected per stream."""
 
-    def __init__(self, port):
+    def __init__(self, port, settings=None):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         cfg = h2.config.H2Configuration(client_side=True, header_encoding=None)
         self.conn = h2.connection.H2Connection(config=cfg)
+        if settings:  # our first SETTINGS, in force for python-h2 from the start
+            values = dict(self.conn.local_settings)
+            values.update(settings)
+            self.conn.local_settings = h2.settings.Settings(client=True, initial_values=values)
+            self.conn.max_inbound_frame_size = self.conn.local_settings.max_frame_size
         self.conn.initiate_connection()
         self.streams = {}
         self.terminated = None
         self.pings = []
         self.eof = False
         self.settings_seen = False
+        self.auto_ack = True  # give each DATA frame's window back at once
         self.flush()
 
     def flush(self):
@@ -57,7 +63,8 @@ class Client:
             self.stream(ev.stream_id)["headers"] = dict(ev.headers)
         elif isinstance(ev, h2.events.DataReceived):
             self.stream(ev.stream_id)["body"] += ev.data
-            self.conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            if self.auto_ack:
+                self.conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
         elif isinstance(ev, h2.events.StreamEnded):
             self.stream(ev.stream_id)["ended"] = True
         elif isinstance(ev, h2.events.StreamReset):
@@ -68,6 +75,14 @@ class Client:
             self.pings.append(ev.ping_data)
         elif isinstance(ev, h2.events.RemoteSettingsChanged):
             self.settings_seen = True
+
+    def read_to_eof(self):
+        """Read until the server closes the connection (a timeout raises)."""
+        try:
+            while True:
+                self.read_once()
+        except EOFError:
+            pass
 
     def wait(self, cond):
         while not cond():
@@ -108,6 +123,48 @@ class Client:
             self.sock.close()
         except OSError:
             pass
+
+
+def split_frames(raw):
+    """Take the complete frames off the front of bytearray raw: a list of
+    (type, flags, stream id, payload)."""
+    frames = []
+    while len(raw) >= 9:
+        length = int.from_bytes(raw[0:3], "big")
+        if len(raw) < 9 + length:
+            break
+        sid = int.from_bytes(raw[5:9], "big") & 0x7FFFFFFF
+        frames.append((raw[3], raw[4], sid, bytes(raw[9:9 + length])))
+        del raw[:9 + length]
+    return frames
+
+
+def block_fragment(ftype, flags, payload):
+    """The field block fragment of a HEADERS or CONTINUATION payload."""
+    if ftype == 1:
+        if flags & 0x8:
+            payload = payload[1:len(payload) - payload[0]]
+        if flags & 0x20:
+            payload = payload[5:]
+    return payload
+
+
+def table_size_update(block):
+    """The value of a dynamic table size update opening block, or None
+    (RFC 7541 6.3: 001xxxxx, a 5-bit prefix integer)."""
+    if not block or block[0] & 0xE0 != 0x20:
+        return None
+    value = block[0] & 0x1F
+    if value < 0x1F:
+        return value
+    shift, i = 0, 1
+    while True:
+        b = block[i]
+        value += (b & 0x7F) << shift
+        shift += 7
+        i += 1
+        if not b & 0x80:
+            return value
 
 
 failures = 0
@@ -231,11 +288,8 @@ def main():
                 return "PING ACK carried %r" % c.pings
             c.conn.close_connection()
             c.flush()
-            try:  # the server must close once our GOAWAY is in and nothing is open
-                while True:
-                    c.read_once()
-            except EOFError:
-                return None
+            c.read_to_eof()  # the server must close once our GOAWAY is in and nothing is open
+            return None
         finally:
             c.close()
 

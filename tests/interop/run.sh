@@ -221,12 +221,30 @@ t_curl_traversal() {
         ! grep -q secret "$T/out" || return 1
     done
 }
+t_curl_post_big() {
+    need curl || return 1
+    # 1 MiB: sixteen times the initial window, in both directions.
+    curl_h2 --data-binary "@$root/big.bin" -o "$T/out" "$B/echo" && cmp "$T/out" "$root/big.bin"
+}
+t_curl_abort() {
+    need curl || return 1
+    # curl gives up on an upload that stalls after one octet (RST_STREAM
+    # on the open stream); the server must serve the next connection as
+    # before.  (A download on loopback ends before any --max-time.)
+    { printf x; sleep 1.5; } | curl_h2 -T - --max-time 0.5 -o /dev/null "$F/echo"
+    local rc=${PIPESTATUS[1]}
+    echo "curl --max-time 0.5: exit status $rc"
+    [ "$rc" -eq 28 ] || return 1
+    curl_h2 -o "$T/out" "$F/" && cmp "$T/out" "$root/index.html"
+}
 check "curl GET / (built-in page)" t_curl_builtin
 check "curl GET /sub/ (directory index)" t_curl_file
 check "curl POST /echo (200 KB)" t_curl_post
 check "curl PUT /echo" t_curl_put
 check "curl 404" t_curl_404
 check "curl .. traversal refused" t_curl_traversal
+check "curl POST /echo (1 MiB)" t_curl_post_big
+check "curl --max-time 0.5 mid-upload, then a request" t_curl_abort
 
 # ---------------------------------------------------------------------------
 # h2load
@@ -245,24 +263,54 @@ t_h2load_big() {
     grep -E '^(finished|requests|status codes|traffic):' "$T/h2load"
     h2load_ok 40 "$T/h2load"
 }
+t_h2load_streams() {
+    need h2load || return 1
+    # -m 150 on one connection, past the server's 100 concurrent streams:
+    # h2load keeps to the limit it is told, and nothing fails.
+    timeout 120 h2load -n 600 -c 1 -m 150 "$F/" >"$T/h2load" || return 1
+    grep -E '^(finished|requests|status codes):' "$T/h2load"
+    h2load_ok 600 "$T/h2load"
+}
 check "h2load -n 2000 -c 4 -m 10: none failed" t_h2load
+check "h2load -n 600 -c 1 -m 150 (server limit 100): none failed" t_h2load_streams
 check "h2load -n 40 -c 2 -m 4 of the 1 MiB file: none failed" t_h2load_big
 
 # ---------------------------------------------------------------------------
-# python3-h2 4.1
-: >"$log"
-timeout 120 "$python" -c 'import h2' >/dev/null 2>&1 || echo "FAIL python3-h2 is not installed" >"$log"
-[ -s "$log" ] || timeout 120 "$python" "$here/h2_client.py" "${files_port:-1}" "$root/index.html" >"$log" 2>&1
-pyrc=$?
-cat "$log"
-p_ok=$(grep -c '^ok ' "$log")
-p_bad=$(grep -c '^FAIL ' "$log")
-passed=$((passed + p_ok))
-failed=$((failed + p_bad))
-if [ "$pyrc" -ne 0 ] && [ "$p_bad" -eq 0 ]; then
-    echo "FAIL python-h2 client exited with status $pyrc"
-    failed=$((failed + 1))
-fi
+# python3-h2 4.1: h2_client.py (requests), h2_flow.py (flow control,
+# settings, resets, HPACK table sizes) against the file server;
+# h2_server.py serves the example client.
+# run_py SCRIPT ARGS...: its "ok"/"FAIL" lines count as checks.
+run_py() {
+    : >"$log"
+    timeout 120 "$python" -c 'import h2' >/dev/null 2>&1 || echo "FAIL python3-h2 is not installed" >"$log"
+    [ -s "$log" ] || timeout 120 "$python" "$here/$1" "${@:2}" >"$log" 2>&1
+    local rc=$? ok bad
+    cat "$log"
+    ok=$(grep -c '^ok ' "$log")
+    bad=$(grep -c '^FAIL ' "$log")
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        echo "FAIL $1 exited with status $rc"
+        failed=$((failed + 1))
+    fi
+}
+run_py h2_client.py "${files_port:-1}" "$root/index.html"
+run_py h2_flow.py "${files_port:-1}" "$root"
+run_py h2_server.py "$client"
+# Graceful shutdown: SIGTERM to a server of its own mid-download; then it
+# must exit 0 once that connection is done.
+grace_port="" grace_pid=""
+start_server grace "$server" --port 0 --root "$root" || true
+run_py h2_flow.py "${grace_port:-1}" "$root" --term "${grace_pid:-0}"
+t_grace_exit() {
+    local rc=0
+    wait "${grace_pid:-0}" || rc=$?
+    echo "exit status $rc"
+    cat "$T/grace.err"
+    [ $rc -eq 0 ]
+}
+check "h2server exits 0 after the graceful shutdown" t_grace_exit
 
 # ---------------------------------------------------------------------------
 # The example client against the example server.
@@ -358,18 +406,31 @@ fi
 free_port() {
     timeout 10 "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-nghttpd_port=""
-if [ -x "$nghttpd" ]; then
-    nghttpd_port=$(free_port)
-    timeout --foreground -k 10 900 "$nghttpd" --no-tls --echo-upload -a 127.0.0.1 -d "$root" "$nghttpd_port" \
-        >"$T/nghttpd.out" 2>&1 &
-    pids+=("$!")
-    for _ in $(seq 100); do
-        timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$nghttpd_port" 2>/dev/null && break
-        sleep 0.05
-    done
-fi
+# start_nghttpd VAR OPTIONS...: nghttpd --no-tls on a free port, with
+# OPTIONS; sets VAR_port (empty if nghttpd is missing) once it accepts.
+start_nghttpd() {
+    local var=$1 port=""
+    shift
+    if [ -x "$nghttpd" ]; then
+        port=$(free_port)
+        timeout --foreground -k 10 900 "$nghttpd" --no-tls --echo-upload -a 127.0.0.1 -d "$root" \
+            "$@" "$port" >"$T/$var.out" 2>&1 &
+        pids+=("$!")
+        for _ in $(seq 100); do
+            timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
+            sleep 0.05
+        done
+    fi
+    printf -v "${var}_port" %s "$port"
+}
+nghttpd_port="" tight_port=""
+start_nghttpd nghttpd
 N=http://127.0.0.1:${nghttpd_port:-1}
+# A second nghttpd that is hard to talk to: 16-octet stream windows, a
+# 1 KiB connection window, one stream at a time, HPACK table size 0, and
+# a trailer on every response.
+start_nghttpd tight -w 4 -W 10 -m 1 -c 0 --trailer 'x-trailer: yes'
+NT=http://127.0.0.1:${tight_port:-1}
 t_client_two() {
     [ -n "$nghttpd_port" ] || need "$nghttpd" || return 1
     timeout 30 "$client" -v "$N/index.html" "$N/big.bin" >"$T/out" 2>"$T/err" || {
@@ -408,10 +469,24 @@ t_client_refused() {
     cat "$T/err"
     [ $rc -eq 1 ]
 }
+t_client_tight() {
+    [ -n "$tight_port" ] || need "$nghttpd" || return 1
+    timeout 30 "$client" -v "$NT/index.html" "$NT/big.bin" "$NT/index.html" >"$T/out" 2>"$T/err" || {
+        cat "$T/err"
+        return 1
+    }
+    grep -c 'x-trailer: yes' "$T/err"
+    [ "$(grep -c '^\[[0-9]*\] x-trailer: yes' "$T/err")" -eq 3 ] &&
+        cat "$T/index+big" "$root/index.html" | cmp - "$T/out" || return 1
+    head -c 50000 "$T/post.bin" >"$T/post50k"
+    timeout 30 "$client" --data "$T/post50k" "$NT/echo" "$NT/echo" >"$T/out" || return 1
+    cat "$T/post50k" "$T/post50k" | cmp - "$T/out"
+}
 check "h2client -> nghttpd: two URLs on one connection" t_client_two
 check "h2client -> nghttpd: POST --data (200 KB)" t_client_post
 check "h2client -> nghttpd: three 1 MiB POSTs multiplexed" t_client_posts
 check "h2client -> nghttpd: 404 reported, exit 0" t_client_404
+check "h2client -> nghttpd -w 4 -W 10 -m 1 -c 0, trailers: GETs, POSTs" t_client_tight
 check "h2client: URLs on two ports refused (exit 2)" t_client_hosts
 check "h2client: connection refused (exit 1)" t_client_refused
 
