@@ -574,14 +574,6 @@ ptrdiff_t h2c_huff_decode_string(uint8_t *dst, const uint8_t *src, size_t len)
     return fast >= 0 ? fast : decode_exact(dst, src, len);
 }
 
-/* Ones below the first k (0..15) octets of a 64-bit load: none from 8 on.
- * Indexed by k itself rather than by k clamped to 8, which cost three
- * instructions a refill (decode_slack() below: k < 16 there). */
-static const uint64_t ones_after[16] = {
-    ~(uint64_t)0,       ~(uint64_t)0 >> 8,  ~(uint64_t)0 >> 16,
-    ~(uint64_t)0 >> 24, ~(uint64_t)0 >> 32, ~(uint64_t)0 >> 40,
-    ~(uint64_t)0 >> 48, ~(uint64_t)0 >> 56, 0, 0, 0, 0, 0, 0, 0, 0};
-
 /*
  * decode_padded() without the copy: the ones past the string are made in
  * the register.  src[0, avail) is readable, avail >= len and avail >= 8.
@@ -592,7 +584,8 @@ static const uint64_t ones_after[16] = {
  * with its branches on the length, cost about as much as decoding a short
  * string.  len - at < 16 at every refill: strings below 16 octets start
  * at 0, longer ones leave decode_bulk() with fewer than 8 octets to go,
- * and i only grows.
+ * and i only grows; so ones_after, in the object of the first-level
+ * tables (one base register for both), is indexed with no clamp.
  */
 static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, size_t len,
                                               size_t avail, int near_end)
@@ -615,7 +608,7 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
         size_t k_ = len - at_; /* < 16 (above) */                                               \
         unsigned d_ = 4 * (unsigned)(at_ - c_); /* two shifts: at_ - c_ may be 8 */             \
         uint64_t v_ = load_be64(src + c_) << d_ << d_;                                          \
-        (acc) |= (v_ | ones_after[k_]) >> (n);                                                  \
+        (acc) |= (v_ | h2c_huff_dec_tab.ones_after[k_]) >> (n);                                  \
         (i) += (63 - (n)) >> 3;                                                                 \
         (n) |= 56;                                                                              \
     } while (0)
