@@ -234,8 +234,10 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
  */
 #if defined(__GNUC__) || defined(__clang__)
 #define H2C_HUFF_INLINE inline __attribute__((always_inline))
+#define H2C_HUFF_LIKELY(c) __builtin_expect(!!(c), 1)
 #else
 #define H2C_HUFF_INLINE inline
+#define H2C_HUFF_LIKELY(c) (c)
 #endif
 
 /* One first-level step: up to two symbols, stored with one 16-bit store. */
@@ -605,10 +607,10 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
     do {                                                                                        \
         size_t at_ = (i) < len ? (i) : len;                                                     \
         size_t c_ = !near_end || at_ < last ? at_ : last;                                       \
-        size_t k_ = len - at_; /* < 16 (above) */                                               \
+        size_t k_ = len - at_;                  /* < 16 (above) */                              \
         unsigned d_ = 4 * (unsigned)(at_ - c_); /* two shifts: at_ - c_ may be 8 */             \
         uint64_t v_ = load_be64(src + c_) << d_ << d_;                                          \
-        (acc) |= (v_ | h2c_huff_dec_tab.ones_after[k_]) >> (n);                                  \
+        (acc) |= (v_ | h2c_huff_dec_tab.ones_after[k_]) >> (n);                                 \
         (i) += (63 - (n)) >> 3;                                                                 \
         (n) |= 56;                                                                              \
     } while (0)
@@ -620,8 +622,10 @@ static H2C_HUFF_INLINE ptrdiff_t decode_slack(uint8_t *dst, const uint8_t *src, 
              * them would make a prefix below the long ones), then the
              * ones past the string, and take_long() would find EOS there.
              * Stopping here saves that refill and test, which every
-             * string otherwise ends with. */
-            if (8 * (int64_t)i - (int64_t)n + 7 >= 8 * (int64_t)len)
+             * string otherwise ends with.  The usual outcome, so said:
+             * otherwise the compiler loads the long-code walk's first row
+             * before the loop, for every string. */
+            if (H2C_HUFF_LIKELY(8 * (int64_t)i - (int64_t)n + 7 >= 8 * (int64_t)len))
                 break;
             if (n < 30)
                 H2C_HUFF_REFILL_ONES(acc, n, i);
