@@ -210,6 +210,12 @@ def main():
     w('    .count = {')
     for i, (_, _, c) in enumerate(fast):
         w(('\n        ' if i % 32 == 0 else ' ') + '%d,' % c)
+    w('\n    },\n')
+    w('    /* Ones below the first k octets of a 64-bit load. */\n')
+    w('    .ones_after = {')
+    for k in range(16):
+        ones = (1 << 64) - 1 >> 8 * k if k < 8 else 0
+        w(('\n        ' if k % 4 == 0 else ' ') + '0x%016x,' % ones)
     w('\n    },\n};\n')
 
 H2C_HUFF_LONG_ROWS = 12

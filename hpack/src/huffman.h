@@ -39,11 +39,14 @@ extern const uint8_t h2c_huff_len[257];
 #define H2C_HUFF_FAST_BITS 14
 /* From this 14-bit prefix on, the next code is longer than 14 bits. */
 #define H2C_HUFF_LONG_PREFIX 0x3ffeu
-/* One object, so that one register addresses the three tables. */
+/* One object, so that one register addresses the three tables, and the
+ * mask of ones a refill past a string's end takes (ones_after[k]: ones
+ * below the first k octets of a 64-bit load, none from k = 8 on). */
 typedef struct h2c_huff_dec_tables {
     uint16_t syms[1u << H2C_HUFF_FAST_BITS];
     uint8_t len[1u << H2C_HUFF_FAST_BITS];
     uint8_t count[1u << H2C_HUFF_FAST_BITS];
+    uint64_t ones_after[16];
 } h2c_huff_dec_tables;
 extern const h2c_huff_dec_tables h2c_huff_dec_tab;
 #define h2c_huff_dec_len (h2c_huff_dec_tab.len)
