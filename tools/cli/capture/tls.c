@@ -846,15 +846,16 @@ static void resync_spent_why(const struct tls_flow *f, struct tls_dir *d)
     if (d->rs_spent >= RESYNC_TRIES_DIR)
         snprintf(d->ev_why, sizeof d->ev_why,
                  "this direction spent its %u trial decryptions (%llu on this gap's %u "
-                 "records from stream offset %llu, none of which authenticates)",
+                 "record%s from stream offset %llu, none of which authenticates)",
                  RESYNC_TRIES_DIR, (unsigned long long)d->rs_tries, d->rs_failed,
-                 (unsigned long long)d->ev_offset);
+                 d->rs_failed == 1 ? "" : "s", (unsigned long long)d->ev_offset);
     else
         snprintf(d->ev_why, sizeof d->ev_why,
-                 "spent the %u trial decryptions of this gap on %u records from stream "
+                 "spent the %u trial decryptions of this gap on %u record%s from stream "
                  "offset %llu, none of which authenticates: %smore records lost than "
                  "searched, or corrupted data",
-                 RESYNC_TRIES, d->rs_failed, (unsigned long long)d->ev_offset,
+                 RESYNC_TRIES, d->rs_failed, d->rs_failed == 1 ? "" : "s",
+                 (unsigned long long)d->ev_offset,
                  f->version == 0x0304 ? "a KeyUpdate in the gap, " : "");
 }
 
