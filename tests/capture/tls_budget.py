@@ -13,7 +13,8 @@ records, so that one direction holds enough of them for many gaps; a gap
 drops one record, and forged records (type 23, version 0x0303, random
 bodies, each in its own segment so that no plausible header follows it
 when it is tried) come before the next real one.  The inputs are made
-from a fixed seed.  Checked: the trials counted by --summary, the
+from a fixed seed; the 16 records a gap may try without the budget are
+checked too.  Checked: the trials counted by --summary, the
 resynchronisations and the reason a direction stops, the other direction
 decoded in full, the exit status, the run time.
 Prints "tls_budget: N passed, M failed"; exits 1 on any failure.
@@ -157,7 +158,7 @@ def capture(path, events, plan, rng):
     for side, data, is_app in events:
         if is_app and app in plan:
             count, size = plan[app]
-            cv.s[1] += len(data)
+            cv.lose(1, len(data))
             for _ in range(count):
                 cv.add(1, PSH, forged(rng, size))
         else:
@@ -220,6 +221,21 @@ def main():
           s and s["client_side"]["frames"] == client_frames and s["client_side"]["errors"] == 0 and
           s["server_side"]["frames"] < orig["server_side"]["frames"] and s["server_side"]["errors"] == 0 and
           rc == 0 and secs2 < 5)
+
+    # One gap and 16 forged records of 100 octets: their ranges are short,
+    # so the search ends at the 16th record, not on the budget, and the
+    # reason is the first record's.
+    rng = random.Random(20261206)
+    short = os.path.join(WORK, "short.pcap")
+    capture(short, events, {4: (16, 100)}, rng)
+    s, _ = summary(short, keys)
+    rc, out, _ = run(short, keys)
+    stop = [line for line in out.splitlines() if "TLS resynchronisation failed" in line]
+    check("one gap, 16 short forged records: the server stops after them, %s trials" % (
+        s and s["server_side"]["tls_trials"]),
+          s and 16 <= s["server_side"]["tls_trials"] < GAP_TRIES and len(stop) == 1 and
+          "no sequence number from 5 to 20 authenticates the record at" in stop[0] and
+          s["client_side"]["frames"] == client_frames and rc == 0, "\n".join(stop) or out[-800:])
 
     # 24 gaps, each with 9 forged records of 1750 octets before the next
     # real record: about 3000 trials a gap (the real record authenticates
