@@ -181,6 +181,17 @@ def summary(pcap, keys):
     return (s[0] if len(s) == 1 else None), secs
 
 
+def scenario(events, keys, name, plan, seed):
+    """Make and decode one capture: its summary and the time to make it,
+    the exit status, the output with --tolerant and its time, the lines
+    saying a direction stops."""
+    path = os.path.join(WORK, name + ".pcap")
+    capture(path, events, plan, random.Random(seed))
+    s, secs = summary(path, keys)
+    rc, out, secs2 = run(path, keys)
+    return s, secs, rc, out, secs2, [line for line in out.splitlines() if "TLS resynchronisation failed" in line]
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     pcap0, keys = os.path.join(CAPS, NAME + ".pcap"), os.path.join(CAPS, NAME + ".keys")
@@ -204,12 +215,7 @@ def main():
     # numbers they allow grow with the octets skipped (lost / MIN_RECORD),
     # so the gap's 4096 trials are spent on the tenth, and the direction
     # stops there, saying so; the client's side goes on.
-    rng = random.Random(20261207)
-    gap = os.path.join(WORK, "gap.pcap")
-    capture(gap, events, {4: (16, 2000)}, rng)
-    s, secs = summary(gap, keys)
-    rc, out, secs2 = run(gap, keys)
-    stop = [line for line in out.splitlines() if "TLS resynchronisation failed" in line]
+    s, secs, rc, out, secs2, stop = scenario(events, keys, "gap", {4: (16, 2000)}, 20261207)
     check("one gap, 16 forged records: exactly %d trials (%s), under 5 s (%.2f s)" % (
         GAP_TRIES, s and s["server_side"]["tls_trials"], secs),
         s and s["server_side"]["tls_trials"] == GAP_TRIES and s["client_side"]["tls_trials"] == 0 and secs < 5)
@@ -225,12 +231,7 @@ def main():
     # One gap and 16 forged records of 100 octets: their ranges are short,
     # so the search ends at the 16th record, not on the budget, and the
     # reason is the first record's.
-    rng = random.Random(20261206)
-    short = os.path.join(WORK, "short.pcap")
-    capture(short, events, {4: (16, 100)}, rng)
-    s, _ = summary(short, keys)
-    rc, out, _ = run(short, keys)
-    stop = [line for line in out.splitlines() if "TLS resynchronisation failed" in line]
+    s, _, rc, out, _, stop = scenario(events, keys, "short", {4: (16, 100)}, 20261206)
     check("one gap, 16 short forged records: the server stops after them, %s trials" % (
         s and s["server_side"]["tls_trials"]),
           s and 16 <= s["server_side"]["tls_trials"] < GAP_TRIES and len(stop) == 1 and
@@ -242,14 +243,10 @@ def main():
     # at its first), so 21 gaps resynchronise and the 22nd spends the
     # direction's last ones: it stops there, saying so; the client's side
     # goes on.
-    rng = random.Random(20261208)
-    many = os.path.join(WORK, "many.pcap")
     ngaps = 24
-    capture(many, events, {6 + 2 * g: (9, 1750) for g in range(ngaps)}, rng)
-    s, secs = summary(many, keys)
-    rc, out, secs2 = run(many, keys)
+    s, secs, rc, out, secs2, stop = scenario(events, keys, "many", {6 + 2 * g: (9, 1750) for g in range(ngaps)},
+                                             20261208)
     found = sum(1 for line in out.splitlines() if "TLS resynchronised at" in line and "(1 record lost)" in line)
-    stop = [line for line in out.splitlines() if "TLS resynchronisation failed" in line]
     check("%d gaps, 9 forged records each: %d resynchronised, %d trials in all (%s), under 5 s (%.2f s)" % (
         ngaps, found, DIR_TRIES, s and s["server_side"]["tls_trials"], secs),
         found == 21 and s and s["server_side"]["tls_trials"] == DIR_TRIES and secs < 5, out[-800:])
