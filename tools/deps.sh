@@ -19,7 +19,7 @@ H2C_BUILD_PACKAGES="make gcc cmake pkg-config zlib1g-dev libzip-dev libjansson-d
 # captures and editcap makes a pcapng with secrets) and openssl (the TLS
 # test's certificates).
 # shellcheck disable=SC2034
-H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl"
+H2C_TEST_PACKAGES="check clang llvm libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format nghttp2-client nghttp2-server curl python3 python3-h2 afl++ doxygen groff-base unzip tcpdump tshark openssl python3-cryptography"
 
 # h2c_apt_progress: reads apt-get install's output; prints one line per step of apt-get's output that
 # takes time (the download, then each package set up).

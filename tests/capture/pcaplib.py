@@ -81,6 +81,11 @@ class Conv:
         for i in range(0, len(data), mss):
             self.add(side, PSH, data[i:i + mss])
 
+    def lose(self, side, n):
+        """n octets sent by side that the capture lacks: the peer's next
+        acknowledgement covers them."""
+        (self.c, self.s)[side][1] += n
+
     def close(self):
         self.add(0, FIN)
         self.add(1, FIN)

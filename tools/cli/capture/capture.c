@@ -1014,12 +1014,16 @@ static void print_summary(const sflow *f)
             for (int k = 0; k < 17; k++)
                 if (d->by_type[k])
                     json_object_set_new(t, names[k], json_integer((json_int_t)d->by_type[k]));
-            json_object_set_new(o, i ? "server_side" : "client_side",
-                                json_pack("{s:I,s:I,s:o,s:I,s:I,s:I}", "octets",
-                                          (json_int_t)d->octets, "frames", (json_int_t)d->frames,
-                                          "by_type", t, "errors", (json_int_t)d->errors, "gaps",
-                                          (json_int_t)d->gaps, "gap_octets",
-                                          (json_int_t)d->gap_octets));
+            json_t *side = json_pack("{s:I,s:I,s:o,s:I,s:I,s:I}", "octets",
+                                     (json_int_t)d->octets, "frames", (json_int_t)d->frames,
+                                     "by_type", t, "errors", (json_int_t)d->errors, "gaps",
+                                     (json_int_t)d->gaps, "gap_octets",
+                                     (json_int_t)d->gap_octets);
+            if (f->tls && !f->tls_failed) /* trial decryptions after gaps (--tolerant) */
+                json_object_set_new(side, "tls_trials",
+                                    json_integer(
+                                        (json_int_t)tlshook_flow_resync_trials(f->tls, i)));
+            json_object_set_new(o, i ? "server_side" : "client_side", side);
         }
         char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s)
@@ -1038,8 +1042,12 @@ static void print_summary(const sflow *f)
         for (int k = 0; k < 17; k++)
             if (d->by_type[k])
                 printf(" %s %llu", names[k], (unsigned long long)d->by_type[k]);
-        printf(", errors %llu, gaps %llu (%llu octets)\n", (unsigned long long)d->errors,
+        printf(", errors %llu, gaps %llu (%llu octets)", (unsigned long long)d->errors,
                (unsigned long long)d->gaps, (unsigned long long)d->gap_octets);
+        if (f->tls && !f->tls_failed)
+            printf(", TLS trials %llu",
+                   (unsigned long long)tlshook_flow_resync_trials(f->tls, i));
+        putchar('\n');
     }
 }
 

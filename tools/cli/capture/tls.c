@@ -838,6 +838,27 @@ static void resync_stop(struct tls_dir *d)
     d->stopped = 1;
 }
 
+/* Why the search stops when the trials ran out on a record that was tried:
+ * the direction's budget, or this gap's, over its candidate records from
+ * d->ev_offset (the first) on. */
+static void resync_spent_why(const struct tls_flow *f, struct tls_dir *d)
+{
+    if (d->rs_spent >= RESYNC_TRIES_DIR)
+        snprintf(d->ev_why, sizeof d->ev_why,
+                 "this direction spent its %u trial decryptions (%llu on this gap's %u "
+                 "record%s from stream offset %llu, none of which authenticates)",
+                 RESYNC_TRIES_DIR, (unsigned long long)d->rs_tries, d->rs_failed,
+                 d->rs_failed == 1 ? "" : "s", (unsigned long long)d->ev_offset);
+    else
+        snprintf(d->ev_why, sizeof d->ev_why,
+                 "spent the %u trial decryptions of this gap on %u record%s from stream "
+                 "offset %llu, none of which authenticates: %smore records lost than "
+                 "searched, or corrupted data",
+                 RESYNC_TRIES, d->rs_failed, d->rs_failed == 1 ? "" : "s",
+                 (unsigned long long)d->ev_offset,
+                 f->version == 0x0304 ? "a KeyUpdate in the gap, " : "");
+}
+
 /*
  * After a gap: searches buf[off..len) for a record header followed by
  * plausible ones (as far as the octets reach), and tries the record with
@@ -898,6 +919,8 @@ static int resync(struct tls_flow *f, int dir)
                              ? "a KeyUpdate in the gap (which changes the key), "
                              : "");
         }
+        if (spent && lo <= hi) /* the budget, not this record, ends the search */
+            resync_spent_why(f, d);
         if (chain >= 2 || spent || d->rs_failed >= RESYNC_CANDIDATES) {
             resync_stop(d);
             return -1;
@@ -1077,6 +1100,11 @@ int tls_flow_resync_event(struct tls_flow *f, int dir, uint64_t *offset, uint64_
     *lost = d->ev_lost;
     *why = d->ev_why;
     return ev;
+}
+
+uint64_t tls_flow_resync_trials(const struct tls_flow *f, int dir)
+{
+    return f->d[dir & 1].rs_spent;
 }
 
 size_t tls_flow_pending(const struct tls_flow *f, int dir)

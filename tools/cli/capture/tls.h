@@ -76,6 +76,9 @@ void tls_flow_end(struct tls_flow *f);
 enum { TLS_RESYNC_NONE, TLS_RESYNC_FOUND, TLS_RESYNC_STOPPED };
 int tls_flow_resync_event(struct tls_flow *f, int dir, uint64_t *offset, uint64_t *seq,
                           uint64_t *lost, const char **why);
+/* Trial decryptions spent on resynchronisation in dir, over all its gaps
+ * (at most 4096 a gap and 65,536 in all). */
+uint64_t tls_flow_resync_trials(const struct tls_flow *f, int dir);
 /* Octets of dir held back: an incomplete record at the end of the data, or
  * records waiting for the other direction's handshake. */
 size_t tls_flow_pending(const struct tls_flow *f, int dir);

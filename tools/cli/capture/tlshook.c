@@ -92,6 +92,11 @@ const char *tlshook_flow_error(const tlshook_flow *f)
     return tls_flow_error(f->t);
 }
 
+uint64_t tlshook_flow_resync_trials(const tlshook_flow *f, int dir)
+{
+    return tls_flow_resync_trials(f->t, dir);
+}
+
 const char *tlshook_flow_alpn(const tlshook_flow *f)
 {
     return tls_flow_alpn(f->t);

@@ -41,6 +41,8 @@ void tlshook_flow_end(tlshook_flow *f);
 enum { TLSHOOK_RESYNC_FOUND = 1, TLSHOOK_RESYNC_STOPPED = 2 };
 int tlshook_flow_resync_event(tlshook_flow *f, int dir, uint64_t *offset, uint64_t *seq,
                               uint64_t *lost, const char **why);
+/* Trial decryptions spent on resynchronisation in dir, over all its gaps. */
+uint64_t tlshook_flow_resync_trials(const tlshook_flow *f, int dir);
 /* Why the flow cannot be decrypted, or NULL. */
 const char *tlshook_flow_error(const tlshook_flow *f);
 /* The negotiated ALPN ("h2"), or NULL while unknown. */
