@@ -425,23 +425,27 @@ def c_5_1_5(p):
     return conn_error(p, PROTOCOL_ERROR)
 
 
-@case("5.1/6", "9113 5.1", "DATA after the server reset the stream",
+@case("5.1/6", "9113 5.1", "DATA after the server reset the stream, in the same write",
       "RST_STREAM(STREAM_CLOSED) or GOAWAY(STREAM_CLOSED)")
 def c_5_1_6(p):
     p.handshake()
-    p.send_frame(HEADERS, END_HEADERS, p.sid, p.block([(b":status", b"200")]))
-    p.send_frame(RST_STREAM, 0, p.sid, struct.pack(">I", CANCEL))
-    p.send_frame(DATA, END_STREAM, p.sid, b"test")
+    # One write: a client whose only request was reset may close before a
+    # late frame sent on its own reaches it.
+    first = frame(HEADERS, END_HEADERS, p.sid, p.block([(b":status", b"200")]))
+    p.send(first + frame(RST_STREAM, 0, p.sid, struct.pack(">I", CANCEL)) +
+           frame(DATA, END_STREAM, p.sid, b"test"))
     return stream_error(p, STREAM_CLOSED)
 
 
-@case("5.1/7", "9113 5.1", "HEADERS after the server reset the stream",
+@case("5.1/7", "9113 5.1", "HEADERS after the server reset the stream, in the same write",
       "RST_STREAM(STREAM_CLOSED) or GOAWAY(STREAM_CLOSED)")
 def c_5_1_7(p):
     p.handshake()
-    p.send_frame(HEADERS, END_HEADERS, p.sid, p.block([(b":status", b"200")]))
-    p.send_frame(RST_STREAM, 0, p.sid, struct.pack(">I", CANCEL))
-    p.send_frame(HEADERS, END_HEADERS | END_STREAM, p.sid, p.block([(b"x-late", b"1")]))
+    # One write: a client whose only request was reset may close before a
+    # late frame sent on its own reaches it.
+    first = frame(HEADERS, END_HEADERS, p.sid, p.block([(b":status", b"200")]))
+    p.send(first + frame(RST_STREAM, 0, p.sid, struct.pack(">I", CANCEL)) +
+           frame(HEADERS, END_HEADERS | END_STREAM, p.sid, p.block([(b"x-late", b"1")])))
     return stream_error(p, STREAM_CLOSED)
 
 
