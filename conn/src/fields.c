@@ -277,6 +277,63 @@ static int has_bad_char(const char *p, size_t len)
     return value_word_bad(load64(p + len - 8));
 }
 
+/* Nonzero iff some octet of w may be below SP or at least DEL: exact for
+ * the first such octet, the borrows and carries after it only add more. */
+static uint64_t word_not_plain(uint64_t w)
+{
+    return ((w - ONES * 0x20) & ~w) | w | (w + ONES);
+}
+
+#ifdef FIELDS_SSE2
+/* 64 octets from src to dst; lo and hi take each octet plus one, by min and
+ * by OR: plus one, DEL and obs-text are the octets that leave the high bit
+ * set, and control characters (and 0xff) the ones that end below 0x21.
+ * Stored before the add, so no register copy is needed. */
+static inline void copy64_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, __m128i *hi)
+{
+    const __m128i one = _mm_set1_epi8(1);
+    for (int i = 0; i < 64; i += 16) {
+        __m128i v = load128((const char *)src + i);
+        _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
+        v = _mm_add_epi8(v, one);
+        *lo = _mm_min_epu8(*lo, v);
+        *hi = _mm_or_si128(*hi, v);
+    }
+}
+#endif
+
+int h2c_fields_copy_plain(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
+{
+#ifdef FIELDS_SSE2
+    if (n >= 64) {
+        __m128i lo = _mm_set1_epi8(-1), hi = _mm_setzero_si128();
+        size_t k = 0;
+        for (; k + 64 <= n; k += 64)
+            copy64_plain(dst + k, src + k, &lo, &hi);
+        if (k < n) /* the last 64, overlapping */
+            copy64_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        /* plain: no lane of lo below 0x21, none of hi with its high bit */
+        __m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(lo, _mm_set1_epi8(0x20)), _mm_setzero_si128());
+        return (_mm_movemask_epi8(low) | _mm_movemask_epi8(hi)) == 0;
+    }
+#endif
+    uint64_t acc = 0;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t w = load64((const char *)src + k);
+        memcpy(dst + k, &w, 8);
+        acc |= word_not_plain(w);
+    }
+    if (k < n) {
+        /* the rest, and 'a' for the octets past it */
+        uint64_t w = ONES * 'a';
+        memcpy(&w, src + k, n - k);
+        memcpy(dst + k, &w, n - k);
+        acc |= word_not_plain(w);
+    }
+    return (acc & HIGHS) == 0;
+}
+
 /* NUL, CR or LF: the octets RFC 9113 8.2.1 forbids outright. */
 static int has_nul_cr_lf(const char *p, size_t len)
 {

@@ -651,7 +651,7 @@ static int is_placeholder(h2c_view n)
 
 /* Keep a field of the open block: copied into the arena, and noted if
  * the connection reads it (pseudo-headers, :status, content-length). */
-static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
+static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed)
 {
     int rc;
     if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
@@ -670,10 +670,13 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
     h2c_conn_field *o = &c->fields[i];
     /* Name and value one after the other (an all-empty field before the
      * arena exists points at a static octet).  A table entry hands them
-     * out that way already: one copy. */
+     * out that way already: one copy.  placed: block_place() has copied
+     * the value. */
     static const uint8_t empty[1];
     uint8_t *p = c->arena ? c->arena + len : NULL;
-    if (p && nl && vp == np + nl) {
+    if (placed) {
+        copy_short(p, np, nl);
+    } else if (p && nl && vp == np + nl) {
         copy_short(p, np, nl + vl);
     } else if (p) {
         copy_short(p, np, nl);
@@ -714,17 +717,37 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
 /* The validator's word on a field: the static table's fields, and the
  * dynamic table's while clean, are known good, so their octets are not
  * scanned.  clean: no unchecked literal was in the table before it. */
-static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean)
+static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean, uint32_t trust)
 {
-    uint32_t trust = 0;
     if (hf->index && (hf->index <= 61u || clean))
-        trust = H2C_FIELDS_TRUSTED_NAME |
-                ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+        trust |= H2C_FIELDS_TRUSTED_NAME |
+                 ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
     int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
                                    hf->value.len, trust);
     if (rc == H2C_OK)
         c->dyn_unchecked = !clean;
     return rc;
+}
+
+/* A literal value this long is copied into the arena and scanned in one
+ * pass (h2c_fields_copy_plain()), before the checks: they need not look
+ * at it again when it is plain. */
+enum { PLACE_MIN = 64 };
+
+/* Copy hf's value to where block_keep() will want it, after the name;
+ * 1 if its octets pass the validator's value checks, 0 if they are left
+ * to it, or an error. */
+static int block_place(h2c_conn *c, const h2c_hpack_field *hf)
+{
+    size_t nl = hf->name.len, vl = hf->value.len;
+    if (c->arena_len + nl + vl > c->arena_cap) {
+        int rc = arena_grow(c, c->arena_kept + c->arena_len + nl + vl);
+        if (rc != H2C_OK)
+            return rc;
+    }
+    uint8_t *p = c->arena + c->arena_len + nl;
+    /* plain excludes HTAB: leading or trailing whitespace can only be SP */
+    return h2c_fields_copy_plain(p, hf->value.ptr, vl) && p[0] != ' ' && p[vl - 1] != ' ';
 }
 
 /* One decoded field of the open block: checked, then kept. */
@@ -747,14 +770,21 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
             c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
         check = c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION);
     }
-    int rc;
-    if (check && (rc = block_check(c, hf, clean)) != H2C_OK) {
+    int rc, placed = 0;
+    uint32_t trust = 0;
+    if (check && hf->value.len >= PLACE_MIN && !(hf->flags & H2C_HPACK_F_INDEXED)) {
+        if ((rc = block_place(c, hf)) < 0)
+            return rc;
+        placed = 1;
+        trust = rc ? H2C_FIELDS_TRUSTED_VALUE : 0;
+    }
+    if (check && (rc = block_check(c, hf, clean, trust)) != H2C_OK) {
         c->val_rc = rc;
         c->blk_fast = 0;
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
-    return block_keep(c, hf, placeholder);
+    return block_keep(c, hf, placeholder, placed);
 }
 
 static int decode_fragment(h2c_conn *c, h2c_view frag, int end)

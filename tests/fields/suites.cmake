@@ -6,5 +6,6 @@ h2codec_check_suite(NAME test_fields SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fiel
 h2codec_check_suite(NAME test_fields_portable
                     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fields.c
                             ${PROJECT_SOURCE_DIR}/conn/src/fields.c)
-target_include_directories(test_fields_portable PRIVATE ${PROJECT_SOURCE_DIR}/conn/include)
+target_include_directories(test_fields_portable PRIVATE ${PROJECT_SOURCE_DIR}/conn/include
+                                                        ${PROJECT_SOURCE_DIR}/conn/src)
 target_compile_definitions(test_fields_portable PRIVATE H2C_FIELDS_PORTABLE)
