@@ -285,51 +285,76 @@ static uint64_t word_not_plain(uint64_t w)
 }
 
 #ifdef FIELDS_SSE2
-/* 64 octets from src to dst; lo and hi take each octet plus one, by min and
- * by OR: plus one, DEL and obs-text are the octets that leave the high bit
- * set, and control characters (and 0xff) the ones that end below 0x21.
+/* 16 octets from src to dst; lo and hi take each octet plus one, by min
+ * and by OR: plus one, DEL and obs-text are the octets that leave the high
+ * bit set, and control characters (and 0xff) the ones that end below 0x21.
  * Stored before the add, so no register copy is needed. */
+static inline void copy16_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, __m128i *hi)
+{
+    __m128i v = load128((const char *)src);
+    _mm_storeu_si128((__m128i *)(void *)dst, v);
+    v = _mm_add_epi8(v, _mm_set1_epi8(1));
+    *lo = _mm_min_epu8(*lo, v);
+    *hi = _mm_or_si128(*hi, v);
+}
+
 static inline void copy64_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, __m128i *hi)
 {
-    const __m128i one = _mm_set1_epi8(1);
-    for (int i = 0; i < 64; i += 16) {
-        __m128i v = load128((const char *)src + i);
-        _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
-        v = _mm_add_epi8(v, one);
-        *lo = _mm_min_epu8(*lo, v);
-        *hi = _mm_or_si128(*hi, v);
-    }
+    for (int i = 0; i < 64; i += 16)
+        copy16_plain(dst + i, src + i, lo, hi);
 }
 #endif
 
 int h2c_fields_copy_plain(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
 {
 #ifdef FIELDS_SSE2
-    if (n >= 64) {
+    if (n >= 16) {
         __m128i lo = _mm_set1_epi8(-1), hi = _mm_setzero_si128();
-        size_t k = 0;
-        for (; k + 64 <= n; k += 64)
-            copy64_plain(dst + k, src + k, &lo, &hi);
-        if (k < n) /* the last 64, overlapping */
-            copy64_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        if (n >= 64) {
+            size_t k = 0;
+            for (; k + 64 <= n; k += 64)
+                copy64_plain(dst + k, src + k, &lo, &hi);
+            if (k < n) /* the last 64, overlapping */
+                copy64_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        } else { /* 16-octet moves from both ends, two or four */
+            copy16_plain(dst, src, &lo, &hi);
+            if (n > 32) {
+                copy16_plain(dst + 16, src + 16, &lo, &hi);
+                copy16_plain(dst + n - 32, src + n - 32, &lo, &hi);
+            }
+            copy16_plain(dst + n - 16, src + n - 16, &lo, &hi);
+        }
         /* plain: no lane of lo below 0x21, none of hi with its high bit */
-        __m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(lo, _mm_set1_epi8(0x20)), _mm_setzero_si128());
+        __m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(lo, _mm_set1_epi8(0x20)),
+                                     _mm_setzero_si128());
         return (_mm_movemask_epi8(low) | _mm_movemask_epi8(hi)) == 0;
     }
 #endif
-    uint64_t acc = 0;
-    size_t k = 0;
-    for (; k + 8 <= n; k += 8) {
-        uint64_t w = load64((const char *)src + k);
-        memcpy(dst + k, &w, 8);
+    uint64_t acc;
+    if (n >= 8) { /* words, the last one ending at the last octet */
+        acc = 0;
+        for (size_t k = 0; k + 8 < n; k += 8) {
+            uint64_t w = load64((const char *)src + k);
+            memcpy(dst + k, &w, 8);
+            acc |= word_not_plain(w);
+        }
+        uint64_t w = load64((const char *)src + n - 8);
+        memcpy(dst + n - 8, &w, 8);
         acc |= word_not_plain(w);
-    }
-    if (k < n) {
-        /* the rest, and 'a' for the octets past it */
-        uint64_t w = ONES * 'a';
-        memcpy(&w, src + k, n - k);
-        memcpy(dst + k, &w, n - k);
-        acc |= word_not_plain(w);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+        acc = word_not_plain((uint64_t)a << 32 | b);
+    } else {
+        if (n) { /* the first, middle and last cover 1-3 octets */
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        acc = word_not_plain(short_word((const char *)src, n));
     }
     return (acc & HIGHS) == 0;
 }

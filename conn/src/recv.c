@@ -674,7 +674,7 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, i
      * the value. */
     static const uint8_t empty[1];
     uint8_t *p = c->arena ? c->arena + len : NULL;
-    if (placed) {
+    if (p && placed) {
         copy_short(p, np, nl);
     } else if (p && nl && vp == np + nl) {
         copy_short(p, np, nl + vl);
@@ -729,17 +729,16 @@ static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean, u
     return rc;
 }
 
-/* A literal value this long is copied into the arena and scanned in one
- * pass (h2c_fields_copy_plain()), before the checks: they need not look
- * at it again when it is plain. */
-enum { PLACE_MIN = 64 };
-
-/* Copy hf's value to where block_keep() will want it, after the name;
- * 1 if its octets pass the validator's value checks, 0 if they are left
- * to it, or an error. */
+/* A literal value, which the checks have to look at, is copied into the
+ * arena and scanned in one pass (h2c_fields_copy_plain()), before them:
+ * they need not look at it again when it is plain.  Copies hf's value to
+ * where block_keep() will want it, after the name; 1 if its octets pass
+ * the validator's value checks, 0 if they are left to it, or an error. */
 static int block_place(h2c_conn *c, const h2c_hpack_field *hf)
 {
     size_t nl = hf->name.len, vl = hf->value.len;
+    if (!vl)
+        return 1; /* nothing to copy, and an empty value passes */
     if (c->arena_len + nl + vl > c->arena_cap) {
         int rc = arena_grow(c, c->arena_kept + c->arena_len + nl + vl);
         if (rc != H2C_OK)
@@ -772,7 +771,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     }
     int rc, placed = 0;
     uint32_t trust = 0;
-    if (check && hf->value.len >= PLACE_MIN && !(hf->flags & H2C_HPACK_F_INDEXED)) {
+    if (check && !(hf->flags & H2C_HPACK_F_INDEXED)) {
         if ((rc = block_place(c, hf)) < 0)
             return rc;
         placed = 1;
