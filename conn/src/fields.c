@@ -341,20 +341,20 @@ int h2c_fields_copy_plain(uint8_t *restrict dst, const uint8_t *restrict src, si
         uint64_t w = load64((const char *)src + n - 8);
         memcpy(dst + n - 8, &w, 8);
         acc |= word_not_plain(w);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, src, 4);
-        memcpy(&b, src + n - 4, 4);
-        memcpy(dst, &a, 4);
-        memcpy(dst + n - 4, &b, 4);
-        acc = word_not_plain((uint64_t)a << 32 | b);
     } else {
-        if (n) { /* the first, middle and last cover 1-3 octets */
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
+        /* short_word() has what to store: the first and last four octets
+         * of 4-7, the first, middle and last of 1-3 */
+        uint64_t w = short_word((const char *)src, n);
+        if (n >= 4) {
+            uint32_t head = (uint32_t)(w >> 32), tail = (uint32_t)w;
+            memcpy(dst, &head, 4);
+            memcpy(dst + n - 4, &tail, 4);
+        } else if (n) {
+            dst[0] = (uint8_t)(w >> 16);
+            dst[n / 2] = (uint8_t)(w >> 8);
+            dst[n - 1] = (uint8_t)w;
         }
-        acc = word_not_plain(short_word((const char *)src, n));
+        acc = word_not_plain(w);
     }
     return (acc & HIGHS) == 0;
 }
@@ -446,8 +446,10 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
     return H2C_OK;
 }
 
-static int push_regular(h2c_fields_validator *v, const char *name, size_t name_len,
-                        const char *value, size_t value_len)
+static inline __attribute__((always_inline)) int push_regular(h2c_fields_validator *v,
+                                                              const char *name, size_t name_len,
+                                                              const char *value,
+                                                              size_t value_len)
 {
     v->regular = 1;
     /* The length picks the names that need a look: most need none. */

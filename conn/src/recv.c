@@ -626,8 +626,8 @@ static int parse_length(h2c_view v, int64_t *out)
 }
 
 /* Which pseudo-header a name is (index into blk_pseudo), -1 for others.
- * The length picks the one candidate. */
-static int pseudo_index(h2c_view n)
+ * The length picks the one candidate.  Inlined, as block_keep(). */
+static inline __attribute__((always_inline)) int pseudo_index(h2c_view n)
 {
     if (n.len < 5 || n.ptr[0] != ':')
         return -1;
@@ -650,8 +650,11 @@ static int is_placeholder(h2c_view n)
 }
 
 /* Keep a field of the open block: copied into the arena, and noted if
- * the connection reads it (pseudo-headers, :status, content-length). */
-static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed)
+ * the connection reads it (pseudo-headers, :status, content-length).
+ * Inlined into both ways of block_field(): a call would cost each field
+ * more than the copies of its code cost. */
+static inline __attribute__((always_inline)) int
+block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed)
 {
     int rc;
     if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
@@ -752,6 +755,22 @@ static int block_place(h2c_conn *c, const h2c_hpack_field *hf)
 /* One decoded field of the open block: checked, then kept. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
+    if (c->blk_fast && (hf->flags & H2C_HPACK_F_INDEXED)) {
+        /* The usual field, the short way: an index enters nothing into
+         * the table, and while blk_fast, val_rc is H2C_OK. */
+        uint32_t trust = hf->index <= 61u || !c->dyn_unchecked
+                             ? H2C_FIELDS_TRUSTED_NAME | H2C_FIELDS_TRUSTED_VALUE
+                             : 0;
+        int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
+                                       hf->value.len, trust);
+        if (rc != H2C_OK) {
+            c->val_rc = rc;
+            c->blk_fast = 0;
+            if (!c->observe)
+                return H2C_OK;
+        }
+        return block_keep(c, hf, 0, 0);
+    }
     /* A literal that enters the decoder's table leaves it unchecked until
      * the checks pass on it (dyn_unchecked: see conn_int.h). */
     unsigned clean = !c->dyn_unchecked;
