@@ -305,8 +305,54 @@ static inline void copy64_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, _
 }
 #endif
 
+/* Long values 32 octets a vector where the CPU has AVX2 (asked at run
+ * time: the build targets plain x86-64).  H2C_FIELDS_NO_AVX2 leaves the
+ * SSE2 loop (to test it on a CPU that has AVX2). */
+#if defined(FIELDS_SSE2) && defined(__x86_64__) && defined(__GNUC__) &&                         \
+    !defined(H2C_FIELDS_NO_AVX2)
+#include <immintrin.h>
+#define FIELDS_AVX2 1
+
+__attribute__((target("avx2"))) static inline void copy32_plain(uint8_t *dst, const uint8_t *src,
+                                                                __m256i *lo, __m256i *hi)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)src);
+    _mm256_storeu_si256((__m256i *)(void *)dst, v);
+    v = _mm256_add_epi8(v, _mm256_set1_epi8(1));
+    *lo = _mm256_min_epu8(*lo, v);
+    *hi = _mm256_or_si256(*hi, v);
+}
+
+/* h2c_fields_copy_plain() of n >= 64 octets, as copy16_plain() does it. */
+__attribute__((target("avx2"), noinline)) static int
+copy_plain_avx2(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
+{
+    __m256i lo = _mm256_set1_epi8(-1), hi = _mm256_setzero_si256();
+    size_t k = 0;
+    for (; k + 128 <= n; k += 128)
+        for (int i = 0; i < 128; i += 32)
+            copy32_plain(dst + k + i, src + k + i, &lo, &hi);
+    if (k + 64 <= n) {
+        copy32_plain(dst + k, src + k, &lo, &hi);
+        copy32_plain(dst + k + 32, src + k + 32, &lo, &hi);
+        k += 64;
+    }
+    if (k < n) { /* the last 64, overlapping */
+        copy32_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        copy32_plain(dst + n - 32, src + n - 32, &lo, &hi);
+    }
+    __m256i low = _mm256_cmpeq_epi8(_mm256_subs_epu8(lo, _mm256_set1_epi8(0x20)),
+                                    _mm256_setzero_si256());
+    return (_mm256_movemask_epi8(low) | _mm256_movemask_epi8(hi)) == 0;
+}
+#endif
+
 int h2c_fields_copy_plain(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
 {
+#ifdef FIELDS_AVX2
+    if (n >= 64 && __builtin_cpu_supports("avx2"))
+        return copy_plain_avx2(dst, src, n);
+#endif
 #ifdef FIELDS_SSE2
     if (n >= 16) {
         __m128i lo = _mm_set1_epi8(-1), hi = _mm_setzero_si128();
