@@ -443,9 +443,10 @@ static unsigned pseudo_bit(const char *name, size_t len)
     }
 }
 
-/* bit: pseudo_bit() of the name. */
-static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
-                       size_t value_len)
+/* bit: pseudo_bit() of the name.  Inlined into h2c_fields_push_known()
+ * (push_rules()): every request and response has several. */
+static inline __attribute__((always_inline)) int
+push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value, size_t value_len)
 {
     if (v->regular)
         return H2C_FIELDS_E_PSEUDO_AFTER_REGULAR;
