@@ -1402,16 +1402,18 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
     if (!len)
         in = none;
     size_t off = 0, used;
-    h2c_frame_event fe;
+    /* The parser fills it in place: events point at its frame, which must
+     * outlive this call. */
+    h2c_frame_event *fe = &c->cur_fe;
     while (off < len) {
-        int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, &fe);
+        int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, fe);
         off += used;
         *consumed = off;
         if (rc == H2C_OK)
             break;
         if (rc < 0) {
-            h2c_conn_fail(c, rc, fe.error.h2_error, fe.error.stream_id, fe.error.offset,
-                          fe.error.reason);
+            h2c_conn_fail(c, rc, fe->error.h2_error, fe->error.stream_id, fe->error.offset,
+                          fe->error.reason);
             return dead_event(c, ev);
         }
         if (rc == H2C_FRAME_EV_PREFACE) {
@@ -1422,9 +1424,7 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
             }
             continue;
         }
-        /* Events point at the frame: it must outlive this call. */
-        c->cur_frame = fe.frame;
-        rc = on_event(c, rc, &fe, &c->cur_frame);
+        rc = on_event(c, rc, fe, &fe->frame);
         /* Events made before a connection error still come first. */
         if (c->ev_out_used || c->pending_end)
             return take_event(c, ev);
