@@ -652,9 +652,10 @@ static int is_placeholder(h2c_view n)
 /* Keep a field of the open block: copied into the arena, and noted if
  * the connection reads it (pseudo-headers, :status, content-length).
  * Inlined into both ways of block_field(): a call would cost each field
- * more than the copies of its code cost. */
+ * more than the copies of its code cost.  indexed: hf came from an index
+ * (so it is not never-indexed). */
 static inline __attribute__((always_inline)) int
-block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed)
+block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed, int indexed)
 {
     int rc;
     if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
@@ -663,7 +664,7 @@ block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed)
     const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
     size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len;
     uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
-    uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
+    uint8_t never = !indexed && hf->indexing == H2C_HPACK_INDEX_NEVER;
     if (len + nl + vl > c->arena_cap) {
         if ((rc = arena_grow(c, c->arena_kept + len + nl + vl)) != H2C_OK)
             return rc;
@@ -769,7 +770,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
             if (!c->observe)
                 return H2C_OK;
         }
-        return block_keep(c, hf, 0, 0);
+        return block_keep(c, hf, 0, 0, 1);
     }
     /* A literal that enters the decoder's table leaves it unchecked until
      * the checks pass on it (dyn_unchecked: see conn_int.h). */
@@ -802,7 +803,7 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
-    return block_keep(c, hf, placeholder, placed);
+    return block_keep(c, hf, placeholder, placed, 0);
 }
 
 static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
