@@ -1283,6 +1283,16 @@ static int on_parser_stream_error(h2c_conn *c, const h2c_frame_event *fe)
     return stream_error(c, id, fe->error.status, fe->error.h2_error, fe->error.reason);
 }
 
+/* Whether the assembler has to see f: a frame of a field block, or any
+ * frame while a block waits for its CONTINUATION.  It lets the others
+ * pass (after its failure, the connection has failed: none comes). */
+static inline int assembler_wants(const h2c_conn *c, const h2c_frame *f)
+{
+    uint8_t t = f->hd.type;
+    return t == H2C_FRAME_TYPE_HEADERS || t == H2C_FRAME_TYPE_CONTINUATION ||
+           t == H2C_FRAME_TYPE_PUSH_PROMISE || h2c_frame_assembler_open_stream(c->asmb) != 0;
+}
+
 /* The observer's frame: reported as it is, its field block decoded, its
  * stream's record dropped once that side has ended it. */
 static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_frame *f)
@@ -1292,7 +1302,7 @@ static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h
     e->decoded = fe->decoded;
     if (ev == H2C_FRAME_EV_IGNORED)
         e->error = fe->error;
-    if (!(c->o.flags & H2C_CONN_NO_HPACK)) {
+    if (!(c->o.flags & H2C_CONN_NO_HPACK) && assembler_wants(c, f)) {
         h2c_frame_block b;
         int arc = h2c_frame_assembler_push(c->asmb, f, &b);
         if (arc < 0) {
@@ -1316,11 +1326,13 @@ static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h
     if (ev == H2C_FRAME_EV_STREAM_ERROR)
         return stream_error(c, fe->error.stream_id, fe->error.status, fe->error.h2_error,
                             fe->error.reason);
-    h2c_stream *s = h2c_stream_find(c, f->hd.stream_id);
-    if (s && ev == H2C_FRAME_EV_FRAME &&
+    if (ev == H2C_FRAME_EV_FRAME &&
         ((f->hd.type == H2C_FRAME_TYPE_DATA && (f->hd.flags & H2C_FRAME_FLAG_END_STREAM)) ||
-         f->hd.type == H2C_FRAME_TYPE_RST_STREAM))
-        finish_stream(c, s);
+         f->hd.type == H2C_FRAME_TYPE_RST_STREAM)) {
+        h2c_stream *s = h2c_stream_find(c, f->hd.stream_id);
+        if (s)
+            finish_stream(c, s);
+    }
     return H2C_OK;
 }
 
@@ -1336,32 +1348,34 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
                              "the peer's first frame is not SETTINGS");
         c->got_settings = 1;
     }
-    h2c_frame_block b;
-    int arc = h2c_frame_assembler_push(c->asmb, f, &b);
-    if (arc < 0) {
-        h2c_error e;
-        h2c_frame_assembler_error(c->asmb, &e);
-        return h2c_conn_fail(c, e.status, e.h2_error, e.stream_id, e.offset, e.reason);
-    }
-    if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
-        /* An empty fragment counts as an empty frame, unless it is a
-         * HEADERS frame that ends the stream (a bodiless message). */
-        int ends = f->hd.type == H2C_FRAME_TYPE_HEADERS &&
-                   (f->hd.flags & H2C_FRAME_FLAG_END_STREAM);
-        int rc = count_empty(c, b.fragment.len == 0 && !ends);
-        if (rc != H2C_OK)
-            return rc;
-        if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION) {
-            uint32_t refuse = ev == H2C_FRAME_EV_STREAM_ERROR ? fe->error.h2_error : 0;
-            rc = block_begin(c, f, refuse);
+    if (assembler_wants(c, f)) {
+        h2c_frame_block b;
+        int arc = h2c_frame_assembler_push(c->asmb, f, &b);
+        if (arc < 0) {
+            h2c_error e;
+            h2c_frame_assembler_error(c->asmb, &e);
+            return h2c_conn_fail(c, e.status, e.h2_error, e.stream_id, e.offset, e.reason);
+        }
+        if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
+            /* An empty fragment counts as an empty frame, unless it is a
+             * HEADERS frame that ends the stream (a bodiless message). */
+            int ends = f->hd.type == H2C_FRAME_TYPE_HEADERS &&
+                       (f->hd.flags & H2C_FRAME_FLAG_END_STREAM);
+            int rc = count_empty(c, b.fragment.len == 0 && !ends);
             if (rc != H2C_OK)
                 return rc;
-            c->blk_refuse_status = refuse ? fe->error.status : 0;
+            if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION) {
+                uint32_t refuse = ev == H2C_FRAME_EV_STREAM_ERROR ? fe->error.h2_error : 0;
+                rc = block_begin(c, f, refuse);
+                if (rc != H2C_OK)
+                    return rc;
+                c->blk_refuse_status = refuse ? fe->error.status : 0;
+            }
+            rc = decode_fragment(c, b.fragment, b.end);
+            if (rc == H2C_OK && b.end)
+                rc = block_end(c);
+            return rc;
         }
-        rc = decode_fragment(c, b.fragment, b.end);
-        if (rc == H2C_OK && b.end)
-            rc = block_end(c);
-        return rc;
     }
     if (ev == H2C_FRAME_EV_STREAM_ERROR)
         return on_parser_stream_error(c, fe);
