@@ -96,8 +96,8 @@ struct h2c_conn {
     h2c_allocator al;
     size_t heap; /* octets held from al */
     int server;
-    int observe;         /* H2C_CONN_OBSERVE: decode only, nothing answered */
-    h2c_frame cur_frame; /* the frame being handled: events point at it */
+    int observe;            /* H2C_CONN_OBSERVE: decode only, nothing answered */
+    h2c_frame_event cur_fe; /* the parser's event being handled: events point at its frame */
 
     h2c_frame_parser *parser;
     h2c_frame_assembler *asmb;

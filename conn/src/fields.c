@@ -277,6 +277,134 @@ static int has_bad_char(const char *p, size_t len)
     return value_word_bad(load64(p + len - 8));
 }
 
+/* Nonzero iff some octet of w may be below SP or at least DEL: exact for
+ * the first such octet, the borrows and carries after it only add more. */
+static uint64_t word_not_plain(uint64_t w)
+{
+    return ((w - ONES * 0x20) & ~w) | w | (w + ONES);
+}
+
+#ifdef FIELDS_SSE2
+/* 16 octets from src to dst; lo and hi take each octet plus one, by min
+ * and by OR: plus one, DEL and obs-text are the octets that leave the high
+ * bit set, and control characters (and 0xff) the ones that end below 0x21.
+ * Stored before the add, so no register copy is needed. */
+static inline void copy16_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, __m128i *hi)
+{
+    __m128i v = load128((const char *)src);
+    _mm_storeu_si128((__m128i *)(void *)dst, v);
+    v = _mm_add_epi8(v, _mm_set1_epi8(1));
+    *lo = _mm_min_epu8(*lo, v);
+    *hi = _mm_or_si128(*hi, v);
+}
+
+static inline void copy64_plain(uint8_t *dst, const uint8_t *src, __m128i *lo, __m128i *hi)
+{
+    for (int i = 0; i < 64; i += 16)
+        copy16_plain(dst + i, src + i, lo, hi);
+}
+#endif
+
+/* Long values 32 octets a vector where the CPU has AVX2 (asked at run
+ * time: the build targets plain x86-64).  H2C_FIELDS_NO_AVX2 leaves the
+ * SSE2 loop (to test it on a CPU that has AVX2). */
+#if defined(FIELDS_SSE2) && defined(__x86_64__) && defined(__GNUC__) &&                         \
+    !defined(H2C_FIELDS_NO_AVX2)
+#include <immintrin.h>
+#define FIELDS_AVX2 1
+
+__attribute__((target("avx2"))) static inline void copy32_plain(uint8_t *dst, const uint8_t *src,
+                                                                __m256i *lo, __m256i *hi)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)src);
+    _mm256_storeu_si256((__m256i *)(void *)dst, v);
+    v = _mm256_add_epi8(v, _mm256_set1_epi8(1));
+    *lo = _mm256_min_epu8(*lo, v);
+    *hi = _mm256_or_si256(*hi, v);
+}
+
+/* h2c_fields_copy_plain() of n >= 64 octets, as copy16_plain() does it. */
+__attribute__((target("avx2"), noinline)) static int
+copy_plain_avx2(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
+{
+    __m256i lo = _mm256_set1_epi8(-1), hi = _mm256_setzero_si256();
+    size_t k = 0;
+    for (; k + 128 <= n; k += 128)
+        for (int i = 0; i < 128; i += 32)
+            copy32_plain(dst + k + i, src + k + i, &lo, &hi);
+    if (k + 64 <= n) {
+        copy32_plain(dst + k, src + k, &lo, &hi);
+        copy32_plain(dst + k + 32, src + k + 32, &lo, &hi);
+        k += 64;
+    }
+    if (k < n) { /* the last 64, overlapping */
+        copy32_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        copy32_plain(dst + n - 32, src + n - 32, &lo, &hi);
+    }
+    __m256i low = _mm256_cmpeq_epi8(_mm256_subs_epu8(lo, _mm256_set1_epi8(0x20)),
+                                    _mm256_setzero_si256());
+    return (_mm256_movemask_epi8(low) | _mm256_movemask_epi8(hi)) == 0;
+}
+#endif
+
+int h2c_fields_copy_plain(uint8_t *restrict dst, const uint8_t *restrict src, size_t n)
+{
+#ifdef FIELDS_AVX2
+    if (n >= 64 && __builtin_cpu_supports("avx2"))
+        return copy_plain_avx2(dst, src, n);
+#endif
+#ifdef FIELDS_SSE2
+    if (n >= 16) {
+        __m128i lo = _mm_set1_epi8(-1), hi = _mm_setzero_si128();
+        if (n >= 64) {
+            size_t k = 0;
+            for (; k + 64 <= n; k += 64)
+                copy64_plain(dst + k, src + k, &lo, &hi);
+            if (k < n) /* the last 64, overlapping */
+                copy64_plain(dst + n - 64, src + n - 64, &lo, &hi);
+        } else { /* 16-octet moves from both ends, two or four */
+            copy16_plain(dst, src, &lo, &hi);
+            if (n > 32) {
+                copy16_plain(dst + 16, src + 16, &lo, &hi);
+                copy16_plain(dst + n - 32, src + n - 32, &lo, &hi);
+            }
+            copy16_plain(dst + n - 16, src + n - 16, &lo, &hi);
+        }
+        /* plain: no lane of lo below 0x21, none of hi with its high bit */
+        __m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(lo, _mm_set1_epi8(0x20)),
+                                     _mm_setzero_si128());
+        return (_mm_movemask_epi8(low) | _mm_movemask_epi8(hi)) == 0;
+    }
+#endif
+    uint64_t acc;
+    if (n >= 8) { /* words, the last one ending at the last octet */
+        acc = 0;
+        for (size_t k = 0; k + 8 < n; k += 8) {
+            uint64_t w = load64((const char *)src + k);
+            memcpy(dst + k, &w, 8);
+            acc |= word_not_plain(w);
+        }
+        uint64_t w = load64((const char *)src + n - 8);
+        memcpy(dst + n - 8, &w, 8);
+        acc |= word_not_plain(w);
+    } else {
+        /* short_word() has what to store: the first and last four octets
+         * of 4-7, the first, middle and last of 1-3 */
+        uint64_t w = short_word((const char *)src, n);
+        if (n >= 4) {
+            uint32_t head = (uint32_t)(w >> 32), tail = (uint32_t)w;
+            memcpy(dst, &head, 4);
+            memcpy(dst + n - 4, &tail, 4);
+        } else if (n) {
+            dst[0] = (uint8_t)(w >> 16);
+            dst[n / 2] = (uint8_t)(w >> 8);
+            dst[n - 1] = (uint8_t)w;
+        }
+        acc = word_not_plain(w);
+    }
+    return (acc & HIGHS) == 0;
+}
+
 /* NUL, CR or LF: the octets RFC 9113 8.2.1 forbids outright. */
 static int has_nul_cr_lf(const char *p, size_t len)
 {
@@ -315,9 +443,10 @@ static unsigned pseudo_bit(const char *name, size_t len)
     }
 }
 
-/* bit: pseudo_bit() of the name. */
-static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
-                       size_t value_len)
+/* bit: pseudo_bit() of the name.  Inlined into h2c_fields_push_known()
+ * (push_rules()): every request and response has several. */
+static inline __attribute__((always_inline)) int
+push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value, size_t value_len)
 {
     if (v->regular)
         return H2C_FIELDS_E_PSEUDO_AFTER_REGULAR;
@@ -364,8 +493,10 @@ static int push_pseudo(h2c_fields_validator *v, unsigned bit, const char *value,
     return H2C_OK;
 }
 
-static int push_regular(h2c_fields_validator *v, const char *name, size_t name_len,
-                        const char *value, size_t value_len)
+static inline __attribute__((always_inline)) int push_regular(h2c_fields_validator *v,
+                                                              const char *name, size_t name_len,
+                                                              const char *value,
+                                                              size_t value_len)
 {
     v->regular = 1;
     /* The length picks the names that need a look: most need none. */

@@ -626,8 +626,8 @@ static int parse_length(h2c_view v, int64_t *out)
 }
 
 /* Which pseudo-header a name is (index into blk_pseudo), -1 for others.
- * The length picks the one candidate. */
-static int pseudo_index(h2c_view n)
+ * The length picks the one candidate.  Inlined, as block_keep(). */
+static inline __attribute__((always_inline)) int pseudo_index(h2c_view n)
 {
     if (n.len < 5 || n.ptr[0] != ':')
         return -1;
@@ -650,8 +650,12 @@ static int is_placeholder(h2c_view n)
 }
 
 /* Keep a field of the open block: copied into the arena, and noted if
- * the connection reads it (pseudo-headers, :status, content-length). */
-static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
+ * the connection reads it (pseudo-headers, :status, content-length).
+ * Inlined into both ways of block_field(): a call would cost each field
+ * more than the copies of its code cost.  indexed: hf came from an index
+ * (so it is not never-indexed). */
+static inline __attribute__((always_inline)) int
+block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder, int placed, int indexed)
 {
     int rc;
     if (c->nfields == c->fields_cap && (rc = fields_grow(c)) != H2C_OK)
@@ -660,7 +664,7 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
     const uint8_t *np = hf->name.ptr, *vp = hf->value.ptr;
     size_t nl = hf->name.len, vl = hf->value.len, len = c->arena_len;
     uint8_t flags = (uint8_t)(hf->flags | (placeholder ? H2C_HPACK_F_UNKNOWN : 0));
-    uint8_t never = hf->indexing == H2C_HPACK_INDEX_NEVER;
+    uint8_t never = !indexed && hf->indexing == H2C_HPACK_INDEX_NEVER;
     if (len + nl + vl > c->arena_cap) {
         if ((rc = arena_grow(c, c->arena_kept + len + nl + vl)) != H2C_OK)
             return rc;
@@ -670,10 +674,13 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
     h2c_conn_field *o = &c->fields[i];
     /* Name and value one after the other (an all-empty field before the
      * arena exists points at a static octet).  A table entry hands them
-     * out that way already: one copy. */
+     * out that way already: one copy.  placed: block_place() has copied
+     * the value. */
     static const uint8_t empty[1];
     uint8_t *p = c->arena ? c->arena + len : NULL;
-    if (p && nl && vp == np + nl) {
+    if (p && placed) {
+        copy_short(p, np, nl);
+    } else if (p && nl && vp == np + nl) {
         copy_short(p, np, nl + vl);
     } else if (p) {
         copy_short(p, np, nl);
@@ -714,12 +721,11 @@ static int block_keep(h2c_conn *c, const h2c_hpack_field *hf, int placeholder)
 /* The validator's word on a field: the static table's fields, and the
  * dynamic table's while clean, are known good, so their octets are not
  * scanned.  clean: no unchecked literal was in the table before it. */
-static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean)
+static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean, uint32_t trust)
 {
-    uint32_t trust = 0;
     if (hf->index && (hf->index <= 61u || clean))
-        trust = H2C_FIELDS_TRUSTED_NAME |
-                ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
+        trust |= H2C_FIELDS_TRUSTED_NAME |
+                 ((hf->flags & H2C_HPACK_F_INDEXED) ? H2C_FIELDS_TRUSTED_VALUE : 0);
     int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
                                    hf->value.len, trust);
     if (rc == H2C_OK)
@@ -727,9 +733,45 @@ static int block_check(h2c_conn *c, const h2c_hpack_field *hf, unsigned clean)
     return rc;
 }
 
+/* A literal value, which the checks have to look at, is copied into the
+ * arena and scanned in one pass (h2c_fields_copy_plain()), before them:
+ * they need not look at it again when it is plain.  Copies hf's value to
+ * where block_keep() will want it, after the name; 1 if its octets pass
+ * the validator's value checks, 0 if they are left to it, or an error. */
+static int block_place(h2c_conn *c, const h2c_hpack_field *hf)
+{
+    size_t nl = hf->name.len, vl = hf->value.len;
+    if (!vl)
+        return 1; /* nothing to copy, and an empty value passes */
+    if (c->arena_len + nl + vl > c->arena_cap) {
+        int rc = arena_grow(c, c->arena_kept + c->arena_len + nl + vl);
+        if (rc != H2C_OK)
+            return rc;
+    }
+    uint8_t *p = c->arena + c->arena_len + nl;
+    /* plain excludes HTAB: leading or trailing whitespace can only be SP */
+    return h2c_fields_copy_plain(p, hf->value.ptr, vl) && p[0] != ' ' && p[vl - 1] != ' ';
+}
+
 /* One decoded field of the open block: checked, then kept. */
 static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
 {
+    if (c->blk_fast && (hf->flags & H2C_HPACK_F_INDEXED)) {
+        /* The usual field, the short way: an index enters nothing into
+         * the table, and while blk_fast, val_rc is H2C_OK. */
+        uint32_t trust = hf->index <= 61u || !c->dyn_unchecked
+                             ? H2C_FIELDS_TRUSTED_NAME | H2C_FIELDS_TRUSTED_VALUE
+                             : 0;
+        int rc = h2c_fields_push_known(&c->val, hf->name.ptr, hf->name.len, hf->value.ptr,
+                                       hf->value.len, trust);
+        if (rc != H2C_OK) {
+            c->val_rc = rc;
+            c->blk_fast = 0;
+            if (!c->observe)
+                return H2C_OK;
+        }
+        return block_keep(c, hf, 0, 0, 1);
+    }
     /* A literal that enters the decoder's table leaves it unchecked until
      * the checks pass on it (dyn_unchecked: see conn_int.h). */
     unsigned clean = !c->dyn_unchecked;
@@ -747,14 +789,21 @@ static int block_field(h2c_conn *c, const h2c_hpack_field *hf)
             c->val_skip = 1; /* a placeholder, or a name from one: the block cannot be judged */
         check = c->val_rc == H2C_OK && !c->val_skip && !(c->o.flags & H2C_CONN_NO_VALIDATION);
     }
-    int rc;
-    if (check && (rc = block_check(c, hf, clean)) != H2C_OK) {
+    int rc, placed = 0;
+    uint32_t trust = 0;
+    if (check && !(hf->flags & H2C_HPACK_F_INDEXED)) {
+        if ((rc = block_place(c, hf)) < 0)
+            return rc;
+        placed = 1;
+        trust = rc ? H2C_FIELDS_TRUSTED_VALUE : 0;
+    }
+    if (check && (rc = block_check(c, hf, clean, trust)) != H2C_OK) {
         c->val_rc = rc;
         c->blk_fast = 0;
     }
     if (c->val_rc != H2C_OK && !c->observe)
         return H2C_OK; /* the block will be refused: no need to keep its fields */
-    return block_keep(c, hf, placeholder);
+    return block_keep(c, hf, placeholder, placed, 0);
 }
 
 static int decode_fragment(h2c_conn *c, h2c_view frag, int end)
@@ -1234,6 +1283,16 @@ static int on_parser_stream_error(h2c_conn *c, const h2c_frame_event *fe)
     return stream_error(c, id, fe->error.status, fe->error.h2_error, fe->error.reason);
 }
 
+/* Whether the assembler has to see f: a frame of a field block, or any
+ * frame while a block waits for its CONTINUATION.  It lets the others
+ * pass (after its failure, the connection has failed: none comes). */
+static inline int assembler_wants(const h2c_conn *c, const h2c_frame *f)
+{
+    uint8_t t = f->hd.type;
+    return t == H2C_FRAME_TYPE_HEADERS || t == H2C_FRAME_TYPE_CONTINUATION ||
+           t == H2C_FRAME_TYPE_PUSH_PROMISE || h2c_frame_assembler_open_stream(c->asmb) != 0;
+}
+
 /* The observer's frame: reported as it is, its field block decoded, its
  * stream's record dropped once that side has ended it. */
 static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_frame *f)
@@ -1243,7 +1302,7 @@ static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h
     e->decoded = fe->decoded;
     if (ev == H2C_FRAME_EV_IGNORED)
         e->error = fe->error;
-    if (!(c->o.flags & H2C_CONN_NO_HPACK)) {
+    if (!(c->o.flags & H2C_CONN_NO_HPACK) && assembler_wants(c, f)) {
         h2c_frame_block b;
         int arc = h2c_frame_assembler_push(c->asmb, f, &b);
         if (arc < 0) {
@@ -1267,11 +1326,13 @@ static int observe_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h
     if (ev == H2C_FRAME_EV_STREAM_ERROR)
         return stream_error(c, fe->error.stream_id, fe->error.status, fe->error.h2_error,
                             fe->error.reason);
-    h2c_stream *s = h2c_stream_find(c, f->hd.stream_id);
-    if (s && ev == H2C_FRAME_EV_FRAME &&
+    if (ev == H2C_FRAME_EV_FRAME &&
         ((f->hd.type == H2C_FRAME_TYPE_DATA && (f->hd.flags & H2C_FRAME_FLAG_END_STREAM)) ||
-         f->hd.type == H2C_FRAME_TYPE_RST_STREAM))
-        finish_stream(c, s);
+         f->hd.type == H2C_FRAME_TYPE_RST_STREAM)) {
+        h2c_stream *s = h2c_stream_find(c, f->hd.stream_id);
+        if (s)
+            finish_stream(c, s);
+    }
     return H2C_OK;
 }
 
@@ -1287,32 +1348,34 @@ static int on_event(h2c_conn *c, int ev, const h2c_frame_event *fe, const h2c_fr
                              "the peer's first frame is not SETTINGS");
         c->got_settings = 1;
     }
-    h2c_frame_block b;
-    int arc = h2c_frame_assembler_push(c->asmb, f, &b);
-    if (arc < 0) {
-        h2c_error e;
-        h2c_frame_assembler_error(c->asmb, &e);
-        return h2c_conn_fail(c, e.status, e.h2_error, e.stream_id, e.offset, e.reason);
-    }
-    if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
-        /* An empty fragment counts as an empty frame, unless it is a
-         * HEADERS frame that ends the stream (a bodiless message). */
-        int ends = f->hd.type == H2C_FRAME_TYPE_HEADERS &&
-                   (f->hd.flags & H2C_FRAME_FLAG_END_STREAM);
-        int rc = count_empty(c, b.fragment.len == 0 && !ends);
-        if (rc != H2C_OK)
-            return rc;
-        if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION) {
-            uint32_t refuse = ev == H2C_FRAME_EV_STREAM_ERROR ? fe->error.h2_error : 0;
-            rc = block_begin(c, f, refuse);
+    if (assembler_wants(c, f)) {
+        h2c_frame_block b;
+        int arc = h2c_frame_assembler_push(c->asmb, f, &b);
+        if (arc < 0) {
+            h2c_error e;
+            h2c_frame_assembler_error(c->asmb, &e);
+            return h2c_conn_fail(c, e.status, e.h2_error, e.stream_id, e.offset, e.reason);
+        }
+        if (arc == H2C_FRAME_EV_FRAGMENT || arc == H2C_FRAME_EV_BLOCK_END) {
+            /* An empty fragment counts as an empty frame, unless it is a
+             * HEADERS frame that ends the stream (a bodiless message). */
+            int ends = f->hd.type == H2C_FRAME_TYPE_HEADERS &&
+                       (f->hd.flags & H2C_FRAME_FLAG_END_STREAM);
+            int rc = count_empty(c, b.fragment.len == 0 && !ends);
             if (rc != H2C_OK)
                 return rc;
-            c->blk_refuse_status = refuse ? fe->error.status : 0;
+            if (f->hd.type != H2C_FRAME_TYPE_CONTINUATION) {
+                uint32_t refuse = ev == H2C_FRAME_EV_STREAM_ERROR ? fe->error.h2_error : 0;
+                rc = block_begin(c, f, refuse);
+                if (rc != H2C_OK)
+                    return rc;
+                c->blk_refuse_status = refuse ? fe->error.status : 0;
+            }
+            rc = decode_fragment(c, b.fragment, b.end);
+            if (rc == H2C_OK && b.end)
+                rc = block_end(c);
+            return rc;
         }
-        rc = decode_fragment(c, b.fragment, b.end);
-        if (rc == H2C_OK && b.end)
-            rc = block_end(c);
-        return rc;
     }
     if (ev == H2C_FRAME_EV_STREAM_ERROR)
         return on_parser_stream_error(c, fe);
@@ -1354,16 +1417,18 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
     if (!len)
         in = none;
     size_t off = 0, used;
-    h2c_frame_event fe;
+    /* The parser fills it in place: events point at its frame, which must
+     * outlive this call. */
+    h2c_frame_event *fe = &c->cur_fe;
     while (off < len) {
-        int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, &fe);
+        int rc = h2c_frame_parser_push(c->parser, in + off, len - off, &used, fe);
         off += used;
         *consumed = off;
         if (rc == H2C_OK)
             break;
         if (rc < 0) {
-            h2c_conn_fail(c, rc, fe.error.h2_error, fe.error.stream_id, fe.error.offset,
-                          fe.error.reason);
+            h2c_conn_fail(c, rc, fe->error.h2_error, fe->error.stream_id, fe->error.offset,
+                          fe->error.reason);
             return dead_event(c, ev);
         }
         if (rc == H2C_FRAME_EV_PREFACE) {
@@ -1374,9 +1439,7 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
             }
             continue;
         }
-        /* Events point at the frame: it must outlive this call. */
-        c->cur_frame = fe.frame;
-        rc = on_event(c, rc, &fe, &c->cur_frame);
+        rc = on_event(c, rc, fe, &fe->frame);
         /* Events made before a connection error still come first. */
         if (c->ev_out_used || c->pending_end)
             return take_event(c, ev);

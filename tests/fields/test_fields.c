@@ -9,6 +9,8 @@
 
 #include <h2codec/fields.h>
 
+#include "fields_int.h"
+
 typedef struct { const char *name, *value; } kv;
 
 /* Run a whole block through a fresh validator: first error or finish(). */
@@ -322,6 +324,47 @@ START_TEST(value_scan_every_position)
 }
 END_TEST
 
+/* h2c_fields_copy_plain(): a copy, and 1 exactly when every octet is from
+ * SP to '~', whatever the length and wherever the odd octet is. */
+static void check_copy(const unsigned char *p, size_t len)
+{
+    unsigned char out[300];
+    int want = 1;
+    for (size_t i = 0; i < len; i++)
+        want &= p[i] >= 0x20 && p[i] <= 0x7e;
+    memset(out, 0xa5, sizeof out);
+    int got = h2c_fields_copy_plain(out + 1, p, len);
+    if (got != want)
+        ck_abort_msg("copy of %zu octets: got %d, want %d", len, got, want);
+    ck_assert(memcmp(out + 1, p, len) == 0);
+    ck_assert(out[0] == 0xa5 && out[len + 1] == 0xa5);
+}
+
+START_TEST(copy_plain_every_position)
+{
+    static const unsigned char odd[] = {0,    '\t', '\n', 0x1f, 0x20, 0x7e,
+                                        0x7f, 0x80,  0xa0,  0xfe, 0xff};
+    for (int at_end = 0; at_end <= 1; at_end++) {
+        for (size_t len = 0; len <= 290; len += len < 140 ? 1 : 37) {
+            guarded g = guard_both(len, at_end);
+            unsigned char *p = g.p;
+            for (size_t i = 0; i < len; i++)
+                p[i] = (unsigned char)(0x20 + (i * 13) % 0x5f); /* SP to '~' */
+            check_copy(p, len);
+            for (size_t i = 0; i < len; i++) {
+                unsigned char keep = p[i];
+                for (size_t o = 0; o < sizeof odd; o++) {
+                    p[i] = odd[o];
+                    check_copy(p, len);
+                }
+                p[i] = keep;
+            }
+            guard_release(g);
+        }
+    }
+}
+END_TEST
+
 /* The rule for names, octet by octet: the first octet outside tchar decides. */
 static int name_ref(const unsigned char *p, size_t len, uint32_t lenient)
 {
@@ -575,6 +618,7 @@ int main(void)
     tcase_add_test(tc, state_and_names);
     tcase_add_test(tc, value_scan_every_position);
     tcase_add_test(tc, name_scan_every_position);
+    tcase_add_test(tc, copy_plain_every_position);
     tcase_add_test(tc, trusted_static_table);
     tcase_add_test(tc, trusted_random);
     /* Like the other suites: Check's default of 4 s per test is tight for
