@@ -491,6 +491,10 @@ static void run(int fd, h2c_conn *c)
         if (poll(&p, 1, -1) < 0) {
             if (errno == EINTR)
                 continue;
+            /* Failed, not just left: the streams still open are lost, and
+             * the next connection must not wait for them. */
+            errorf("poll: %s", strerror(errno));
+            conn_failed = 1;
             break;
         }
         if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
