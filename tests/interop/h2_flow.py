@@ -465,7 +465,10 @@ def main():
             s = c.stream(sid)
             while len(s["body"]) < 65535:
                 c.read_once()
-            os.kill(int(sys.argv[4]), signal.SIGTERM)
+            pid = int(sys.argv[4])
+            if pid <= 0:  # 0 or -1 would signal a whole process group
+                return "no server process id (%d)" % pid
+            os.kill(pid, signal.SIGTERM)
             while c.terminated is None:
                 c.read_once()
             t = c.terminated
