@@ -426,9 +426,10 @@ start_nghttpd() {
 nghttpd_port="" tight_port=""
 start_nghttpd nghttpd
 N=http://127.0.0.1:${nghttpd_port:-1}
-# A second nghttpd that is hard to talk to: 16-octet stream windows, a
-# 1 KiB connection window, one stream at a time, HPACK table size 0, and
-# a trailer on every response.
+# A second nghttpd that is hard to talk to: stream windows of 15 octets
+# and a connection window of 1023 (-w and -W give 2^N - 1) for what the
+# client sends, one stream at a time, an HPACK table size of 0 for the
+# client's encoder, and a trailer on every response.
 start_nghttpd tight -w 4 -W 10 -m 1 -c 0 --trailer 'x-trailer: yes'
 NT=http://127.0.0.1:${tight_port:-1}
 t_client_two() {
