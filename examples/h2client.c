@@ -606,7 +606,7 @@ int main(int argc, char **argv)
     /* A new connection while a GOAWAY left requests unprocessed, as long as
      * the connections still answer some (at most RETRIES in a row that
      * answer none: a server that never serves cannot keep us here). */
-    for (int idle = 0; idle <= RETRIES && !conn_failed && !finished();) {
+    for (int idle = 0; idle < RETRIES && !conn_failed && !finished();) {
         size_t done_before = ndone();
         if ((fd = connect_to(host, port)) < 0)
             goto out;
