@@ -329,6 +329,8 @@ def main():
                     if status_of(s) != b"200":
                         return "status %r" % status_of(s)
                 allowed, smallest = sizes[-1], min(sizes)
+                if len(c.blocks) - seen < 3:  # else the checks below pass on nothing
+                    return "%d header blocks seen for 3 responses" % (len(c.blocks) - seen)
                 first = True
                 for sid, block in c.blocks[seen:]:
                     upd = table_size_update(block)
