@@ -305,7 +305,21 @@ start_server grace "$server" --port 0 --root "$root" || true
 run_py h2_flow.py "${grace_port:-1}" "$root" --term "${grace_pid:-0}"
 t_grace_exit() {
     local rc=0
-    wait "${grace_pid:-0}" || rc=$?
+    [ -n "$grace_pid" ] || return 1
+    # h2_flow.py sent the SIGTERM, unless it failed first; the server has
+    # 5 s to end.  One still running after 15 s fails, and gets a SIGTERM
+    # from here: otherwise wait would block until timeout's 900 s, as long
+    # as ctest's limit for all of interop_peers.
+    for _ in $(seq 150); do
+        kill -0 "$grace_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$grace_pid" 2>/dev/null; then
+        echo "still running 15 s after the graceful shutdown check"
+        kill -TERM "$grace_pid"
+        rc=1
+    fi
+    wait "$grace_pid" || rc=$?
     echo "exit status $rc"
     cat "$T/grace.err"
     [ $rc -eq 0 ]
