@@ -491,6 +491,10 @@ static void run(int fd, h2c_conn *c)
         if (poll(&p, 1, -1) < 0) {
             if (errno == EINTR)
                 continue;
+            /* Failed, not just left: the streams still open are lost, and
+             * the next connection must not wait for them. */
+            errorf("poll: %s", strerror(errno));
+            conn_failed = 1;
             break;
         }
         if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
@@ -602,7 +606,7 @@ int main(int argc, char **argv)
     /* A new connection while a GOAWAY left requests unprocessed, as long as
      * the connections still answer some (at most RETRIES in a row that
      * answer none: a server that never serves cannot keep us here). */
-    for (int idle = 0; idle <= RETRIES && !conn_failed && !finished();) {
+    for (int idle = 0; idle < RETRIES && !conn_failed && !finished();) {
         size_t done_before = ndone();
         if ((fd = connect_to(host, port)) < 0)
             goto out;

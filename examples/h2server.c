@@ -918,7 +918,9 @@ int main(int argc, char **argv)
             deadline = now_ms() + GRACE_MS;
             shutdown_begin();
         }
-        int64_t now = now_ms(), wait = -1; /* ms until the next timer, -1: none */
+        /* ms until the next timer, -1: none.  The clock is read only while
+         * a timer runs: a busy server wakes up once per batch of events. */
+        int64_t now = srv.draining || deadline ? now_ms() : 0, wait = -1;
         if (srv.draining) /* close the lingering connections that are due */
             for (struct conn *c = srv.conns, *next; c; c = next) {
                 next = c->next;

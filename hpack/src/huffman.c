@@ -300,7 +300,7 @@ static H2C_HUFF_INLINE int take_long(uint64_t *acc, unsigned *n, uint8_t **o)
  * -1 at EOS (acc, n and p then stand before it).  padded: the input ends
  * in ones enough for EOS to be reached before it ends (decode_padded()),
  * so no test of its end.  One compare with a fixed bound per batch rather
- * than a subtraction: 1.2 Ir per header in tools/callgrind's decode. */
+ * than a subtraction: 2.1 Ir per header in tools/callgrind's decode. */
 static H2C_HUFF_INLINE int decode_bulk(uint64_t *acc_io, unsigned *n_io, const uint8_t **pp,
                                        const uint8_t *last, uint8_t **po, int padded)
 {

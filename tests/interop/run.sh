@@ -305,7 +305,21 @@ start_server grace "$server" --port 0 --root "$root" || true
 run_py h2_flow.py "${grace_port:-1}" "$root" --term "${grace_pid:-0}"
 t_grace_exit() {
     local rc=0
-    wait "${grace_pid:-0}" || rc=$?
+    [ -n "$grace_pid" ] || return 1
+    # h2_flow.py sent the SIGTERM, unless it failed first; the server has
+    # 5 s to end.  One still running after 15 s fails, and gets a SIGTERM
+    # from here: otherwise wait would block until timeout's 900 s, as long
+    # as ctest's limit for all of interop_peers.
+    for _ in $(seq 150); do
+        kill -0 "$grace_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$grace_pid" 2>/dev/null; then
+        echo "still running 15 s after the graceful shutdown check"
+        kill -TERM "$grace_pid"
+        rc=1
+    fi
+    wait "$grace_pid" || rc=$?
     echo "exit status $rc"
     cat "$T/grace.err"
     [ $rc -eq 0 ]
@@ -426,9 +440,10 @@ start_nghttpd() {
 nghttpd_port="" tight_port=""
 start_nghttpd nghttpd
 N=http://127.0.0.1:${nghttpd_port:-1}
-# A second nghttpd that is hard to talk to: 16-octet stream windows, a
-# 1 KiB connection window, one stream at a time, HPACK table size 0, and
-# a trailer on every response.
+# A second nghttpd that is hard to talk to: stream windows of 15 octets
+# and a connection window of 1023 (-w and -W give 2^N - 1) for what the
+# client sends, one stream at a time, an HPACK table size of 0 for the
+# client's encoder, and a trailer on every response.
 start_nghttpd tight -w 4 -W 10 -m 1 -c 0 --trailer 'x-trailer: yes'
 NT=http://127.0.0.1:${tight_port:-1}
 t_client_two() {
