@@ -391,10 +391,44 @@ static int emit_update(out_buf *o, uint32_t size)
 }
 
 /*
+ * table_ready_slow() when the strings do not fit as they lie: compact or
+ * grow.  The counters are put back as they were before the evictions
+ * (count, size, strings given), so that both decide as for the table the
+ * insertion finds; keep is the oldest entry left after them.  On failure
+ * the evicted entries are live again (their slots and strings untouched);
+ * the policy keeps their fingerprints, which only steers later choices.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int
+table_room(h2c_hpack_encoder *enc, uint32_t keep, uint32_t n, uint32_t count, uint32_t size,
+           uint32_t strings)
+{
+    h2c_etab *t = &enc->st.table;
+    uint32_t now_count = t->count, now_size = t->size, now_strings = t->strings;
+    t->count = count;
+    t->size = size;
+    t->strings = strings;
+    /* The strings of the evicted entries are not needed any more, so the
+     * rest may move; growing keeps every entry from the oldest before the
+     * evictions on, like the table it replaces. */
+    if (!h2c_etab_compact(t, keep, n) &&
+        h2c_etab_grow(t, t->next_seq - count, keep, n, &enc->alloc) != 0)
+        return 0;
+    t->count = now_count;
+    t->size = now_size;
+    t->strings = now_strings;
+    return 1;
+}
+
+/*
  * Make sure an entry of esize octets can be inserted without overwriting
  * an entry that must stay: those live after the evictions it causes, or,
  * during a guarded call, every entry live when the call began (the undo
- * journal relies on them).  Grows the table if needed; returns 0 if it
+ * journal relies on them).  Outside a guarded call the insertion follows
+ * whenever this succeeds (the output has room for the worst case), so the
+ * evictions are made here.  Grows the table if needed; returns 0 if it
  * could not.
  */
 #if defined(__GNUC__) || defined(__clang__)
@@ -403,37 +437,25 @@ __attribute__((noinline)) /* out of the per-field path's registers */
 static int
 table_ready_slow(h2c_hpack_encoder *enc, uint32_t esize)
 {
-    h2c_etab *t = &enc->st.table;
-    uint32_t n = esize - H2C_ETAB_OVERHEAD, keep;
+    enc_state *st = &enc->st;
+    h2c_etab *t = &st->table;
+    uint32_t n = esize - H2C_ETAB_OVERHEAD;
     if (enc->guard) {
-        keep = enc->guard->next_seq - enc->guard->count;
-    } else {
-        /* The oldest entry left after make_room(), and the ring octets
-         * of those left. */
-        uint32_t count = t->count, size = t->size, strings = t->strings;
-        while (count && size + (uint64_t)esize > t->max) {
-            const h2c_etab_entry *e = h2c_etab_at(t, t->next_seq - count);
-            size -= h2c_etab_entry_size(e);
-            strings -= h2c_etab_span(e->name_len + e->value_len);
-            count--;
-        }
-        keep = t->next_seq - count;
-        /* The ring keeps the spare a compaction would want even when the
-         * strings fit as they lie: run again on the reset table, the same
-         * fields fit differently, and must then compact, not grow. */
-        uint64_t octets = (uint64_t)strings + h2c_etab_span(n);
-        if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + h2c_etab_spare(t, n, octets))
-            return 1;
+        uint32_t keep = enc->guard->next_seq - enc->guard->count;
+        return h2c_etab_fits(t, keep, n) || h2c_etab_grow(t, keep, keep, n, &enc->alloc) == 0;
     }
-    if (enc->guard && h2c_etab_fits(t, keep, n))
+    uint32_t count = t->count, size = t->size, strings = t->strings;
+    make_room(st, esize);
+    uint32_t keep = t->next_seq - t->count;
+    /* The ring keeps the spare a compaction would want even when the
+     * strings fit as they lie: run again on the reset table, the same
+     * fields fit differently, and must then compact, not grow.  It is the
+     * spare of the table before the evictions: a 32nd if there were any. */
+    uint64_t octets = (uint64_t)t->strings + h2c_etab_span(n);
+    uint64_t spare = t->count != count ? octets / 32 : h2c_etab_spare(t, n, octets);
+    if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + spare)
         return 1;
-    /* Outside a guarded call, the strings of the entries make_room() evicts
-     * are not needed (it reads their slots only), so the rest may move. */
-    if (!enc->guard && h2c_etab_compact(t, keep, n))
-        return 1;
-    /* Growing keeps every live entry (make_room() reads the ones it evicts). */
-    uint32_t from = enc->guard ? keep : t->next_seq - t->count;
-    return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
+    return table_room(enc, keep, n, count, size, strings);
 }
 
 /* table_ready_slow(), with the common case inline: nothing evicted yet,
@@ -546,7 +568,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
-        if (t->size + esize > t->max) /* else the call would find nothing to do */
+        if (t->size + esize > t->max) /* guarded calls: table_ready() did not evict */
             make_room(st, (uint32_t)esize);
         h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
