@@ -67,10 +67,11 @@ typedef struct h2c_etab_entry {
 
 typedef struct h2c_etab {
     h2c_etab_entry *ent; /* emask + 1 slots; NULL while nothing was ever inserted */
-    uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
-    uint32_t *nbucket;   /* name index */
+    uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket;
+                            the name index's emask + 1 buckets follow */
     uint8_t *ring;       /* rcap octets of strings */
-    uint32_t emask;      /* entry slots - 1; also buckets per index - 1 */
+    uint32_t emask;      /* entry slots - 1; also name buckets - 1 */
+    uint32_t fmask;      /* name+value buckets - 1 (h2c_etab_fbuckets) */
     uint32_t strings;    /* ring octets of the live entries: sum of h2c_etab_span */
     uint32_t rcap;       /* string ring octets, any size */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
@@ -97,6 +98,21 @@ void h2c_etab_clear(h2c_etab *t);
  * storage) and its entry slot.
  */
 /* Ring octets an entry of n string octets takes. */
+/* Buckets of the name+value index for a table of nent entry slots: one a
+ * slot, two from ETAB_FB_WIDE_AT slots on. */
+#define H2C_ETAB_FB_WIDE_AT 64u
+
+static inline uint64_t h2c_etab_fbuckets(uint64_t nent)
+{
+    return nent >= H2C_ETAB_FB_WIDE_AT ? 2 * nent : nent;
+}
+
+/* The name index's buckets. */
+static inline uint32_t *h2c_etab_nbucket(const h2c_etab *t)
+{
+    return t->fbucket + t->fmask + 1;
+}
+
 static inline uint32_t h2c_etab_span(uint32_t n)
 {
     return n ? n : 1;
@@ -304,7 +320,7 @@ static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32
 {
     if (!t->count) /* also: no storage yet */
         return 0;
-    uint32_t seq = t->fbucket[hash & t->emask], min_age = 0;
+    uint32_t seq = t->fbucket[hash & t->fmask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
         if (age >= t->count || age < min_age)

@@ -623,8 +623,8 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     for (uint32_t s = t->next_seq; s != g->next_seq;) {
         s--;
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        uint32_t *fb = &t->fbucket[e->hash & t->emask],
-                 *nb = &t->nbucket[e->name_hash & t->emask];
+        uint32_t *fb = &t->fbucket[e->hash & t->fmask],
+                 *nb = &h2c_etab_nbucket(t)[e->name_hash & t->emask];
         if (*fb == s)
             *fb = e->next;
         if (*nb == s)
