@@ -679,8 +679,10 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         if (rc == H2C_OK)
             rc = emit_update(&o, st->table.max);
     }
-    for (size_t i = 0; rc == H2C_OK && i < n; i++)
-        rc = encode_field(enc, &fields[i], &o);
+    /* A pointer, not an index, walks the fields, and n counts down: one
+     * register less in the loop around the inlined encode_field(). */
+    for (const h2c_hpack_field *f = fields; rc == H2C_OK && n; f++, n--)
+        rc = encode_field(enc, f, &o);
     if (rc != H2C_OK) {
         if (guarded)
             guard_undo(enc, &g);
