@@ -470,23 +470,35 @@ static inline int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
     return table_ready_slow(enc, esize);
 }
 
+/* A field's strings, read from the field at each use rather than held in
+ * locals: with gcc, locals live across encode_field()'s calls were
+ * spilled to the stack and loaded back, costing more than the loads. */
+static inline const char *field_name(const h2c_hpack_field *f)
+{
+    return (const char *)f->name.ptr;
+}
+
+static inline const char *field_value(const h2c_hpack_field *f)
+{
+    return (const char *)f->value.ptr;
+}
+
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
 {
     enc_state *st = &enc->st;
     h2c_etab *t = &st->table;
     uint32_t nl = (uint32_t)f->name.len, vl = (uint32_t)f->value.len;
-    const char *name = (const char *)f->name.ptr, *value = (const char *)f->value.ptr;
     int ix = f->indexing;
 
     h2c_policy_field pf;
     pf.field = f;
-    pf.name_hash = h2c_etab_hash(name, nl, t->seed);
-    pf.hash = h2c_etab_hash(value, vl, pf.name_hash);
+    pf.name_hash = h2c_etab_hash(field_name(f), nl, t->seed);
+    pf.hash = h2c_etab_hash(field_value(f), vl, pf.name_hash);
     /* The dynamic table first: it never holds a field of the static table
      * (those are always sent as static indexes, never inserted), so a hit
      * here means there is no static match to prefer. */
     if (ix != H2C_HPACK_INDEX_NEVER && t->count) {
-        uint32_t d = h2c_etab_find(t, name, nl, value, vl, pf.hash);
+        uint32_t d = h2c_etab_find(t, field_name(f), nl, field_value(f), vl, pf.hash);
         if (d) {
             int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
             if (rc == H2C_OK)
@@ -496,7 +508,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         }
     }
     uint32_t sname;
-    uint32_t sidx = h2c_static_find(name, nl, value, vl, &sname);
+    uint32_t sidx = h2c_static_find(field_name(f), nl, field_value(f), vl, &sname);
     /* A never-indexed field keeps its literal form even when it matches,
      * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
     if (sidx && ix != H2C_HPACK_INDEX_NEVER)
@@ -504,7 +516,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* A static name always encodes no longer than a dynamic one. */
     pf.name_index = sname;
     if (!sname && t->count) {
-        uint32_t d = h2c_etab_find_name(t, name, nl, pf.name_hash);
+        uint32_t d = h2c_etab_find_name(t, field_name(f), nl, pf.name_hash);
         if (d)
             pf.name_index = H2C_STATIC_COUNT + d;
     }
@@ -541,9 +553,9 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_emit(p, name, nl, mode);
+            p = str_emit(p, field_name(f), nl, mode);
         }
-        o->p = str_emit(p, value, vl, mode);
+        o->p = str_emit(p, field_value(f), vl, mode);
     } else {
         int nhuff = 0, vhuff;
         uint32_t nbody = 0;
@@ -551,10 +563,10 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         if (pf.name_index) {
             len = int_len_fast(prefix, pf.name_index);
         } else {
-            nbody = str_plan(name, nl, mode, &nhuff);
+            nbody = str_plan(field_name(f), nl, mode, &nhuff);
             len = 1 + int_len_fast(7, nbody) + nbody;
         }
-        uint32_t vbody = str_plan(value, vl, mode, &vhuff);
+        uint32_t vbody = str_plan(field_value(f), vl, mode, &vhuff);
         len += int_len_fast(7, vbody) + vbody;
         if (len > (size_t)(o->end - p))
             return H2C_E_BUFFER_TOO_SMALL;
@@ -562,15 +574,16 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_write(p, name, nl, nbody, nhuff);
+            p = str_write(p, field_name(f), nl, nbody, nhuff);
         }
-        o->p = str_write(p, value, vl, vbody, vhuff);
+        o->p = str_write(p, field_value(f), vl, vbody, vhuff);
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
         if (t->size + esize > t->max) /* guarded calls: table_ready() did not evict */
             make_room(st, (uint32_t)esize);
-        h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
+        h2c_etab_entry *e = h2c_etab_insert(t, field_name(f), nl, field_value(f), vl,
+                                            pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
     }
     return H2C_OK;
