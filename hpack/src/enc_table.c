@@ -102,8 +102,8 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
     /* As many name buckets as entry slots: chains stay short, as the table
      * holds at most nent - 1 entries.  The name+value index, which nearly
-     * every field asks, gets two a slot in a larger table, where they are
-     * a small share of the storage next to the strings. */
+     * every field asks, gets more in a larger table (h2c_etab_fbuckets),
+     * at most 2 KiB of them. */
     uint64_t nfb = h2c_etab_fbuckets(nent);
     size_t off_ring = off_fb + (size_t)(nfb + nent) * sizeof(uint32_t);
     uint8_t *base = h2c_alloc(a, off_ring + (size_t)ring);

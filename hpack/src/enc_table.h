@@ -97,14 +97,20 @@ void h2c_etab_clear(h2c_etab *t);
  * without growing: its strings (h2c_etab_strings_fit, for a table with
  * storage) and its entry slot.
  */
-/* Ring octets an entry of n string octets takes. */
 /* Buckets of the name+value index for a table of nent entry slots: one a
- * slot, two from ETAB_FB_WIDE_AT slots on. */
+ * slot in a small table; from H2C_ETAB_FB_WIDE_AT slots on, four a slot
+ * up to H2C_ETAB_FB_WIDE_MAX buckets (2 KiB), and no fewer than that
+ * until there are more slots. */
 #define H2C_ETAB_FB_WIDE_AT 64u
+#define H2C_ETAB_FB_WIDE_MAX 512u
 
 static inline uint64_t h2c_etab_fbuckets(uint64_t nent)
 {
-    return nent >= H2C_ETAB_FB_WIDE_AT ? 2 * nent : nent;
+    if (nent < H2C_ETAB_FB_WIDE_AT)
+        return nent;
+    if (4 * nent <= H2C_ETAB_FB_WIDE_MAX)
+        return 4 * nent;
+    return nent > H2C_ETAB_FB_WIDE_MAX ? nent : H2C_ETAB_FB_WIDE_MAX;
 }
 
 /* The name index's buckets. */
@@ -113,6 +119,7 @@ static inline uint32_t *h2c_etab_nbucket(const h2c_etab *t)
     return t->fbucket + t->fmask + 1;
 }
 
+/* Ring octets an entry of n string octets takes. */
 static inline uint32_t h2c_etab_span(uint32_t n)
 {
     return n ? n : 1;
