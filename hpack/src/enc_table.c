@@ -50,8 +50,8 @@ void h2c_etab_clear(h2c_etab *t)
      * next_seq = 0, seq UINT32_MAX is the oldest possible one, dead until
      * 2^32 insertions from now, and chains stop at dead seqs anyway. */
     if (t->ent) {
-        memset(t->fbucket, 0xff, ((size_t)t->emask + 1) * sizeof(uint32_t));
-        memset(t->nbucket, 0xff, ((size_t)t->emask + 1) * sizeof(uint32_t));
+        memset(t->fbucket, 0xff,
+               ((size_t)t->fmask + 1 + (size_t)t->emask + 1) * sizeof(uint32_t));
     }
 }
 
@@ -100,19 +100,21 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     if (ring > H2C_ETAB_RING_MAX || nent > (1u << 26))
         return H2C_E_NOMEM;
     size_t off_fb = (size_t)nent * sizeof(h2c_etab_entry);
-    /* As many buckets as entry slots, per index: chains stay short, as
-     * the table holds at most nent - 1 entries. */
-    size_t off_nb = off_fb + (size_t)nent * sizeof(uint32_t);
-    size_t off_ring = off_nb + (size_t)nent * sizeof(uint32_t);
+    /* As many name buckets as entry slots: chains stay short, as the table
+     * holds at most nent - 1 entries.  The name+value index, which nearly
+     * every field asks, gets more in a larger table (h2c_etab_fbuckets),
+     * at most 2 KiB of them. */
+    uint64_t nfb = h2c_etab_fbuckets(nent);
+    size_t off_ring = off_fb + (size_t)(nfb + nent) * sizeof(uint32_t);
     uint8_t *base = h2c_alloc(a, off_ring + (size_t)ring);
     if (!base)
         return H2C_E_NOMEM;
     h2c_etab nt = *t;
     nt.ent = (h2c_etab_entry *)(void *)base;
     nt.fbucket = (uint32_t *)(void *)(base + off_fb);
-    nt.nbucket = (uint32_t *)(void *)(base + off_nb);
     nt.ring = base + off_ring;
     nt.emask = (uint32_t)nent - 1;
+    nt.fmask = (uint32_t)nfb - 1;
     nt.rcap = (uint32_t)ring;
     uint32_t start = kept ? h2c_etab_at(t, keep_from)->off : 0;
     if (t->ent && nent == (uint64_t)t->emask + 1 && (kept == 0 || start < t->head) &&
@@ -128,8 +130,9 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     }
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
-    for (uint32_t i = 0; i <= nt.emask; i++)
-        nt.fbucket[i] = nt.nbucket[i] = dead;
+    uint32_t *nbucket = h2c_etab_nbucket(&nt);
+    for (uint32_t i = 0; i <= nt.fmask + nent - 1; i++)
+        nt.fbucket[i] = dead; /* and the name buckets after them */
     /* Compact the kept entries, oldest first, and chain them again.  Their
      * strings lie in at most two runs (enc_table.h), each moved at once:
      * the run [from, end) of the old ring goes to to. */
@@ -147,8 +150,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
         e->off = v;
         v += span;
         end += span;
-        uint32_t *fb = &nt.fbucket[e->hash & nt.emask],
-                 *nb = &nt.nbucket[e->name_hash & nt.emask];
+        uint32_t *fb = &nt.fbucket[e->hash & nt.fmask], *nb = &nbucket[e->name_hash & nt.emask];
         e->next = *fb;
         *fb = s;
         e->name_next = *nb;
@@ -201,7 +203,7 @@ uint32_t h2c_etab_find_name(const h2c_etab *t, const char *name, uint32_t name_l
 {
     if (!t->count) /* also: no storage yet */
         return 0;
-    uint32_t seq = t->nbucket[name_hash & t->emask], min_age = 0;
+    uint32_t seq = h2c_etab_nbucket(t)[name_hash & t->emask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
         if (age >= t->count || age < min_age)
@@ -234,7 +236,8 @@ h2c_etab_entry *h2c_etab_insert(h2c_etab *t, const char *name, uint32_t name_len
     h2c_bytes_move(dst, name, name_len);
     h2c_bytes_move(dst + name_len, value, value_len);
     t->head = at + span;
-    uint32_t *fb = &t->fbucket[hash & t->emask], *nb = &t->nbucket[name_hash & t->emask];
+    uint32_t *fb = &t->fbucket[hash & t->fmask],
+             *nb = &h2c_etab_nbucket(t)[name_hash & t->emask];
     e->next = *fb;
     *fb = seq;
     e->name_next = *nb;

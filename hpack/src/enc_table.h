@@ -67,10 +67,11 @@ typedef struct h2c_etab_entry {
 
 typedef struct h2c_etab {
     h2c_etab_entry *ent; /* emask + 1 slots; NULL while nothing was ever inserted */
-    uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket */
-    uint32_t *nbucket;   /* name index */
+    uint32_t *fbucket;   /* name+value index: seq of the newest entry per bucket;
+                            the name index's emask + 1 buckets follow */
     uint8_t *ring;       /* rcap octets of strings */
-    uint32_t emask;      /* entry slots - 1; also buckets per index - 1 */
+    uint32_t emask;      /* entry slots - 1; also name buckets - 1 */
+    uint32_t fmask;      /* name+value buckets - 1 (h2c_etab_fbuckets) */
     uint32_t strings;    /* ring octets of the live entries: sum of h2c_etab_span */
     uint32_t rcap;       /* string ring octets, any size */
     uint32_t max;        /* current maximum size (RFC 7541 section 4.2) */
@@ -96,6 +97,28 @@ void h2c_etab_clear(h2c_etab *t);
  * without growing: its strings (h2c_etab_strings_fit, for a table with
  * storage) and its entry slot.
  */
+/* Buckets of the name+value index for a table of nent entry slots: one a
+ * slot in a small table; from H2C_ETAB_FB_WIDE_AT slots on, four a slot
+ * up to H2C_ETAB_FB_WIDE_MAX buckets (2 KiB), and no fewer than that
+ * until there are more slots. */
+#define H2C_ETAB_FB_WIDE_AT 64u
+#define H2C_ETAB_FB_WIDE_MAX 512u
+
+static inline uint64_t h2c_etab_fbuckets(uint64_t nent)
+{
+    if (nent < H2C_ETAB_FB_WIDE_AT)
+        return nent;
+    if (4 * nent <= H2C_ETAB_FB_WIDE_MAX)
+        return 4 * nent;
+    return nent > H2C_ETAB_FB_WIDE_MAX ? nent : H2C_ETAB_FB_WIDE_MAX;
+}
+
+/* The name index's buckets. */
+static inline uint32_t *h2c_etab_nbucket(const h2c_etab *t)
+{
+    return t->fbucket + t->fmask + 1;
+}
+
 /* Ring octets an entry of n string octets takes. */
 static inline uint32_t h2c_etab_span(uint32_t n)
 {
@@ -304,7 +327,7 @@ static inline uint32_t h2c_etab_find(const h2c_etab *t, const char *name, uint32
 {
     if (!t->count) /* also: no storage yet */
         return 0;
-    uint32_t seq = t->fbucket[hash & t->emask], min_age = 0;
+    uint32_t seq = t->fbucket[hash & t->fmask], min_age = 0;
     for (;;) {
         uint32_t age = t->next_seq - 1u - seq;
         if (age >= t->count || age < min_age)

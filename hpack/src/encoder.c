@@ -391,10 +391,44 @@ static int emit_update(out_buf *o, uint32_t size)
 }
 
 /*
+ * table_ready_slow() when the strings do not fit as they lie: compact or
+ * grow.  The counters are put back as they were before the evictions
+ * (count, size, strings given), so that both decide as for the table the
+ * insertion finds; keep is the oldest entry left after them.  On failure
+ * the evicted entries are live again (their slots and strings untouched);
+ * the policy keeps their fingerprints, which only steers later choices.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int
+table_room(h2c_hpack_encoder *enc, uint32_t keep, uint32_t n, uint32_t count, uint32_t size,
+           uint32_t strings)
+{
+    h2c_etab *t = &enc->st.table;
+    uint32_t now_count = t->count, now_size = t->size, now_strings = t->strings;
+    t->count = count;
+    t->size = size;
+    t->strings = strings;
+    /* The strings of the evicted entries are not needed any more, so the
+     * rest may move; growing keeps every entry from the oldest before the
+     * evictions on, like the table it replaces. */
+    if (!h2c_etab_compact(t, keep, n) &&
+        h2c_etab_grow(t, t->next_seq - count, keep, n, &enc->alloc) != 0)
+        return 0;
+    t->count = now_count;
+    t->size = now_size;
+    t->strings = now_strings;
+    return 1;
+}
+
+/*
  * Make sure an entry of esize octets can be inserted without overwriting
  * an entry that must stay: those live after the evictions it causes, or,
  * during a guarded call, every entry live when the call began (the undo
- * journal relies on them).  Grows the table if needed; returns 0 if it
+ * journal relies on them).  Outside a guarded call the insertion follows
+ * whenever this succeeds (the output has room for the worst case), so the
+ * evictions are made here.  Grows the table if needed; returns 0 if it
  * could not.
  */
 #if defined(__GNUC__) || defined(__clang__)
@@ -403,37 +437,25 @@ __attribute__((noinline)) /* out of the per-field path's registers */
 static int
 table_ready_slow(h2c_hpack_encoder *enc, uint32_t esize)
 {
-    h2c_etab *t = &enc->st.table;
-    uint32_t n = esize - H2C_ETAB_OVERHEAD, keep;
+    enc_state *st = &enc->st;
+    h2c_etab *t = &st->table;
+    uint32_t n = esize - H2C_ETAB_OVERHEAD;
     if (enc->guard) {
-        keep = enc->guard->next_seq - enc->guard->count;
-    } else {
-        /* The oldest entry left after make_room(), and the ring octets
-         * of those left. */
-        uint32_t count = t->count, size = t->size, strings = t->strings;
-        while (count && size + (uint64_t)esize > t->max) {
-            const h2c_etab_entry *e = h2c_etab_at(t, t->next_seq - count);
-            size -= h2c_etab_entry_size(e);
-            strings -= h2c_etab_span(e->name_len + e->value_len);
-            count--;
-        }
-        keep = t->next_seq - count;
-        /* The ring keeps the spare a compaction would want even when the
-         * strings fit as they lie: run again on the reset table, the same
-         * fields fit differently, and must then compact, not grow. */
-        uint64_t octets = (uint64_t)strings + h2c_etab_span(n);
-        if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + h2c_etab_spare(t, n, octets))
-            return 1;
+        uint32_t keep = enc->guard->next_seq - enc->guard->count;
+        return h2c_etab_fits(t, keep, n) || h2c_etab_grow(t, keep, keep, n, &enc->alloc) == 0;
     }
-    if (enc->guard && h2c_etab_fits(t, keep, n))
+    uint32_t count = t->count, size = t->size, strings = t->strings;
+    make_room(st, esize);
+    uint32_t keep = t->next_seq - t->count;
+    /* The ring keeps the spare a compaction would want even when the
+     * strings fit as they lie: run again on the reset table, the same
+     * fields fit differently, and must then compact, not grow.  It is the
+     * spare of the table before the evictions: a 32nd if there were any. */
+    uint64_t octets = (uint64_t)t->strings + h2c_etab_span(n);
+    uint64_t spare = t->count != count ? octets / 32 : h2c_etab_spare(t, n, octets);
+    if (h2c_etab_fits(t, keep, n) && t->rcap >= octets + spare)
         return 1;
-    /* Outside a guarded call, the strings of the entries make_room() evicts
-     * are not needed (it reads their slots only), so the rest may move. */
-    if (!enc->guard && h2c_etab_compact(t, keep, n))
-        return 1;
-    /* Growing keeps every live entry (make_room() reads the ones it evicts). */
-    uint32_t from = enc->guard ? keep : t->next_seq - t->count;
-    return h2c_etab_grow(t, from, keep, n, &enc->alloc) == 0;
+    return table_room(enc, keep, n, count, size, strings);
 }
 
 /* table_ready_slow(), with the common case inline: nothing evicted yet,
@@ -448,23 +470,35 @@ static inline int table_ready(h2c_hpack_encoder *enc, uint32_t esize)
     return table_ready_slow(enc, esize);
 }
 
+/* A field's strings, read from the field at each use rather than held in
+ * locals: with gcc, locals live across encode_field()'s calls were
+ * spilled to the stack and loaded back, costing more than the loads. */
+static inline const char *field_name(const h2c_hpack_field *f)
+{
+    return (const char *)f->name.ptr;
+}
+
+static inline const char *field_value(const h2c_hpack_field *f)
+{
+    return (const char *)f->value.ptr;
+}
+
 static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_buf *o)
 {
     enc_state *st = &enc->st;
     h2c_etab *t = &st->table;
     uint32_t nl = (uint32_t)f->name.len, vl = (uint32_t)f->value.len;
-    const char *name = (const char *)f->name.ptr, *value = (const char *)f->value.ptr;
     int ix = f->indexing;
 
     h2c_policy_field pf;
     pf.field = f;
-    pf.name_hash = h2c_etab_hash(name, nl, t->seed);
-    pf.hash = h2c_etab_hash(value, vl, pf.name_hash);
+    pf.name_hash = h2c_etab_hash(field_name(f), nl, t->seed);
+    pf.hash = h2c_etab_hash(field_value(f), vl, pf.name_hash);
     /* The dynamic table first: it never holds a field of the static table
      * (those are always sent as static indexes, never inserted), so a hit
      * here means there is no static match to prefer. */
     if (ix != H2C_HPACK_INDEX_NEVER && t->count) {
-        uint32_t d = h2c_etab_find(t, name, nl, value, vl, pf.hash);
+        uint32_t d = h2c_etab_find(t, field_name(f), nl, field_value(f), vl, pf.hash);
         if (d) {
             int rc = emit_indexed(o, H2C_STATIC_COUNT + d);
             if (rc == H2C_OK)
@@ -474,7 +508,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         }
     }
     uint32_t sname;
-    uint32_t sidx = h2c_static_find(name, nl, value, vl, &sname);
+    uint32_t sidx = h2c_static_find(field_name(f), nl, field_value(f), vl, &sname);
     /* A never-indexed field keeps its literal form even when it matches,
      * so that intermediaries see the flag (RFC 7541 section 6.2.3). */
     if (sidx && ix != H2C_HPACK_INDEX_NEVER)
@@ -482,7 +516,7 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
     /* A static name always encodes no longer than a dynamic one. */
     pf.name_index = sname;
     if (!sname && t->count) {
-        uint32_t d = h2c_etab_find_name(t, name, nl, pf.name_hash);
+        uint32_t d = h2c_etab_find_name(t, field_name(f), nl, pf.name_hash);
         if (d)
             pf.name_index = H2C_STATIC_COUNT + d;
     }
@@ -519,9 +553,9 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_emit(p, name, nl, mode);
+            p = str_emit(p, field_name(f), nl, mode);
         }
-        o->p = str_emit(p, value, vl, mode);
+        o->p = str_emit(p, field_value(f), vl, mode);
     } else {
         int nhuff = 0, vhuff;
         uint32_t nbody = 0;
@@ -529,10 +563,10 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
         if (pf.name_index) {
             len = int_len_fast(prefix, pf.name_index);
         } else {
-            nbody = str_plan(name, nl, mode, &nhuff);
+            nbody = str_plan(field_name(f), nl, mode, &nhuff);
             len = 1 + int_len_fast(7, nbody) + nbody;
         }
-        uint32_t vbody = str_plan(value, vl, mode, &vhuff);
+        uint32_t vbody = str_plan(field_value(f), vl, mode, &vhuff);
         len += int_len_fast(7, vbody) + vbody;
         if (len > (size_t)(o->end - p))
             return H2C_E_BUFFER_TOO_SMALL;
@@ -540,15 +574,16 @@ static int encode_field(h2c_hpack_encoder *enc, const h2c_hpack_field *f, out_bu
             p = int_put(p, first, prefix, pf.name_index);
         } else {
             *p++ = first;
-            p = str_write(p, name, nl, nbody, nhuff);
+            p = str_write(p, field_name(f), nl, nbody, nhuff);
         }
-        o->p = str_write(p, value, vl, vbody, vhuff);
+        o->p = str_write(p, field_value(f), vl, vbody, vhuff);
     }
 
     if (ix == H2C_HPACK_INDEX_YES) {
-        if (t->size + esize > t->max) /* else the call would find nothing to do */
+        if (t->size + esize > t->max) /* guarded calls: table_ready() did not evict */
             make_room(st, (uint32_t)esize);
-        h2c_etab_entry *e = h2c_etab_insert(t, name, nl, value, vl, pf.name_hash, pf.hash);
+        h2c_etab_entry *e = h2c_etab_insert(t, field_name(f), nl, field_value(f), vl,
+                                            pf.name_hash, pf.hash);
         h2c_policy_inserted(&st->policy, &pf, e);
     }
     return H2C_OK;
@@ -601,8 +636,8 @@ static void guard_undo(h2c_hpack_encoder *enc, const enc_guard *g)
     for (uint32_t s = t->next_seq; s != g->next_seq;) {
         s--;
         const h2c_etab_entry *e = h2c_etab_at(t, s);
-        uint32_t *fb = &t->fbucket[e->hash & t->emask],
-                 *nb = &t->nbucket[e->name_hash & t->emask];
+        uint32_t *fb = &t->fbucket[e->hash & t->fmask],
+                 *nb = &h2c_etab_nbucket(t)[e->name_hash & t->emask];
         if (*fb == s)
             *fb = e->next;
         if (*nb == s)
@@ -657,8 +692,10 @@ int h2c_hpack_encoder_encode(h2c_hpack_encoder *enc, const h2c_hpack_field *fiel
         if (rc == H2C_OK)
             rc = emit_update(&o, st->table.max);
     }
-    for (size_t i = 0; rc == H2C_OK && i < n; i++)
-        rc = encode_field(enc, &fields[i], &o);
+    /* A pointer, not an index, walks the fields, and n counts down: one
+     * register less in the loop around the inlined encode_field(). */
+    for (const h2c_hpack_field *f = fields; rc == H2C_OK && n; f++, n--)
+        rc = encode_field(enc, f, &o);
     if (rc != H2C_OK) {
         if (guarded)
             guard_undo(enc, &g);

@@ -109,30 +109,12 @@ static h2c_policy_name *name_slot(h2c_policy *p, uint32_t name_hash, const h2c_h
     return s;
 }
 
-/*
- * The ghost list: sets of GHOST_WAYS fingerprints, newest first, so that a
- * field is forgotten after GHOST_WAYS newer ones landed in its set rather
- * than at the first collision.  Fingerprints have the low bit set: 0 is
- * empty.  Each carries the insertion clock of when it was recorded: a
- * repeat only counts if it came soon enough to have been a table hit.
- */
-#define GHOST_WAYS 4u
-
-#if GHOST_WAYS != 4
-#error "ghost_take() and ghost_put() look at exactly four ways"
-#endif
-
-static size_t ghost_set(uint32_t hash)
-{
-    return (size_t)(hash & (H2C_POLICY_GHOST_SLOTS / GHOST_WAYS - 1)) * GHOST_WAYS;
-}
-
 /* Remove the field's fingerprint; returns whether it was there and recent
  * enough that, had it been indexed then, it would still be in a table of
  * 'max' octets: fewer than 'max' octets were inserted since. */
 static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
 {
-    size_t base = ghost_set(hash);
+    size_t base = h2c_policy_ghost_set(hash);
     uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base], fp = hash | 1u;
     unsigned i;
     /* Written out: most fields miss, and four compares cost less than a
@@ -148,30 +130,12 @@ static int ghost_take(h2c_policy *p, uint32_t hash, uint32_t max)
     else
         return 0;
     int fresh = p->clock - at[i] <= max;
-    for (; i + 1 < GHOST_WAYS; i++) {
+    for (; i + 1 < H2C_POLICY_GHOST_WAYS; i++) {
         g[i] = g[i + 1];
         at[i] = at[i + 1];
     }
-    g[GHOST_WAYS - 1] = 0;
+    g[H2C_POLICY_GHOST_WAYS - 1] = 0;
     return fresh;
-}
-
-static void ghost_put(h2c_policy *p, uint32_t hash)
-{
-    size_t base = ghost_set(hash);
-    uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
-    /* Written out, the first two ways as one 8-octet move: compilers turn
-     * the loop into a memmove call. */
-    uint64_t g01, a01;
-    memcpy(&g01, g, 8);
-    memcpy(&a01, at, 8);
-    uint32_t g2 = g[2], a2 = at[2];
-    memcpy(g + 1, &g01, 8);
-    memcpy(at + 1, &a01, 8);
-    g[3] = g2;
-    at[3] = a2;
-    g[0] = hash | 1u;
-    at[0] = p->clock;
 }
 
 int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_etab *t)
@@ -196,7 +160,7 @@ int h2c_policy_adaptive(h2c_policy *p, const h2c_policy_field *in, const h2c_eta
     unsigned rate = t->size + size <= t->max ? RATE_ROOM : RATE_EVICT;
     if ((uint32_t)(s->reuses + 1) * 100 >= (uint32_t)(s->news + 1) * rate)
         return H2C_HPACK_INDEX_YES;
-    ghost_put(p, in->hash);
+    h2c_policy_ghost_put(p, in->hash);
     return H2C_HPACK_INDEX_NO;
 }
 
@@ -216,11 +180,4 @@ int h2c_policy_decide_other(h2c_policy *p, const h2c_policy_field *in, const h2c
     }
     default: return h2c_policy_adaptive(p, in, t);
     }
-}
-
-void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)
-{
-    /* If it comes back, the ghost list will say it repeats. */
-    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE)
-        ghost_put(p, e->hash);
 }

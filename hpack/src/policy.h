@@ -15,6 +15,7 @@
 #define H2C_HPACK_POLICY_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <h2codec/hpack.h>
 
@@ -110,7 +111,52 @@ static inline void h2c_policy_hit(h2c_policy *p, h2c_etab_entry *e, unsigned mar
     }
 }
 
-/* Entry e is about to be evicted. */
-void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e);
+/*
+ * The ghost list (policy.c): sets of H2C_POLICY_GHOST_WAYS fingerprints,
+ * newest first, so that a field is forgotten after that many newer ones
+ * landed in its set rather than at the first collision.  Fingerprints
+ * have the low bit set: 0 is empty.  Each carries the insertion clock of
+ * when it was recorded: a repeat only counts if it came soon enough to
+ * have been a table hit.  Here, as the encoder records every entry it
+ * evicts.
+ */
+#define H2C_POLICY_GHOST_WAYS 4u
+
+#if H2C_POLICY_GHOST_WAYS != 4
+#error "ghost_take() and h2c_policy_ghost_put() look at exactly four ways"
+#endif
+
+static inline size_t h2c_policy_ghost_set(uint32_t hash)
+{
+    return (size_t)(hash & (H2C_POLICY_GHOST_SLOTS / H2C_POLICY_GHOST_WAYS - 1)) *
+           H2C_POLICY_GHOST_WAYS;
+}
+
+static inline void h2c_policy_ghost_put(h2c_policy *p, uint32_t hash)
+{
+    size_t base = h2c_policy_ghost_set(hash);
+    uint32_t *g = &p->ghost[base], *at = &p->ghost_at[base];
+    /* Written out, the first two ways as one 8-octet move: compilers turn
+     * the loop into a memmove call. */
+    uint64_t g01, a01;
+    memcpy(&g01, g, 8);
+    memcpy(&a01, at, 8);
+    uint32_t g2 = g[2], a2 = at[2];
+    memcpy(g + 1, &g01, 8);
+    memcpy(at + 1, &a01, 8);
+    g[3] = g2;
+    at[3] = a2;
+    g[0] = hash | 1u;
+    at[0] = p->clock;
+}
+
+/* Entry e is about to be evicted.  Inline: most insertions into a full
+ * table evict. */
+static inline void h2c_policy_evicted(h2c_policy *p, const h2c_etab_entry *e)
+{
+    /* If it comes back, the ghost list will say it repeats. */
+    if (p->kind == H2C_HPACK_POLICY_ADAPTIVE)
+        h2c_policy_ghost_put(p, e->hash);
+}
 
 #endif
