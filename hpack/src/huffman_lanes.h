@@ -148,42 +148,60 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, co
             if (lane_one(&l[k]) < 0)
                 goto serial;
         }
-    /* All lanes together while each has a batch's worth before its stop. */
+    /* All lanes together, two batches (at most 2 * 7 input octets a lane)
+     * per round, while each lane has two batches' worth before its stop
+     * (lane k's bit position is at most 8 * (p - src), so p <= lim[k]
+     * leaves 112 bits) and the last lane 8 octets to read after them (for
+     * lane_long()).  The rounds that surely fit are counted up front, so a
+     * round tests no position; a lane at a long code stalls (its steps take
+     * nothing) until the test after the round, and the long code taken
+     * ends the count. */
     {
+        const uint8_t *lim[K];
+        for (int k = 0; k + 1 < K; k++)
+            lim[k] = src + stop[k] / 8 - 2 * H2C_HUFF_BATCH_MAX / 8;
+        lim[K - 1] = end - 8 - 2 * H2C_HUFF_BATCH_MAX / 8;
         uint64_t a0 = l[0].acc, a1 = l[1].acc, a2 = l[2].acc, a3 = l[3].acc;
         unsigned n0 = l[0].n, n1 = l[1].n, n2 = l[2].n, n3 = l[3].n;
         const uint8_t *p0 = l[0].p, *p1 = l[1].p, *p2 = l[2].p, *p3 = l[3].p;
         uint8_t *o0 = l[0].o, *o1 = l[1].o, *o2 = l[2].o, *o3 = l[3].o;
         for (;;) {
-            if (8 * (p0 - src) - (int64_t)n0 + H2C_HUFF_BATCH_MAX > stop[0] ||
-                8 * (p1 - src) - (int64_t)n1 + H2C_HUFF_BATCH_MAX > stop[1] ||
-                8 * (p2 - src) - (int64_t)n2 + H2C_HUFF_BATCH_MAX > stop[2] || end - p3 < 16)
+            ptrdiff_t r = lim[0] - p0, r1 = lim[1] - p1, r2 = lim[2] - p2, r3 = lim[3] - p3;
+            r = r1 < r ? r1 : r;
+            r = r2 < r ? r2 : r;
+            r = r3 < r ? r3 : r;
+            if (r < 0)
                 break;
-            H2C_HUFF_REFILL(a0, n0, p0);
-            H2C_HUFF_REFILL(a1, n1, p1);
-            H2C_HUFF_REFILL(a2, n2, p2);
-            H2C_HUFF_REFILL(a3, n3, p3);
-            uint8_t b0 = (uint8_t)n0, b1 = (uint8_t)n1, b2 = (uint8_t)n2, b3 = (uint8_t)n3;
-            for (int i = 0; i < 4; i++) {
-                H2C_HUFF_STEP(a0, b0, o0);
-                H2C_HUFF_STEP(a1, b1, o1);
-                H2C_HUFF_STEP(a2, b2, o2);
-                H2C_HUFF_STEP(a3, b3, o3);
-            }
-            n0 = b0;
-            n1 = b1;
-            n2 = b2;
-            n3 = b3;
-            if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
-                lane t0 = {a0, n0, p0, o0}, t1 = {a1, n1, p1, o1}, t2 = {a2, n2, p2, o2},
-                     t3 = {a3, n3, p3, o3};
-                if (lane_long(&t0) < 0 || lane_long(&t1) < 0 || lane_long(&t2) < 0 ||
-                    lane_long(&t3) < 0)
-                    goto serial;
-                a0 = t0.acc, n0 = t0.n, p0 = t0.p, o0 = t0.o;
-                a1 = t1.acc, n1 = t1.n, p1 = t1.p, o1 = t1.o;
-                a2 = t2.acc, n2 = t2.n, p2 = t2.p, o2 = t2.o;
-                a3 = t3.acc, n3 = t3.n, p3 = t3.p, o3 = t3.o;
+            for (size_t rounds = (size_t)r / (2 * H2C_HUFF_BATCH_MAX / 8) + 1; rounds; rounds--) {
+                for (int half = 0; half < 2; half++) {
+                    H2C_HUFF_REFILL(a0, n0, p0);
+                    H2C_HUFF_REFILL(a1, n1, p1);
+                    H2C_HUFF_REFILL(a2, n2, p2);
+                    H2C_HUFF_REFILL(a3, n3, p3);
+                    uint8_t b0 = (uint8_t)n0, b1 = (uint8_t)n1, b2 = (uint8_t)n2, b3 = (uint8_t)n3;
+                    for (int i = 0; i < 4; i++) {
+                        H2C_HUFF_STEP(a0, b0, o0);
+                        H2C_HUFF_STEP(a1, b1, o1);
+                        H2C_HUFF_STEP(a2, b2, o2);
+                        H2C_HUFF_STEP(a3, b3, o3);
+                    }
+                    n0 = b0;
+                    n1 = b1;
+                    n2 = b2;
+                    n3 = b3;
+                }
+                if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
+                    lane t0 = {a0, n0, p0, o0}, t1 = {a1, n1, p1, o1}, t2 = {a2, n2, p2, o2},
+                         t3 = {a3, n3, p3, o3};
+                    if (lane_long(&t0) < 0 || lane_long(&t1) < 0 || lane_long(&t2) < 0 ||
+                        lane_long(&t3) < 0)
+                        goto serial;
+                    a0 = t0.acc, n0 = t0.n, p0 = t0.p, o0 = t0.o;
+                    a1 = t1.acc, n1 = t1.n, p1 = t1.p, o1 = t1.o;
+                    a2 = t2.acc, n2 = t2.n, p2 = t2.p, o2 = t2.o;
+                    a3 = t3.acc, n3 = t3.n, p3 = t3.p, o3 = t3.o;
+                    break;
+                }
             }
         }
         l[0] = (lane){a0, n0, p0, o0};
