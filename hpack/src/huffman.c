@@ -250,6 +250,17 @@ static unsigned long_code(uint64_t acc, unsigned *sym)
         (o) += h2c_huff_dec_count[x_];                                                          \
     } while (0)
 
+/* The same step for a lane that keeps its bit position q instead of a
+ * count of pending bits (huffman_lanes.h). */
+#define H2C_HUFF_QSTEP(acc, q, o)                                                               \
+    do {                                                                                        \
+        unsigned x_ = H2C_HUFF_IDX(acc);                                                        \
+        (acc) <<= h2c_huff_dec_len[x_];                                                         \
+        (q) += h2c_huff_dec_len[x_];                                                            \
+        store_syms(o, h2c_huff_dec_syms[x_]);                                                   \
+        (o) += h2c_huff_dec_count[x_];                                                          \
+    } while (0)
+
 /* Branch-free refill from 8 readable octets at p: n becomes 56..63. */
 #define H2C_HUFF_REFILL(acc, n, p)                                                              \
     do {                                                                                        \

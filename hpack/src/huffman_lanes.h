@@ -148,48 +148,71 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, co
             if (lane_one(&l[k]) < 0)
                 goto serial;
         }
-    /* All lanes together while each has a batch's worth before its stop. */
+    /* Lane 0 past the bits carried from an earlier piece: they hold no
+     * whole code, so one symbol takes it to a bit position >= 0. */
+    if (l[0].n && lane_one(&l[0]) < 0)
+        goto serial;
+    /* All lanes together, two batches per round, while each lane has two
+     * batches' worth of bits (2 * H2C_HUFF_BATCH_MAX) before its stop and
+     * the last lane 9 octets to read after them (for the lane record, its
+     * refill and lane_long()).  A lane is its bit position q and output pointer
+     * alone: each batch loads the accumulator afresh from q's octet (57 or
+     * more true bits), so no count of pending bits and no input pointer
+     * stay live, and the four lanes fit the registers.  The rounds that
+     * surely fit are counted up front, so a round tests no position; a
+     * lane at a long code stalls (its steps take nothing) until the test
+     * after the round, and the long code taken ends the count. */
     {
-        uint64_t a0 = l[0].acc, a1 = l[1].acc, a2 = l[2].acc, a3 = l[3].acc;
-        unsigned n0 = l[0].n, n1 = l[1].n, n2 = l[2].n, n3 = l[3].n;
-        const uint8_t *p0 = l[0].p, *p1 = l[1].p, *p2 = l[2].p, *p3 = l[3].p;
-        uint8_t *o0 = l[0].o, *o1 = l[1].o, *o2 = l[2].o, *o3 = l[3].o;
-        for (;;) {
-            if (8 * (p0 - src) - (int64_t)n0 + H2C_HUFF_BATCH_MAX > stop[0] ||
-                8 * (p1 - src) - (int64_t)n1 + H2C_HUFF_BATCH_MAX > stop[1] ||
-                8 * (p2 - src) - (int64_t)n2 + H2C_HUFF_BATCH_MAX > stop[2] || end - p3 < 16)
-                break;
-            H2C_HUFF_REFILL(a0, n0, p0);
-            H2C_HUFF_REFILL(a1, n1, p1);
-            H2C_HUFF_REFILL(a2, n2, p2);
-            H2C_HUFF_REFILL(a3, n3, p3);
-            uint8_t b0 = (uint8_t)n0, b1 = (uint8_t)n1, b2 = (uint8_t)n2, b3 = (uint8_t)n3;
-            for (int i = 0; i < 4; i++) {
-                H2C_HUFF_STEP(a0, b0, o0);
-                H2C_HUFF_STEP(a1, b1, o1);
-                H2C_HUFF_STEP(a2, b2, o2);
-                H2C_HUFF_STEP(a3, b3, o3);
-            }
-            n0 = b0;
-            n1 = b1;
-            n2 = b2;
-            n3 = b3;
-            if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX) {
-                lane t0 = {a0, n0, p0, o0}, t1 = {a1, n1, p1, o1}, t2 = {a2, n2, p2, o2},
-                     t3 = {a3, n3, p3, o3};
-                if (lane_long(&t0) < 0 || lane_long(&t1) < 0 || lane_long(&t2) < 0 ||
-                    lane_long(&t3) < 0)
-                    goto serial;
-                a0 = t0.acc, n0 = t0.n, p0 = t0.p, o0 = t0.o;
-                a1 = t1.acc, n1 = t1.n, p1 = t1.p, o1 = t1.o;
-                a2 = t2.acc, n2 = t2.n, p2 = t2.p, o2 = t2.o;
-                a3 = t3.acc, n3 = t3.n, p3 = t3.p, o3 = t3.o;
-            }
+        uint64_t lim[K], q[K];
+        for (int k = 0; k < K; k++) {
+            lim[k] = (uint64_t)(k + 1 < K ? stop[k] : 8 * (int64_t)(len - 9)) -
+                     2 * H2C_HUFF_BATCH_MAX;
+            q[k] = (uint64_t)lane_pos(&l[k], src);
         }
-        l[0] = (lane){a0, n0, p0, o0};
-        l[1] = (lane){a1, n1, p1, o1};
-        l[2] = (lane){a2, n2, p2, o2};
-        l[3] = (lane){a3, n3, p3, o3};
+        uint8_t *o0 = l[0].o, *o1 = l[1].o, *o2 = l[2].o, *o3 = l[3].o;
+        uint64_t q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+        for (;;) {
+            if (q0 > lim[0] || q1 > lim[1] || q2 > lim[2] || q3 > lim[3])
+                break;
+            uint64_t r = lim[0] - q0, r1 = lim[1] - q1, r2 = lim[2] - q2, r3 = lim[3] - q3;
+            r = r1 < r ? r1 : r;
+            r = r2 < r ? r2 : r;
+            r = r3 < r ? r3 : r;
+            uint64_t a0, a1, a2, a3;
+            for (uint64_t rounds = r / (2 * H2C_HUFF_BATCH_MAX) + 1; rounds; rounds--) {
+                for (int half = 0; half < 2; half++) {
+                    a0 = load_be64(src + (q0 >> 3)) << (q0 & 7);
+                    a1 = load_be64(src + (q1 >> 3)) << (q1 & 7);
+                    a2 = load_be64(src + (q2 >> 3)) << (q2 & 7);
+                    a3 = load_be64(src + (q3 >> 3)) << (q3 & 7);
+                    for (int i = 0; i < 4; i++) {
+                        H2C_HUFF_QSTEP(a0, q0, o0);
+                        H2C_HUFF_QSTEP(a1, q1, o1);
+                        H2C_HUFF_QSTEP(a2, q2, o2);
+                        H2C_HUFF_QSTEP(a3, q3, o3);
+                    }
+                }
+                if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX)
+                    break;
+            }
+            q[0] = q0, q[1] = q1, q[2] = q2, q[3] = q3;
+            l[0].o = o0, l[1].o = o1, l[2].o = o2, l[3].o = o3;
+            for (int k = 0; k < K; k++) { /* the lane record at q */
+                l[k].p = src + (q[k] >> 3) + 1;
+                l[k].n = 8 - (unsigned)(q[k] & 7);
+                l[k].acc = (uint64_t)src[q[k] >> 3] << (56 + (q[k] & 7));
+            }
+            if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) < H2C_HUFF_LONG_PREFIX)
+                continue; /* the count ran out */
+            for (int k = 0; k < K; k++) {
+                H2C_HUFF_REFILL(l[k].acc, l[k].n, l[k].p); /* true bits for lane_long() */
+                if (lane_long(&l[k]) < 0)
+                    goto serial;
+                q[k] = (uint64_t)lane_pos(&l[k], src);
+            }
+            q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+            o0 = l[0].o, o1 = l[1].o, o2 = l[2].o, o3 = l[3].o;
+        }
     }
     for (int k = 0; k + 1 < K; k++)
         if (lane_finish(&l[k], src, stop[k]) < 0)
