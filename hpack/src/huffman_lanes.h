@@ -179,7 +179,8 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, co
             r = r2 < r ? r2 : r;
             r = r3 < r ? r3 : r;
             uint64_t a0, a1, a2, a3;
-            for (uint64_t rounds = r / (2 * H2C_HUFF_BATCH_MAX) + 1; rounds; rounds--) {
+            uint64_t rounds = r / (2 * H2C_HUFF_BATCH_MAX) + 1; /* at least one */
+            do {
                 for (int half = 0; half < 2; half++) {
                     a0 = load_be64(src + (q0 >> 3)) << (q0 & 7);
                     a1 = load_be64(src + (q1 >> 3)) << (q1 & 7);
@@ -194,7 +195,7 @@ static ptrdiff_t decode_lanes(uint64_t *acc_io, unsigned *n_io, uint8_t *dst, co
                 }
                 if (((a0 | a1 | a2 | a3) >> (64 - H2C_HUFF_FAST_BITS)) >= H2C_HUFF_LONG_PREFIX)
                     break;
-            }
+            } while (--rounds);
             q[0] = q0, q[1] = q1, q[2] = q2, q[3] = q3;
             l[0].o = o0, l[1].o = o1, l[2].o = o2, l[3].o = o3;
             for (int k = 0; k < K; k++) { /* the lane record at q */
