@@ -173,8 +173,10 @@ static int count_empty(h2c_frame_parser *p, const h2c_frame *f)
     return H2C_OK;
 }
 
-/* Decode a complete payload and turn the result into the push return. */
-static int deliver(h2c_frame_parser *p, const uint8_t *payload, h2c_frame_event *ev)
+/* Decode a complete payload and turn the result into the push return.
+ * Inlined, as header_done(): every frame passes here, and the calls cost
+ * more than the copies of the code. */
+static inline __attribute__((always_inline)) int deliver(h2c_frame_parser *p, const uint8_t *payload, h2c_frame_event *ev)
 {
     int rc = h2c_frame_decode_payload(&p->hd, payload, &p->lim, p->frame_off, &ev->frame,
                                       &p->err);
@@ -199,7 +201,7 @@ static int deliver(h2c_frame_parser *p, const uint8_t *payload, h2c_frame_event 
 }
 
 /* The 9th header octet is in: check the header, then read or skip the payload. */
-static int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *in, size_t len,
+static inline __attribute__((always_inline)) int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *in, size_t len,
                        size_t *pos, h2c_frame_event *ev)
 {
     h2c_frame_header_unpack(hdr, &p->hd);
