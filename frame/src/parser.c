@@ -375,6 +375,13 @@ int h2c_frame_parser_push(h2c_frame_parser *p, const uint8_t *in, size_t len, si
     const uint64_t base = p->offset;
     size_t pos = 0;
     int rc = H2C_OK;
+    if (p->state == H2C_FRAME_PS_HEADER && p->hlen == 0 && len >= H2C_FRAME_HEADER_LEN) {
+        /* The loop's first turn in the usual case, a whole header at a
+         * frame boundary, taken without the loop's tests and dispatch. */
+        p->frame_off = base;
+        pos = H2C_FRAME_HEADER_LEN;
+        rc = header_done(p, in, in, len, &pos, ev);
+    }
     while (pos < len && rc == H2C_OK) {
         switch (p->state) {
         case H2C_FRAME_PS_PREFACE: rc = preface_step(p, in, len, &pos, base, ev); break;
