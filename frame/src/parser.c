@@ -141,7 +141,8 @@ static void count_header(h2c_frame_parser *p)
 
 /* Empty-frame counters (CVE-2019-9518) and their optional limit.
  * Inlined into deliver(): it runs once a frame. */
-static inline __attribute__((always_inline)) int count_empty(h2c_frame_parser *p, const h2c_frame *f)
+static inline __attribute__((always_inline)) int count_empty(h2c_frame_parser *p,
+                                                             const h2c_frame *f)
 {
     int empty = 0;
     switch (f->hd.type) {
@@ -177,7 +178,8 @@ static inline __attribute__((always_inline)) int count_empty(h2c_frame_parser *p
 /* Decode a complete payload and turn the result into the push return.
  * Inlined, as header_done(): every frame passes here, and the calls cost
  * more than the copies of the code. */
-static inline __attribute__((always_inline)) int deliver(h2c_frame_parser *p, const uint8_t *payload, h2c_frame_event *ev)
+static inline __attribute__((always_inline)) int
+deliver(h2c_frame_parser *p, const uint8_t *payload, h2c_frame_event *ev)
 {
     int rc = h2c_frame_decode_payload(&p->hd, payload, &p->lim, p->frame_off, &ev->frame,
                                       &p->err);
@@ -202,8 +204,10 @@ static inline __attribute__((always_inline)) int deliver(h2c_frame_parser *p, co
 }
 
 /* The 9th header octet is in: check the header, then read or skip the payload. */
-static inline __attribute__((always_inline)) int header_done(h2c_frame_parser *p, const uint8_t *hdr, const uint8_t *in, size_t len,
-                       size_t *pos, h2c_frame_event *ev)
+static inline __attribute__((always_inline)) int header_done(h2c_frame_parser *p,
+                                                             const uint8_t *hdr,
+                                                             const uint8_t *in, size_t len,
+                                                             size_t *pos, h2c_frame_event *ev)
 {
     h2c_frame_header_unpack(hdr, &p->hd);
     count_header(p);
