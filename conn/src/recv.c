@@ -1450,6 +1450,22 @@ static int recv_frames(h2c_conn *c, const uint8_t *in, size_t len, size_t *consu
     return H2C_OK;
 }
 
+/* h2c_conn_recv() once nothing is queued.  Out of line: the calls that
+ * only take a queued event then need none of its registers or stack. */
+static __attribute__((noinline)) int recv_start(h2c_conn *c, const uint8_t *in, size_t len,
+                                                size_t *consumed, h2c_conn_event *ev)
+{
+    /* The last block's events are all out, and its views may go: an idle
+     * connection keeps no outgrown arena. */
+    if (c->arena_retired && !h2c_frame_assembler_open_stream(c->asmb))
+        h2c_conn_arena_release(c);
+    c->ev_out = ev;
+    c->ev_out_used = 0;
+    int rc = recv_frames(c, in, len, consumed, ev);
+    c->ev_out = NULL;
+    return rc;
+}
+
 int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
                   h2c_conn_event *ev)
 {
@@ -1461,15 +1477,7 @@ int h2c_conn_recv(h2c_conn *c, const uint8_t *in, size_t len, size_t *consumed,
         return pop_event(c, ev);
     if (c->dead)
         return dead_event(c, ev);
-    /* The last block's events are all out, and its views may go: an idle
-     * connection keeps no outgrown arena. */
-    if (c->arena_retired && !h2c_frame_assembler_open_stream(c->asmb))
-        h2c_conn_arena_release(c);
-    c->ev_out = ev;
-    c->ev_out_used = 0;
-    int rc = recv_frames(c, in, len, consumed, ev);
-    c->ev_out = NULL;
-    return rc;
+    return recv_start(c, in, len, consumed, ev);
 }
 
 int h2c_conn_finish(h2c_conn *c, h2c_conn_event *ev)
