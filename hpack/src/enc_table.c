@@ -131,7 +131,7 @@ int h2c_etab_grow(h2c_etab *t, uint32_t keep_from, uint32_t stay_from, uint32_t 
     /* A dead seq for empty buckets: older than everything kept. */
     uint32_t dead = keep_from - 1u;
     uint32_t *nbucket = h2c_etab_nbucket(&nt);
-    for (uint32_t i = 0; i <= nt.fmask + nent - 1; i++)
+    for (uint64_t i = 0; i < nfb + nent; i++)
         nt.fbucket[i] = dead; /* and the name buckets after them */
     /* Compact the kept entries, oldest first, and chain them again.  Their
      * strings lie in at most two runs (enc_table.h), each moved at once:
